@@ -1,0 +1,305 @@
+// uhop: the headless command-line front end over core/. Subcommands, flags and log columns are a contract with
+// users' scripts (README "Command line"): add, never rename. Bad input: one line on stderr, exit code 2, and no
+// output file touched (outputs are written atomically, only after all work succeeded).
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "corruption.h"
+#include "csv_matrix.h"
+#include "input_error.h"
+#include "memory_sources.h"
+#include "run_logs.h"
+#include "session.h"
+
+namespace {
+using namespace uhop;
+
+const char* kUsage = R"(usage: uhop <command> [flags]
+commands:
+  stage1    train the feature map W (Stage I) and log loss, separation and radius per step
+  retrieve  retrieve a memory from a query (Stage II) and log energy, error and bound per step
+  demo      a short Stage I + Stage II run on a built-in set, printing progress
+  help      this text
+memory flags (all commands): --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
+  [--size WxH] [--rgb] [--normalize none|unit|center]
+run 'uhop <command> --help' for the flags of a command.
+)";
+
+const char* kStage1Help = R"(uhop stage1 --memories SRC [--count M] (--w0 W.csv | --init identity|gaussian|orthogonal
+  [--dim D]) --steps N --lr X [--schedule constant|inv-sqrt|reference] [--optimizer sgd|adam] [--t T]
+  [--loss avg|max] [--train-count N] [--normalize-rows] [--seed S] --out-w OUT.csv --log LOG.csv
+Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm (row i = W_i).
+)";
+
+const char* kRetrieveHelp = R"(uhop retrieve --memories SRC [--count M] [--w W.csv] (--query Q.csv --target I |
+  --target I --corrupt KIND:STRENGTH [--seed S]) [--similarity dot|kernel|euclidean|manhattan] [--alpha A]
+  [--top-k K] [--beta B] [--beta-after-sep] [--steps T] --out X.csv --log LOG.csv
+Similarity defaults to kernel when --w is given, else dot. KIND: gaussian, gaussian-norm, dropout, mask-half,
+occlude, salt-pepper. Log columns: step,energy,error,bound,in_sphere,paper_error,bound_value,exact_guaranteed,
+one_hot,target_weight,nearest (row s = x_s; 'bound' bounds row s's error when x_{s-1} was in the sphere).
+)";
+
+// --flag value pairs and bare switches; anything unknown is an error naming it.
+struct Args {
+  std::map<std::string, std::string> values;
+  std::set<std::string> switches;
+
+  bool has(const std::string& k) const { return values.count(k) || switches.count(k); }
+  std::string str(const std::string& k, const std::string& fallback = "") const {
+    auto it = values.find(k);
+    return it == values.end() ? fallback : it->second;
+  }
+  std::string required(const std::string& k) const {
+    auto it = values.find(k);
+    if (it == values.end()) throw InputError("missing required flag --" + k);
+    return it->second;
+  }
+  double number(const std::string& k, double fallback) const {
+    if (!values.count(k)) return fallback;
+    const std::string& v = values.at(k);
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0') throw InputError("--" + k + " expects a number, got '" + v + "'");
+    return x;
+  }
+  long long integer(const std::string& k, long long fallback) const {
+    if (!values.count(k)) return fallback;
+    const std::string& v = values.at(k);
+    char* end = nullptr;
+    const long long x = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0') throw InputError("--" + k + " expects a whole number, got '" + v + "'");
+    return x;
+  }
+};
+
+const std::set<std::string> kMemoryFlags = {"memories", "count", "offset", "pick", "size", "normalize"};
+const std::set<std::string> kMemorySwitches = {"rgb"};
+
+Args parse_args(int argc, char** argv, int first, std::set<std::string> flags, std::set<std::string> switches) {
+  flags.insert(kMemoryFlags.begin(), kMemoryFlags.end());
+  switches.insert(kMemorySwitches.begin(), kMemorySwitches.end());
+  Args a;
+  for (int i = first; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0) throw InputError("unexpected argument '" + arg + "' (flags start with --)");
+    std::string key = arg.substr(2), value;
+    const auto eq = key.find('=');
+    const bool inline_value = eq != std::string::npos;
+    if (inline_value) value = key.substr(eq + 1), key = key.substr(0, eq);
+    if (switches.count(key)) {
+      a.switches.insert(key);
+    } else if (flags.count(key)) {
+      if (!inline_value) {
+        if (i + 1 >= argc) throw InputError("flag --" + key + " needs a value");
+        value = argv[++i];
+      }
+      a.values[key] = value;
+    } else {
+      throw InputError("unknown flag --" + key + " (see --help)");
+    }
+  }
+  return a;
+}
+
+MemorySet load(const Args& a) {
+  LoadOptions o;
+  o.count = static_cast<int>(a.integer("count", 0));
+  o.offset = static_cast<int>(a.integer("offset", 0));
+  if (o.count < 0) throw InputError("--count must be >= 0");
+  if (o.offset < 0) throw InputError("--offset must be >= 0");
+  if (a.has("pick")) o.pick = parse_pick(a.str("pick"));
+  o.seed = static_cast<uint64_t>(a.integer("seed", 0));
+  o.keep_rgb = a.has("rgb");
+  if (a.has("size")) {
+    const std::string s = a.str("size");
+    int w = 0, h = 0;
+    char extra = 0;
+    if (std::sscanf(s.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0 || w > 4096 || h > 4096)
+      throw InputError("--size expects WxH with 1..4096 each, e.g. 28x28 (got '" + s + "')");
+    o.width = w, o.height = h;
+  }
+  if (a.has("normalize")) o.normalization = parse_normalization(a.str("normalize"));
+  std::vector<std::string> warnings;
+  MemorySet set = load_memories(a.required("memories"), o, &warnings);
+  for (const auto& w : warnings) std::cerr << "uhop: warning: " << w << "\n";
+  return set;
+}
+
+int cmd_stage1(int argc, char** argv) {
+  const Args a = parse_args(argc, argv, 2,
+                            {"w0", "init", "dim", "steps", "lr", "schedule", "optimizer", "t", "loss", "seed",
+                             "out-w", "log", "train-count"},
+                            {"normalize-rows", "help"});
+  if (a.has("help")) return std::cout << kStage1Help, 0;
+  if (a.has("w0") && a.has("init")) throw InputError("give either --w0 or --init, not both");
+  if (!a.has("w0") && !a.has("init")) throw InputError("missing --init (identity, gaussian, orthogonal) or --w0");
+  const std::string out_w = a.required("out-w"), log_path = a.required("log");
+  const long long steps = a.integer("steps", -1);
+  if (steps < 0) throw InputError(a.has("steps") ? "--steps must be >= 0" : "missing required flag --steps");
+  Stage1Settings s;
+  if (!a.has("lr")) throw InputError("missing required flag --lr");
+  s.lr = a.number("lr", 0.1);
+  if (a.has("init")) s.init = parse_feature_init(a.str("init"));
+  s.dim = static_cast<int>(a.integer("dim", 0));
+  if (s.dim < 0) throw InputError("--dim must be >= 1");
+  if (a.has("schedule")) s.schedule = parse_schedule(a.str("schedule"));
+  if (a.has("optimizer")) s.optimizer = parse_optimizer(a.str("optimizer"));
+  s.t = a.number("t", 2.0);
+  if (a.has("loss")) s.loss = parse_loss_kind(a.str("loss"));
+  s.normalize_rows = a.has("normalize-rows");
+  s.seed = static_cast<uint64_t>(a.integer("seed", 0));
+  s.train_count = static_cast<int>(a.integer("train-count", 0));
+
+  Matrix w0;
+  if (a.has("w0")) w0 = read_csv_matrix(a.str("w0"));
+  MemorySet memories = load(a);
+  if (s.dim != 0 && s.dim < memories.dim())
+    throw InputError("--dim " + std::to_string(s.dim) + " is smaller than the memory dimension d = " +
+                     std::to_string(memories.dim()) + " (W needs D >= d)");
+  Session session(std::move(memories), s);
+  if (a.has("w0")) session.set_initial_w(w0);
+  for (long long i = 0; i < steps; ++i) session.stage1_step();
+  session.finish_stage1();
+  // Both outputs are complete in memory before either is written; each write is atomic.
+  save_stage1_log(log_path, session.stage1_log());
+  write_csv_matrix(out_w, session.w());
+  const auto& last = session.stage1_log().back();
+  std::printf("stage1: %lld steps, loss %.6g -> %.6g, min Delta^Phi %.6g -> %.6g, R_Phi %.6g -> %.6g\n", steps,
+              session.stage1_log().front().loss, last.loss, session.stage1_log().front().delta_phi_min,
+              last.delta_phi_min, session.stage1_log().front().r_phi, last.r_phi);
+  return 0;
+}
+
+int cmd_retrieve(int argc, char** argv) {
+  const Args a = parse_args(
+      argc, argv, 2,
+      {"w", "query", "target", "corrupt", "seed", "similarity", "alpha", "top-k", "beta", "steps", "out", "log"},
+      {"beta-after-sep", "help"});
+  if (a.has("help")) return std::cout << kRetrieveHelp, 0;
+  const std::string out_path = a.required("out"), log_path = a.required("log");
+  if (a.has("query") == a.has("corrupt")) throw InputError("give exactly one of --query Q.csv or --corrupt KIND:S");
+  const long long target = a.integer("target", -1);
+  if (!a.has("target")) throw InputError("missing required flag --target");
+  const long long steps = a.integer("steps", 1);
+  if (steps < 0) throw InputError("--steps must be >= 0");
+  RetrievalSettings rs;
+  rs.similarity = a.has("similarity") ? parse_similarity(a.str("similarity"))
+                                      : (a.has("w") ? Similarity::kernel : Similarity::dot);
+  rs.sep.alpha = a.number("alpha", 1.0);
+  rs.sep.top_k = static_cast<int>(a.integer("top-k", 0));
+  rs.beta = a.number("beta", 1.0);
+  rs.beta_after_sep = a.has("beta-after-sep");
+  validate(rs);
+  Corruption corruption;
+  if (a.has("corrupt")) corruption = parse_corruption(a.str("corrupt"));
+
+  Matrix w;
+  if (a.has("w")) w = read_csv_matrix(a.str("w"));
+  Matrix query_file;
+  if (a.has("query")) query_file = read_csv_matrix(a.str("query"));
+  MemorySet memories = load(a);
+  if (target < 0 || target >= memories.count())
+    throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1));
+  Vector query;
+  if (a.has("query")) {
+    if (query_file.rows() != 1 && query_file.cols() != 1)
+      throw InputError(a.str("query") + ": expected one row (or one column) of " + std::to_string(memories.dim()) +
+                       " values, got " + std::to_string(query_file.rows()) + "x" + std::to_string(query_file.cols()));
+    query = Eigen::Map<const Vector>(query_file.data(), query_file.size());
+    if (query.size() != memories.dim())
+      throw InputError(a.str("query") + ": query has " + std::to_string(query.size()) + " values, memories have d = " +
+                       std::to_string(memories.dim()));
+  } else {
+    query = corrupt(memories.patterns.row(target).transpose(), memories.shape, corruption,
+                    static_cast<uint64_t>(a.integer("seed", 0)));
+  }
+  Session session(std::move(memories), Stage1Settings{}, rs);
+  if (a.has("w")) session.set_initial_w(w);
+  session.set_query(query, static_cast<int>(target));
+  for (long long s = 0; s < steps; ++s) session.stage2_step();
+  const RetrievalRun& run = session.retrieval();
+  save_retrieval_log(log_path, run.log);
+  write_csv_matrix(out_path, Matrix(run.trajectory.back().transpose()));
+  const auto& first = run.log.front();
+  const auto& last = run.log.back();
+  std::printf("retrieve (%s, alpha %g, beta %g): error %.6g -> %.6g after %lld step(s), nearest memory %d (%s)\n",
+              to_string(rs.similarity), rs.sep.alpha, rs.beta, first.error, last.error, steps, last.nearest,
+              last.nearest == target ? "the target" : "NOT the target");
+  return 0;
+}
+
+int cmd_demo(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"steps", "lr", "target", "corrupt", "beta", "seed"}, {"help"});
+  if (a.has("help")) return std::cout << "uhop demo [--memories builtin:fashion-mnist] [--count 100] [--steps 50]\n", 0;
+  if (!a.has("memories")) a.values["memories"] = "builtin:fashion-mnist";
+  if (!a.has("count")) a.values["count"] = "100";
+  std::vector<std::string> warnings;
+  MemorySet memories;
+  try {
+    memories = load(a);
+  } catch (const InputError& e) {
+    if (a.str("memories") != "builtin:fashion-mnist") throw;
+    std::cerr << "uhop: " << e.what() << "; using builtin:glyphs instead\n";
+    a.values["memories"] = "builtin:glyphs";
+    memories = load(a);
+  }
+  std::printf("memories: %s, M = %d, d = %d (%s)\n", memories.source.c_str(), memories.count(), memories.dim(),
+              memories.preprocessing.c_str());
+  Stage1Settings s1;
+  s1.lr = a.number("lr", 0.5);
+  s1.schedule = Schedule::constant;
+  RetrievalSettings rs;
+  rs.beta = a.number("beta", 1.0);
+  rs.similarity = Similarity::kernel;
+  Session session(std::move(memories), s1, rs);
+  const int target = static_cast<int>(a.integer("target", 0)) % session.memories().count();
+  const Corruption c = parse_corruption(a.str("corrupt", "gaussian:0.3"));
+  session.set_query(corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c,
+                            static_cast<uint64_t>(a.integer("seed", 0))),
+                    target);
+  const long long steps = a.integer("steps", 50);
+  std::printf("Stage I (%s loss, lr %g, t %g):\n", to_string(s1.loss), s1.lr, s1.t);
+  for (long long i = 0; i <= steps; ++i) {
+    if (i > 0) session.stage1_step();
+    const auto& r = session.stage1_log().back();
+    if (i % std::max(1LL, steps / 10) == 0 || i == steps)
+      std::printf("  step %4d  loss %10.5f  min Delta^Phi %10.4f  mean Delta^Phi %10.4f  R_Phi %8.4f\n", r.step,
+                  r.loss, r.delta_phi_min, r.delta_phi_mean, r.r_phi);
+  }
+  std::printf("Stage II (query: memory %d corrupted by %s, beta %g):\n", target, to_string(c).c_str(), rs.beta);
+  for (int s = 0; s < 3; ++s) session.stage2_step();
+  for (const auto* run : {&session.baseline(), &session.retrieval()}) {
+    std::printf("  %-14s", run == &session.baseline() ? "MHM (dot)" : "U-Hop (kernel)");
+    for (const auto& r : run->log) std::printf("  x%d: error %.4g", r.step, r.error);
+    std::printf("  -> nearest %d (%s)\n", run->log.back().nearest,
+                run->log.back().nearest == target ? "retrieved" : "wrong memory");
+  }
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string cmd = argc > 1 ? argv[1] : "help";
+  try {
+    if (cmd == "stage1") return cmd_stage1(argc, argv);
+    if (cmd == "retrieve") return cmd_retrieve(argc, argv);
+    if (cmd == "demo") return cmd_demo(argc, argv);
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") return std::cout << kUsage, 0;
+    std::cerr << "uhop: unknown command '" << cmd << "'\n" << kUsage;
+    return 2;
+  } catch (const InputError& e) {
+    std::cerr << "uhop: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "uhop: error: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "uhop: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,48 @@
+// Stage II: Hopfield retrieval in kernel space (reference math sections 4 and 5).
+#pragma once
+#include <string>
+
+#include "linalg_types.h"
+#include "separation_functions.h"
+
+namespace uhop {
+enum class Similarity {
+  dot,        // s_nu = <xi_nu, x>          (plain modern Hopfield, MHM)
+  kernel,     // s_nu = K(xi_nu, x) = <W xi_nu, W x>   (U-Hop)
+  euclidean,  // s_nu = -||xi_nu - x||
+  manhattan,  // s_nu = -||xi_nu - x||_1
+};
+Similarity parse_similarity(const std::string& s);  // throws InputError
+const char* to_string(Similarity s);
+bool has_energy(Similarity s);  // dot and kernel
+
+struct RetrievalSettings {
+  Similarity similarity = Similarity::kernel;
+  SepSpec sep;               // alpha (1 softmax, 1.5 entmax, 2 sparsemax) or top-k
+  double beta = 1.0;         // inverse temperature > 0
+  bool beta_after_sep = false;  // the reference code's quirk: x+ = beta Xi^T Sep(s) instead of Xi^T Sep(beta s)
+};
+void validate(const RetrievalSettings& settings);  // beta > 0 finite, alpha >= 1 (throws InputError)
+
+// Everything a retrieval step needs, precomputed once per (Xi, W): A = Xi W^T W so that s(x) = A x in O(Md).
+struct RetrievalOperator {
+  Matrix memories;   // Xi (M x d)
+  Matrix w;          // W (D x d); empty for dot (W = I)
+  Matrix scores_matrix;  // A = Xi W^T W (kernel), Xi (dot); empty for distance similarities
+  Similarity similarity = Similarity::dot;
+};
+RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& w, Similarity similarity);
+
+Vector similarity_scores(const RetrievalOperator& op, const Vector& x);  // s(x)
+// Sep weights over memories for x: Sep_alpha(beta s(x)) (or Sep(s) with beta_after_sep).
+Vector retrieval_weights(const RetrievalOperator& op, const RetrievalSettings& settings, const Vector& x);
+// One step x+ = T(x) = Xi^T Sep_alpha(beta s(x)) (Theorem 1).
+Vector retrieval_step(const RetrievalOperator& op, const RetrievalSettings& settings, const Vector& x);
+// Many queries at once: rows of X (Q x d) -> rows of T(X). S = X A^T, row-wise Sep, X+ = P Xi.
+Matrix retrieval_step_batch(const RetrievalOperator& op, const RetrievalSettings& settings, const Matrix& queries);
+
+// E(x) = 1/2 K(x,x) - (1/beta) Psi*_alpha(beta k(x)) for dot and kernel (W = I for dot); NaN otherwise.
+double energy(const RetrievalOperator& op, const RetrievalSettings& settings, const Vector& x);
+// ||W x - W y|| (||x - y|| for dot): distance in feature space, for the in-sphere test.
+double feature_distance(const RetrievalOperator& op, const Vector& x, const Vector& y);
+}  // namespace uhop
