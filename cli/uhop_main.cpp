@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "atomic_file.h"
+#include "cli_args.h"
 #include "corruption.h"
 #include "csv_matrix.h"
 #include "input_error.h"
@@ -18,6 +20,7 @@
 
 namespace {
 using namespace uhop;
+using namespace uhop::cli;
 
 const char* kUsage = R"(usage: uhop <command> [flags]
 commands:
@@ -44,97 +47,11 @@ occlude, salt-pepper. Log columns: step,energy,error,bound,in_sphere,paper_error
 one_hot,target_weight,nearest (row s = x_s; 'bound' bounds row s's error when x_{s-1} was in the sphere).
 )";
 
-// --flag value pairs and bare switches; anything unknown is an error naming it.
-struct Args {
-  std::map<std::string, std::string> values;
-  std::set<std::string> switches;
-
-  bool has(const std::string& k) const { return values.count(k) || switches.count(k); }
-  std::string str(const std::string& k, const std::string& fallback = "") const {
-    auto it = values.find(k);
-    return it == values.end() ? fallback : it->second;
-  }
-  std::string required(const std::string& k) const {
-    auto it = values.find(k);
-    if (it == values.end()) throw InputError("missing required flag --" + k);
-    return it->second;
-  }
-  double number(const std::string& k, double fallback) const {
-    if (!values.count(k)) return fallback;
-    const std::string& v = values.at(k);
-    char* end = nullptr;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0') throw InputError("--" + k + " expects a number, got '" + v + "'");
-    return x;
-  }
-  long long integer(const std::string& k, long long fallback) const {
-    if (!values.count(k)) return fallback;
-    const std::string& v = values.at(k);
-    char* end = nullptr;
-    const long long x = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0') throw InputError("--" + k + " expects a whole number, got '" + v + "'");
-    return x;
-  }
-};
-
-const std::set<std::string> kMemoryFlags = {"memories", "count", "offset", "pick", "size", "normalize"};
-const std::set<std::string> kMemorySwitches = {"rgb"};
-
-Args parse_args(int argc, char** argv, int first, std::set<std::string> flags, std::set<std::string> switches) {
-  flags.insert(kMemoryFlags.begin(), kMemoryFlags.end());
-  switches.insert(kMemorySwitches.begin(), kMemorySwitches.end());
-  Args a;
-  for (int i = first; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg.rfind("--", 0) != 0) throw InputError("unexpected argument '" + arg + "' (flags start with --)");
-    std::string key = arg.substr(2), value;
-    const auto eq = key.find('=');
-    const bool inline_value = eq != std::string::npos;
-    if (inline_value) value = key.substr(eq + 1), key = key.substr(0, eq);
-    if (switches.count(key)) {
-      a.switches.insert(key);
-    } else if (flags.count(key)) {
-      if (!inline_value) {
-        if (i + 1 >= argc) throw InputError("flag --" + key + " needs a value");
-        value = argv[++i];
-      }
-      a.values[key] = value;
-    } else {
-      throw InputError("unknown flag --" + key + " (see --help)");
-    }
-  }
-  return a;
-}
-
-MemorySet load(const Args& a) {
-  LoadOptions o;
-  o.count = static_cast<int>(a.integer("count", 0));
-  o.offset = static_cast<int>(a.integer("offset", 0));
-  if (o.count < 0) throw InputError("--count must be >= 0");
-  if (o.offset < 0) throw InputError("--offset must be >= 0");
-  if (a.has("pick")) o.pick = parse_pick(a.str("pick"));
-  o.seed = static_cast<uint64_t>(a.integer("seed", 0));
-  o.keep_rgb = a.has("rgb");
-  if (a.has("size")) {
-    const std::string s = a.str("size");
-    int w = 0, h = 0;
-    char extra = 0;
-    if (std::sscanf(s.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0 || w > 4096 || h > 4096)
-      throw InputError("--size expects WxH with 1..4096 each, e.g. 28x28 (got '" + s + "')");
-    o.width = w, o.height = h;
-  }
-  if (a.has("normalize")) o.normalization = parse_normalization(a.str("normalize"));
-  std::vector<std::string> warnings;
-  MemorySet set = load_memories(a.required("memories"), o, &warnings);
-  for (const auto& w : warnings) std::cerr << "uhop: warning: " << w << "\n";
-  return set;
-}
-
 int cmd_stage1(int argc, char** argv) {
-  const Args a = parse_args(argc, argv, 2,
-                            {"w0", "init", "dim", "steps", "lr", "schedule", "optimizer", "t", "loss", "seed",
-                             "out-w", "log", "train-count"},
-                            {"normalize-rows", "help"});
+  const Args a = parse_args(
+      argc, argv, 2,
+      {"w0", "init", "dim", "steps", "lr", "schedule", "optimizer", "t", "loss", "seed", "out-w", "log", "train-count"},
+      {"normalize-rows", "help"});
   if (a.has("help")) return std::cout << kStage1Help, 0;
   if (a.has("w0") && a.has("init")) throw InputError("give either --w0 or --init, not both");
   if (!a.has("w0") && !a.has("init")) throw InputError("missing --init (identity, gaussian, orthogonal) or --w0");
@@ -165,9 +82,11 @@ int cmd_stage1(int argc, char** argv) {
   if (a.has("w0")) session.set_initial_w(w0);
   for (long long i = 0; i < steps; ++i) session.stage1_step();
   session.finish_stage1();
-  // Both outputs are complete in memory before either is written; each write is atomic.
-  save_stage1_log(log_path, session.stage1_log());
-  write_csv_matrix(out_w, session.w());
+  // Both outputs appear together or not at all.
+  StagedFiles files;
+  files.add(log_path, [&](std::ostream& out) { write_stage1_log(out, session.stage1_log()); });
+  files.add(out_w, [&](std::ostream& out) { write_csv_matrix(out, session.w()); });
+  files.commit();
   const auto& last = session.stage1_log().back();
   std::printf("stage1: %lld steps, loss %.6g -> %.6g, min Delta^Phi %.6g -> %.6g, R_Phi %.6g -> %.6g\n", steps,
               session.stage1_log().front().loss, last.loss, session.stage1_log().front().delta_phi_min,
@@ -188,8 +107,8 @@ int cmd_retrieve(int argc, char** argv) {
   const long long steps = a.integer("steps", 1);
   if (steps < 0) throw InputError("--steps must be >= 0");
   RetrievalSettings rs;
-  rs.similarity = a.has("similarity") ? parse_similarity(a.str("similarity"))
-                                      : (a.has("w") ? Similarity::kernel : Similarity::dot);
+  rs.similarity =
+      a.has("similarity") ? parse_similarity(a.str("similarity")) : (a.has("w") ? Similarity::kernel : Similarity::dot);
   rs.sep.alpha = a.number("alpha", 1.0);
   rs.sep.top_k = static_cast<int>(a.integer("top-k", 0));
   rs.beta = a.number("beta", 1.0);
@@ -212,8 +131,8 @@ int cmd_retrieve(int argc, char** argv) {
                        " values, got " + std::to_string(query_file.rows()) + "x" + std::to_string(query_file.cols()));
     query = Eigen::Map<const Vector>(query_file.data(), query_file.size());
     if (query.size() != memories.dim())
-      throw InputError(a.str("query") + ": query has " + std::to_string(query.size()) + " values, memories have d = " +
-                       std::to_string(memories.dim()));
+      throw InputError(a.str("query") + ": query has " + std::to_string(query.size()) +
+                       " values, memories have d = " + std::to_string(memories.dim()));
   } else {
     query = corrupt(memories.patterns.row(target).transpose(), memories.shape, corruption,
                     static_cast<uint64_t>(a.integer("seed", 0)));
@@ -223,8 +142,10 @@ int cmd_retrieve(int argc, char** argv) {
   session.set_query(query, static_cast<int>(target));
   for (long long s = 0; s < steps; ++s) session.stage2_step();
   const RetrievalRun& run = session.retrieval();
-  save_retrieval_log(log_path, run.log);
-  write_csv_matrix(out_path, Matrix(run.trajectory.back().transpose()));
+  StagedFiles files;
+  files.add(log_path, [&](std::ostream& out) { write_retrieval_log(out, run.log); });
+  files.add(out_path, [&](std::ostream& out) { write_csv_matrix(out, Matrix(run.trajectory.back().transpose())); });
+  files.commit();
   const auto& first = run.log.front();
   const auto& last = run.log.back();
   std::printf("retrieve (%s, alpha %g, beta %g): error %.6g -> %.6g after %lld step(s), nearest memory %d (%s)\n",
@@ -268,8 +189,8 @@ int cmd_demo(int argc, char** argv) {
     if (i > 0) session.stage1_step();
     const auto& r = session.stage1_log().back();
     if (i % std::max(1LL, steps / 10) == 0 || i == steps)
-      std::printf("  step %4d  loss %10.5f  min Delta^Phi %10.4f  mean Delta^Phi %10.4f  R_Phi %8.4f\n", r.step,
-                  r.loss, r.delta_phi_min, r.delta_phi_mean, r.r_phi);
+      std::printf("  step %4d  loss %10.5f  min Delta^Phi %10.4f  mean Delta^Phi %10.4f  R_Phi %8.4f\n", r.step, r.loss,
+                  r.delta_phi_min, r.delta_phi_mean, r.r_phi);
   }
   std::printf("Stage II (query: memory %d corrupted by %s, beta %g):\n", target, to_string(c).c_str(), rs.beta);
   for (int s = 0; s < 3; ++s) session.stage2_step();
@@ -290,7 +211,7 @@ int main(int argc, char** argv) {
     if (cmd == "retrieve") return cmd_retrieve(argc, argv);
     if (cmd == "demo") return cmd_demo(argc, argv);
     if (cmd == "help" || cmd == "--help" || cmd == "-h") return std::cout << kUsage, 0;
-    std::cerr << "uhop: unknown command '" << cmd << "'\n" << kUsage;
+    std::cerr << "uhop: error: unknown command '" << cmd << "' (try 'uhop help')\n";
     return 2;
   } catch (const InputError& e) {
     std::cerr << "uhop: error: " << e.what() << "\n";

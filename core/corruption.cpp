@@ -15,9 +15,9 @@ struct KindName {
   bool is_probability;
 };
 constexpr KindName kKinds[] = {
-    {CorruptionKind::gaussian, "gaussian", true, false},     {CorruptionKind::gaussian_norm, "gaussian-norm", true, false},
-    {CorruptionKind::dropout, "dropout", true, true},        {CorruptionKind::mask_half, "mask-half", false, false},
-    {CorruptionKind::occlude, "occlude", true, true},        {CorruptionKind::salt_pepper, "salt-pepper", true, true},
+    {CorruptionKind::gaussian, "gaussian", true, false}, {CorruptionKind::gaussian_norm, "gaussian-norm", true, false},
+    {CorruptionKind::dropout, "dropout", true, true},    {CorruptionKind::mask_half, "mask-half", false, false},
+    {CorruptionKind::occlude, "occlude", true, true},    {CorruptionKind::salt_pepper, "salt-pepper", true, true},
 };
 const KindName& info(CorruptionKind k) {
   for (const auto& e : kKinds)
@@ -26,7 +26,9 @@ const KindName& info(CorruptionKind k) {
 }
 }  // namespace
 
-const char* to_string(CorruptionKind k) { return info(k).name; }
+const char* to_string(CorruptionKind k) {
+  return info(k).name;
+}
 
 Corruption parse_corruption(const std::string& spec) {
   const auto colon = spec.find(':');

@@ -37,15 +37,16 @@ Matrix parse_csv_matrix(std::istream& in, const std::string& name) {
       p = end;
       while (*p == ' ' || *p == '\t') ++p;
       if (*p == '\0') break;
-      if (*p != ',') throw input_error(where, "unexpected character '" + std::string(1, *p) + "' after field " +
-                                                  std::to_string(count));
+      if (*p != ',')
+        throw input_error(where,
+                          "unexpected character '" + std::string(1, *p) + "' after field " + std::to_string(count));
       ++p;
     }
     if (cols < 0) cols = count;
     if (count != cols)
-      throw input_error(name + ":" + std::to_string(line_no),
-                        "row has " + std::to_string(count) + " fields, expected " + std::to_string(cols) +
-                            " like the first row");
+      throw input_error(
+          name + ":" + std::to_string(line_no),
+          "row has " + std::to_string(count) + " fields, expected " + std::to_string(cols) + " like the first row");
     ++rows;
   }
   if (rows == 0) throw input_error(name, "no data (empty file)");

@@ -3,8 +3,10 @@
 namespace uhop {
 FeatureGeometry feature_geometry(const Matrix& memories, const Matrix& w) {
   FeatureGeometry g;
-  if (w.size() == 0) g.features = memories;
-  else g.features.noalias() = memories * w.transpose();
+  if (w.size() == 0)
+    g.features = memories;
+  else
+    g.features.noalias() = memories * w.transpose();
   const Eigen::Index m = memories.rows();
   // K is symmetric: a rank update fills one triangle (half the flops of Z Z^T), then we mirror it.
   g.gram.setZero(m, m);

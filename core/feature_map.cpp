@@ -13,9 +13,12 @@ FeatureInit parse_feature_init(const std::string& s) {
 
 const char* to_string(FeatureInit init) {
   switch (init) {
-    case FeatureInit::identity: return "identity";
-    case FeatureInit::gaussian: return "gaussian";
-    case FeatureInit::orthogonal: return "orthogonal";
+    case FeatureInit::identity:
+      return "identity";
+    case FeatureInit::gaussian:
+      return "gaussian";
+    case FeatureInit::orthogonal:
+      return "orthogonal";
   }
   return "?";
 }

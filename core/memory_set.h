@@ -16,13 +16,13 @@ struct ImageShape {
 };
 
 struct MemorySet {
-  Matrix patterns;                  // M x d, memory mu is row mu (Xi in the reference math)
-  ImageShape shape;                 // how to show a row as an image
-  std::vector<std::string> names;   // per memory: file name or "source#index"
-  std::vector<int> labels;          // per memory: class label, -1 when unknown
+  Matrix patterns;                       // M x d, memory mu is row mu (Xi in the reference math)
+  ImageShape shape;                      // how to show a row as an image
+  std::vector<std::string> names;        // per memory: file name or "source#index"
+  std::vector<int> labels;               // per memory: class label, -1 when unknown
   std::vector<std::string> class_names;  // optional, label -> name
-  std::string source;               // the SRC string it was loaded from
-  std::string preprocessing;        // human-readable record, e.g. "gray, 28x28, scale [0,1]"
+  std::string source;                    // the SRC string it was loaded from
+  std::string preprocessing;             // human-readable record, e.g. "gray, 28x28, scale [0,1]"
 
   int count() const { return static_cast<int>(patterns.rows()); }
   int dim() const { return static_cast<int>(patterns.cols()); }

@@ -15,14 +15,20 @@ Similarity parse_similarity(const std::string& s) {
 }
 const char* to_string(Similarity s) {
   switch (s) {
-    case Similarity::dot: return "dot";
-    case Similarity::kernel: return "kernel";
-    case Similarity::euclidean: return "euclidean";
-    case Similarity::manhattan: return "manhattan";
+    case Similarity::dot:
+      return "dot";
+    case Similarity::kernel:
+      return "kernel";
+    case Similarity::euclidean:
+      return "euclidean";
+    case Similarity::manhattan:
+      return "manhattan";
   }
   return "?";
 }
-bool has_energy(Similarity s) { return s == Similarity::dot || s == Similarity::kernel; }
+bool has_energy(Similarity s) {
+  return s == Similarity::dot || s == Similarity::kernel;
+}
 
 void validate(const RetrievalSettings& settings) {
   if (!std::isfinite(settings.beta) || !(settings.beta > 0))
@@ -51,9 +57,12 @@ RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& 
 Vector similarity_scores(const RetrievalOperator& op, const Vector& x) {
   switch (op.similarity) {
     case Similarity::dot:
-    case Similarity::kernel: return op.scores_matrix * x;
-    case Similarity::euclidean: return -(op.memories.rowwise() - x.transpose()).rowwise().norm();
-    case Similarity::manhattan: return -(op.memories.rowwise() - x.transpose()).cwiseAbs().rowwise().sum();
+    case Similarity::kernel:
+      return op.scores_matrix * x;
+    case Similarity::euclidean:
+      return -(op.memories.rowwise() - x.transpose()).rowwise().norm();
+    case Similarity::manhattan:
+      return -(op.memories.rowwise() - x.transpose()).cwiseAbs().rowwise().sum();
   }
   return {};
 }

@@ -18,16 +18,16 @@ bool has_energy(Similarity s);  // dot and kernel
 
 struct RetrievalSettings {
   Similarity similarity = Similarity::kernel;
-  SepSpec sep;               // alpha (1 softmax, 1.5 entmax, 2 sparsemax) or top-k
-  double beta = 1.0;         // inverse temperature > 0
+  SepSpec sep;                  // alpha (1 softmax, 1.5 entmax, 2 sparsemax) or top-k
+  double beta = 1.0;            // inverse temperature > 0
   bool beta_after_sep = false;  // the reference code's quirk: x+ = beta Xi^T Sep(s) instead of Xi^T Sep(beta s)
 };
 void validate(const RetrievalSettings& settings);  // beta > 0 finite, alpha >= 1 (throws InputError)
 
 // Everything a retrieval step needs, precomputed once per (Xi, W): A = Xi W^T W so that s(x) = A x in O(Md).
 struct RetrievalOperator {
-  Matrix memories;   // Xi (M x d)
-  Matrix w;          // W (D x d); empty for dot (W = I)
+  Matrix memories;       // Xi (M x d)
+  Matrix w;              // W (D x d); empty for dot (W = I)
   Matrix scores_matrix;  // A = Xi W^T W (kernel), Xi (dot); empty for distance similarities
   Similarity similarity = Similarity::dot;
 };

@@ -9,7 +9,9 @@ namespace uhop {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-bool is_softmax(const RetrievalSettings& s) { return s.sep.top_k == 0 && s.sep.alpha == 1.0 && !s.beta_after_sep; }
+bool is_softmax(const RetrievalSettings& s) {
+  return s.sep.top_k == 0 && s.sep.alpha == 1.0 && !s.beta_after_sep;
+}
 
 // Fills the row for the newest state and caches its Sep weights for the next step.
 void describe_last_state(RetrievalRun& run) {
@@ -32,7 +34,8 @@ void describe_last_state(RetrievalRun& run) {
     const double self = run.op.similarity == Similarity::kernel ? (run.op.w * x).squaredNorm() : x.squaredNorm();
     r.energy = 0.5 * self - psi_star(set.beta * scores, set.sep) / set.beta;
   }
-  r.one_hot = set.sep.top_k == 0 && !set.beta_after_sep && entmax_is_one_hot(scores, run.target, set.beta, set.sep.alpha);
+  r.one_hot =
+      set.sep.top_k == 0 && !set.beta_after_sep && entmax_is_one_hot(scores, run.target, set.beta, set.sep.alpha);
   r.bound = r.bound_value = kNaN;
   if (run.has_stats) {
     r.sphere_defined = true;
@@ -41,8 +44,10 @@ void describe_last_state(RetrievalRun& run) {
                          exact_retrieval_guaranteed(run.stats, run.target, set.beta, set.sep.alpha);
     if (is_softmax(set)) r.bound_value = retrieval_error_bound(run.stats, run.target, set.beta);
     if (s >= 1 && run.log.back().in_sphere) {
-      if (run.log.back().exact_guaranteed) r.bound = 0.0;
-      else r.bound = r.bound_value;
+      if (run.log.back().exact_guaranteed)
+        r.bound = 0.0;
+      else
+        r.bound = r.bound_value;
     }
   }
   run.log.push_back(r);

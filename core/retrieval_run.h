@@ -9,29 +9,29 @@ namespace uhop {
 // Row s describes x_s (s = 0 is the query).
 struct RetrievalRecord {
   int step = 0;
-  double energy = 0;        // E(x_s) without constants; NaN for distance similarities and top-k
-  double error = 0;         // ||x_s - xi_target||
-  double bound = 0;         // Lemma 1 bound on ||x_s - xi_target||: applies when s >= 1 and x_{s-1} was inside the
-                            // sphere; 0 when exact retrieval is guaranteed (alpha > 1); NaN where it does not apply
-  double bound_value = 0;   // the Lemma 1 number itself (alpha = 1, dot/kernel), whether or not it applies; else NaN
-  bool sphere_defined = false;  // dot and kernel only: distance similarities have no R_Phi sphere
-  bool in_sphere = false;   // ||W x_s - W xi_target|| <= R_Phi
+  double energy = 0;       // E(x_s) without constants; NaN for distance similarities and top-k
+  double error = 0;        // ||x_s - xi_target||
+  double bound = 0;        // Lemma 1 bound on ||x_s - xi_target||: applies when s >= 1 and x_{s-1} was inside the
+                           // sphere; 0 when exact retrieval is guaranteed (alpha > 1); NaN where it does not apply
+  double bound_value = 0;  // the Lemma 1 number itself (alpha = 1, dot/kernel), whether or not it applies; else NaN
+  bool sphere_defined = false;    // dot and kernel only: distance similarities have no R_Phi sphere
+  bool in_sphere = false;         // ||W x_s - W xi_target|| <= R_Phi
   bool exact_guaranteed = false;  // x_s inside the sphere and beta (Delta^Phi - 2 m_Phi R_Phi) >= 1/(alpha-1)
-  bool one_hot = false;     // Sep_alpha(beta s(x_s)) is exactly one-hot at the target
-  double paper_error = 0;   // ||clip(xi_target) - clip(x_s)||^2
-  double target_weight = 0; // Sep weight of the target at x_s
-  int nearest = 0;          // memory closest to x_s in pixel space (retrieval succeeded when it is the target)
+  bool one_hot = false;           // Sep_alpha(beta s(x_s)) is exactly one-hot at the target
+  double paper_error = 0;         // ||clip(xi_target) - clip(x_s)||^2
+  double target_weight = 0;       // Sep weight of the target at x_s
+  int nearest = 0;                // memory closest to x_s in pixel space (retrieval succeeded when it is the target)
 };
 
 struct RetrievalRun {
   RetrievalSettings settings;
   RetrievalOperator op;
-  SeparationStats stats;       // of the geometry the similarity uses (W = I for dot); unused for distances
+  SeparationStats stats;  // of the geometry the similarity uses (W = I for dot); unused for distances
   bool has_stats = false;
   int target = 0;
-  std::vector<Vector> trajectory;   // x_0 .. x_s
-  std::vector<RetrievalRecord> log; // one row per state
-  Vector weights;                   // Sep weights at the last state (they give the next state)
+  std::vector<Vector> trajectory;    // x_0 .. x_s
+  std::vector<RetrievalRecord> log;  // one row per state
+  Vector weights;                    // Sep weights at the last state (they give the next state)
 };
 
 // stats may be null for distance similarities (then bound/in_sphere are undefined). Throws InputError on bad

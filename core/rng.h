@@ -8,8 +8,8 @@ struct Rng {
   uint64_t s[4];
   explicit Rng(uint64_t seed);
   uint64_t next_u64();
-  double uniform();                  // [0, 1), 53 random bits
-  double normal();                   // N(0,1), Box-Muller (one value per call; the pair's second is discarded)
-  uint64_t below(uint64_t n);        // uniform integer in [0, n), n > 0, unbiased (rejection)
+  double uniform();            // [0, 1), 53 random bits
+  double normal();             // N(0,1), Box-Muller (one value per call; the pair's second is discarded)
+  uint64_t below(uint64_t n);  // uniform integer in [0, n), n > 0, unbiased (rejection)
 };
 }  // namespace uhop

@@ -29,9 +29,9 @@ void write_retrieval_log(std::ostream& out, const std::vector<RetrievalRecord>& 
   out << "step,energy,error,bound,in_sphere,paper_error,bound_value,exact_guaranteed,one_hot,target_weight,nearest\n";
   for (const auto& r : log)
     out << r.step << ',' << cell(r.energy) << ',' << cell(r.error) << ',' << cell(r.bound) << ','
-        << (r.sphere_defined ? (r.in_sphere ? "1" : "0") : "")
-        << ',' << cell(r.paper_error) << ',' << cell(r.bound_value) << ',' << (r.exact_guaranteed ? 1 : 0) << ','
-        << (r.one_hot ? 1 : 0) << ',' << cell(r.target_weight) << ',' << r.nearest << '\n';
+        << (r.sphere_defined ? (r.in_sphere ? "1" : "0") : "") << ',' << cell(r.paper_error) << ','
+        << cell(r.bound_value) << ',' << (r.exact_guaranteed ? 1 : 0) << ',' << (r.one_hot ? 1 : 0) << ','
+        << cell(r.target_weight) << ',' << r.nearest << '\n';
 }
 
 void save_stage1_log(const std::string& path, const std::vector<Stage1Record>& log) {

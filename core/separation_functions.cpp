@@ -10,7 +10,9 @@
 
 namespace uhop {
 namespace {
-bool near(double a, double b) { return std::abs(a - b) < 1e-12; }
+bool near(double a, double b) {
+  return std::abs(a - b) < 1e-12;
+}
 
 std::vector<double> sorted_descending(const Vector& z) {
   std::vector<double> s(z.data(), z.data() + z.size());
@@ -55,8 +57,10 @@ Vector entmax15(const Vector& z) {
     const double disc = mean * mean - (sumsq - 1.0) / k;
     if (disc < 0) break;
     const double tau_k = mean - std::sqrt(disc);
-    if (tau_k <= u) tau = tau_k + shift;
-    else break;
+    if (tau_k <= u)
+      tau = tau_k + shift;
+    else
+      break;
   }
   Vector p = (z.array() / 2 - tau).max(0.0).square();
   return p / p.sum();  // remove rounding drift: the exact p already sums to 1 up to ~1e-16

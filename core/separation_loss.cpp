@@ -22,11 +22,15 @@ Optimizer parse_optimizer(const std::string& s) {
   if (s == "adam") return Optimizer::adam;
   throw InputError("unknown --optimizer '" + s + "' (expected sgd or adam)");
 }
-const char* to_string(LossKind k) { return k == LossKind::avg ? "avg" : "max"; }
+const char* to_string(LossKind k) {
+  return k == LossKind::avg ? "avg" : "max";
+}
 const char* to_string(Schedule s) {
   return s == Schedule::constant ? "constant" : s == Schedule::inv_sqrt ? "inv-sqrt" : "reference";
 }
-const char* to_string(Optimizer o) { return o == Optimizer::sgd ? "sgd" : "adam"; }
+const char* to_string(Optimizer o) {
+  return o == Optimizer::sgd ? "sgd" : "adam";
+}
 
 namespace {
 // Cosine of features mu, nu: K_mu,nu / (||z_mu|| ||z_nu||); a zero feature has cosine 0 with everything.
@@ -103,9 +107,12 @@ Matrix separation_loss_gradient(const FeatureGeometry& g, const LossValue& value
 
 double learning_rate(Schedule schedule, double gamma, int i) {
   switch (schedule) {
-    case Schedule::constant: return gamma;
-    case Schedule::inv_sqrt: return gamma / std::sqrt(i + 1.0);
-    case Schedule::reference: return gamma * std::exp(-0.5 * std::lgamma(i + 1.0));  // gamma / sqrt(i!)
+    case Schedule::constant:
+      return gamma;
+    case Schedule::inv_sqrt:
+      return gamma / std::sqrt(i + 1.0);
+    case Schedule::reference:
+      return gamma * std::exp(-0.5 * std::lgamma(i + 1.0));  // gamma / sqrt(i!)
   }
   return gamma;
 }

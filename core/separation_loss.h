@@ -11,9 +11,9 @@ enum class LossKind { avg, max };
 enum class Schedule { constant, inv_sqrt, reference };
 enum class Optimizer { sgd, adam };
 
-LossKind parse_loss_kind(const std::string& s);    // "avg" | "max"
-Schedule parse_schedule(const std::string& s);     // "constant" | "inv-sqrt" | "reference"
-Optimizer parse_optimizer(const std::string& s);   // "sgd" | "adam"
+LossKind parse_loss_kind(const std::string& s);   // "avg" | "max"
+Schedule parse_schedule(const std::string& s);    // "constant" | "inv-sqrt" | "reference"
+Optimizer parse_optimizer(const std::string& s);  // "sgd" | "adam"
 const char* to_string(LossKind k);
 const char* to_string(Schedule s);
 const char* to_string(Optimizer o);

@@ -36,7 +36,9 @@ double retrieval_error_bound(const SeparationStats& s, int mu, double beta) {
   return 2 * s.m * (M - 1) * std::exp(-beta * (s.delta[mu] - 2 * s.m_phi * s.r_phi));
 }
 
-bool bound_is_vacuous(const SeparationStats& s, double bound) { return !(bound < 2 * s.m); }
+bool bound_is_vacuous(const SeparationStats& s, double bound) {
+  return !(bound < 2 * s.m);
+}
 
 bool exact_retrieval_guaranteed(const SeparationStats& s, int mu, double beta, double alpha) {
   if (!(alpha > 1)) return false;

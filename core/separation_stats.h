@@ -5,11 +5,11 @@
 
 namespace uhop {
 struct SeparationStats {
-  Vector delta;            // Delta^Phi_mu = K(xi_mu, xi_mu) - max_{nu != mu} K(xi_mu, xi_nu)
+  Vector delta;  // Delta^Phi_mu = K(xi_mu, xi_mu) - max_{nu != mu} K(xi_mu, xi_nu)
   double delta_min = 0, delta_mean = 0, delta_max = 0;
-  double r_phi = 0;        // R_Phi = 1/2 min_{mu != nu} ||W xi_mu - W xi_nu||
-  double m = 0;            // max_mu ||xi_mu||
-  double m_phi = 0;        // max_mu ||W xi_mu||
+  double r_phi = 0;  // R_Phi = 1/2 min_{mu != nu} ||W xi_mu - W xi_nu||
+  double m = 0;      // max_mu ||xi_mu||
+  double m_phi = 0;  // max_mu ||W xi_mu||
 };
 
 // Needs M >= 2 (throws InputError). With g from feature_geometry(memories, W); W = I gives Delta and R.

@@ -42,8 +42,8 @@ void Session::reset_stage1() {
 
 void Session::set_initial_w(const Matrix& w) {
   if (w.cols() != memories_.dim())
-    throw InputError("W has " + std::to_string(w.cols()) + " columns but memories have dimension d = " +
-                     std::to_string(memories_.dim()));
+    throw InputError("W has " + std::to_string(w.cols()) +
+                     " columns but memories have dimension d = " + std::to_string(memories_.dim()));
   if (w.rows() < w.cols())
     throw InputError("W has D = " + std::to_string(w.rows()) + " rows < d = " + std::to_string(w.cols()) +
                      " (W needs full column rank, so D >= d)");
@@ -75,15 +75,29 @@ void Session::stage1_step() {
   const Matrix grad = separation_loss_gradient(geometry_, loss_, memories_.patterns, stage1_.t, stage1_.loss);
   const int i = stage1_steps();
   const double gamma = learning_rate(stage1_.schedule, stage1_.lr, i);
-  stage1_log_.back().lr = gamma;
-  stage1_log_.back().grad_norm = grad.norm();
+  const Matrix previous_w = w_;
+  const AdamState previous_adam = adam_;
   apply_update(w_, grad, gamma, stage1_.optimizer, adam_);
-  if (!w_.allFinite()) {
-    throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (W is no longer finite): lower the "
-                     "learning rate");
+  if (w_.allFinite()) {
+    const Stage1Record previous_row = stage1_log_.back();
+    stage1_log_.back().lr = gamma;
+    stage1_log_.back().grad_norm = grad.norm();
+    evaluate_current_w();
+    if (std::isfinite(stage1_log_.back().loss) && std::isfinite(stage1_log_.back().delta_phi_min)) {
+      retrieval_stale_ = true;  // the retrieval follows the current W; rebuilt when next looked at
+      return;
+    }
+    stage1_log_.pop_back();
+    stage1_log_.back() = previous_row;
   }
-  evaluate_current_w();
-  retrieval_stale_ = true;  // the retrieval follows the current W; rebuilt when next looked at
+  // Diverged: keep the last good W (nothing the user had is lost) and say what to change.
+  w_ = previous_w;
+  adam_ = previous_adam;
+  geometry_ = feature_geometry(memories_.patterns, w_);
+  loss_ = separation_loss(geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
+  stats_ = separation_stats(geometry_, memories_.patterns);
+  throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (learning rate " + std::to_string(gamma) +
+                   " makes W overflow); W is kept at step " + std::to_string(i) + ": lower the learning rate");
 }
 
 void Session::finish_stage1() {
@@ -105,15 +119,17 @@ void Session::set_query(const Vector& query, int target) {
   if (target < 0 || target >= memories_.count())
     throw InputError("target " + std::to_string(target) + " is outside 0.." + std::to_string(memories_.count() - 1));
   if (query.size() != memories_.dim())
-    throw InputError("query has " + std::to_string(query.size()) + " values, expected d = " +
-                     std::to_string(memories_.dim()));
+    throw InputError("query has " + std::to_string(query.size()) +
+                     " values, expected d = " + std::to_string(memories_.dim()));
   if (!query.allFinite()) throw InputError("query has a NaN or infinite value");
   query_ = query;
   target_ = target;
   restart_retrieval();
 }
 
-void Session::reset_stage2() { restart_retrieval(); }
+void Session::reset_stage2() {
+  restart_retrieval();
+}
 
 const RetrievalRun& Session::retrieval() const {
   ensure_retrieval();

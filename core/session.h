@@ -15,15 +15,15 @@
 namespace uhop {
 struct Stage1Settings {
   FeatureInit init = FeatureInit::identity;
-  int dim = 0;                    // D; 0 = d
-  double lr = 0.1;                // gamma
+  int dim = 0;      // D; 0 = d
+  double lr = 0.1;  // gamma
   Schedule schedule = Schedule::constant;
   Optimizer optimizer = Optimizer::sgd;
-  double t = 2.0;                 // temperature of the separation loss
+  double t = 2.0;  // temperature of the separation loss
   LossKind loss = LossKind::avg;
-  bool normalize_rows = false;    // Algorithm 1 line 4, applied by finish_stage1(), not logged as a step
-  uint64_t seed = 0;              // for gaussian/orthogonal init
-  int train_count = 0;            // train W on the first n memories only (reference preset: M/2); 0 = all
+  bool normalize_rows = false;  // Algorithm 1 line 4, applied by finish_stage1(), not logged as a step
+  uint64_t seed = 0;            // for gaussian/orthogonal init
+  int train_count = 0;          // train W on the first n memories only (reference preset: M/2); 0 = all
 };
 void validate(const Stage1Settings& s, int d, int m);  // throws InputError naming the bad setting
 
@@ -46,18 +46,18 @@ class Session {
   // ---- Stage I
   void set_stage1_settings(const Stage1Settings& s);  // lr/schedule/t/loss apply from the next step on;
                                                       // init/dim/seed on reset_stage1()
-  void reset_stage1();                 // W = W_0 from the settings, log = row 0
-  void set_initial_w(const Matrix& w); // W_0 given (e.g. --w0 file): checked (D >= d, finite), log = row 0
-  void stage1_step();                  // W_{i+1} = W_i - gamma_i dL/dW(W_i); appends row i+1
-  void finish_stage1();                // row normalization when set (changes W, not logged)
+  void reset_stage1();                                // W = W_0 from the settings, log = row 0
+  void set_initial_w(const Matrix& w);  // W_0 given (e.g. --w0 file): checked (D >= d, finite), log = row 0
+  void stage1_step();                   // W_{i+1} = W_i - gamma_i dL/dW(W_i); appends row i+1
+  void finish_stage1();                 // row normalization when set (changes W, not logged)
 
   // ---- Stage II
   void set_retrieval_settings(const RetrievalSettings& s);  // keeps W; restarts the retrieval from the query
   void set_query(const Vector& query, int target);          // restarts the retrieval
-  void reset_stage2();                 // back to x_0 = query
-  void stage2_step();                  // one step of the main run and of the MHM baseline
+  void reset_stage2();                                      // back to x_0 = query
+  void stage2_step();                                       // one step of the main run and of the MHM baseline
 
-  void reset();                        // both stages
+  void reset();  // both stages
 
   // ---- Read access
   const MemorySet& memories() const { return memories_; }
@@ -66,17 +66,17 @@ class Session {
   const Matrix& w() const { return w_; }
   int stage1_steps() const { return static_cast<int>(stage1_log_.size()) - 1; }
   const std::vector<Stage1Record>& stage1_log() const { return stage1_log_; }
-  const SeparationStats& stats() const { return stats_; }            // of the current W
+  const SeparationStats& stats() const { return stats_; }                    // of the current W
   const SeparationStats& identity_stats() const { return identity_stats_; }  // of W = I (MHM)
-  const FeatureGeometry& geometry() const { return geometry_; }      // of the current W
+  const FeatureGeometry& geometry() const { return geometry_; }              // of the current W
   const Vector& query() const { return query_; }
   int target() const { return target_; }
-  const RetrievalRun& retrieval() const;                             // with the chosen similarity
-  const RetrievalRun& baseline() const { return baseline_; }         // plain MHM (dot), same alpha and beta
+  const RetrievalRun& retrieval() const;                      // with the chosen similarity
+  const RetrievalRun& baseline() const { return baseline_; }  // plain MHM (dot), same alpha and beta
 
  private:
-  void evaluate_current_w();  // geometry, loss, stats of W, appended as a log row
-  void restart_retrieval();  // both runs, from the query
+  void evaluate_current_w();      // geometry, loss, stats of W, appended as a log row
+  void restart_retrieval();       // both runs, from the query
   void ensure_retrieval() const;  // rebuilds the main run after W changed (lazily: Stage I steps stay cheap)
 
   MemorySet memories_;

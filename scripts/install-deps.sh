@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages U-Hop Studio needs (as root, with apt). Safe to run again: it only calls apt when
+# something is missing. Why each package: README "Dependencies".
+set -euo pipefail
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libeigen3-dev zlib1g-dev libstb-dev catch2 libbenchmark-dev nlohmann-json3-dev
+  libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
+  fonts-dejavu-core dataset-fashion-mnist
+  xvfb xauth xdotool
+  clang libclang-rt-14-dev
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: run as root (e.g. sudo bash $0) to install them" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
