@@ -1,0 +1,156 @@
+// The one description of a plot. The ImGui widget, the SVG/PNG/CSV exports and the CLI all read a PlotFigure and a
+// PlotView, so what is on screen and what is in a file cannot disagree. No GUI, no GL: plain structs and free
+// functions, unit-testable without a window.
+//
+// Colours are 0xRRGGBB (no alpha: bands and shaded intervals get their transparency from the drawing code).
+// Pixel coordinates have y growing downwards, like the screen, SVG and images.
+#pragma once
+#include <cstdint>
+#include <iosfwd>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace uhop {
+constexpr double kPlotNaN = std::numeric_limits<double>::quiet_NaN();
+
+// One line. y may hold NaN for "undefined here": the line breaks there. With a log y axis, y <= 0 breaks it too.
+struct PlotSeries {
+  std::string name;
+  std::vector<double> x, y;  // same length; x need not be sorted, but lines join samples in the order given
+  uint32_t color = 0x1f77b4;
+  bool dashed = false;  // e.g. a theoretical bound drawn against the measured curve
+  bool visible = true;
+  std::string tooltip;  // longer description for the legend hover
+};
+
+// A shaded band between lo and hi, e.g. the spread of a quantity over memories. NaN in lo or hi leaves a gap.
+struct PlotBand {
+  std::string name;
+  std::vector<double> x, lo, hi;
+  uint32_t color = 0x1f77b4;
+  bool visible = true;
+};
+
+// A labelled x-interval shaded over the full height, e.g. steps where the state is "outside sphere".
+// x0/x1 may be -inf/+inf to mean "from/to the edge".
+struct PlotInterval {
+  double x0 = 0, x1 = 0;
+  std::string label;
+  uint32_t color = 0x999999;
+};
+
+struct PlotFigure {
+  std::string title, x_label, y_label;
+  std::vector<PlotSeries> series;
+  std::vector<PlotBand> bands;
+  std::vector<PlotInterval> intervals;
+  bool log_y = false;          // the figure's preferred axis; the PlotView decides what is drawn
+  double marker_x = kPlotNaN;  // current-step vertical marker; NaN for none
+};
+
+// The visible data window. With log_y the y limits are still data values (> 0) and the mapping is log10.
+struct PlotView {
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  bool log_y = false;
+};
+
+struct PixelPoint {
+  double x = 0, y = 0;
+};
+struct PixelRect {
+  double x = 0, y = 0, w = 0, h = 0;  // top-left corner and size
+};
+
+// ---- ticks ----
+// The 1/2/5 x 10^k step giving at most max_count ticks inside [lo, hi] (at least one step when lo == hi).
+double nice_step(double lo, double hi, int max_count);
+// Multiples of nice_step inside [lo, hi] (both ends included up to rounding). Empty for non-finite input.
+std::vector<double> nice_ticks(double lo, double hi, int max_count);
+// Log axis (lo, hi > 0): powers of ten inside [lo, hi], every k-th decade when there are many; with fewer than
+// three decades also 2 and 5 times them; falls back to nice_ticks when that still gives fewer than two ticks.
+std::vector<double> log_ticks(double lo, double hi, int max_count = 10);
+// Short label for a tick at `value` on an axis with spacing `step`: as many decimals as the step needs (so no
+// "0.30000000000000004"), exponent form ("2.5e-6", "1e+9") for very small steps or very large magnitudes.
+// For log ticks pass step = value.
+std::string format_tick(double value, double step);
+
+// ---- fitting and view math ----
+struct PlotFitOptions {
+  double pad_x = 0.05, pad_y = 0.05;  // fraction of the span added on each side (in log10 units for log y)
+  std::optional<bool> log_y;          // default: figure.log_y
+  std::vector<std::string> hidden;    // series/band names to ignore besides those with visible == false
+  double x_min = -std::numeric_limits<double>::infinity();  // only samples with x in [x_min, x_max] count
+  double x_max = std::numeric_limits<double>::infinity();
+};
+// Auto-fit view of the visible series and bands, skipping NaN/inf (and y <= 0 on a log axis). A constant or
+// single-point range gets a non-zero span around the value; no data gives [0,1] x [0,1] ([1,10] on log y).
+PlotView data_range(const PlotFigure& figure, const PlotFitOptions& options = {});
+// Largest finite x with a finite y among visible series and bands; NaN when there is none.
+double last_x(const PlotFigure& figure, const std::vector<std::string>& hidden = {});
+
+// Linear on x; linear or log10 on y. to_pixel of y <= 0 on a log view gives y = NaN.
+PixelPoint to_pixel(const PlotView& view, const PixelRect& rect, double x, double y);
+PixelPoint from_pixel(const PlotView& view, const PixelRect& rect, double px, double py);
+
+// Drag by (dx, dy) pixels: the data under the mouse moves with it.
+PlotView pan_view(const PlotView& view, const PixelRect& rect, double dx_px, double dy_px);
+// Scale the spans about the anchor (data coordinates) so that the anchor stays put; factor < 1 zooms in.
+// Spans are kept within a sane relative range so repeated zooming cannot collapse or overflow the view.
+PlotView zoom_view(const PlotView& view, double anchor_x, double anchor_y, double factor_x, double factor_y);
+// Keep the x span and slide it so the newest sample sits `pad` of the span inside the right edge; y unchanged.
+PlotView follow_latest(const PlotView& view, const PlotFigure& figure, double pad = 0.05,
+                       const std::vector<std::string>& hidden = {});
+
+// ---- hover ----
+struct HoverValue {
+  double x = kPlotNaN, y = kPlotNaN;  // the series' sample nearest to the cursor in x
+};
+// One entry per figure.series (same index). NaN for hidden series, series without samples, or when the nearest
+// sample is farther than max_dx from x.
+std::vector<HoverValue> hover_readout(const PlotFigure& figure, double x,
+                                      double max_dx = std::numeric_limits<double>::infinity());
+
+// ---- geometry shared by every renderer ----
+// A series as pixel polylines: split at NaN/inf (and y <= 0 on log views) and clipped to `clip`, so far
+// off-screen samples never produce huge coordinates. Samples inside `clip` keep their exact to_pixel position.
+std::vector<std::vector<PixelPoint>> series_paths(const PlotSeries& series, const PlotView& view, const PixelRect& rect,
+                                                  const PixelRect& clip);
+// A band as closed pixel polygons (hi forwards, lo backwards), one per run of finite samples, clipped to `clip`.
+std::vector<std::vector<PixelPoint>> band_polygons(const PlotBand& band, const PlotView& view, const PixelRect& rect,
+                                                   const PixelRect& clip);
+// Cut polylines into dashes of `on` pixels separated by `off` pixels, measured along the line.
+std::vector<std::vector<PixelPoint>> dash_paths(const std::vector<std::vector<PixelPoint>>& paths, double on,
+                                                double off);
+
+// Where the exports put things, for a `width` x `height` figure (in CSS pixels; `scale` multiplies every size).
+struct PlotTick {
+  double value;
+  std::string label;
+};
+struct PlotLayout {
+  double width = 0, height = 0, scale = 1;
+  PixelRect plot;  // the data area
+  std::vector<PlotTick> x_ticks, y_ticks;
+  double tick_font = 11, label_font = 12, title_font = 14;  // pixel sizes, already scaled
+};
+PlotLayout plot_layout(const PlotFigure& figure, const PlotView& view, double width, double height, double scale = 1);
+
+// ---- exports ----
+// Standalone SVG 1.1 of `width` x `height` pixels.
+void write_plot_svg(std::ostream& out, const PlotFigure& figure, const PlotView& view, int width, int height);
+// Header "x,<series...>,<band>_lo,<band>_hi" for visible series and bands; one row per distinct finite x
+// (sorted); an empty cell where that column has no sample at x or its value is NaN. Numbers as %.17g.
+void write_plot_csv(std::ostream& out, const PlotFigure& figure);
+// RGBA8, round(width*scale) x round(height*scale), rows top to bottom.
+std::vector<uint8_t> render_plot_rgba(const PlotFigure& figure, const PlotView& view, int width, int height,
+                                      float scale = 1);
+std::vector<uint8_t> encode_plot_png(const PlotFigure& figure, const PlotView& view, int width, int height,
+                                     float scale = 1);
+// Atomic file versions; throw InputError naming the path.
+void save_plot_svg(const std::string& path, const PlotFigure& figure, const PlotView& view, int width, int height);
+void save_plot_csv(const std::string& path, const PlotFigure& figure);
+void save_plot_png(const std::string& path, const PlotFigure& figure, const PlotView& view, int width, int height,
+                   float scale = 1);
+}  // namespace uhop
