@@ -1,0 +1,405 @@
+#include "plot_widget.h"
+
+#include <imgui_internal.h>  // SetItemUsingMouseWheel: keeps the wheel from scrolling the window under the plot
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace uhop {
+namespace {
+bool is_hidden(const PlotWidgetState& state, const std::string& name) {
+  return std::find(state.hidden.begin(), state.hidden.end(), name) != state.hidden.end();
+}
+
+void toggle_hidden(PlotWidgetState& state, const std::string& name) {
+  const auto it = std::find(state.hidden.begin(), state.hidden.end(), name);
+  if (it == state.hidden.end())
+    state.hidden.push_back(name);
+  else
+    state.hidden.erase(it);
+}
+
+ImU32 rgb(uint32_t color, int alpha = 255) {
+  return IM_COL32((color >> 16) & 255, (color >> 8) & 255, color & 255, alpha);
+}
+
+ImVec2 im(PixelPoint p) {
+  return ImVec2(float(p.x), float(p.y));
+}
+
+PixelRect rect_of(ImVec2 min, ImVec2 max) {
+  return {min.x, min.y, max.x - min.x, max.y - min.y};
+}
+
+bool contains(const PixelRect& r, ImVec2 p) {
+  return p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h;
+}
+
+PlotFitOptions fit_options(const PlotWidgetState& state, const PlotWidgetOptions& options, bool log_y) {
+  PlotFitOptions fit;
+  fit.pad_x = fit.pad_y = options.fit_padding;
+  fit.log_y = log_y;
+  fit.hidden = state.hidden;
+  return fit;
+}
+
+// Applies the automatic modes: fit everything, or slide to the newest sample and fit y to what is in view.
+void update_view(const PlotFigure& figure, PlotWidgetState& state, const PlotWidgetOptions& options, bool log_y) {
+  const PlotFitOptions fit = fit_options(state, options, log_y);
+  if (state.view.log_y != log_y) {  // the axis changed: keep x, refit y
+    const PlotView fitted = data_range(figure, fit);
+    state.view.log_y = log_y, state.view.y0 = fitted.y0, state.view.y1 = fitted.y1;
+  }
+  if (state.auto_fit) {
+    state.view = data_range(figure, fit);
+  } else if (state.follow_latest && std::isfinite(last_x(figure, state.hidden))) {
+    state.view = follow_latest(state.view, figure, options.follow_padding, state.hidden);
+    PlotFitOptions window = fit;
+    window.x_min = state.view.x0, window.x_max = state.view.x1;
+    const PlotView fitted = data_range(figure, window);
+    state.view.y0 = fitted.y0, state.view.y1 = fitted.y1;
+  }
+}
+
+struct Ticks {
+  std::vector<double> values;
+  std::vector<std::string> labels;
+};
+Ticks make_ticks(double lo, double hi, bool log_axis, int max_count) {
+  Ticks t;
+  if (log_axis) {
+    t.values = log_ticks(lo, hi, max_count);
+    for (double v : t.values) t.labels.push_back(format_tick(v, v));
+  } else {
+    t.values = nice_ticks(lo, hi, max_count);
+    const double step = nice_step(lo, hi, max_count);
+    for (double v : t.values) t.labels.push_back(format_tick(v, step));
+  }
+  return t;
+}
+float widest(const Ticks& t) {
+  float w = 0;
+  for (const std::string& s : t.labels) w = std::max(w, ImGui::CalcTextSize(s.c_str()).x);
+  return w;
+}
+
+// Bands as one quad per sample interval. Anti-aliased fill is switched off so neighbouring quads do not show
+// seams where their soft edges overlap.
+void draw_band(ImDrawList* dl, const PlotBand& band, const PlotView& view, const PixelRect& rect) {
+  const ImDrawListFlags saved = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
+  const ImU32 color = rgb(band.color, 60);
+  const size_t n = std::min({band.x.size(), band.lo.size(), band.hi.size()});
+  const auto ok = [](PixelPoint p) { return std::isfinite(p.x) && std::isfinite(p.y); };
+  for (size_t i = 1; i < n; ++i) {
+    const PixelPoint a = to_pixel(view, rect, band.x[i - 1], band.lo[i - 1]);
+    const PixelPoint b = to_pixel(view, rect, band.x[i - 1], band.hi[i - 1]);
+    const PixelPoint c = to_pixel(view, rect, band.x[i], band.hi[i]);
+    const PixelPoint d = to_pixel(view, rect, band.x[i], band.lo[i]);
+    if (!ok(a) || !ok(b) || !ok(c) || !ok(d)) continue;
+    if (std::max(a.x, d.x) < rect.x - 1 || std::min(a.x, d.x) > rect.x + rect.w + 1) continue;  // off-screen
+    const ImVec2 quad[4] = {im(a), im(b), im(c), im(d)};
+    dl->AddConvexPolyFilled(quad, 4, color);
+  }
+  dl->Flags = saved;
+}
+
+void draw_paths(ImDrawList* dl, const std::vector<std::vector<PixelPoint>>& paths, ImU32 color, float width) {
+  std::vector<ImVec2> pts;
+  for (const auto& path : paths) {
+    if (path.size() == 1) {
+      dl->AddCircleFilled(im(path[0]), width * 1.2f, color);
+      continue;
+    }
+    pts.clear();
+    for (const PixelPoint& p : path) pts.push_back(im(p));
+    dl->AddPolyline(pts.data(), int(pts.size()), color, ImDrawFlags_None, width);
+  }
+}
+
+constexpr const char* kFollowLabel = "Follow >|";
+
+struct LegendRow {
+  std::string name;
+  uint32_t color;
+  bool dashed, band, hidden;
+  PixelRect box;  // clickable area
+};
+}  // namespace
+
+PlotFigure figure_as_shown(const PlotFigure& figure, const PlotWidgetState& state) {
+  PlotFigure shown = figure;
+  for (PlotSeries& s : shown.series) s.visible = s.visible && !is_hidden(state, s.name);
+  for (PlotBand& b : shown.bands) b.visible = b.visible && !is_hidden(state, b.name);
+  shown.log_y = state.log_y.value_or(figure.log_y);
+  return shown;
+}
+
+PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, PlotWidgetState& state,
+                                  const PlotWidgetOptions& options) {
+  PlotWidgetEvents events;
+  ImGui::PushID(id);
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImVec2 size = options.size;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (size.x <= 0) size.x = std::max(avail.x + size.x + 1, 120.0f);
+  if (size.y <= 0) size.y = std::max(avail.y + size.y + 1, 80.0f);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  events.width = int(size.x), events.height = int(size.y);
+
+  ImGui::InvisibleButton("##plot", size, ImGuiButtonFlags_MouseButtonLeft);
+  ImGui::SetItemUsingMouseWheel();
+  const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+  const bool right_clicked = hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Right);
+  events.hovered = hovered;
+
+  const bool log_y = state.log_y.value_or(figure.log_y);
+  update_view(figure, state, options, log_y);
+
+  // Layout from the current font: title on top, x labels below, y labels left.
+  const float font_h = ImGui::GetTextLineHeight();
+  const float top = (options.show_title && !figure.title.empty()) ? font_h + 2 * style.ItemInnerSpacing.y : 6.0f;
+  const float bottom = font_h + 8 + (figure.x_label.empty() ? 0 : font_h + 2);
+  const float plot_h0 = std::max(10.0f, size.y - top - bottom);
+  const Ticks y_ticks =
+      make_ticks(state.view.y0, state.view.y1, state.view.log_y, std::clamp(int(plot_h0 / (font_h * 2.2f)), 2, 10));
+  const float left = 6 + (figure.y_label.empty() ? 0 : font_h + 4) + widest(y_ticks) + 8;
+  const float right = 12;
+  const PixelRect plot{origin.x + left, origin.y + top, std::max(10.0f, size.x - left - right), plot_h0};
+  Ticks x_ticks;
+  for (int n = 12; n >= 2; --n) {
+    x_ticks = make_ticks(state.view.x0, state.view.x1, false, n);
+    if (x_ticks.values.size() * (widest(x_ticks) + 2 * font_h) <= plot.w) break;
+  }
+
+  // Legend rows (top-right inside the plot), built before input so clicks can hit them.
+  std::vector<LegendRow> legend;
+  float legend_w = 0;
+  if (options.show_legend) {
+    for (const PlotSeries& s : figure.series) {
+      if (s.visible && !s.name.empty())
+        legend.push_back({s.name, s.color, s.dashed, false, is_hidden(state, s.name), {}});
+    }
+    for (const PlotBand& b : figure.bands) {
+      if (b.visible && !b.name.empty()) legend.push_back({b.name, b.color, false, true, is_hidden(state, b.name), {}});
+    }
+    for (const LegendRow& r : legend) legend_w = std::max(legend_w, ImGui::CalcTextSize(r.name.c_str()).x);
+    legend_w += 22 + 3 * style.ItemInnerSpacing.x;
+    const float row_h = font_h + 2;
+    for (size_t i = 0; i < legend.size(); ++i) {
+      legend[i].box = {plot.x + plot.w - legend_w - 6, plot.y + 6 + style.ItemInnerSpacing.y * 0.5 + row_h * i,
+                       legend_w, row_h};
+    }
+  }
+  const auto legend_row_at = [&](ImVec2 p) -> LegendRow* {
+    for (LegendRow& r : legend) {
+      if (contains(r.box, p)) return &r;
+    }
+    return nullptr;
+  };
+
+  const bool show_follow_button = !state.auto_fit && !state.follow_latest;
+  const ImVec2 follow_size = ImGui::CalcTextSize(kFollowLabel);
+  const PixelRect follow_button{plot.x + plot.w - follow_size.x - 2 * style.FramePadding.x - 5,
+                                plot.y + plot.h - follow_size.y - 7, follow_size.x + 2 * style.FramePadding.x,
+                                follow_size.y + 2};
+
+  // ---- input ----
+  const ImVec2 mouse = io.MousePos;
+  const bool over_plot = hovered && contains(plot, mouse);
+  const bool over_button = show_follow_button && contains(follow_button, mouse);
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    if (over_button) {
+      state.follow_latest = true;
+      state.dragging = false;
+    } else if (LegendRow* row = legend_row_at(mouse)) {
+      toggle_hidden(state, row->name);
+      state.dragging = false;
+    } else {
+      state.dragging = contains(plot, mouse);
+    }
+  }
+  if (!active) state.dragging = false;
+  if (state.dragging && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
+    state.view = pan_view(state.view, plot, io.MouseDelta.x, io.MouseDelta.y);
+    state.auto_fit = state.follow_latest = false;
+    events.view_changed_by_user = true;
+  }
+  if (over_plot && io.MouseWheel != 0) {
+    const float f = std::pow(options.zoom_per_wheel_notch, io.MouseWheel);
+    const PixelPoint anchor = from_pixel(state.view, plot, mouse.x, mouse.y);
+    state.view = zoom_view(state.view, anchor.x, anchor.y, io.KeyCtrl ? 1.0 : f, io.KeyShift ? 1.0 : f);
+    state.auto_fit = state.follow_latest = false;
+    events.view_changed_by_user = true;
+  }
+  if (over_plot && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && !legend_row_at(mouse) && !over_button) {
+    state.auto_fit = state.follow_latest = true;
+    update_view(figure, state, options, log_y);
+  }
+
+  // ---- drawing ----
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 dim_text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const ImU32 grid_col = ImGui::GetColorU32(ImGuiCol_Border, 0.45f);
+  const ImU32 frame_col = ImGui::GetColorU32(ImGuiCol_Border);
+  const ImVec2 pmin(float(plot.x), float(plot.y)), pmax(float(plot.x + plot.w), float(plot.y + plot.h));
+  const PlotView& view = state.view;
+
+  dl->AddRectFilled(pmin, pmax, ImGui::GetColorU32(ImGuiCol_FrameBg));
+  if (options.show_title && !figure.title.empty()) {
+    const ImVec2 ts = ImGui::CalcTextSize(figure.title.c_str());
+    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), origin.y + style.ItemInnerSpacing.y), text_col,
+                figure.title.c_str());
+  }
+  for (size_t i = 0; i < x_ticks.values.size(); ++i) {
+    const float x = std::round(float(to_pixel(view, plot, x_ticks.values[i], view.y0).x));
+    dl->AddLine(ImVec2(x, pmin.y), ImVec2(x, pmax.y), grid_col);
+    dl->AddLine(ImVec2(x, pmax.y), ImVec2(x, pmax.y + 4), frame_col);
+    const ImVec2 ts = ImGui::CalcTextSize(x_ticks.labels[i].c_str());
+    dl->AddText(ImVec2(x - ts.x / 2, pmax.y + 5), text_col, x_ticks.labels[i].c_str());
+  }
+  for (size_t i = 0; i < y_ticks.values.size(); ++i) {
+    const float y = std::round(float(to_pixel(view, plot, view.x0, y_ticks.values[i]).y));
+    dl->AddLine(ImVec2(pmin.x, y), ImVec2(pmax.x, y), grid_col);
+    dl->AddLine(ImVec2(pmin.x - 4, y), ImVec2(pmin.x, y), frame_col);
+    const ImVec2 ts = ImGui::CalcTextSize(y_ticks.labels[i].c_str());
+    dl->AddText(ImVec2(pmin.x - 6 - ts.x, y - ts.y / 2), text_col, y_ticks.labels[i].c_str());
+  }
+  if (!figure.x_label.empty()) {
+    const ImVec2 ts = ImGui::CalcTextSize(figure.x_label.c_str());
+    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), pmax.y + font_h + 8), text_col, figure.x_label.c_str());
+  }
+  if (!figure.y_label.empty()) {
+    // ImGui 1.86 has no rotated text: draw it level with the full-screen clip (so no glyph is culled before it is
+    // turned) and rotate the vertices it added by 90 degrees about the label's centre.
+    const ImVec2 ts = ImGui::CalcTextSize(figure.y_label.c_str());
+    const float cx = origin.x + 4 + font_h / 2, cy = float(plot.y + plot.h / 2);
+    dl->PushClipRectFullScreen();
+    const int first = dl->VtxBuffer.Size;
+    dl->AddText(ImVec2(cx - ts.x / 2, cy - ts.y / 2), text_col, figure.y_label.c_str());
+    for (int i = first; i < dl->VtxBuffer.Size; ++i) {
+      ImVec2& p = dl->VtxBuffer[i].pos;
+      p = ImVec2(cx + (p.y - cy), cy - (p.x - cx));
+    }
+    dl->PopClipRect();
+  }
+
+  dl->PushClipRect(pmin, pmax, true);
+  const PixelRect clip{plot.x - 2, plot.y - 2, plot.w + 4, plot.h + 4};
+  for (const PlotInterval& iv : figure.intervals) {
+    const float a = std::isinf(iv.x0) ? pmin.x : float(to_pixel(view, plot, iv.x0, view.y0).x);
+    const float b = std::isinf(iv.x1) ? pmax.x : float(to_pixel(view, plot, iv.x1, view.y0).x);
+    if (!(b > a)) continue;
+    dl->AddRectFilled(ImVec2(std::max(a, pmin.x), pmin.y), ImVec2(std::min(b, pmax.x), pmax.y), rgb(iv.color, 45));
+    if (!iv.label.empty())
+      dl->AddText(ImVec2(std::max(a, pmin.x) + 4, pmax.y - font_h - 2), dim_text, iv.label.c_str());
+  }
+  for (const PlotBand& b : figure.bands) {
+    if (b.visible && !is_hidden(state, b.name)) draw_band(dl, b, view, plot);
+  }
+  for (const PlotSeries& s : figure.series) {
+    if (!s.visible || is_hidden(state, s.name)) continue;
+    auto paths = series_paths(s, view, plot, clip);
+    if (s.dashed) paths = dash_paths(paths, 6, 4);
+    draw_paths(dl, paths, rgb(s.color), options.line_width);
+  }
+  if (std::isfinite(figure.marker_x)) {
+    const float x = float(to_pixel(view, plot, figure.marker_x, view.y0).x);
+    dl->AddLine(ImVec2(x, pmin.y), ImVec2(x, pmax.y), ImGui::GetColorU32(ImGuiCol_PlotLinesHovered, 0.8f), 1.5f);
+  }
+
+  // Hover crosshair and readout of every visible series at the nearest sample.
+  const bool show_readout =
+      over_plot && !state.dragging && !legend_row_at(mouse) && !over_button && !ImGui::IsPopupOpen("##menu");
+  if (over_plot) events.hover_x = from_pixel(view, plot, mouse.x, mouse.y).x;
+  if (show_readout) {
+    const ImU32 cross = ImGui::GetColorU32(ImGuiCol_Text, 0.35f);
+    dl->AddLine(ImVec2(mouse.x, pmin.y), ImVec2(mouse.x, pmax.y), cross);
+    dl->AddLine(ImVec2(pmin.x, mouse.y), ImVec2(pmax.x, mouse.y), cross);
+  }
+  dl->PopClipRect();
+  dl->AddRect(pmin, pmax, frame_col);
+
+  // Legend on top of the data.
+  if (!legend.empty()) {
+    const LegendRow& last = legend.back();
+    const ImVec2 lmin(float(legend[0].box.x), float(legend[0].box.y - style.ItemInnerSpacing.y * 0.5f));
+    const ImVec2 lmax(float(last.box.x + last.box.w), float(last.box.y + last.box.h + style.ItemInnerSpacing.y * 0.5f));
+    dl->AddRectFilled(lmin, lmax, ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f), 3.0f);
+    dl->AddRect(lmin, lmax, ImGui::GetColorU32(ImGuiCol_Border), 3.0f);
+    for (const LegendRow& r : legend) {
+      const float cy = float(r.box.y + r.box.h / 2), x0 = float(r.box.x + style.ItemInnerSpacing.x);
+      const int alpha = r.hidden ? 70 : 255;
+      if (contains(r.box, mouse) && hovered) {
+        dl->AddRectFilled(im({r.box.x, r.box.y}), im({r.box.x + r.box.w, r.box.y + r.box.h}),
+                          ImGui::GetColorU32(ImGuiCol_HeaderHovered, 0.5f));
+      }
+      if (r.band) {
+        dl->AddRectFilled(ImVec2(x0, cy - 4), ImVec2(x0 + 22, cy + 4), rgb(r.color, r.hidden ? 30 : 90));
+      } else {
+        std::vector<std::vector<PixelPoint>> sample = {{{x0, cy}, {x0 + 22, cy}}};
+        if (r.dashed) sample = dash_paths(sample, 6, 4);
+        draw_paths(dl, sample, rgb(r.color, alpha), options.line_width);
+      }
+      dl->AddText(ImVec2(x0 + 22 + style.ItemInnerSpacing.x, cy - font_h / 2), r.hidden ? dim_text : text_col,
+                  r.name.c_str());
+    }
+  }
+  if (hovered) {
+    if (const LegendRow* row = legend_row_at(mouse)) {
+      for (const PlotSeries& s : figure.series) {
+        if (s.name == row->name && !s.tooltip.empty()) ImGui::SetTooltip("%s", s.tooltip.c_str());
+      }
+    }
+  }
+
+  if (show_readout) {
+    const double x = from_pixel(view, plot, mouse.x, mouse.y).x;
+    const std::vector<HoverValue> values = hover_readout(figure, x);
+    ImGui::BeginTooltip();
+    ImGui::Text("%s = %.6g", figure.x_label.empty() ? "x" : figure.x_label.c_str(), x);
+    for (size_t i = 0; i < values.size(); ++i) {
+      const PlotSeries& s = figure.series[i];
+      if (!s.visible || is_hidden(state, s.name)) continue;
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(rgb(s.color)), "%s", s.name.c_str());
+      ImGui::SameLine();
+      if (std::isnan(values[i].y))
+        ImGui::TextDisabled("undefined");
+      else
+        ImGui::Text("%.6g  (at %.6g)", values[i].y, values[i].x);
+    }
+    ImGui::EndTooltip();
+  }
+
+  // A small resume button when the user has taken over the view (hit-tested above, like the legend).
+  if (show_follow_button) {
+    const bool hot = hovered && contains(follow_button, mouse);
+    const ImVec2 bmin = im({follow_button.x, follow_button.y});
+    const ImVec2 bmax = im({follow_button.x + follow_button.w, follow_button.y + follow_button.h});
+    dl->AddRectFilled(bmin, bmax, ImGui::GetColorU32(hot ? ImGuiCol_ButtonHovered : ImGuiCol_Button), 3.0f);
+    dl->AddText(ImVec2(bmin.x + style.FramePadding.x, bmin.y + 1), text_col, kFollowLabel);
+  }
+
+  // Right-click menu on the plot.
+  if (right_clicked) ImGui::OpenPopup("##menu");
+  if (ImGui::BeginPopup("##menu")) {
+    if (ImGui::MenuItem("Export PNG...")) events.export_request = PlotExport::Png;
+    if (ImGui::MenuItem("Export PNG 2x...")) events.export_request = PlotExport::Png2x;
+    if (ImGui::MenuItem("Export SVG...")) events.export_request = PlotExport::Svg;
+    if (ImGui::MenuItem("Export CSV...")) events.export_request = PlotExport::Csv;
+    ImGui::Separator();
+    if (ImGui::MenuItem("Fit", "double-click")) state.auto_fit = state.follow_latest = true;
+    if (ImGui::MenuItem("Log Y", nullptr, log_y)) state.log_y = !log_y;
+    if (ImGui::MenuItem("Follow latest", nullptr, state.auto_fit || state.follow_latest)) {
+      state.follow_latest = true;
+      if (state.auto_fit) state.auto_fit = false;  // keep the current span and slide with the data
+    }
+    ImGui::EndPopup();
+  }
+  ImGui::PopID();
+  return events;
+}
+}  // namespace uhop
