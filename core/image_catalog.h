@@ -1,0 +1,41 @@
+// What every image source looks like to the loader before any pixel is converted: how many items, their labels
+// and names, and a way to fetch one item's pixels. pick_order and build_memory_set then do offset/count/pick,
+// sizing, conversion and bookkeeping once for all formats.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "image_preprocess.h"
+#include "memory_sources.h"
+
+namespace uhop {
+struct ImageCatalog {
+  std::string source;                    // the SRC string, for MemorySet::source and messages
+  std::string format;                    // "IDX", "CIFAR-10", ..., first words of MemorySet::preprocessing
+  int total = 0;                         // items available
+  std::vector<int> labels;               // per item, -1 unknown; empty = all unknown
+  std::vector<std::string> class_names;  // label -> name, may be empty
+  bool colour = false;                   // items may have colour (then keep_rgb gives 3 channels)
+  std::function<std::string(int item)> name_of;
+  // Sets view to item's pixels (valid until the next call) or returns false with problem set when the item
+  // cannot be read (it is then skipped with a warning). Throws InputError for problems that must stop the load.
+  std::function<bool(int item, ImageView& view, std::string& problem)> fetch;
+};
+
+// The order in which items are taken: items [offset, total) ordered by pick. first: file order; random: a seeded
+// Fisher-Yates shuffle; per_class: each class's items shuffled with the seed, then round-robin over classes in
+// ascending label order (unlabelled items last). Throws InputError when offset or count is out of range.
+// per_class without any labels falls back to random with a warning.
+std::vector<int> pick_order(int total, const std::vector<int>& labels, const LoadOptions& options,
+                            const std::string& source, std::vector<std::string>* warnings);
+
+// Fetches items in pick order until options.count (0 = all) are read, converting each to a row. The target size is
+// options.width x options.height or the first read image's size. Unreadable items are skipped and listed in one
+// warning; if none is readable, or fewer than an explicit count, it throws.
+MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& options, std::vector<std::string>* warnings,
+                           const ProgressFn& progress);
+
+// Builds "file#index" style names; "a/b/train.bin" -> "train.bin".
+std::string file_name_of(const std::string& path);
+}  // namespace uhop
