@@ -1,0 +1,265 @@
+#include "studio_commands.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "input_error.h"
+#include "studio_state.h"
+
+namespace studio {
+namespace {
+std::vector<std::string> split_words(const std::string& line) {
+  std::vector<std::string> words;
+  std::istringstream in(line);
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+bool split_key_value(const std::string& word, std::string& key, std::string& value) {
+  auto eq = word.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  key = word.substr(0, eq);
+  value = word.substr(eq + 1);
+  return true;
+}
+
+int parse_count(const std::string& what, const std::string& text, int lo, int hi) {
+  char* end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v < lo || v > hi) {
+    throw uhop::InputError(what + ": expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
+                           ", got '" + text + "'");
+  }
+  return static_cast<int>(v);
+}
+
+std::pair<float, float> parse_point(const std::string& word) {
+  float x = 0, y = 0;
+  char extra = 0;
+  if (std::sscanf(word.c_str(), "%f,%f%c", &x, &y, &extra) != 2) {
+    throw uhop::InputError("expected a point X,Y, got '" + word + "'");
+  }
+  return {x, y};
+}
+
+// Checks key=value options on a scratch state so a bad value is reported with its line before anything runs.
+void check_settings(const std::vector<std::pair<std::string, std::string>>& settings) {
+  StudioState scratch;
+  for (const auto& [k, v] : settings) apply_setting(scratch, k, v);
+}
+
+void parse_stage(const std::vector<std::string>& w, bool stage1, Command& c) {
+  const std::string name = stage1 ? "stage1" : "stage2";
+  if (w.size() != 2) throw uhop::InputError(name + ": expected one of steps=N, play, pause, reset");
+  std::string key, value;
+  if (split_key_value(w[1], key, value)) {
+    if (key != "steps") throw uhop::InputError(name + ": unknown option '" + key + "' (expected steps=N)");
+    c.kind = stage1 ? CommandKind::stage1_steps : CommandKind::stage2_steps;
+    c.number = parse_count(name + " steps", value, 0, 1000000);
+  } else if (w[1] == "play") {
+    c.kind = stage1 ? CommandKind::stage1_play : CommandKind::stage2_play;
+  } else if (w[1] == "pause") {
+    c.kind = stage1 ? CommandKind::stage1_pause : CommandKind::stage2_pause;
+  } else if (w[1] == "reset") {
+    c.kind = stage1 ? CommandKind::stage1_reset : CommandKind::stage2_reset;
+  } else if (w[1] == "finish" && stage1) {
+    c.kind = CommandKind::stage1_finish;
+  } else {
+    throw uhop::InputError(name + ": unknown action '" + w[1] + "'");
+  }
+}
+
+void parse_stroke(const std::vector<std::string>& w, bool erase, Command& c) {
+  c.kind = CommandKind::brush;
+  c.stroke.value = erase ? 0.0f : 1.0f;
+  for (size_t i = 1; i < w.size(); ++i) {
+    std::string key, value;
+    if (split_key_value(w[i], key, value)) {
+      char* end = nullptr;
+      float v = std::strtof(value.c_str(), &end);
+      if (value.empty() || *end != '\0') throw uhop::InputError(w[0] + ": bad number '" + value + "' for " + key);
+      if (key == "radius" && v > 0 && v <= 1000) {
+        c.stroke.radius = v;
+      } else if (key == "value" && !erase && v >= 0 && v <= 1) {
+        c.stroke.value = v;
+      } else if (key == "intensity" && v > 0 && v <= 1) {
+        c.stroke.intensity = v;
+      } else {
+        throw uhop::InputError(w[0] + ": bad option '" + w[i] + "' (radius in (0,1000], value/intensity in [0,1])");
+      }
+    } else {
+      c.stroke.points.push_back(parse_point(w[i]));
+    }
+  }
+  if (c.stroke.points.empty()) throw uhop::InputError(w[0] + ": expected at least one point X,Y");
+}
+}  // namespace
+
+const char* to_string(CommandKind kind) {
+  switch (kind) {
+    case CommandKind::load:
+      return "load";
+    case CommandKind::target:
+      return "target";
+    case CommandKind::corrupt:
+      return "corrupt";
+    case CommandKind::reroll:
+      return "reroll";
+    case CommandKind::brush:
+      return "brush";
+    case CommandKind::clear_query:
+      return "clear";
+    case CommandKind::set_query:
+      return "set query";
+    case CommandKind::load_query:
+      return "query";
+    case CommandKind::stage1_steps:
+      return "stage1 steps";
+    case CommandKind::stage1_play:
+      return "stage1 play";
+    case CommandKind::stage1_pause:
+      return "stage1 pause";
+    case CommandKind::stage1_reset:
+      return "stage1 reset";
+    case CommandKind::stage1_finish:
+      return "stage1 finish";
+    case CommandKind::stage2_steps:
+      return "stage2 steps";
+    case CommandKind::stage2_play:
+      return "stage2 play";
+    case CommandKind::stage2_pause:
+      return "stage2 pause";
+    case CommandKind::stage2_reset:
+      return "stage2 reset";
+    case CommandKind::set:
+      return "set";
+    case CommandKind::wait:
+      return "wait";
+    case CommandKind::screenshot:
+      return "screenshot";
+    case CommandKind::cancel:
+      return "cancel";
+  }
+  return "?";
+}
+
+Command make_command(CommandKind kind, int number) {
+  Command c;
+  c.kind = kind;
+  c.number = number;
+  return c;
+}
+
+Command make_set(const std::string& key, const std::string& value) {
+  Command c;
+  c.kind = CommandKind::set;
+  c.settings.emplace_back(key, value);
+  return c;
+}
+
+Command make_set(const std::string& key, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  return make_set(key, std::string(buf));
+}
+
+bool parse_command_line(const std::string& raw, int line_number, Command& c) {
+  std::string line = raw.substr(0, raw.find('#'));
+  auto w = split_words(line);
+  if (w.empty()) return false;
+  c = Command();
+  c.line = line_number;
+  try {
+    const std::string& verb = w[0];
+    if (verb == "load") {
+      if (w.size() < 2) throw uhop::InputError("load: expected a source, e.g. load builtin:glyphs count=20");
+      c.kind = CommandKind::load;
+      c.path = w[1];
+      for (size_t i = 2; i < w.size(); ++i) {
+        std::string k, v;
+        if (!split_key_value(w[i], k, v)) throw uhop::InputError("load: expected key=value, got '" + w[i] + "'");
+        static const char* kLoadKeys[] = {"count", "offset", "pick", "seed", "size", "width", "height", "rgb", "norm"};
+        bool ok = false;
+        for (const char* allowed : kLoadKeys) ok = ok || k == allowed;
+        if (!ok) throw uhop::InputError("load: unknown option '" + k + "'");
+        c.settings.emplace_back(k, v);
+      }
+      check_settings(c.settings);
+    } else if (verb == "target") {
+      if (w.size() != 2) throw uhop::InputError("target: expected one memory index");
+      c.kind = CommandKind::target;
+      c.number = parse_count("target", w[1], 0, 1 << 30);
+    } else if (verb == "corrupt") {
+      if (w.size() < 2 || w.size() > 3) throw uhop::InputError("corrupt: expected KIND[:STRENGTH] [seed=N]");
+      c.kind = CommandKind::corrupt;
+      c.settings.emplace_back("corruption", w[1]);
+      if (w.size() == 3) {
+        std::string k, v;
+        if (!split_key_value(w[2], k, v) || k != "seed") {
+          throw uhop::InputError("corrupt: expected seed=N, got '" + w[2] + "'");
+        }
+        c.settings.emplace_back("corruption_seed", v);
+      }
+      check_settings(c.settings);
+    } else if (verb == "reroll" || verb == "clear" || verb == "wait" || verb == "cancel") {
+      if (w.size() != 1) throw uhop::InputError(verb + ": takes no arguments");
+      c.kind = verb == "reroll"  ? CommandKind::reroll
+               : verb == "clear" ? CommandKind::clear_query
+               : verb == "wait"  ? CommandKind::wait
+                                 : CommandKind::cancel;
+    } else if (verb == "brush" || verb == "erase") {
+      parse_stroke(w, verb == "erase", c);
+    } else if (verb == "query" || verb == "screenshot") {
+      if (w.size() != 2) throw uhop::InputError(verb + ": expected one file name");
+      c.kind = verb == "query" ? CommandKind::load_query : CommandKind::screenshot;
+      c.path = w[1];
+    } else if (verb == "stage1" || verb == "stage2") {
+      parse_stage(w, verb == "stage1", c);
+    } else if (verb == "set") {
+      if (w.size() < 2) throw uhop::InputError("set: expected KEY=VALUE, e.g. set beta=4");
+      c.kind = CommandKind::set;
+      for (size_t i = 1; i < w.size(); ++i) {
+        std::string k, v;
+        if (!split_key_value(w[i], k, v)) throw uhop::InputError("set: expected KEY=VALUE, got '" + w[i] + "'");
+        c.settings.emplace_back(k, v);
+      }
+      check_settings(c.settings);
+    } else {
+      throw uhop::InputError("unknown command '" + verb + "'");
+    }
+  } catch (const uhop::InputError& e) {
+    throw uhop::InputError("line " + std::to_string(line_number) + ": " + e.what());
+  }
+  return true;
+}
+
+ParsedScript parse_script(const std::string& text, const std::string& name) {
+  ParsedScript out;
+  std::istringstream in(text);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    try {
+      Command c;
+      if (parse_command_line(line, n, c)) out.commands.push_back(std::move(c));
+    } catch (const uhop::InputError& e) {
+      out.errors.push_back(name + ": " + e.what());
+    }
+  }
+  return out;
+}
+
+ParsedScript load_script(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ParsedScript out;
+    out.errors.push_back(path + ": cannot read the script file");
+    return out;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_script(text.str(), path);
+}
+}  // namespace studio

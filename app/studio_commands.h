@@ -1,0 +1,97 @@
+// What the UI (or a --script file) asks the worker to do. Panels never touch the Session: they emit Commands.
+//
+// Script syntax: one command per line; '#' starts a comment; blank lines are ignored; words are separated by
+// spaces; options are key=value (the keys of `set`, see studio_state.h).
+//   load SRC [count=N] [offset=N] [pick=first|random|per-class] [seed=N] [size=WxH] [rgb=0|1] [norm=none|unit|center]
+//                              load memories (SRC: folder, IDX, CIFAR, CSV, builtin:fashion-mnist, builtin:glyphs)
+//   target N                   memory N becomes the target; the query is its corrupted copy
+//   corrupt KIND[:S] [seed=N]  gaussian:S gaussian-norm:S dropout:P mask-half occlude:R salt-pepper:P
+//   reroll                     same corruption, next seed
+//   brush X,Y [X,Y ...] [radius=R] [value=V]   paint a stroke on the query (pixel coordinates, value in [0,1])
+//   erase X,Y [X,Y ...] [radius=R]             paint zeros
+//   clear                      query = all zeros
+//   query FILE                 load the query from an image file (resized to the memories' size)
+//   stage1 steps=N | play | pause | reset | finish      Stage I: N gradient steps on W, or play/pause, or W = W_0,
+//                                                       or the row normalization of Algorithm 1 line 4
+//   stage2 steps=N | play | pause | reset               Stage II: N retrieval steps x_{t+1} = T(x_t) ...
+//   set KEY=VALUE [KEY=VALUE ...]                       any setting, e.g. set beta=4 alpha=1.5 similarity=kernel
+//   wait                       until the worker is idle (nothing queued, not busy, not playing)
+//   screenshot FILE            (GUI only) PNG of the whole window, written atomically
+//   cancel                     stop long work and playing
+// Example:
+//   load builtin:glyphs count=20
+//   target 3
+//   corrupt gaussian:0.3 seed=1
+//   stage1 steps=20
+//   stage2 steps=3
+//   wait
+//   screenshot out.png
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "linalg_types.h"
+
+namespace studio {
+enum class CommandKind {
+  load,
+  target,
+  corrupt,
+  reroll,
+  brush,
+  clear_query,
+  set_query,   // a full query vector (e.g. from the UI)
+  load_query,  // query from an image file
+  stage1_steps,
+  stage1_play,
+  stage1_pause,
+  stage1_reset,
+  stage1_finish,
+  stage2_steps,
+  stage2_play,
+  stage2_pause,
+  stage2_reset,
+  set,
+  wait,
+  screenshot,
+  cancel,
+};
+const char* to_string(CommandKind kind);
+
+// A hand-drawn stroke in image pixel coordinates (x right, y down), applied to every channel:
+// x_p <- (1 - a) x_p + a value with a = intensity * max(0, 1 - dist/radius) (a soft round brush).
+struct BrushStroke {
+  std::vector<std::pair<float, float>> points;
+  float radius = 1.5f;
+  float value = 1.0f;  // 0 for the eraser
+  float intensity = 1.0f;
+};
+
+struct Command {
+  CommandKind kind = CommandKind::wait;
+  int line = 0;                                               // script line (0 when from the UI)
+  std::string path;                                           // load SRC, query FILE, screenshot FILE
+  std::vector<std::pair<std::string, std::string>> settings;  // set / load options / corruption
+  int number = 0;                                             // target index or number of steps
+  bool fallback_to_glyphs = false;  // load: builtin:fashion-mnist missing -> builtin:glyphs with a message
+  BrushStroke stroke;
+  uhop::Vector query;
+};
+
+// Convenience constructors for the UI.
+Command make_command(CommandKind kind, int number = 0);
+Command make_set(const std::string& key, const std::string& value);
+Command make_set(const std::string& key, double value);
+
+// One line (without its newline) -> a command. Returns false for blank/comment lines. Throws uhop::InputError
+// "line N: problem" for anything wrong, including bad values (checked against a scratch StudioState).
+bool parse_command_line(const std::string& line, int line_number, Command& out);
+
+struct ParsedScript {
+  std::vector<Command> commands;
+  std::vector<std::string> errors;  // "FILE:N: problem", one per bad line
+};
+ParsedScript parse_script(const std::string& text, const std::string& name = "script");
+ParsedScript load_script(const std::string& path);  // unreadable file -> one error
+}  // namespace studio

@@ -1,0 +1,521 @@
+#include "studio_worker.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "corruption.h"
+#include "input_error.h"
+#include "memory_sources.h"
+#include "progress.h"
+
+namespace studio {
+namespace {
+double now_seconds() {
+  using clock = std::chrono::steady_clock;
+  return std::chrono::duration<double>(clock::now().time_since_epoch()).count();
+}
+
+bool same_stage1(const uhop::Stage1Settings& a, const uhop::Stage1Settings& b) {
+  return a.init == b.init && a.dim == b.dim && a.lr == b.lr && a.schedule == b.schedule && a.optimizer == b.optimizer &&
+         a.t == b.t && a.loss == b.loss && a.normalize_rows == b.normalize_rows && a.seed == b.seed &&
+         a.train_count == b.train_count;
+}
+
+bool same_stage2(const uhop::RetrievalSettings& a, const uhop::RetrievalSettings& b) {
+  return a.similarity == b.similarity && a.sep.alpha == b.sep.alpha && a.sep.top_k == b.sep.top_k && a.beta == b.beta &&
+         a.beta_after_sep == b.beta_after_sep;
+}
+
+// E(x_{s+1}) <= E(x_s) up to rounding, for every step where both are defined (CCCP: energy never rises).
+bool energy_never_rises(const std::vector<uhop::RetrievalRecord>& log) {
+  for (size_t s = 1; s < log.size(); ++s) {
+    double a = log[s - 1].energy, b = log[s].energy;
+    if (std::isfinite(a) && std::isfinite(b) && b > a + 1e-9 * std::max(1.0, std::abs(a))) return false;
+  }
+  return true;
+}
+}  // namespace
+
+Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size) {
+  Heatmap h;
+  const int m = static_cast<int>(gram.rows());
+  if (m == 0) return h;
+  h.n = std::min(m, max_size);
+  std::vector<double> sum(static_cast<size_t>(h.n) * h.n, 0.0), count(sum.size(), 0.0);
+  for (int j = 0; j < m; ++j) {
+    const int bj = static_cast<int>(static_cast<long long>(j) * h.n / m);
+    const double nj = std::sqrt(std::max(gram(j, j), 0.0));
+    for (int i = 0; i < m; ++i) {
+      const int bi = static_cast<int>(static_cast<long long>(i) * h.n / m);
+      const double ni = std::sqrt(std::max(gram(i, i), 0.0));
+      const double c = ni > 0 && nj > 0 ? gram(i, j) / (ni * nj) : 0.0;
+      sum[static_cast<size_t>(bi) * h.n + bj] += c;
+      count[static_cast<size_t>(bi) * h.n + bj] += 1;
+    }
+  }
+  h.values.resize(sum.size());
+  for (size_t k = 0; k < sum.size(); ++k) h.values[k] = static_cast<float>(count[k] > 0 ? sum[k] / count[k] : 0.0);
+  return h;
+}
+
+void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke) {
+  const int w = shape.width, h = shape.height, channels = std::max(shape.channels, 1);
+  if (w <= 0 || h <= 0 || query.size() != shape.size() || stroke.radius <= 0) return;
+  // Densify the polyline so a fast mouse drag still paints a continuous line.
+  std::vector<std::pair<float, float>> dabs;
+  for (size_t k = 0; k < stroke.points.size(); ++k) {
+    if (k == 0) {
+      dabs.push_back(stroke.points[0]);
+      continue;
+    }
+    auto [x0, y0] = stroke.points[k - 1];
+    auto [x1, y1] = stroke.points[k];
+    const float len = std::hypot(x1 - x0, y1 - y0);
+    const int n = std::max(1, static_cast<int>(std::ceil(len / std::max(0.25f, stroke.radius * 0.5f))));
+    for (int s = 1; s <= n; ++s) dabs.emplace_back(x0 + (x1 - x0) * s / n, y0 + (y1 - y0) * s / n);
+  }
+  // Per pixel, the strongest coverage over all dabs (so overlapping dabs do not accumulate).
+  std::vector<float> cover(static_cast<size_t>(w) * h, 0.0f);
+  for (auto [cx, cy] : dabs) {
+    const int x_lo = std::max(0, static_cast<int>(std::floor(cx - stroke.radius)));
+    const int x_hi = std::min(w - 1, static_cast<int>(std::ceil(cx + stroke.radius)));
+    const int y_lo = std::max(0, static_cast<int>(std::floor(cy - stroke.radius)));
+    const int y_hi = std::min(h - 1, static_cast<int>(std::ceil(cy + stroke.radius)));
+    for (int y = y_lo; y <= y_hi; ++y) {
+      for (int x = x_lo; x <= x_hi; ++x) {
+        const float d = std::hypot(x + 0.5f - cx, y + 0.5f - cy);
+        const float a = stroke.intensity * std::clamp(1.0f - d / stroke.radius + 0.5f, 0.0f, 1.0f);
+        float& c = cover[static_cast<size_t>(y) * w + x];
+        c = std::max(c, a);
+      }
+    }
+  }
+  for (int ch = 0; ch < channels; ++ch) {
+    for (int p = 0; p < w * h; ++p) {
+      const float a = cover[p];
+      if (a <= 0) continue;
+      double& v = query[static_cast<Eigen::Index>(ch) * w * h + p];
+      v = (1.0 - a) * v + a * stroke.value;
+    }
+  }
+}
+
+StudioWorker::StudioWorker(StudioState initial) : state_(std::move(initial)) {
+  publish(true);
+  thread_ = std::thread([this] { run(); });
+}
+
+StudioWorker::~StudioWorker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  cancel_ = true;
+  cv_.notify_all();
+  thread_.join();
+}
+
+void StudioWorker::push(Command command) {
+  if (command.kind == CommandKind::cancel) return cancel();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::move(command));
+  }
+  cv_.notify_all();
+}
+
+void StudioWorker::cancel() {
+  // The flag stops the work in progress; the queued `cancel` clears it (and stops playing) once that work ends.
+  cancel_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.clear();
+    Command c;
+    c.kind = CommandKind::cancel;
+    queue_.push_back(c);
+  }
+  cv_.notify_all();
+}
+
+std::shared_ptr<const StudioSnapshot> StudioWorker::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return snapshot_;
+}
+
+bool StudioWorker::idle() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.empty() && !working_ && !playing_;
+}
+
+bool StudioWorker::wait_idle(double timeout_seconds) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return cv_.wait_for(lock, std::chrono::duration<double>(timeout_seconds),
+                      [this] { return queue_.empty() && !working_ && !playing_; });
+}
+
+void StudioWorker::run() {
+  for (;;) {
+    Command command;
+    bool have = false;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      auto has_work = [this] { return stop_ || !queue_.empty(); };
+      if (!playing_) {
+        cv_.wait(lock, [&] { return has_work() || playing_; });
+      } else {
+        const double wait = next_play_step_ - now_seconds();
+        if (wait > 0) cv_.wait_for(lock, std::chrono::duration<double>(wait), has_work);
+      }
+      if (stop_) return;
+      if (!queue_.empty()) {
+        command = std::move(queue_.front());
+        queue_.pop_front();
+        have = true;
+        working_ = true;
+      }
+    }
+    if (have) {
+      try {
+        process(command);
+      } catch (const uhop::Cancelled&) {
+        message_ = "cancelled";
+      } catch (const std::exception& e) {  // InputError for bad input; anything else is reported, not fatal
+        std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
+        report_error(where + to_string(command.kind) + ": " + e.what());
+      }
+      busy_label_.clear();
+      progress_ = 0;
+      ++commands_done_;
+      publish(true);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        working_ = false;
+      }
+      cv_.notify_all();
+    } else if (playing_ && now_seconds() >= next_play_step_) {
+      try {
+        step_playing();
+      } catch (const std::exception& e) {
+        stage1_playing_ = stage2_playing_ = false;
+        playing_ = false;
+        report_error(std::string("play: ") + e.what());
+        publish(true);
+      }
+      cv_.notify_all();
+    }
+  }
+}
+
+void StudioWorker::report_error(const std::string& what) {
+  error_ = what;
+  ++error_id_;
+}
+
+void StudioWorker::set_busy(const std::string& label, double progress) {
+  busy_label_ = label;
+  progress_ = progress;
+}
+
+void StudioWorker::restart_query() {
+  if (!session_) return;
+  const auto& set = session_->memories();
+  if (state_.target < 0 || state_.target >= set.count()) {
+    throw uhop::InputError("target " + std::to_string(state_.target) + " is outside 0.." +
+                           std::to_string(set.count() - 1));
+  }
+  uhop::Vector xi = set.patterns.row(state_.target).transpose();
+  session_->set_query(uhop::corrupt(xi, set.shape, state_.corruption, state_.corruption_seed), state_.target);
+}
+
+void StudioWorker::load(const Command& c) {
+  StudioState next = state_;
+  next.source = c.path;
+  for (const auto& [k, v] : c.settings) apply_setting(next, k, v);
+  std::vector<std::string> warnings;
+  auto progress = [&](double f) {
+    set_busy("Loading " + next.source, f);
+    maybe_publish();
+    return !cancel_.load();
+  };
+  set_busy("Loading " + next.source, 0);
+  publish(false);
+  uhop::MemorySet set;
+  try {
+    set = uhop::load_memories(next.source, next.load, &warnings, progress);
+  } catch (const uhop::InputError& e) {
+    if (!c.fallback_to_glyphs || next.source.rfind("builtin:fashion-mnist", 0) != 0) throw;
+    message_ = std::string(e.what()) + " -- showing builtin:glyphs instead";
+    next.source = "builtin:glyphs";
+    set = uhop::load_memories(next.source, next.load, &warnings, progress);
+  }
+  if (next.target >= set.count()) next.target = 0;
+  auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2);
+  auto gallery = std::make_shared<MemoryGallery>();
+  gallery->version = ++memory_version_;
+  gallery->set = std::move(set);
+  // Commit only once everything succeeded: a bad load leaves the previous memories and W in place.
+  state_ = next;
+  session_ = std::move(session);
+  gallery_ = gallery;
+  warnings_ = warnings;
+  stage1_playing_ = stage2_playing_ = false;
+  heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+  restart_query();
+}
+
+void StudioWorker::stage1_steps(int n) {
+  for (int i = 0; i < n; ++i) {
+    if (cancel_) throw uhop::Cancelled();
+    set_busy("Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n), static_cast<double>(i) / n);
+    session_->stage1_step();
+    maybe_publish();
+  }
+}
+
+void StudioWorker::apply_settings_to_session(const StudioState& before) {
+  if (!session_) return;
+  if (!same_stage1(before.stage1, state_.stage1)) {
+    session_->set_stage1_settings(state_.stage1);
+    const auto& a = before.stage1;
+    const auto& b = state_.stage1;
+    if (a.init != b.init || a.dim != b.dim || a.seed != b.seed || a.train_count != b.train_count) {
+      session_->reset_stage1();  // a new W_0 was asked for: the old log no longer describes it
+      heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+      message_ = "W re-initialized (" + std::string(uhop::to_string(b.init)) + ")";
+    }
+  }
+  // Stage II settings keep W; the retrieval restarts from the query.
+  if (!same_stage2(before.stage2, state_.stage2)) session_->set_retrieval_settings(state_.stage2);
+  if (before.target != state_.target || uhop::to_string(before.corruption) != uhop::to_string(state_.corruption) ||
+      before.corruption_seed != state_.corruption_seed) {
+    restart_query();
+  }
+}
+
+void StudioWorker::process(const Command& c) {
+  auto need_session = [this] {
+    if (!session_) throw uhop::InputError("no memories loaded yet");
+  };
+  switch (c.kind) {
+    case CommandKind::load:
+      load(c);
+      return;
+    case CommandKind::cancel:
+      cancel_ = false;
+      stage1_playing_ = stage2_playing_ = false;
+      message_ = "cancelled";
+      return;
+    case CommandKind::wait:
+    case CommandKind::screenshot:  // the GUI handles these; to the worker they are no-ops
+      return;
+    case CommandKind::set:
+    case CommandKind::corrupt:
+    case CommandKind::target:
+    case CommandKind::reroll: {
+      StudioState before = state_;
+      StudioState next = state_;
+      for (const auto& [k, v] : c.settings) apply_setting(next, k, v);
+      if (c.kind == CommandKind::target) next.target = c.number;
+      if (c.kind == CommandKind::reroll) ++next.corruption_seed;
+      if (session_ && next.target >= session_->memories().count()) {
+        throw uhop::InputError("target " + std::to_string(next.target) + " is outside 0.." +
+                               std::to_string(session_->memories().count() - 1));
+      }
+      state_ = next;
+      try {
+        apply_settings_to_session(before);
+      } catch (...) {
+        state_ = before;  // keep the previous, consistent settings
+        if (session_) {
+          session_->set_stage1_settings(before.stage1);
+          session_->set_retrieval_settings(before.stage2);
+        }
+        throw;
+      }
+      return;
+    }
+    default:
+      break;
+  }
+  need_session();
+  const auto& shape = session_->memories().shape;
+  switch (c.kind) {
+    case CommandKind::brush: {
+      uhop::Vector q = session_->query();
+      apply_stroke(q, shape, c.stroke);
+      session_->set_query(q, state_.target);
+      return;
+    }
+    case CommandKind::clear_query:
+      session_->set_query(uhop::Vector::Zero(session_->memories().dim()), state_.target);
+      return;
+    case CommandKind::set_query:
+      if (c.query.size() != session_->memories().dim()) {
+        throw uhop::InputError("query has " + std::to_string(c.query.size()) + " values, the memories have " +
+                               std::to_string(session_->memories().dim()));
+      }
+      session_->set_query(c.query, state_.target);
+      return;
+    case CommandKind::load_query: {
+      uhop::LoadOptions o;
+      o.count = 1;
+      o.width = shape.width;
+      o.height = shape.height;
+      o.keep_rgb = shape.channels == 3;
+      uhop::MemorySet one = uhop::load_memories(c.path, o);
+      if (one.dim() != session_->memories().dim()) {
+        throw uhop::InputError(c.path + ": the image has " + std::to_string(one.dim()) + " values, the memories have " +
+                               std::to_string(session_->memories().dim()));
+      }
+      session_->set_query(one.patterns.row(0).transpose(), state_.target);
+      return;
+    }
+    case CommandKind::stage1_steps:
+      stage1_steps(c.number);
+      return;
+    case CommandKind::stage1_play:
+      stage1_playing_ = true;
+      next_play_step_ = now_seconds();
+      return;
+    case CommandKind::stage1_pause:
+      stage1_playing_ = false;
+      return;
+    case CommandKind::stage1_reset:
+      stage1_playing_ = false;
+      session_->reset_stage1();
+      heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+      return;
+    case CommandKind::stage1_finish:
+      session_->finish_stage1();
+      return;
+    case CommandKind::stage2_steps:
+      for (int i = 0; i < c.number; ++i) {
+        if (cancel_) throw uhop::Cancelled();
+        session_->stage2_step();
+        maybe_publish();
+      }
+      return;
+    case CommandKind::stage2_play:
+      // Play from the start when the run already reached T.
+      if (static_cast<int>(session_->retrieval().log.size()) - 1 >= state_.stage2_steps) session_->reset_stage2();
+      stage2_playing_ = true;
+      next_play_step_ = now_seconds();
+      return;
+    case CommandKind::stage2_pause:
+      stage2_playing_ = false;
+      return;
+    case CommandKind::stage2_reset:
+      stage2_playing_ = false;
+      session_->reset_stage2();
+      return;
+    default:
+      return;
+  }
+}
+
+void StudioWorker::step_playing() {
+  if (!session_) {
+    stage1_playing_ = stage2_playing_ = false;
+  }
+  double interval = 0;
+  if (stage1_playing_) {
+    const int stop = state_.stage1_stop_after;
+    if (stop > 0 && session_->stage1_steps() >= stop) {
+      stage1_playing_ = false;
+      message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
+    } else {
+      session_->stage1_step();
+      if (state_.stage1_speed > 0) interval = 1.0 / state_.stage1_speed;
+    }
+  }
+  if (stage2_playing_) {
+    if (static_cast<int>(session_->retrieval().log.size()) - 1 >= state_.stage2_steps) {
+      stage2_playing_ = false;
+    } else {
+      session_->stage2_step();
+      if (state_.stage2_speed > 0) interval = std::max(interval, 1.0 / state_.stage2_speed);
+    }
+  }
+  next_play_step_ = now_seconds() + interval;
+  const bool still = stage1_playing_ || stage2_playing_;
+  if (!still) {
+    publish(true);
+    std::lock_guard<std::mutex> lock(mutex_);
+    playing_ = false;
+  } else {
+    maybe_publish();
+  }
+}
+
+void StudioWorker::maybe_publish() {
+  const double now = now_seconds();
+  if (now - last_publish_ < min_publish_interval_) return;
+  // Rebuilding the retrieval after W changed costs a product with W^T W: at most a few times per second.
+  const bool full = !last_full_ || now - last_full_time_ >= 0.5;
+  publish(full);
+}
+
+void StudioWorker::publish(bool full) {
+  auto s = std::make_shared<StudioSnapshot>();
+  s->version = ++version_;
+  s->commands_done = commands_done_;
+  s->state = state_;
+  s->memories = gallery_;
+  s->stage1_playing = stage1_playing_;
+  s->stage2_playing = stage2_playing_;
+  s->busy = !busy_label_.empty() || stage1_playing_ || stage2_playing_;
+  s->busy_label = !busy_label_.empty() ? busy_label_
+                  : stage1_playing_    ? "Stage I playing"
+                  : stage2_playing_    ? "Stage II playing"
+                                       : "";
+  s->progress = progress_;
+  s->error = error_;
+  s->error_id = error_id_;
+  s->message = message_;
+  s->warnings = warnings_;
+  if (session_) {
+    s->has_session = true;
+    s->stage1_log = session_->stage1_log();
+    s->stats = session_->stats();
+    s->identity_stats = session_->identity_stats();
+    s->heat_initial = heat_initial_;
+    s->heat_now = feature_cosine_heatmap(session_->geometry().gram);
+    s->query = session_->query();
+    s->target_image = session_->memories().patterns.row(session_->target()).transpose();
+    if (full || !last_full_) {
+      const uhop::RetrievalRun& run = session_->retrieval();
+      s->trajectory = run.trajectory;
+      s->retrieval_log = run.log;
+      s->baseline_log = session_->baseline().log;
+      if (!session_->baseline().trajectory.empty()) s->baseline_final = session_->baseline().trajectory.back();
+      s->weights = run.weights;
+      if (!run.log.empty()) {
+        s->nearest = run.log.back().nearest;
+        s->success = s->nearest == run.target;
+        s->exact_guaranteed = run.log.back().exact_guaranteed;
+      }
+      s->energy_monotone = energy_never_rises(run.log);
+      last_full_time_ = now_seconds();
+    } else {
+      const StudioSnapshot& f = *last_full_;
+      s->trajectory = f.trajectory;
+      s->retrieval_log = f.retrieval_log;
+      s->baseline_log = f.baseline_log;
+      s->baseline_final = f.baseline_final;
+      s->weights = f.weights;
+      s->nearest = f.nearest;
+      s->success = f.success;
+      s->exact_guaranteed = f.exact_guaranteed;
+      s->energy_monotone = f.energy_monotone;
+    }
+  }
+  if (full || !last_full_) last_full_ = s;
+  last_publish_ = now_seconds();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    snapshot_ = s;
+    playing_ = stage1_playing_ || stage2_playing_;
+  }
+}
+}  // namespace studio

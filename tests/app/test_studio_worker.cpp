@@ -1,0 +1,157 @@
+// The worker thread: a script's commands change the snapshot exactly as a Session driven directly would; cancel
+// stops long work; bad input becomes a message and the worker carries on.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "corruption.h"
+#include "memory_sources.h"
+#include "session.h"
+#include "studio_commands.h"
+#include "studio_worker.h"
+
+using namespace studio;
+
+namespace {
+void run_script(StudioWorker& w, const std::string& text) {
+  ParsedScript p = parse_script(text);
+  REQUIRE(p.errors.empty());
+  for (auto& c : p.commands) w.push(c);
+  REQUIRE(w.wait_idle(120));
+}
+}  // namespace
+
+TEST_CASE("the snapshot after a script equals a Session driven directly", "[studio][worker]") {
+  StudioWorker w;
+  run_script(w,
+             "load builtin:glyphs count=12\n"
+             "target 3\n"
+             "corrupt gaussian:0.2 seed=7\n"
+             "set lr=0.5 beta=3\n"
+             "stage1 steps=5\n"
+             "stage2 steps=2\n");
+  auto snap = w.snapshot();
+  REQUIRE(snap->has_session);
+  REQUIRE(snap->error.empty());
+  REQUIRE(snap->stage1_log.size() == 6);
+  REQUIRE(snap->memories);
+  CHECK(snap->memories->set.count() == 12);
+  CHECK(snap->state.target == 3);
+
+  uhop::LoadOptions o;
+  o.count = 12;
+  uhop::MemorySet set = uhop::load_memories("builtin:glyphs", o);
+  StudioState st;
+  st.stage1.lr = 0.5;
+  st.stage2.beta = 3;
+  uhop::Session s(set, st.stage1, st.stage2);
+  uhop::Vector xi = set.patterns.row(3).transpose();
+  s.set_query(uhop::corrupt(xi, set.shape, uhop::parse_corruption("gaussian:0.2"), 7), 3);
+  for (int i = 0; i < 5; ++i) s.stage1_step();
+  s.stage2_step();
+  s.stage2_step();
+  for (size_t i = 0; i < 6; ++i) {
+    CHECK(snap->stage1_log[i].loss == s.stage1_log()[i].loss);
+    CHECK(snap->stage1_log[i].r_phi == s.stage1_log()[i].r_phi);
+  }
+  CHECK((snap->query - s.query()).norm() == 0);
+  REQUIRE(snap->retrieval_log.size() == 3);
+  REQUIRE(snap->trajectory.size() == 3);
+  CHECK((snap->trajectory.back() - s.retrieval().trajectory.back()).norm() == 0);
+  CHECK(snap->retrieval_log.back().error == s.retrieval().log.back().error);
+  CHECK(snap->baseline_log.size() == 3);
+  CHECK(snap->heat_now.n == 12);
+  CHECK(snap->heat_initial.n == 12);
+}
+
+TEST_CASE("changing a Stage II setting keeps the trained W", "[studio][worker]") {
+  StudioWorker w;
+  run_script(w, "load builtin:glyphs count=8\nstage1 steps=4\nset beta=10 alpha=2\n");
+  auto snap = w.snapshot();
+  CHECK(snap->stage1_log.size() == 5);
+  CHECK(snap->state.stage2.beta == 10);
+  CHECK(snap->state.stage2.sep.alpha == 2);
+}
+
+TEST_CASE("errors become a message and the worker keeps its previous state", "[studio][worker]") {
+  StudioWorker w;
+  run_script(w, "load builtin:glyphs count=6\nstage1 steps=2\n");
+  auto before = w.snapshot();
+  REQUIRE(before->error.empty());
+  run_script(w, "load /nonexistent/memories.csv\n");
+  auto after = w.snapshot();
+  CHECK(after->error.find("/nonexistent/memories.csv") != std::string::npos);
+  CHECK(after->error_id == before->error_id + 1);
+  CHECK(after->memories->version == before->memories->version);
+  CHECK(after->stage1_log.size() == 3);
+  run_script(w, "target 99\n");  // outside 0..5
+  CHECK(w.snapshot()->error.find("99") != std::string::npos);
+  CHECK(w.snapshot()->state.target == 0);
+  run_script(w, "stage1 steps=1\n");  // still alive
+  CHECK(w.snapshot()->stage1_log.size() == 4);
+}
+
+TEST_CASE("commands before any load report an error instead of crashing", "[studio][worker]") {
+  StudioWorker w;
+  run_script(w, "stage1 steps=3\nbrush 1,1\n");
+  auto snap = w.snapshot();
+  CHECK_FALSE(snap->has_session);
+  CHECK(snap->error.find("no memories") != std::string::npos);
+}
+
+TEST_CASE("cancel stops a long Stage I run and play", "[studio][worker]") {
+  StudioWorker w;
+  run_script(w, "load builtin:glyphs count=30\n");
+  Command c = make_command(CommandKind::stage1_steps, 1000000);
+  w.push(c);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(w.idle());
+  w.cancel();
+  REQUIRE(w.wait_idle(20));
+  auto snap = w.snapshot();
+  CHECK(snap->stage1_log.size() > 1);
+  CHECK(snap->stage1_log.size() < 1000001);
+  // Play with no stop: only cancel ends it; the worker then accepts work again.
+  run_script(w, "set stop_after=0\n");
+  w.push(make_command(CommandKind::stage1_play));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(w.snapshot()->stage1_playing);
+  w.cancel();
+  REQUIRE(w.wait_idle(20));
+  CHECK_FALSE(w.snapshot()->stage1_playing);
+  const size_t rows = w.snapshot()->stage1_log.size();
+  run_script(w, "stage1 steps=2\n");
+  CHECK(w.snapshot()->stage1_log.size() == rows + 2);
+}
+
+TEST_CASE("play stops after N steps; Stage II play runs to T", "[studio][worker]") {
+  StudioWorker w;
+  run_script(w, "load builtin:glyphs count=6\nset stop_after=7 speed1=0 T=4 speed2=0\nstage1 play\nwait\n");
+  CHECK(w.snapshot()->stage1_log.size() == 8);
+  run_script(w, "stage2 play\n");
+  CHECK(w.snapshot()->retrieval_log.size() == 5);
+  CHECK(w.snapshot()->energy_monotone);
+}
+
+TEST_CASE("brush strokes and clear change the query", "[studio][worker]") {
+  StudioWorker w;
+  run_script(w, "load builtin:glyphs count=4\nclear\n");
+  CHECK(w.snapshot()->query.sum() == 0);
+  run_script(w, "brush 2,2 10,2 radius=1.5\n");
+  const double painted = w.snapshot()->query.sum();
+  CHECK(painted > 5);
+  run_script(w, "erase 2,2 10,2 radius=3\n");
+  CHECK(w.snapshot()->query.sum() < painted);
+}
+
+TEST_CASE("the heatmap is downsampled to at most 256 x 256 block means", "[studio][worker]") {
+  uhop::Matrix g = uhop::Matrix::Identity(600, 600);
+  Heatmap h = feature_cosine_heatmap(g);
+  CHECK(h.n == 256);
+  CHECK(h.values.size() == 256u * 256u);
+  Heatmap small = feature_cosine_heatmap(uhop::Matrix::Identity(5, 5));
+  CHECK(small.n == 5);
+  CHECK(small.values[0] == 1.0f);
+  CHECK(small.values[1] == 0.0f);
+}
