@@ -17,13 +17,11 @@ ImageView planar_view(const uint8_t* pixels, int width, int height, int channels
 }
 
 namespace {
-constexpr float kInv255 = 1.0f / 255.0f;
-
-// Source pixel (x, y) in target channel c, in [0,1].
-float mapped_pixel(const ImageView& image, int target_channels, int c, int y, int x) {
-  if (image.channels == 1) return image.at(0, y, x) * kInv255;  // gray: replicated into every target channel
-  if (target_channels == 3) return image.at(c, y, x) * kInv255;
-  return luma(image.at(0, y, x), image.at(1, y, x), image.at(2, y, x)) * kInv255;
+// Source pixel (x, y) in target channel c, in [0,1]; in double so an unresized 8-bit value v becomes exactly v/255.
+double mapped_pixel(const ImageView& image, int target_channels, int c, int y, int x) {
+  if (image.channels == 1) return image.at(0, y, x) / 255.0;  // gray: replicated into every target channel
+  if (target_channels == 3) return image.at(c, y, x) / 255.0;
+  return luma(image.at(0, y, x), image.at(1, y, x), image.at(2, y, x)) / 255.0;
 }
 
 // Box where an axis shrinks (area average), triangle where it grows (bilinear, no overshoot unlike cubics).
@@ -48,7 +46,8 @@ void image_to_row(const ImageView& image, const TargetFormat& target, double* ro
     for (int c = 0; c < target.channels; ++c) {
       for (int y = 0; y < image.height; ++y)
         for (int x = 0; x < image.width; ++x)
-          source[static_cast<long long>(y) * image.width + x] = mapped_pixel(image, target.channels, c, y, x);
+          source[static_cast<long long>(y) * image.width + x] =
+              static_cast<float>(mapped_pixel(image, target.channels, c, y, x));
       // One plane at a time as a 1-channel float image; linear colour space (pixel values are taken as they are).
       const int ok = stbir_resize(source, image.width, image.height, 0, resized, target.width, target.height, 0,
                                   STBIR_TYPE_FLOAT, 1, STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP, STBIR_EDGE_CLAMP,
