@@ -1,0 +1,40 @@
+// A 2D RGBA8 texture for ImGui::Image, and the conversion of a memory/query vector into pixels.
+#pragma once
+#include <imgui.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "linalg_types.h"
+#include "memory_set.h"
+
+namespace studio {
+class GlTexture {
+ public:
+  GlTexture() = default;
+  ~GlTexture();
+  GlTexture(const GlTexture&) = delete;
+  GlTexture& operator=(const GlTexture&) = delete;
+  GlTexture(GlTexture&& other) noexcept;
+  GlTexture& operator=(GlTexture&& other) noexcept;
+
+  // Nearest filtering: a 28 x 28 memory should look like pixels, not a blur.
+  void upload_rgba(const uint8_t* rgba, int width, int height, bool nearest = true);
+  unsigned id() const { return id_; }
+  int width() const { return width_; }
+  int height() const { return height_; }
+  ImTextureID imgui_id() const { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(id_)); }
+  bool valid() const { return id_ != 0; }
+
+ private:
+  unsigned id_ = 0;
+  int width_ = 0, height_ = 0;
+};
+
+// Channel-major (C,H,W) values -> RGBA8 rows. Values in [0,1] map directly; other ranges (unit-norm or centered
+// memories) are stretched from their min..max so the image stays visible.
+void image_to_rgba(const uhop::Vector& v, const uhop::ImageShape& shape, std::vector<uint8_t>& rgba);
+// Draws row r of an M-row set into cell (cx, cy) of an atlas `atlas_width` pixels wide.
+void blit_into_atlas(const uhop::Vector& v, const uhop::ImageShape& shape, std::vector<uint8_t>& atlas, int atlas_width,
+                     int cx, int cy);
+}  // namespace studio

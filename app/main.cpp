@@ -1,0 +1,366 @@
+// U-Hop Studio: watch U-Hop's two stages work. This file is the controller: window, fonts, flags, the script runner,
+// keyboard shortcuts, screenshots and the frame loop. Panels are in panel_*.cpp; the numerics run on the worker.
+//
+// Flags:
+//   --memories SRC       initial memories (default builtin:fashion-mnist, falling back to builtin:glyphs)
+//   --script FILE        commands (see studio_commands.h) run in order, each after the previous one finished
+//   --frames N           quit after N frames (with --script: not before the script has finished)
+//   --screenshot FILE    PNG of the whole window written just before quitting
+//   --dump-state FILE    a text summary of the final snapshot written on exit (for tests)
+//   --bench-frames N     render N frames while Stage I trains M = 1000 Fashion-MNIST memories; print frame CPU times
+//   --font-size PX       text size (default 16, times the monitor's content scale)
+// Exit status: 0; 2 for bad flags; 3 when the --script had errors (reported on screen and on stderr).
+#include "gl.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "atomic_file.h"
+#include "input_error.h"
+#include "screenshot.h"
+#include "studio_ui.h"
+
+namespace {
+struct Options {
+  std::string memories = "builtin:fashion-mnist";
+  std::string script, screenshot, dump_state;
+  long frames = 0;
+  long bench_frames = 0;
+  float font_size = 0;
+};
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: uhop-studio [--memories SRC] [--script FILE] [--frames N] [--screenshot FILE]\n"
+               "                   [--dump-state FILE] [--bench-frames N] [--font-size PX]\n");
+}
+
+bool parse_args(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      usage();
+      std::exit(0);
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "uhop-studio: %s needs a value\n", a.c_str());
+      return false;
+    }
+    std::string v = argv[++i];
+    char* end = nullptr;
+    if (a == "--memories") {
+      o.memories = v;
+    } else if (a == "--script") {
+      o.script = v;
+    } else if (a == "--screenshot") {
+      o.screenshot = v;
+    } else if (a == "--dump-state") {
+      o.dump_state = v;
+    } else if (a == "--frames" || a == "--bench-frames") {
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (*end || n <= 0) {
+        std::fprintf(stderr, "uhop-studio: %s: expected a positive integer, got '%s'\n", a.c_str(), v.c_str());
+        return false;
+      }
+      (a == "--frames" ? o.frames : o.bench_frames) = n;
+    } else if (a == "--font-size") {
+      float f = std::strtof(v.c_str(), &end);
+      if (*end || f < 6 || f > 96) {
+        std::fprintf(stderr, "uhop-studio: --font-size: expected 6..96, got '%s'\n", v.c_str());
+        return false;
+      }
+      o.font_size = f;
+    } else {
+      std::fprintf(stderr, "uhop-studio: unknown flag %s\n", a.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> g_dropped;  // filled by the GLFW drop callback, consumed by the frame loop
+void on_drop(GLFWwindow*, int count, const char** paths) {
+  for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
+}
+
+void build_fonts(float pixels, bool backend_ready) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  const char* dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  ImFont* font = nullptr;
+  std::error_code ec;
+  if (std::filesystem::exists(dejavu, ec)) font = io.Fonts->AddFontFromFileTTF(dejavu, pixels);
+  if (!font) {
+    ImFontConfig cfg;
+    cfg.SizePixels = pixels;
+    io.Fonts->AddFontDefault(&cfg);
+  }
+  if (backend_ready) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+}
+
+std::string shader_dir(const char* argv0) {
+  std::error_code ec;
+  auto exe = std::filesystem::canonical("/proc/self/exe", ec);
+  if (!ec && std::filesystem::exists(exe.parent_path() / "shaders" / "colormap.frag", ec)) {
+    return (exe.parent_path() / "shaders").string();
+  }
+  (void)argv0;
+  return UHOP_SHADER_DIR;
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void write_dump(const std::string& path, const studio::StudioSnapshot& s, long frames) {
+  std::ostringstream o;
+  o << "frames=" << frames << "\n";
+  o << "source=" << s.state.source << "\n";
+  o << "memories=" << (s.memories ? s.memories->set.count() : 0) << "\n";
+  o << "target=" << s.state.target << "\n";
+  o << "stage1_steps=" << (s.stage1_log.empty() ? 0 : s.stage1_log.back().step) << "\n";
+  o << "stage1_playing=" << (s.stage1_playing ? 1 : 0) << "\n";
+  o << "stage2_steps=" << (s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step) << "\n";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.9g", s.query.size() ? s.query.sum() : 0.0);
+  o << "query_sum=" << buf << "\n";
+  o << "error=" << s.error << "\n";
+  const std::string text = o.str();
+  uhop::write_bytes_atomically(path, text.data(), text.size());
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  if (!parse_args(argc, argv, opt)) {
+    usage();
+    return 2;
+  }
+  const bool bench = opt.bench_frames > 0;
+
+  glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "GLFW error %d: %s\n", code, text); });
+  if (!glfwInit()) {
+    std::fprintf(stderr, "uhop-studio: cannot initialize GLFW (no display? try xvfb-run)\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  int win_w = 1600, win_h = 1000;
+  if (GLFWmonitor* mon = glfwGetPrimaryMonitor()) {
+    if (const GLFWvidmode* mode = glfwGetVideoMode(mon)) {
+      win_w = std::min(win_w, mode->width);
+      win_h = std::min(win_h, mode->height);
+    }
+  }
+  GLFWwindow* window = glfwCreateWindow(win_w, win_h, "U-Hop Studio", nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "uhop-studio: cannot create an OpenGL 3.3 window\n");
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(bench ? 0 : 1);  // the bench measures CPU time per frame, not vsync waits
+  glfwSetDropCallback(window, on_drop);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // a fixed, reproducible layout on every start (tests and screenshots rely on it)
+  ImGui::StyleColorsDark();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 3;
+  style.FrameRounding = 3;
+
+  studio::UiContext ui;
+  float xs = 1, ys = 1;
+  glfwGetWindowContentScale(window, &xs, &ys);
+  ui.content_scale = std::max(1.0f, std::max(xs, ys));  // HiDPI: bigger text and spacing
+  style.ScaleAllSizes(ui.content_scale);
+  ui.font_size = opt.font_size > 0 ? opt.font_size : 15 * ui.content_scale;
+  build_fonts(ui.font_size, false);
+
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  if (!ui.heatmap_shader.init(shader_dir(argv[0]))) {
+    std::fprintf(stderr, "uhop-studio: %s\n", ui.heatmap_shader.error().c_str());
+  }
+
+  studio::StudioState initial;
+  initial.source = bench ? "builtin:fashion-mnist" : opt.memories;
+  if (bench) initial.load.count = 1000;
+  studio::StudioWorker worker(initial);
+  ui.worker = &worker;
+  {
+    studio::Command load;
+    load.kind = studio::CommandKind::load;
+    load.path = initial.source;
+    load.fallback_to_glyphs = initial.source.rfind("builtin:fashion-mnist", 0) == 0;
+    worker.push(load);
+  }
+  if (bench) {
+    studio::Command set = studio::make_set("stop_after", "0");
+    set.settings.emplace_back("speed1", "0");
+    worker.push(set);
+    worker.push(studio::make_command(studio::CommandKind::stage1_play));
+  }
+
+  // The script: each command is sent when the worker is idle, so it starts after the previous one finished.
+  std::vector<studio::Command> script;
+  bool script_had_errors = false;
+  if (!opt.script.empty()) {
+    studio::ParsedScript parsed = studio::load_script(opt.script);
+    if (!parsed.errors.empty()) {
+      script_had_errors = true;
+      std::string all;
+      for (const auto& e : parsed.errors) all += (all.empty() ? "" : "; ") + e;
+      ui.set_status("script not run: " + all, true);
+    } else {
+      script = std::move(parsed.commands);
+    }
+  }
+  size_t script_next = 0;
+  int settle_frames = 0;
+  std::string pending_screenshot;
+
+  std::vector<double> bench_ms;
+  long frame = 0;
+  bool quit = false;
+  while (!quit && !glfwWindowShouldClose(window)) {
+    glfwPollEvents();
+    const auto t0 = std::chrono::steady_clock::now();
+
+    // Script runner: one command per idle worker; 'wait' just waits; 'screenshot' lets the layout settle 3 frames.
+    if (script_next < script.size() && worker.idle() && pending_screenshot.empty()) {
+      const studio::Command& c = script[script_next];
+      if (c.kind == studio::CommandKind::wait) {
+        ++script_next;
+      } else if (c.kind == studio::CommandKind::screenshot) {
+        if (++settle_frames >= 3) {
+          pending_screenshot = c.path;
+          settle_frames = 0;
+          ++script_next;
+        }
+      } else {
+        worker.push(c);
+        ++script_next;
+      }
+    }
+    const bool script_done = script_next >= script.size() && pending_screenshot.empty() && worker.idle();
+
+    ui.snap = worker.snapshot();
+    for (const auto& path : g_dropped) {
+      if (&path != &g_dropped.front()) continue;
+      studio::Command c;
+      c.kind = studio::CommandKind::load;
+      c.path = path;
+      worker.push(c);
+      ui.set_status(g_dropped.size() > 1
+                        ? "dropped " + std::to_string(g_dropped.size()) + " items: loading the first, " + path
+                        : "loading dropped " + path);
+    }
+    g_dropped.clear();
+    if (ui.font_dirty) {
+      build_fonts(ui.font_size, true);
+      ui.font_dirty = false;
+    }
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    if (!io.WantTextInput) {
+      if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) {
+        worker.push(studio::make_command(ui.snap->stage1_playing ? studio::CommandKind::stage1_pause
+                                                                 : studio::CommandKind::stage1_play));
+      }
+      if (ImGui::IsKeyPressed(GLFW_KEY_N, false))
+        worker.push(studio::make_command(studio::CommandKind::stage1_steps, 1));
+      if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) worker.push(studio::make_command(studio::CommandKind::stage1_reset));
+      if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) ui.show_help = !ui.show_help;
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) ui.screenshot_requested = true;
+    studio::draw_studio(ui);
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.09f, 0.09f, 0.11f, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const double frame_ms = ms_since(t0);
+    ++frame;
+
+    if (bench && ui.snap->has_session && ui.snap->stage1_playing) {
+      bench_ms.push_back(frame_ms);
+      if (static_cast<long>(bench_ms.size()) >= opt.bench_frames) quit = true;
+    }
+    if (!bench && opt.frames > 0 && frame >= opt.frames && script_done) quit = true;
+
+    auto shoot = [&](const std::string& path) {
+      try {
+        studio::save_window_screenshot(path, fb_w, fb_h);
+        ui.set_status("screenshot saved: " + path);
+      } catch (const std::exception& e) {
+        ui.set_status(e.what(), true);
+      }
+    };
+    if (!pending_screenshot.empty()) {
+      shoot(pending_screenshot);
+      pending_screenshot.clear();
+    }
+    if (ui.screenshot_requested) {
+      shoot(studio::next_screenshot_name());
+      ui.screenshot_requested = false;
+    }
+    if (quit && !opt.screenshot.empty()) shoot(opt.screenshot);
+    glfwSwapBuffers(window);
+    // Outside the bench, cap at ~60 frames/s so the UI leaves the CPU to the worker (Xvfb has no vsync).
+    if (!bench) {
+      const double left = 16.0 - ms_since(t0);
+      if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
+    }
+  }
+
+  if (bench) {
+    std::vector<double> v = bench_ms;
+    std::sort(v.begin(), v.end());
+    auto pct = [&](double p) { return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))]; };
+    auto snap = worker.snapshot();
+    std::printf("bench: %zu frames while Stage I trains M = %d memories (%s), %d Stage I steps done\n", v.size(),
+                snap->memories ? snap->memories->set.count() : 0, snap->state.source.c_str(),
+                snap->stage1_log.empty() ? 0 : snap->stage1_log.back().step);
+    std::printf("frame CPU time (build + submit, ms): p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  (target p99 < 16.7)\n",
+                pct(0.50), pct(0.90), pct(0.99), v.empty() ? 0.0 : v.back());
+  }
+  if (!opt.dump_state.empty()) {
+    try {
+      write_dump(opt.dump_state, *worker.snapshot(), frame);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "uhop-studio: %s\n", e.what());
+    }
+  }
+  worker.cancel();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return script_had_errors ? 3 : 0;
+}

@@ -1,0 +1,51 @@
+// Help: the two stages in plain words, with the formulas the panels show, and the keyboard shortcuts.
+#include "studio_ui.h"
+
+namespace studio {
+void panel_help(UiContext& ui) {
+  const ImVec2 d = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(d.x * 0.2f, d.y * 0.12f), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(d.x * 0.6f, d.y * 0.7f), ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Help: how U-Hop works", &ui.show_help)) {
+    ImGui::End();
+    return;
+  }
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted("U-Hop retrieves a stored memory xi_mu from a corrupted query x in two stages.");
+  ImGui::Separator();
+  ImGui::TextUnformatted("Stage I: learn a kernel feature map.");
+  ImGui::BulletText("Phi(u) = W u with W in R^{D x d}, D >= d; the kernel is K(u, v) = <W u, W v>.");
+  ImGui::BulletText(
+      "W is trained to spread the memories apart on the unit sphere: with f_mu = W xi_mu / ||W xi_mu||, "
+      "the separation loss L = log(2/(M(M-1)) sum_{mu<nu} exp(-t ||f_mu - f_nu||^2)) is minimized by "
+      "W_{i+1} = W_i - gamma_i dL/dW.");
+  ImGui::BulletText(
+      "Watch Delta^Phi_mu = K(xi_mu, xi_mu) - max_{nu != mu} K(xi_mu, xi_nu) (how much each memory "
+      "stands out) and R_Phi = 1/2 min ||W xi_mu - W xi_nu|| grow; the heatmap's off-diagonal fades.");
+  ImGui::TextUnformatted("Stage II: retrieve with the learned kernel.");
+  ImGui::BulletText(
+      "x_{t+1} = T(x_t) = Xi^T Sep_alpha(beta s(x_t)), s_nu(x) = K(xi_nu, x). With W = I this is the "
+      "plain modern Hopfield network (MHM), shown in Compare.");
+  ImGui::BulletText(
+      "Sep_alpha is softmax (alpha = 1), 1.5-entmax, or sparsemax (alpha = 2); alpha > 1 can put all "
+      "weight on one memory: exact retrieval.");
+  ImGui::BulletText("The energy E(x) = 1/2 K(x,x) - (1/beta) Psi*_alpha(beta k(x)) never rises along the steps.");
+  ImGui::BulletText(
+      "Lemma 1: inside the sphere ||W x - W xi_mu|| <= R_Phi, the error after a step is at most "
+      "2m(M-1) exp(-beta (Delta^Phi_mu - 2 m_Phi R_Phi)). Training W raises Delta^Phi, so the bound "
+      "and the error fall.");
+  ImGui::Separator();
+  ImGui::TextUnformatted(
+      "Try: load Glyphs, click a memory, corrupt it strongly, press Step in Stage II and compare "
+      "MHM with U-Hop; then press Space to train W and step again.");
+  ImGui::TextUnformatted(
+      "Keys: Space play/pause Stage I, N one Stage I step, R reset Stage I, F12 screenshot "
+      "(uhop-studio-NNN.png), F1 this window. Hover any control or curve for its formula.");
+  ImGui::TextUnformatted(
+      "Scripts: uhop-studio --script FILE runs commands like 'load builtin:glyphs count=20', "
+      "'target 3', 'corrupt gaussian:0.3 seed=1', 'stage1 steps=20', 'set beta=4', 'wait', "
+      "'screenshot out.png' (see app/studio_commands.h).");
+  ImGui::PopTextWrapPos();
+  ImGui::End();
+}
+}  // namespace studio

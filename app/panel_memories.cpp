@@ -1,0 +1,145 @@
+// Memories: where they come from (path, recent, drag & drop, built-in sets), how they are preprocessed, and a
+// thumbnail grid; a click on a thumbnail makes that memory the target.
+#include <algorithm>
+#include <cmath>
+
+#include "studio_ui.h"
+
+namespace studio {
+namespace {
+void push_load(UiContext& ui, const std::string& source) {
+  Command c;
+  c.kind = CommandKind::load;
+  c.path = source;
+  const auto& o = ui.load_edit.load;
+  c.settings = {{"count", std::to_string(o.count)},
+                {"offset", std::to_string(o.offset)},
+                {"width", std::to_string(o.width)},
+                {"height", std::to_string(o.height)},
+                {"rgb", o.keep_rgb ? "1" : "0"},
+                {"norm", o.normalization == uhop::Normalization::unit_norm  ? "unit"
+                         : o.normalization == uhop::Normalization::centered ? "center"
+                                                                            : "none"},
+                {"pick", o.pick == uhop::Pick::random      ? "random"
+                         : o.pick == uhop::Pick::per_class ? "per-class"
+                                                           : "first"}};
+  ui.push(c);
+}
+}  // namespace
+
+void panel_memories(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
+  set_initial_window(pos, size);
+  if (!ImGui::Begin("Memories")) {
+    ImGui::End();
+    return;
+  }
+  const StudioSnapshot& s = *ui.snap;
+  const float label_w = ImGui::GetFontSize() * 4.5f;
+  ImGui::SetNextItemWidth(-label_w);
+  const bool enter =
+      ImGui::InputText("##source", ui.source_path, sizeof ui.source_path, ImGuiInputTextFlags_EnterReturnsTrue);
+  formula_tip(
+      "SRC: an image folder, an IDX file (MNIST family, .gz ok), a CIFAR .bin, a CSV, builtin:fashion-mnist\n"
+      "or builtin:glyphs. You can also drop a file or folder onto the window.");
+  ImGui::SameLine();
+  if (ImGui::Button("Load") || enter) push_load(ui, ui.source_path);
+  formula_tip("Load the memories xi_1..xi_M (rows of Xi). Stage I restarts from W_0.");
+  if (ImGui::Button("Fashion-MNIST")) push_load(ui, "builtin:fashion-mnist");
+  ImGui::SameLine();
+  if (ImGui::Button("Glyphs")) push_load(ui, "builtin:glyphs");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##recent", "Recent", ImGuiComboFlags_None)) {
+    for (const auto& r : ui.recent_sources) {
+      if (ImGui::Selectable(r.c_str())) push_load(ui, r);
+    }
+    if (ui.recent_sources.empty()) ImGui::TextDisabled("(none yet)");
+    ImGui::EndCombo();
+  }
+
+  auto& o = ui.load_edit.load;
+  const float field = ImGui::GetFontSize() * 5;
+  ImGui::SetNextItemWidth(field);
+  ImGui::InputInt("M", &o.count, 0, 0);
+  o.count = std::max(0, o.count);
+  formula_tip("M: how many memories to load (0 = all). Loaded on Load.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(field);
+  ImGui::InputInt("offset", &o.offset, 0, 0);
+  o.offset = std::max(0, o.offset);
+  ImGui::SameLine();
+  const char* picks[] = {"first", "random", "per-class"};
+  int pick = static_cast<int>(o.pick);
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::Combo("##pick", &pick, picks, 3)) o.pick = static_cast<uhop::Pick>(pick);
+  formula_tip("Which items: the first M, M at random (seeded), or balanced over classes.");
+  ImGui::SetNextItemWidth(field);
+  ImGui::InputInt("w", &o.width, 0, 0);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(field);
+  ImGui::InputInt("h", &o.height, 0, 0);
+  o.width = std::clamp(o.width, 0, 4096);
+  o.height = std::clamp(o.height, 0, 4096);
+  formula_tip("Resize every image to w x h (0 = the first image's size).");
+  ImGui::SameLine();
+  ImGui::Checkbox("rgb", &o.keep_rgb);
+  formula_tip("Keep colour (d = 3 h w, channel-major) or convert to gray (d = h w).");
+  ImGui::SameLine();
+  const char* norms[] = {"[0,1]", "unit norm", "centered"};
+  int norm = static_cast<int>(o.normalization);
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::Combo("##norm", &norm, norms, 3)) o.normalization = static_cast<uhop::Normalization>(norm);
+  formula_tip("Pixels scaled to [0,1]; optionally each memory scaled to ||xi|| = 1, or centered.");
+
+  if (!s.memories) {
+    ImGui::TextDisabled(s.busy ? "Loading..." : "No memories loaded.");
+    ImGui::End();
+    return;
+  }
+  const auto& set = s.memories->set;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("M = %d, d = %d (%s). Click a memory to make it the target.", set.count(), set.dim(),
+                     set.preprocessing.c_str());
+  ImGui::PopStyleColor();
+  if (!ensure_atlas(ui)) {
+    ImGui::End();
+    return;
+  }
+  // Thumbnail grid; only visible rows are submitted (M can be thousands).
+  ImGui::BeginChild("##thumbs", ImVec2(0, 0), false);
+  const float thumb = std::max(28.0f, ImGui::GetFontSize() * 2.6f);
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const int per_row = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x + spacing) / (thumb + spacing)));
+  const int shown = ui.atlas_count;
+  const int rows = (shown + per_row - 1) / per_row;
+  ImGuiListClipper clipper;
+  clipper.Begin(rows, thumb + ImGui::GetStyle().ItemSpacing.y);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  while (clipper.Step()) {
+    for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+      for (int c = 0; c < per_row; ++c) {
+        const int i = r * per_row + c;
+        if (i >= shown) break;
+        if (c > 0) ImGui::SameLine();
+        ImGui::PushID(i);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        if (ImGui::InvisibleButton("##m", ImVec2(thumb, thumb))) ui.push(make_command(CommandKind::target, i));
+        memory_thumbnail_at(ui, dl, i, p, ImVec2(p.x + thumb, p.y + thumb));
+        if (i == s.state.target) {
+          dl->AddRect(ImVec2(p.x - 1, p.y - 1), ImVec2(p.x + thumb + 1, p.y + thumb + 1), rgb(0xff7f0e), 0, 0, 3);
+        } else if (ImGui::IsItemHovered()) {
+          dl->AddRect(p, ImVec2(p.x + thumb, p.y + thumb), rgb(0x9ecae1));
+        }
+        if (ImGui::IsItemHovered()) {
+          ImGui::SetTooltip("%s\n%s", memory_label(s, i).c_str(),
+                            i < static_cast<int>(set.names.size()) ? set.names[i].c_str() : "");
+        }
+        ImGui::PopID();
+      }
+    }
+  }
+  if (shown < set.count()) ImGui::TextDisabled("(first %d of %d shown)", shown, set.count());
+  ImGui::EndChild();
+  ImGui::End();
+}
+}  // namespace studio

@@ -1,0 +1,198 @@
+// Stage I: training the feature map W on the separation loss. Play/step/reset, the optimizer settings, live plots
+// of L_Phi, Delta^Phi (min, mean and the min..max band) and R_Phi, and the feature-cosine heatmap before vs now.
+#include <algorithm>
+#include <cmath>
+
+#include "studio_ui.h"
+
+namespace studio {
+namespace {
+uhop::PlotFigure stage1_figure(const std::vector<uhop::Stage1Record>& log, const char* title, const char* y_label) {
+  uhop::PlotFigure f;
+  f.title = title;
+  f.x_label = "step i";
+  f.y_label = y_label;
+  if (!log.empty()) f.marker_x = log.back().step;
+  return f;
+}
+
+void combo_enum(const char* label, int& value, const char* const* names, int count, const char* tip, UiContext& ui,
+                const char* key) {
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
+  if (ImGui::Combo(label, &value, names, count)) ui.push(make_set(key, names[value]));
+  formula_tip(tip);
+}
+
+void draw_heatmaps(UiContext& ui, const StudioSnapshot& s) {
+  if (s.heat_now.n <= 0) return;
+  if (ui.heat_version != s.version) {
+    // Shared colour range so "before" and "now" compare directly: cosines in [lo, 1].
+    float lo = 1;
+    for (float v : s.heat_initial.values) lo = std::min(lo, v);
+    for (float v : s.heat_now.values) lo = std::min(lo, v);
+    lo = std::min(lo, 0.0f);
+    ui.heatmap_shader.render(s.heat_initial, lo, 1.0f, ui.heat_initial);
+    ui.heatmap_shader.render(s.heat_now, lo, 1.0f, ui.heat_now);
+    ui.heat_version = s.version;
+  }
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float side = std::max(
+      40.0f, std::min((avail - gap) / 2, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2));
+  const char* tip =
+      "Feature cosine cos(Phi(xi_mu), Phi(xi_nu)) = K(xi_mu, xi_nu) / (||W xi_mu|| ||W xi_nu||), rows/columns = "
+      "memories (block means when M > 256). Stage I pushes the off-diagonal down: better separated memories.";
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("K cosine at step 0");
+  ImGui::Image(ui.heat_initial.imgui_id(), ImVec2(side, side));
+  formula_tip(tip);
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Text("now (step %d)", s.stage1_log.empty() ? 0 : s.stage1_log.back().step);
+  ImGui::Image(ui.heat_now.imgui_id(), ImVec2(side, side));
+  formula_tip(tip);
+  ImGui::EndGroup();
+}
+}  // namespace
+
+void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
+  set_initial_window(pos, size);
+  if (!ImGui::Begin("Stage I: train the feature map W")) {
+    ImGui::End();
+    return;
+  }
+  const StudioSnapshot& s = *ui.snap;
+  auto& e = ui.edit;
+  if (ImGui::Button(s.stage1_playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) {
+    ui.push(make_command(s.stage1_playing ? CommandKind::stage1_pause : CommandKind::stage1_play));
+  }
+  formula_tip("Space. Repeats W_{i+1} = W_i - gamma_i dL_Phi/dW (W_i) at the chosen speed until 'stop after'.");
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) ui.push(make_command(CommandKind::stage1_steps, 1));
+  formula_tip("N. One gradient step on the separation loss.");
+  ImGui::SameLine();
+  if (ImGui::Button("Step x10")) ui.push(make_command(CommandKind::stage1_steps, 10));
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) ui.push(make_command(CommandKind::stage1_reset));
+  formula_tip("R. W = W_0 from the init and seed; the log restarts at row 0.");
+  ImGui::SameLine();
+  if (ImGui::Button("Normalize rows")) ui.push(make_command(CommandKind::stage1_finish));
+  formula_tip("Algorithm 1 line 4: every row of W scaled to unit length (not logged as a step).");
+
+  const float num_w = ImGui::GetFontSize() * 6.5f;
+  float speed = static_cast<float>(e.stage1_speed);
+  ImGui::SetNextItemWidth(num_w);
+  if (ImGui::SliderFloat("steps/s", &speed, 0, 60, speed <= 0 ? "max" : "%.0f")) e.stage1_speed = speed;
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("speed1", speed));
+  formula_tip("Play speed; 0 = as fast as possible.");
+  ImGui::SameLine();
+  int stop = e.stage1_stop_after;
+  ImGui::SetNextItemWidth(num_w);
+  if (ImGui::InputInt("stop after", &stop, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    ui.push(make_set("stop_after", std::to_string(std::max(0, stop))));
+  }
+  formula_tip("Play stops when the log reaches this many steps (0 = never). Press Enter to apply.");
+
+  float lr = static_cast<float>(e.stage1.lr);
+  ImGui::SetNextItemWidth(num_w);
+  if (ImGui::SliderFloat("lr", &lr, 1e-3f, 100.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) e.stage1.lr = lr;
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("lr", lr));
+  formula_tip("Learning rate gamma in W_{i+1} = W_i - gamma_i dL/dW.");
+  ImGui::SameLine();
+  const char* schedules[] = {"constant", "inv-sqrt", "reference"};
+  int sched = static_cast<int>(e.stage1.schedule);
+  combo_enum("schedule", sched, schedules, 3,
+             "constant: gamma_i = gamma;  inv-sqrt: gamma/sqrt(i+1);  reference: gamma_{i+1} = gamma_i/sqrt(i+1)", ui,
+             "schedule");
+  float t = static_cast<float>(e.stage1.t);
+  ImGui::SetNextItemWidth(num_w);
+  if (ImGui::SliderFloat("t", &t, 0.1f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) e.stage1.t = t;
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("t", t));
+  formula_tip("Temperature of the separation loss: exp(-t ||f_mu - f_nu||^2).");
+  ImGui::SameLine();
+  const char* losses[] = {"avg", "max"};
+  int loss = static_cast<int>(e.stage1.loss);
+  combo_enum(
+      "loss", loss, losses, 2,
+      "avg: L = log(2/(M(M-1)) sum_{mu<nu} exp(-t ||f_mu - f_nu||^2));  max: L = max_{mu<nu} -t ||f_mu - f_nu||^2,"
+      "  f_mu = W xi_mu / ||W xi_mu||",
+      ui, "loss");
+  const char* inits[] = {"identity", "gaussian", "orthogonal"};
+  int init = static_cast<int>(e.stage1.init);
+  combo_enum(
+      "init", init, inits, 3,
+      "W_0: identity (D = d: U-Hop starts as plain MHM), gaussian N(0,1), or random orthogonal columns (D >= d). "
+      "Changing it re-initializes W.",
+      ui, "init");
+  ImGui::SameLine();
+  int dim = e.stage1.dim;
+  ImGui::SetNextItemWidth(num_w * 0.7f);
+  if (ImGui::InputInt("D", &dim, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    ui.push(make_set("dim", std::to_string(std::max(0, dim))));
+  }
+  formula_tip("Feature dimension D of W in R^{D x d}; 0 = d. Needs D >= d (full column rank). Enter applies.");
+  ImGui::SameLine();
+  const char* optimizers[] = {"sgd", "adam"};
+  int opt = static_cast<int>(e.stage1.optimizer);
+  combo_enum("opt", opt, optimizers, 2, "Plain gradient descent or Adam with step size gamma_i.", ui, "optimizer");
+
+  if (!s.has_session || s.stage1_log.empty()) {
+    ImGui::TextDisabled("Load memories first.");
+    ImGui::End();
+    return;
+  }
+  const auto& last = s.stage1_log.back();
+  ImGui::Text("step %d   L = %.4g   Delta^Phi min %.3g mean %.3g   R_Phi %.3g", last.step, last.loss,
+              last.delta_phi_min, last.delta_phi_mean, last.r_phi);
+
+  // The three plots share the height left over after the heatmaps.
+  const float avail_h = ImGui::GetContentRegionAvail().y;
+  const float heat_h = std::min(ImGui::GetContentRegionAvail().x * 0.5f, avail_h * 0.34f);
+  const float plot_h = std::max(120.0f, (avail_h - heat_h - ImGui::GetStyle().ItemSpacing.y * 4) / 3);
+  uhop::PlotWidgetOptions opts;
+  opts.size = ImVec2(-1, plot_h);
+
+  const auto& log = s.stage1_log;
+  uhop::PlotFigure loss_fig = stage1_figure(log, "separation loss L_Phi", "L");
+  uhop::PlotSeries ls = series("L_Phi", 0x1f77b4);
+  ls.tooltip = "avg: log of the mean of exp(-t ||f_mu - f_nu||^2) over pairs; max: the closest pair";
+  for (const auto& r : log) {
+    ls.x.push_back(r.step);
+    ls.y.push_back(r.loss);
+  }
+  loss_fig.series.push_back(ls);
+  uhop::draw_plot_widget("loss", loss_fig, ui.plot_loss, opts);
+
+  uhop::PlotFigure d_fig = stage1_figure(log, "separation Delta^Phi over memories", "Delta^Phi");
+  uhop::PlotBand band{"min..max", {}, {}, {}, 0xff7f0e};
+  uhop::PlotSeries dmin = series("min", 0xd62728), dmean = series("mean", 0xff7f0e);
+  dmin.tooltip = "min_mu Delta^Phi_mu, Delta^Phi_mu = K(xi_mu, xi_mu) - max_{nu != mu} K(xi_mu, xi_nu)";
+  dmean.tooltip = "mean over mu of Delta^Phi_mu";
+  for (const auto& r : log) {
+    band.x.push_back(r.step);
+    band.lo.push_back(r.delta_phi_min);
+    band.hi.push_back(r.delta_phi_max);
+    dmin.x.push_back(r.step);
+    dmin.y.push_back(r.delta_phi_min);
+    dmean.x.push_back(r.step);
+    dmean.y.push_back(r.delta_phi_mean);
+  }
+  d_fig.bands.push_back(band);
+  d_fig.series = {dmin, dmean};
+  uhop::draw_plot_widget("delta", d_fig, ui.plot_delta, opts);
+
+  uhop::PlotFigure r_fig = stage1_figure(log, "radius R_Phi", "R_Phi");
+  uhop::PlotSeries rs = series("R_Phi", 0x2ca02c);
+  rs.tooltip = "R_Phi = 1/2 min_{mu != nu} ||W xi_mu - W xi_nu||: the sphere of Lemma 1";
+  for (const auto& r : log) {
+    rs.x.push_back(r.step);
+    rs.y.push_back(r.r_phi);
+  }
+  r_fig.series.push_back(rs);
+  uhop::draw_plot_widget("radius", r_fig, ui.plot_radius, opts);
+
+  draw_heatmaps(ui, s);
+  ImGui::End();
+}
+}  // namespace studio

@@ -1,0 +1,218 @@
+#include "studio_ui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace studio {
+void UiContext::set_status(const std::string& text, bool error) {
+  status = text;
+  status_is_error = error;
+  if (error) std::fprintf(stderr, "uhop-studio: %s\n", text.c_str());
+}
+
+ImU32 rgb(uint32_t hex, int alpha) {
+  return IM_COL32((hex >> 16) & 0xff, (hex >> 8) & 0xff, hex & 0xff, alpha);
+}
+
+void set_initial_window(const ImVec2& pos, const ImVec2& size) {
+  ImGui::SetNextWindowPos(pos, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
+}
+
+void formula_tip(const char* text) {
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+void badge(const char* text, ImU32 color) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const ImVec2 size(ts.x + pad.x * 2, ts.y + pad.y * 2);
+  dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), color, size.y * 0.5f);
+  dl->AddText(ImVec2(p.x + pad.x, p.y + pad.y), IM_COL32(255, 255, 255, 255), text);
+  ImGui::Dummy(size);
+}
+
+std::string memory_label(const StudioSnapshot& s, int index) {
+  if (!s.memories || index < 0 || index >= s.memories->set.count()) return "#" + std::to_string(index);
+  const auto& set = s.memories->set;
+  std::string label = "#" + std::to_string(index);
+  if (index < static_cast<int>(set.labels.size())) {
+    int l = set.labels[index];
+    if (l >= 0 && l < static_cast<int>(set.class_names.size())) label += " " + set.class_names[l];
+  }
+  return label;
+}
+
+const GlTexture& image_texture(UiContext& ui, const std::string& key, const uhop::Vector& v, uint64_t version) {
+  GlTexture& tex = ui.images[key];
+  auto it = ui.image_versions.find(key);
+  if (ui.snap && ui.snap->memories && (it == ui.image_versions.end() || it->second != version || !tex.valid())) {
+    std::vector<uint8_t> rgba;
+    image_to_rgba(v, ui.snap->memories->set.shape, rgba);
+    tex.upload_rgba(rgba.data(), ui.snap->memories->set.shape.width, ui.snap->memories->set.shape.height);
+    ui.image_versions[key] = version;
+  }
+  return tex;
+}
+
+bool ensure_atlas(UiContext& ui) {
+  if (!ui.snap || !ui.snap->memories) return false;
+  const auto& g = *ui.snap->memories;
+  if (ui.atlas_version == g.version && ui.atlas.valid()) return true;
+  const auto& shape = g.set.shape;
+  if (shape.width <= 0 || shape.height <= 0) return false;
+  // One texture for every thumbnail (at most 8192 px on a side): one upload per memory set, one draw state.
+  const int max_side = 8192;
+  const int per_row_cap = std::max(1, max_side / shape.width);
+  const int m = g.set.count();
+  int cols = std::min(per_row_cap, std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(m))))));
+  int rows_cap = std::max(1, max_side / shape.height);
+  int count = std::min(m, cols * rows_cap);
+  int rows = (count + cols - 1) / cols;
+  std::vector<uint8_t> atlas(static_cast<size_t>(cols) * shape.width * rows * shape.height * 4, 0);
+  for (int i = 0; i < count; ++i) {
+    blit_into_atlas(g.set.patterns.row(i).transpose(), shape, atlas, cols * shape.width, (i % cols) * shape.width,
+                    (i / cols) * shape.height);
+  }
+  ui.atlas.upload_rgba(atlas.data(), cols * shape.width, rows * shape.height);
+  ui.atlas_cols = cols;
+  ui.atlas_count = count;
+  ui.atlas_version = g.version;
+  return true;
+}
+
+static bool atlas_uv(UiContext& ui, int index, ImVec2& uv0, ImVec2& uv1) {
+  if (!ensure_atlas(ui) || index < 0 || index >= ui.atlas_count) return false;
+  const auto& shape = ui.snap->memories->set.shape;
+  const float w = static_cast<float>(ui.atlas.width()), h = static_cast<float>(ui.atlas.height());
+  const int cx = (index % ui.atlas_cols) * shape.width, cy = (index / ui.atlas_cols) * shape.height;
+  uv0 = ImVec2(cx / w, cy / h);
+  uv1 = ImVec2((cx + shape.width) / w, (cy + shape.height) / h);
+  return true;
+}
+
+bool memory_thumbnail(UiContext& ui, int index, float size) {
+  ImVec2 uv0, uv1;
+  if (!atlas_uv(ui, index, uv0, uv1)) {
+    ImGui::Dummy(ImVec2(size, size));
+    return false;
+  }
+  ImGui::Image(ui.atlas.imgui_id(), ImVec2(size, size), uv0, uv1);
+  return true;
+}
+
+void memory_thumbnail_at(UiContext& ui, ImDrawList* dl, int index, ImVec2 p0, ImVec2 p1) {
+  ImVec2 uv0, uv1;
+  if (atlas_uv(ui, index, uv0, uv1)) dl->AddImage(ui.atlas.imgui_id(), p0, p1, uv0, uv1);
+}
+
+namespace {
+void sync_edit_state(UiContext& ui) {
+  if (!ui.snap) return;
+  // While a widget is being dragged or typed into, the UI's value wins; otherwise the worker's state does.
+  if (!ImGui::IsAnyItemActive()) ui.edit = ui.snap->state;
+  static uint64_t synced_memory_version = ~0ull;
+  const uint64_t v = ui.snap->memories ? ui.snap->memories->version : 0;
+  if (v != synced_memory_version) {
+    synced_memory_version = v;
+    ui.load_edit = ui.snap->state;
+    std::snprintf(ui.source_path, sizeof ui.source_path, "%s", ui.snap->state.source.c_str());
+    if (v != 0) {
+      auto& r = ui.recent_sources;
+      r.erase(std::remove(r.begin(), r.end(), ui.snap->state.source), r.end());
+      r.insert(r.begin(), ui.snap->state.source);
+      if (r.size() > 6) r.resize(6);
+    }
+  }
+}
+
+void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  ImGui::Begin("##status", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const StudioSnapshot& s = *ui.snap;
+  if (s.busy) {
+    ImGui::TextUnformatted(s.busy_label.c_str());
+    ImGui::SameLine();
+    if (!s.stage1_playing && !s.stage2_playing) {
+      ImGui::ProgressBar(static_cast<float>(s.progress), ImVec2(ImGui::GetFontSize() * 10, 0));
+      ImGui::SameLine();
+    }
+    if (ImGui::SmallButton("Cancel")) ui.worker->cancel();
+    formula_tip("Stop the work in progress (loading, a Stage I run) and any playing.");
+    ImGui::SameLine();
+  } else {
+    ImGui::TextDisabled("Ready");
+    ImGui::SameLine();
+  }
+  ImGui::TextDisabled("|");
+  ImGui::SameLine();
+  if (s.error_id != ui.seen_error_id && !s.error.empty()) {
+    ui.seen_error_id = s.error_id;
+    ui.set_status(s.error, true);
+  }
+  if (!ui.status.empty()) {
+    ImGui::TextColored(ui.status_is_error ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.9f, 0.6f, 1), "%s",
+                       ui.status.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.status.c_str());
+  } else if (!s.message.empty()) {
+    ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", s.message.c_str());
+  } else {
+    ImGui::TextDisabled("Space play/pause Stage I   N step   R reset   F12 screenshot   F1 help");
+  }
+  ImGui::End();
+}
+}  // namespace
+
+void draw_studio(UiContext& ui) {
+  sync_edit_state(ui);
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  float menu_h = 0;
+  if (ImGui::BeginMainMenuBar()) {
+    if (ImGui::BeginMenu("View")) {
+      float fs = ui.font_size;
+      if (ImGui::SliderFloat("Font size", &fs, 10, 40, "%.0f px")) ui.font_size = fs;
+      if (ImGui::IsItemDeactivatedAfterEdit()) ui.font_dirty = true;
+      formula_tip("Larger text for projectors (rebuilds the font).");
+      if (ImGui::MenuItem("Screenshot", "F12")) ui.screenshot_requested = true;
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+      if (ImGui::MenuItem("How U-Hop works", "F1")) ui.show_help = true;
+      ImGui::EndMenu();
+    }
+    const StudioSnapshot& s = *ui.snap;
+    if (s.memories) {
+      ImGui::TextDisabled("  %s   M = %d   d = %d   Stage I step %d   Stage II step %d", s.state.source.c_str(),
+                          s.memories->set.count(), s.memories->set.dim(),
+                          s.stage1_log.empty() ? 0 : s.stage1_log.back().step,
+                          s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step);
+    }
+    menu_h = ImGui::GetWindowSize().y;
+    ImGui::EndMainMenuBar();
+  }
+  const float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2 - 2;
+  const float top = menu_h, h = display.y - menu_h - status_h, w = display.x;
+  // Grid: [Memories / Query] [Stage I] [Stage II / Compare]
+  const float c0 = std::floor(w * 0.26f), c1 = std::floor(w * 0.37f), c2 = w - c0 - c1;
+  const float mem_h = std::floor(h * 0.42f), s2_h = std::floor(h * 0.64f);
+  panel_memories(ui, ImVec2(0, top), ImVec2(c0, mem_h));
+  panel_query(ui, ImVec2(0, top + mem_h), ImVec2(c0, h - mem_h));
+  panel_stage1(ui, ImVec2(c0, top), ImVec2(c1, h));
+  panel_stage2(ui, ImVec2(c0 + c1, top), ImVec2(c2, s2_h));
+  panel_compare(ui, ImVec2(c0 + c1, top + s2_h), ImVec2(c2, h - s2_h));
+  if (ui.show_help) panel_help(ui);
+  status_bar(ui, ImVec2(0, display.y - status_h), ImVec2(display.x, status_h));
+}
+}  // namespace studio

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Bad input never crashes: a script with bad lines is refused with a message (exit 3, the window still ran), a
+# missing memory source and a bad query file become errors in the state while the app keeps running.
+# usage (inside xvfb-run): bad_input.sh UHOP_STUDIO OUT_DIR
+set -eu
+app=$1; out=$2
+rm -rf "$out"; mkdir -p "$out"
+printf 'load builtin:glyphs count=5\ntarget banana\nfly away\n' > "$out/bad.txt"
+set +e
+"$app" --memories builtin:glyphs --script "$out/bad.txt" --frames 5 --dump-state "$out/state1.txt" 2> "$out/err1.txt"
+rc=$?
+set -e
+cat "$out/err1.txt"
+test "$rc" -eq 3
+grep -q "line 2" "$out/err1.txt"
+grep -q "line 3" "$out/err1.txt"
+grep -qx "memories=20" "$out/state1.txt"  # the default glyph set was loaded; the bad script did not run
+printf 'load builtin:glyphs count=6\nload /nonexistent/folder\nquery /nonexistent/q.png\nstage1 steps=2\n' > "$out/ok.txt"
+"$app" --script "$out/ok.txt" --frames 5 --dump-state "$out/state2.txt"
+cat "$out/state2.txt"
+grep -qx "memories=6" "$out/state2.txt"  # the failed load kept the previous memories
+grep -qx "stage1_steps=2" "$out/state2.txt"  # and the worker carried on
+grep -q "^error=.*nonexistent/q.png" "$out/state2.txt"
+"$app" --frames 1 --bogus 2>/dev/null && exit 1
+echo "gui bad input: ok"
