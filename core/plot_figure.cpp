@@ -1026,8 +1026,8 @@ TextBitmap rasterize_text(const std::string& text, double size) {
   // No TrueType font installed: stb_easy_font's segment font (ASCII only), drawn as quads.
   std::string ascii;
   for (int cp : utf8_codepoints(text)) ascii += cp < 128 ? char(cp) : '?';
-  const double k = size / 10.0;  // easy_font glyphs are about 7 units tall for capitals
-  std::vector<char> buffer(ascii.size() * 270 + 64);
+  const double k = size / 10.0;                           // easy_font glyphs are about 7 units tall for capitals
+  std::vector<char> buffer(ascii.size() * 64 * 24 + 64);  // 64 bytes per quad, at most ~20 quads a glyph
   unsigned char white[4] = {255, 255, 255, 255};
   const int quads = stb_easy_font_print(0, 0, ascii.data(), white, buffer.data(), int(buffer.size()));
   t.w = int(std::ceil(stb_easy_font_width(ascii.data()) * k)) + 2, t.h = int(std::ceil(12 * k)) + 2;
