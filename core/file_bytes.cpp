@@ -1,6 +1,10 @@
 #include "file_bytes.h"
 
 #include <zlib.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -55,6 +59,20 @@ std::vector<uint8_t> read_whole_file(const std::string& path, uint64_t max_bytes
   return read_bytes(path, size);
 }
 
+void advise_huge_pages(void* data, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr size_t kHugePage = 2u << 20;
+  if (bytes < 4 * kHugePage) return;
+  // madvise wants page-aligned ranges: advise the whole huge pages inside the buffer.
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHugePage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // only a hint
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
 bool is_gzip(const uint8_t* data, size_t size) {
   return size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 }
@@ -77,6 +95,7 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string&
   if (inflateInit2(&z, 15 + 32) != Z_OK) throw input_error(name, "cannot start zlib");
   std::vector<uint8_t> out;
   out.reserve(std::min<size_t>(max_output, size < SIZE_MAX / 8 ? size * 4 + 4096 : max_output));
+  advise_huge_pages(out.data(), out.capacity());
   std::vector<uint8_t> buffer(1 << 18);
   const uint8_t* const end = data + size;
   const uint8_t* next_feed = data;

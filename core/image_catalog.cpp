@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "file_bytes.h"
 #include "input_error.h"
 #include "rng.h"
 
@@ -142,6 +143,7 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
                                       std::to_string(options.max_values / (1 << 20)) +
                                       " Mi: ask for fewer (count) or a smaller size");
       set.patterns.resize(wanted, target.dim());
+      advise_huge_pages(set.patterns.data(), sizeof(double) * set.patterns.size());
       writer = std::make_unique<RowBlockWriter>(set.patterns, std::min(wanted, 256));
     }
     image_to_row(view, target, writer->next(), scratch);
@@ -149,7 +151,7 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
     set.labels.push_back(catalog.labels.empty() ? -1 : catalog.labels[item]);
     ++source_sizes[{view.width, view.height}];
     ++taken;
-    if (taken % 512 == 0) report_progress(progress, static_cast<double>(taken) / wanted);
+    if (taken % 64 == 0) report_progress(progress, static_cast<double>(taken) / wanted);
   }
   if (taken == 0)
     throw input_error(source, "none of the " + std::to_string(tried) + " images could be read, e.g. " +
