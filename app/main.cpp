@@ -90,6 +90,16 @@ bool parse_args(int argc, char** argv, Options& o) {
   return true;
 }
 
+// Key presses recorded by our GLFW callback (ImGui's backend chains to it): ImGui 1.86 only sees keys held at
+// frame start, so a press and release between two frames (fast taps, xdotool) would otherwise be lost.
+struct KeyPress {
+  int key, mods;
+};
+std::vector<KeyPress> g_key_presses;
+void on_key(GLFWwindow*, int key, int, int action, int mods) {
+  if (action == GLFW_PRESS) g_key_presses.push_back({key, mods});
+}
+
 std::vector<std::string> g_dropped;  // filled by the GLFW drop callback, consumed by the frame loop
 void on_drop(GLFWwindow*, int count, const char** paths) {
   for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
@@ -179,6 +189,7 @@ int main(int argc, char** argv) {
   glfwMakeContextCurrent(window);
   glfwSwapInterval(bench ? 0 : 1);  // the bench measures CPU time per frame, not vsync waits
   glfwSetDropCallback(window, on_drop);
+  glfwSetKeyCallback(window, on_key);  // before ImGui's backend, which chains to it
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -285,17 +296,22 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
-    if (!io.WantTextInput) {
-      if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) {
+    for (const KeyPress& k : g_key_presses) {
+      if (k.key == GLFW_KEY_F12) ui.screenshot_requested = true;
+      if (k.key == GLFW_KEY_Q && (k.mods & GLFW_MOD_CONTROL)) quit = true;
+      if (io.WantTextInput || (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT))) continue;  // typing into a field
+      if (k.key == GLFW_KEY_SPACE) {
         worker.push(studio::make_command(ui.snap->stage1_playing ? studio::CommandKind::stage1_pause
                                                                  : studio::CommandKind::stage1_play));
-      }
-      if (ImGui::IsKeyPressed(GLFW_KEY_N, false))
+      } else if (k.key == GLFW_KEY_N) {
         worker.push(studio::make_command(studio::CommandKind::stage1_steps, 1));
-      if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) worker.push(studio::make_command(studio::CommandKind::stage1_reset));
-      if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) ui.show_help = !ui.show_help;
+      } else if (k.key == GLFW_KEY_R) {
+        worker.push(studio::make_command(studio::CommandKind::stage1_reset));
+      } else if (k.key == GLFW_KEY_F1) {
+        ui.show_help = !ui.show_help;
+      }
     }
-    if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) ui.screenshot_requested = true;
+    g_key_presses.clear();
     studio::draw_studio(ui);
     ImGui::Render();
     int fb_w = 0, fb_h = 0;

@@ -169,7 +169,7 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   } else if (!s.message.empty()) {
     ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", s.message.c_str());
   } else {
-    ImGui::TextDisabled("Space play/pause Stage I   N step   R reset   F12 screenshot   F1 help");
+    ImGui::TextDisabled("Space play/pause Stage I   N step   R reset   F12 screenshot   F1 help   Ctrl+Q quit");
   }
   ImGui::End();
 }
