@@ -78,7 +78,7 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const char* sims[] = {"dot (MHM)", "kernel (U-Hop)", "euclidean", "manhattan"};
   const char* sim_keys[] = {"dot", "kernel", "euclidean", "manhattan"};
   int sim = static_cast<int>(e.stage2.similarity);
-  ImGui::SetNextItemWidth(num_w * 1.3f);
+  ImGui::SetNextItemWidth(num_w * 1.8f);
   if (ImGui::Combo("similarity", &sim, sims, 4)) ui.push(make_set("similarity", sim_keys[sim]));
   formula_tip(
       "s_nu(x): dot <xi_nu, x> (MHM); kernel K(xi_nu, x) = <W xi_nu, W x> (U-Hop); euclidean "
