@@ -34,16 +34,16 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     }
     ImGui::EndGroup();
   };
-  column("target", "cmp_target", s.target_image, nullptr, "xi_mu, the memory the query came from");
+  column("target", "cmp_target", s.target_image, nullptr, "ξ_μ, the memory the query came from");
   ImGui::SameLine();
   column("MHM", "cmp_mhm", s.baseline_final, &s.baseline_log.back(),
-         "Plain modern Hopfield: x+ = Xi^T Sep_alpha(beta Xi x) (W = I), same alpha, beta and steps");
+         "Plain modern Hopfield: x+ = Xi^T Sep_α(beta Xi x) (W = I), same alpha, beta and steps");
   ImGui::SameLine();
   column("U-Hop", "cmp_uhop", s.trajectory.back(), &s.retrieval_log.back(),
-         "U-Hop: x+ = Xi^T Sep_alpha(beta Xi W^T W x) with the trained W");
+         "U-Hop: x+ = Xi^T Sep_α(beta Xi W^T W x) with the trained W");
   ImGui::SameLine();
   uhop::PlotFigure f;
-  f.title = "error ||x_t - xi_mu||";
+  f.title = "error ‖x_t - ξ_μ‖";
   f.x_label = "step t";
   f.log_y = true;
   uhop::PlotSeries mhm = series("MHM", 0x7f7f7f), uhop_s = series("U-Hop", 0x1f77b4);

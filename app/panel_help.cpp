@@ -11,28 +11,28 @@ void panel_help(UiContext& ui) {
     return;
   }
   ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted("U-Hop retrieves a stored memory xi_mu from a corrupted query x in two stages.");
+  ImGui::TextUnformatted("U-Hop retrieves a stored memory ξ_μ from a corrupted query x in two stages.");
   ImGui::Separator();
   ImGui::TextUnformatted("Stage I: learn a kernel feature map.");
-  ImGui::BulletText("Phi(u) = W u with W in R^{D x d}, D >= d; the kernel is K(u, v) = <W u, W v>.");
+  ImGui::BulletText("Φ(u) = W u with W in R^{D x d}, D ≥ d; the kernel is K(u, v) = <W u, W v>.");
   ImGui::BulletText(
-      "W is trained to spread the memories apart on the unit sphere: with f_mu = W xi_mu / ||W xi_mu||, "
-      "the separation loss L = log(2/(M(M-1)) sum_{mu<nu} exp(-t ||f_mu - f_nu||^2)) is minimized by "
+      "W is trained to spread the memories apart on the unit sphere: with f_mu = W ξ_μ / ‖W ξ_μ‖, "
+      "the separation loss L = log(2/(M(M-1)) sum_{mu<nu} exp(-t ‖f_mu - f_nu‖^2)) is minimized by "
       "W_{i+1} = W_i - gamma_i dL/dW.");
   ImGui::BulletText(
-      "Watch Delta^Phi_mu = K(xi_mu, xi_mu) - max_{nu != mu} K(xi_mu, xi_nu) (how much each memory "
-      "stands out) and R_Phi = 1/2 min ||W xi_mu - W xi_nu|| grow; the heatmap's off-diagonal fades.");
+      "Watch Δ^Φ_mu = K(ξ_μ, ξ_μ) - max_{ν ≠ μ} K(ξ_μ, ξ_ν) (how much each memory "
+      "stands out) and R_Φ = 1/2 min ‖W ξ_μ - W ξ_ν‖ grow; the heatmap's off-diagonal fades.");
   ImGui::TextUnformatted("Stage II: retrieve with the learned kernel.");
   ImGui::BulletText(
-      "x_{t+1} = T(x_t) = Xi^T Sep_alpha(beta s(x_t)), s_nu(x) = K(xi_nu, x). With W = I this is the "
+      "x_{t+1} = T(x_t) = Xi^T Sep_α(beta s(x_t)), s_nu(x) = K(ξ_ν, x). With W = I this is the "
       "plain modern Hopfield network (MHM), shown in Compare.");
   ImGui::BulletText(
-      "Sep_alpha is softmax (alpha = 1), 1.5-entmax, or sparsemax (alpha = 2); alpha > 1 can put all "
+      "Sep_α is softmax (alpha = 1), 1.5-entmax, or sparsemax (alpha = 2); alpha > 1 can put all "
       "weight on one memory: exact retrieval.");
-  ImGui::BulletText("The energy E(x) = 1/2 K(x,x) - (1/beta) Psi*_alpha(beta k(x)) never rises along the steps.");
+  ImGui::BulletText("The energy E(x) = 1/2 K(x,x) - (1/beta) Ψ*_α(beta k(x)) never rises along the steps.");
   ImGui::BulletText(
-      "Lemma 1: inside the sphere ||W x - W xi_mu|| <= R_Phi, the error after a step is at most "
-      "2m(M-1) exp(-beta (Delta^Phi_mu - 2 m_Phi R_Phi)). Training W raises Delta^Phi, so the bound "
+      "Lemma 1: inside the sphere ‖W x - W ξ_μ‖ ≤ R_Φ, the error after a step is at most "
+      "2m(M-1) exp(-beta (Δ^Φ_mu - 2 m_Φ R_Φ)). Training W raises Δ^Φ, so the bound "
       "and the error fall.");
   ImGui::Separator();
   ImGui::TextUnformatted(

@@ -89,7 +89,7 @@ void panel_memories(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   int norm = static_cast<int>(o.normalization);
   ImGui::SetNextItemWidth(-1);
   if (ImGui::Combo("##norm", &norm, norms, 3)) o.normalization = static_cast<uhop::Normalization>(norm);
-  formula_tip("Pixels scaled to [0,1]; optionally each memory scaled to ||xi|| = 1, or centered.");
+  formula_tip("Pixels scaled to [0,1]; optionally each memory scaled to ‖xi‖ = 1, or centered.");
 
   if (!s.memories) {
     ImGui::TextDisabled(s.busy ? "Loading..." : "No memories loaded.");

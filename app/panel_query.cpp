@@ -10,7 +10,7 @@ namespace studio {
 namespace {
 const char* kKinds[] = {"gaussian", "gaussian-norm", "dropout", "mask-half", "occlude", "salt-pepper"};
 const char* kKindTips[] = {"clip(|xi + s n|, 0, 1), n ~ N(0, I)",
-                           "clip(|xi + s n/||n|| |, 0, 1): noise of norm s",
+                           "clip(|xi + s n/‖n‖ |, 0, 1): noise of norm s",
                            "each pixel zeroed with probability p, the rest scaled by 1/(1-p)",
                            "bottom half of the image zeroed",
                            "a random rectangle covering a fraction r of the image zeroed",
@@ -144,7 +144,7 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ImGui::Image(t.imgui_id(), ImVec2(target_w, target_w * aspect));
   ImGui::TextWrapped("%s", memory_label(s, s.state.target).c_str());
   ImGui::TextDisabled("dist %.3g", (s.query - s.target_image).norm());
-  formula_tip("||x_0 - xi_mu||: distance of the query from the target memory in pixel space.");
+  formula_tip("‖x_0 - ξ_μ‖: distance of the query from the target memory in pixel space.");
   ImGui::EndGroup();
   ImGui::End();
 }

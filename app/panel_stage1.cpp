@@ -40,7 +40,7 @@ void draw_heatmaps(UiContext& ui, const StudioSnapshot& s) {
   const float side = std::max(
       40.0f, std::min((avail - gap) / 2, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2));
   const char* tip =
-      "Feature cosine cos(Phi(xi_mu), Phi(xi_nu)) = K(xi_mu, xi_nu) / (||W xi_mu|| ||W xi_nu||), rows/columns = "
+      "Feature cosine cos(Phi(ξ_μ), Phi(ξ_ν)) = K(ξ_μ, ξ_ν) / (‖W ξ_μ‖ ‖W ξ_ν‖), rows/columns = "
       "memories (block means when M > 256). Stage I pushes the off-diagonal down: better separated memories.";
   ImGui::BeginGroup();
   ImGui::TextUnformatted("K cosine at step 0");
@@ -67,7 +67,7 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   if (ImGui::Button(s.stage1_playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) {
     ui.push(make_command(s.stage1_playing ? CommandKind::stage1_pause : CommandKind::stage1_play));
   }
-  formula_tip("Space. Repeats W_{i+1} = W_i - gamma_i dL_Phi/dW (W_i) at the chosen speed until 'stop after'.");
+  formula_tip("Space. Repeats W_{i+1} = W_i - gamma_i dL_Φ/dW (W_i) at the chosen speed until 'stop after'.");
   ImGui::SameLine();
   if (ImGui::Button("Step")) ui.push(make_command(CommandKind::stage1_steps, 1));
   formula_tip("N. One gradient step on the separation loss.");
@@ -109,29 +109,27 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ImGui::SetNextItemWidth(num_w);
   if (ImGui::SliderFloat("t", &t, 0.1f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) e.stage1.t = t;
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("t", t));
-  formula_tip("Temperature of the separation loss: exp(-t ||f_mu - f_nu||^2).");
+  formula_tip("Temperature of the separation loss: exp(-t ‖f_mu - f_nu‖^2).");
   ImGui::SameLine();
   const char* losses[] = {"avg", "max"};
   int loss = static_cast<int>(e.stage1.loss);
-  combo_enum(
-      "loss", loss, losses, 2,
-      "avg: L = log(2/(M(M-1)) sum_{mu<nu} exp(-t ||f_mu - f_nu||^2));  max: L = max_{mu<nu} -t ||f_mu - f_nu||^2,"
-      "  f_mu = W xi_mu / ||W xi_mu||",
-      ui, "loss");
+  combo_enum("loss", loss, losses, 2,
+             "avg: L = log(2/(M(M-1)) sum_{mu<nu} exp(-t ‖f_mu - f_nu‖^2));  max: L = max_{mu<nu} -t ‖f_mu - f_nu‖^2,"
+             "  f_mu = W ξ_μ / ‖W ξ_μ‖",
+             ui, "loss");
   const char* inits[] = {"identity", "gaussian", "orthogonal"};
   int init = static_cast<int>(e.stage1.init);
-  combo_enum(
-      "init", init, inits, 3,
-      "W_0: identity (D = d: U-Hop starts as plain MHM), gaussian N(0,1), or random orthogonal columns (D >= d). "
-      "Changing it re-initializes W.",
-      ui, "init");
+  combo_enum("init", init, inits, 3,
+             "W_0: identity (D = d: U-Hop starts as plain MHM), gaussian N(0,1), or random orthogonal columns (D ≥ d). "
+             "Changing it re-initializes W.",
+             ui, "init");
   ImGui::SameLine();
   int dim = e.stage1.dim;
   ImGui::SetNextItemWidth(num_w * 0.7f);
   if (ImGui::InputInt("D", &dim, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
     ui.push(make_set("dim", std::to_string(std::max(0, dim))));
   }
-  formula_tip("Feature dimension D of W in R^{D x d}; 0 = d. Needs D >= d (full column rank). Enter applies.");
+  formula_tip("Feature dimension D of W in R^{D x d}; 0 = d. Needs D ≥ d (full column rank). Enter applies.");
   ImGui::SameLine();
   const char* optimizers[] = {"sgd", "adam"};
   int opt = static_cast<int>(e.stage1.optimizer);
@@ -143,8 +141,8 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     return;
   }
   const auto& last = s.stage1_log.back();
-  ImGui::Text("step %d   L = %.4g   Delta^Phi min %.3g mean %.3g   R_Phi %.3g", last.step, last.loss,
-              last.delta_phi_min, last.delta_phi_mean, last.r_phi);
+  ImGui::Text("step %d   L = %.4g   Δ^Φ min %.3g mean %.3g   R_Φ %.3g", last.step, last.loss, last.delta_phi_min,
+              last.delta_phi_mean, last.r_phi);
 
   // The three plots share the height left over after the heatmaps.
   const float avail_h = ImGui::GetContentRegionAvail().y;
@@ -154,9 +152,9 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   opts.size = ImVec2(-1, plot_h);
 
   const auto& log = s.stage1_log;
-  uhop::PlotFigure loss_fig = stage1_figure(log, "separation loss L_Phi", "L");
-  uhop::PlotSeries ls = series("L_Phi", 0x1f77b4);
-  ls.tooltip = "avg: log of the mean of exp(-t ||f_mu - f_nu||^2) over pairs; max: the closest pair";
+  uhop::PlotFigure loss_fig = stage1_figure(log, "separation loss L_Φ", "L");
+  uhop::PlotSeries ls = series("L_Φ", 0x1f77b4);
+  ls.tooltip = "avg: log of the mean of exp(-t ‖f_mu - f_nu‖^2) over pairs; max: the closest pair";
   for (const auto& r : log) {
     ls.x.push_back(r.step);
     ls.y.push_back(r.loss);
@@ -164,11 +162,11 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   loss_fig.series.push_back(ls);
   uhop::draw_plot_widget("loss", loss_fig, ui.plot_loss, opts);
 
-  uhop::PlotFigure d_fig = stage1_figure(log, "separation Delta^Phi over memories", "Delta^Phi");
+  uhop::PlotFigure d_fig = stage1_figure(log, "separation Δ^Φ over memories", "Δ^Φ");
   uhop::PlotBand band{"min..max", {}, {}, {}, 0xff7f0e};
   uhop::PlotSeries dmin = series("min", 0xd62728), dmean = series("mean", 0xff7f0e);
-  dmin.tooltip = "min_mu Delta^Phi_mu, Delta^Phi_mu = K(xi_mu, xi_mu) - max_{nu != mu} K(xi_mu, xi_nu)";
-  dmean.tooltip = "mean over mu of Delta^Phi_mu";
+  dmin.tooltip = "min_μ Δ^Φ_mu, Δ^Φ_mu = K(ξ_μ, ξ_μ) - max_{ν ≠ μ} K(ξ_μ, ξ_ν)";
+  dmean.tooltip = "mean over mu of Δ^Φ_mu";
   for (const auto& r : log) {
     band.x.push_back(r.step);
     band.lo.push_back(r.delta_phi_min);
@@ -182,9 +180,9 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   d_fig.series = {dmin, dmean};
   uhop::draw_plot_widget("delta", d_fig, ui.plot_delta, opts);
 
-  uhop::PlotFigure r_fig = stage1_figure(log, "radius R_Phi", "R_Phi");
-  uhop::PlotSeries rs = series("R_Phi", 0x2ca02c);
-  rs.tooltip = "R_Phi = 1/2 min_{mu != nu} ||W xi_mu - W xi_nu||: the sphere of Lemma 1";
+  uhop::PlotFigure r_fig = stage1_figure(log, "radius R_Φ", "R_Φ");
+  uhop::PlotSeries rs = series("R_Φ", 0x2ca02c);
+  rs.tooltip = "R_Φ = 1/2 min_{μ != nu} ‖W ξ_μ - W ξ_ν‖: the sphere of Lemma 1";
   for (const auto& r : log) {
     rs.x.push_back(r.step);
     rs.y.push_back(r.r_phi);

@@ -59,7 +59,7 @@ void weights_chart(UiContext& ui, const StudioSnapshot& s, float height) {
   }
   if (ImGui::IsItemHovered()) {
     const int k = std::clamp(static_cast<int>((ImGui::GetIO().MousePos.x - p.x) / bw), 0, n - 1);
-    ImGui::SetTooltip("%s: p = %.4g\np = Sep_alpha(beta s(x_t)), the weights of x_{t+1} = Xi^T p%s",
+    ImGui::SetTooltip("%s: p = %.4g\np = Sep_α(beta s(x_t)), the weights of x_{t+1} = Xi^T p%s",
                       memory_label(s, order[k]).c_str(), s.weights[order[k]],
                       sorted ? "\n(largest 96 weights, sorted)" : "");
   }
@@ -81,8 +81,8 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ImGui::SetNextItemWidth(num_w * 1.8f);
   if (ImGui::Combo("similarity", &sim, sims, 4)) ui.push(make_set("similarity", sim_keys[sim]));
   formula_tip(
-      "s_nu(x): dot <xi_nu, x> (MHM); kernel K(xi_nu, x) = <W xi_nu, W x> (U-Hop); euclidean "
-      "-||xi_nu - x||; manhattan -||xi_nu - x||_1.");
+      "s_nu(x): dot <ξ_ν, x> (MHM); kernel K(ξ_ν, x) = <W ξ_ν, W x> (U-Hop); euclidean "
+      "-‖ξ_ν - x‖; manhattan -‖ξ_ν - x‖_1.");
   ImGui::SameLine();
   int steps = e.stage2_steps;
   ImGui::SetNextItemWidth(num_w * 0.6f);
@@ -119,14 +119,14 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ImGui::SetNextItemWidth(num_w * 1.3f);
   if (ImGui::SliderFloat("beta", &beta, 0.01f, 1000.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) e.stage2.beta = beta;
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("beta", beta));
-  formula_tip("Inverse temperature beta in Sep_alpha(beta s(x)) (log slider). Changing it keeps the trained W.");
+  formula_tip("Inverse temperature beta in Sep_α(beta s(x)) (log slider). Changing it keeps the trained W.");
   ImGui::SameLine();
   if (ImGui::Button(s.stage2_playing ? "Pause##2" : "Play##2")) {
     ui.push(make_command(s.stage2_playing ? CommandKind::stage2_pause : CommandKind::stage2_play));
   }
   ImGui::SameLine();
   if (ImGui::Button("Step##2")) ui.push(make_command(CommandKind::stage2_steps, 1));
-  formula_tip("One retrieval step x_{t+1} = T(x_t) = Xi^T Sep_alpha(beta s(x_t)) (and one MHM baseline step).");
+  formula_tip("One retrieval step x_{t+1} = T(x_t) = Xi^T Sep_α(beta s(x_t)) (and one MHM baseline step).");
   ImGui::SameLine();
   if (ImGui::Button("Reset##2")) ui.push(make_command(CommandKind::stage2_reset));
   formula_tip("Back to x_0 = the query. W is kept.");
@@ -141,20 +141,20 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   // Badges: what the user should take away at a glance.
   if (energy_defined) {
     badge(s.energy_monotone ? "energy never rose" : "energy ROSE", s.energy_monotone ? rgb(0x2a8a3a) : rgb(0xc0392b));
-    formula_tip("E(x) = 1/2 K(x,x) - (1/beta) Psi*_alpha(beta k(x)); by CCCP E(T(x)) <= E(x) for full-rank W.");
+    formula_tip("E(x) = 1/2 K(x,x) - (1/beta) Ψ*_α(beta k(x)); by CCCP E(T(x)) ≤ E(x) for full-rank W.");
     ImGui::SameLine();
   }
   if (s.exact_guaranteed) {
     badge("exact retrieval guaranteed", rgb(0x6a3d9a));
     formula_tip(
-        "Theorem 2: inside the sphere and beta (Delta^Phi_mu - 2 m_Phi R_Phi) >= 1/(alpha-1): "
-        "Sep is one-hot at mu, so T(x) = xi_mu exactly.");
+        "Theorem 2: inside the sphere and beta (Δ^Φ_mu - 2 m_Φ R_Φ) ≥ 1/(alpha-1): "
+        "Sep is one-hot at mu, so T(x) = ξ_μ exactly.");
     ImGui::SameLine();
   }
   const std::string verdict = (s.success ? "retrieved " : "wrong memory: ") + memory_label(s, s.nearest);
   badge(verdict.c_str(), s.success ? rgb(0x2a8a3a) : rgb(0xc0392b));
   formula_tip("Nearest memory to x_t in pixel space; success when it is the target.");
-  ImGui::Text("t = %d   ||x_t - xi_mu|| = %.4g   target weight %.3g", last.step, last.error, last.target_weight);
+  ImGui::Text("t = %d   ‖x_t - ξ_μ‖ = %.4g   target weight %.3g", last.step, last.error, last.target_weight);
 
   // Trajectory strip x_0 .. x_t (the last 10 when longer).
   const float avail_h = ImGui::GetContentRegionAvail().y;
@@ -182,7 +182,7 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ef.x_label = "step t";
   ef.marker_x = last.step;
   uhop::PlotSeries es = series("E", 0x9467bd);
-  es.tooltip = "E(x) = 1/2 K(x,x) - (1/beta) Psi*_alpha(beta k(x)) (without constants); never rises";
+  es.tooltip = "E(x) = 1/2 K(x,x) - (1/beta) Ψ*_α(beta k(x)) (without constants); never rises";
   for (const auto& r : log) {
     es.x.push_back(r.step);
     es.y.push_back(r.energy);
@@ -195,16 +195,16 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   }
 
   uhop::PlotFigure f;
-  f.title = "error ||x_t - xi_mu|| and the Lemma 1 bound";
+  f.title = "error ‖x_t - ξ_μ‖ and the Lemma 1 bound";
   f.x_label = "step t";
   f.marker_x = last.step;
   f.log_y = true;
   uhop::PlotSeries err = series("measured", 0x1f77b4), bound = series("bound", 0xd62728);
-  err.tooltip = "||x_t - xi_mu||";
+  err.tooltip = "‖x_t - ξ_μ‖";
   bound.dashed = true;
   bound.tooltip =
-      "Lemma 1: ||T(x) - xi_mu|| <= 2m(M-1) exp(-beta (Delta^Phi_mu - 2 m_Phi R_Phi)) when x is in the "
-      "sphere ||Wx - W xi_mu|| <= R_Phi; 0 when exact retrieval is guaranteed";
+      "Lemma 1: ‖T(x) - ξ_μ‖ ≤ 2m(M-1) exp(-beta (Δ^Φ_mu - 2 m_Φ R_Φ)) when x is in the "
+      "sphere ‖Wx - W ξ_μ‖ ≤ R_Φ; 0 when exact retrieval is guaranteed";
   int outside = 0, vacuous = 0;
   const double two_m = 2 * s.stats.m;
   for (size_t k = 0; k < log.size(); ++k) {
@@ -212,7 +212,9 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     err.x.push_back(r.step);
     err.y.push_back(r.error);
     bound.x.push_back(r.step);
-    bound.y.push_back(r.bound);
+    // A vacuous bound (>= 2m, which any convex combination of memories meets) is drawn at 2m: its raw value
+    // can be ~1e30 and would flatten the measured curve on the log axis. The grey shading says it is vacuous.
+    bound.y.push_back(std::isfinite(r.bound) && two_m > 0 ? std::min(r.bound, two_m) : r.bound);
     // Shade the step intervals whose state is outside the sphere (bound does not apply to the next step).
     if (r.sphere_defined && !r.in_sphere) {
       f.intervals.push_back({r.step - 0.5, r.step + 0.5, outside++ == 0 ? "outside sphere" : "", 0xd62728});
@@ -222,7 +224,7 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   }
   f.series = {err, bound};
   uhop::draw_plot_widget("error", f, ui.plot_error, opts);
-  formula_tip("Red shading: x_t outside the sphere (the bound does not apply). Grey: bound >= 2m (vacuous).");
+  formula_tip("Red shading: x_t outside the sphere (the bound does not apply). Grey: bound ≥ 2m (vacuous).");
 
   ImGui::TextDisabled("Sep weights over the memories (orange = target)");
   weights_chart(ui, s, std::max(40.0f, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y));
