@@ -1,0 +1,165 @@
+// uhop sweep: the paper's retrieval-error sweeps (core/sweep.h) from the command line, one CSV per cell so that
+// cells can be fanned out (--list-cells, --cell INDEX) and merged afterwards (--merge).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "atomic_file.h"
+#include "cli_args.h"
+#include "input_error.h"
+#include "sweep.h"
+
+namespace {
+using namespace uhop;
+using namespace uhop::cli;
+namespace fs = std::filesystem;
+
+const char* kSweepHelp = R"(uhop sweep --memories SRC --vary M|sigma [--values 10,20,50] [--methods mhm,uhop,...]
+  [--seeds K] [--first-seed S] [--stage1-steps N] [--lr X] [--init identity|gaussian|orthogonal]
+  [--schedule constant|inv-sqrt|reference] [--loss avg|max] [--t T] [--beta B] [--steps T]
+  [--noise gaussian|gaussian-norm|dropout|salt-pepper|occlude|mask-half] [--sigma S] [--count M]
+  [--pick random|first] [--size WxH] [--rgb] [--normalize none|unit|center]
+  --out DIR [--list-cells | --cell INDEX | --merge]
+Paper error ||clip(xi_mu,0,1) - clip(x_T,0,1)||^2, mean over all M memories (each queried once), per method and
+seed. --vary M: M in 10,20,30,50,100,200,500 at noise --sigma (default 0.1); --vary sigma: sigma in
+0,.01,.05,.1,.3,.5,.7,1,1.2,1.4,2 at M = --count (default 100). The seed picks the memories (--pick random, the
+default; --pick first takes consecutive blocks) and the noise. Methods: mhm, uhop, sparse, sparse-uhop, entmax,
+entmax-uhop, euclidean, manhattan (default: all); *-uhop use the kernel of W trained by Stage I for
+--stage1-steps (default 100) steps of lr --lr (default 0.1, constant, avg loss, W_0 = I).
+Writes DIR/cells/<method>_M<M>_sigma<s>_seed<k>.csv (one row each), DIR/merged.csv (one row per cell:
+method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss), DIR/summary.csv
+(method,M,sigma,mean,std,n,retrieved over seeds), DIR/figure.svg and DIR/figure.csv (mean +-1 std per method).
+--list-cells prints the cells (index and file); --cell INDEX runs one (cluster fan-out); --merge builds the merged
+files from DIR/cells once every cell is there. Progress: one line per cell on stderr.
+)";
+
+std::vector<std::string> split_list(const std::string& s, const std::string& flag) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item.empty()) throw InputError("--" + flag + ": empty entry in '" + s + "'");
+    out.push_back(item);
+  }
+  if (out.empty()) throw InputError("--" + flag + " needs at least one value");
+  return out;
+}
+
+SweepSettings settings_from(const Args& a) {
+  SweepSettings s = default_sweep_settings();
+  s.memories = a.required("memories");
+  s.vary = parse_sweep_axis(a.required("vary"));
+  if (a.has("values")) {
+    for (const std::string& v : split_list(a.str("values"), "values")) {
+      char* end = nullptr;
+      const double x = std::strtod(v.c_str(), &end);
+      if (*end != '\0') throw InputError("--values: '" + v + "' is not a number");
+      s.values.push_back(x);
+    }
+  }
+  if (a.has("methods")) s.methods = split_list(a.str("methods"), "methods");
+  s.seeds = static_cast<int>(a.integer("seeds", s.seeds));
+  const long long first_seed = a.integer("first-seed", 0);
+  if (first_seed < 0) throw InputError("--first-seed must be >= 0");
+  s.first_seed = static_cast<uint64_t>(first_seed);
+  s.stage1_steps = static_cast<int>(a.integer("stage1-steps", s.stage1_steps));
+  s.stage1.lr = a.number("lr", s.stage1.lr);
+  if (a.has("init")) s.stage1.init = parse_feature_init(a.str("init"));
+  if (a.has("schedule")) s.stage1.schedule = parse_schedule(a.str("schedule"));
+  if (a.has("loss")) s.stage1.loss = parse_loss_kind(a.str("loss"));
+  s.stage1.t = a.number("t", s.stage1.t);
+  s.beta = a.number("beta", s.beta);
+  s.retrieval_steps = static_cast<int>(a.integer("steps", s.retrieval_steps));
+  s.noise = a.str("noise", s.noise);
+  s.sigma = a.number("sigma", s.sigma);
+  if (a.has("count") && s.vary == SweepAxis::count) throw InputError("--count is the fixed M of --vary sigma");
+  if (a.has("sigma") && s.vary == SweepAxis::sigma) throw InputError("--sigma is the fixed noise of --vary M");
+  s.count = static_cast<int>(a.integer("count", s.count));
+  const std::string pick = a.str("pick", "random");
+  if (pick != "random" && pick != "first") throw InputError("--pick: the sweep takes random or first");
+  s.random_subset = pick == "random";
+  s.load.offset = static_cast<int>(a.integer("offset", 0));
+  if (s.load.offset < 0) throw InputError("--offset must be >= 0");
+  s.load.keep_rgb = a.has("rgb");
+  if (a.has("size")) {
+    int w = 0, h = 0;
+    char extra = 0;
+    if (std::sscanf(a.str("size").c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0 || w > 4096 || h > 4096)
+      throw InputError("--size expects WxH with 1..4096 each, e.g. 28x28");
+    s.load.width = w, s.load.height = h;
+  }
+  if (a.has("normalize")) s.load.normalization = parse_normalization(a.str("normalize"));
+  return s;
+}
+
+void write_cell(const fs::path& cells_dir, const SweepCellResult& r) {
+  write_file_atomically((cells_dir / cell_file_name(r.cell)).string(),
+                        [&](std::ostream& out) { write_sweep_rows(out, {r}); });
+}
+}  // namespace
+
+int cmd_sweep(int argc, char** argv) {
+  const Args a = parse_args(argc, argv, 2,
+                            {"vary", "values", "methods", "seeds", "first-seed", "stage1-steps", "lr", "init",
+                             "schedule", "loss", "t", "beta", "steps", "noise", "sigma", "out", "cell"},
+                            {"list-cells", "merge", "help"});
+  if (a.has("help")) return std::cout << kSweepHelp, 0;
+  const SweepSettings s = settings_from(a);
+  const std::vector<SweepCell> cells = sweep_cells(s);  // validates everything before any work
+  if (a.has("list-cells")) {
+    for (const SweepCell& c : cells) std::printf("%d %s\n", c.index, cell_file_name(c).c_str());
+    return 0;
+  }
+  const fs::path out = a.required("out");
+  const fs::path cells_dir = out / "cells";
+  std::error_code ec;
+  fs::create_directories(cells_dir, ec);
+  if (ec) throw InputError(cells_dir.string() + ": cannot create the directory (" + ec.message() + ")");
+
+  if (a.has("merge")) {
+    if (a.has("cell")) throw InputError("give --cell or --merge, not both");
+    std::vector<SweepCellResult> results;
+    int missing = 0;
+    std::string first_missing;
+    for (const SweepCell& c : cells) {
+      const fs::path p = cells_dir / cell_file_name(c);
+      if (!fs::exists(p)) {
+        if (missing++ == 0) first_missing = p.string();
+        continue;
+      }
+      const std::vector<SweepCellResult> rows = read_sweep_rows(p.string());
+      if (rows.size() != 1) throw InputError(p.string() + ": expected one row, got " + std::to_string(rows.size()));
+      results.push_back(rows[0]);
+      results.back().cell.index = c.index;
+    }
+    if (missing)
+      throw InputError(std::to_string(missing) + " of " + std::to_string(cells.size()) +
+                       " cells are missing (first: " + first_missing + ")");
+    write_sweep_outputs(out.string(), s, results);
+    std::fprintf(stderr, "uhop sweep: merged %zu cells into %s\n", results.size(), out.c_str());
+    return 0;
+  }
+
+  std::vector<int> indices;
+  if (a.has("cell")) indices.push_back(static_cast<int>(a.integer("cell", -1)));
+  const auto start = std::chrono::steady_clock::now();
+  int finished = 0;
+  const int todo = indices.empty() ? static_cast<int>(cells.size()) : 1;
+  const std::vector<SweepCellResult> results = run_sweep(s, indices, [&](const SweepCellResult& r) {
+    write_cell(cells_dir, r);  // each cell is kept as soon as it is done: an interrupted sweep loses only one
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "[%d/%d] %-12s M=%-4d sigma=%-5s seed=%llu  paper_error %.6g  retrieved %.3f  (%.1fs)\n",
+                 ++finished, todo, r.cell.method.c_str(), r.cell.m, format_sigma(r.cell.sigma).c_str(),
+                 static_cast<unsigned long long>(r.cell.seed), r.paper_error, r.retrieved, seconds);
+  });
+  if (indices.empty()) {
+    write_sweep_outputs(out.string(), s, results);
+    std::fprintf(stderr, "uhop sweep: %zu cells, wrote %s/{merged.csv,summary.csv,figure.svg,figure.csv}\n",
+                 results.size(), out.c_str());
+  }
+  return 0;
+}
