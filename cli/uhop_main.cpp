@@ -18,6 +18,10 @@
 #include "run_logs.h"
 #include "session.h"
 
+int cmd_sweep(int argc, char** argv);         // cli/sweep_command.cpp
+int cmd_replay(int argc, char** argv);        // cli/replay_command.cpp
+int cmd_save_session(int argc, char** argv);  // cli/replay_command.cpp
+
 namespace {
 using namespace uhop;
 using namespace uhop::cli;
@@ -27,6 +31,9 @@ commands:
   stage1    train the feature map W (Stage I) and log loss, separation and radius per step
   retrieve  retrieve a memory from a query (Stage II) and log energy, error and bound per step
   demo      a short Stage I + Stage II run on a built-in set, printing progress
+  sweep     the paper's retrieval-error sweeps over M or noise sigma (CSV per cell, merged, summary, figure)
+  replay    replay a session file (--session FILE; also 'uhop --session FILE') and export logs, W and plots
+  save-session  run a setup given by flags and save it as a session file
   help      this text
 memory flags (all commands): --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
   [--size WxH] [--rgb] [--normalize none|unit|center]
@@ -210,6 +217,9 @@ int main(int argc, char** argv) {
     if (cmd == "stage1") return cmd_stage1(argc, argv);
     if (cmd == "retrieve") return cmd_retrieve(argc, argv);
     if (cmd == "demo") return cmd_demo(argc, argv);
+    if (cmd == "sweep") return cmd_sweep(argc, argv);
+    if (cmd == "replay" || cmd == "--session") return cmd_replay(argc, argv);
+    if (cmd == "save-session") return cmd_save_session(argc, argv);
     if (cmd == "help" || cmd == "--help" || cmd == "-h") return std::cout << kUsage, 0;
     std::cerr << "uhop: error: unknown command '" << cmd << "' (try 'uhop help')\n";
     return 2;

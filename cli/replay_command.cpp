@@ -1,0 +1,203 @@
+// uhop replay / uhop --session: rebuild a run from a session file and export its logs, W and plots.
+// uhop save-session: describe a run with flags, take its steps and save it as a session file.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "atomic_file.h"
+#include "cli_args.h"
+#include "corruption.h"
+#include "csv_matrix.h"
+#include "input_error.h"
+#include "run_logs.h"
+#include "run_plots.h"
+#include "session_file.h"
+
+namespace {
+using namespace uhop;
+using namespace uhop::cli;
+namespace fs = std::filesystem;
+
+const char* kReplayHelp = R"(uhop replay --session FILE [--out DIR] [--save-session OUT.json]
+uhop --session FILE [--out DIR]
+Loads a session file (a preset from assets/presets/ or one saved by the Studio or 'uhop save-session'), replays
+its Stage I and Stage II steps and prints where it ends. With --out writes DIR/stage1.csv, DIR/retrieval.csv,
+DIR/baseline.csv (the MHM run on the same query), DIR/w.csv, DIR/query.csv and DIR/plots/<plot>.{svg,csv,png}
+for stage1_loss, stage1_separation, retrieval_error, retrieval_energy (all files appear together or not at all).
+--save-session writes the replayed session back (e.g. to upgrade a hand-written preset with its W and curves).
+)";
+
+const char* kSaveHelp = R"(uhop save-session --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
+  [--pick-seed S] [--size WxH] [--rgb] [--normalize none|unit|center]
+  [--init identity|gaussian|orthogonal] [--dim D] [--w0 W.csv] [--lr X] [--schedule constant|inv-sqrt|reference]
+  [--optimizer sgd|adam] [--t T] [--loss avg|max] [--train-count N] [--normalize-rows] [--stage1-seed S]
+  [--stage1-steps N] [--similarity dot|kernel|euclidean|manhattan] [--alpha A] [--top-k K] [--beta B]
+  [--beta-after-sep] [--stage2-steps T] --target I [--corrupt KIND:STRENGTH [--corrupt-seed S] | --query Q.csv]
+  [--description TEXT] [--settings-only] --out FILE.json
+Runs the steps and saves the session (settings, seeds, query, W, Stage I curve). W larger than 100000 values goes
+to FILE.w.csv next to it. --settings-only leaves out W and the curve (small files for sharing and presets: the
+replay recomputes both). 'uhop replay --session FILE.json' gives the same logs again.
+)";
+
+void print_summary(const Session& session) {
+  const auto& s1 = session.stage1_log();
+  const RetrievalRun& run = session.retrieval();
+  const RetrievalRun& mhm = session.baseline();
+  std::printf("memories: %s, M = %d, d = %d\n", session.memories().source.c_str(), session.memories().count(),
+              session.memories().dim());
+  std::printf("stage1: %d steps, loss %.6g -> %.6g, min Delta^Phi %.6g -> %.6g\n", session.stage1_steps(),
+              s1.front().loss, s1.back().loss, s1.front().delta_phi_min, s1.back().delta_phi_min);
+  for (const RetrievalRun* r : {&run, &mhm}) {
+    const RetrievalRecord& last = r->log.back();
+    std::printf("stage2 %-9s alpha %g beta %g: %zu step(s), error %.6g -> %.6g, paper error %.6g, nearest %d (%s)%s\n",
+                to_string(r->settings.similarity), r->settings.sep.alpha, r->settings.beta, r->log.size() - 1,
+                r->log.front().error, last.error, last.paper_error, last.nearest,
+                last.nearest == session.target() ? "the target" : "NOT the target",
+                last.exact_guaranteed ? ", exact retrieval guaranteed" : "");
+  }
+}
+
+void export_run(const Session& session, const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir / "plots", ec);
+  if (ec) throw InputError(dir.string() + ": cannot create the directory (" + ec.message() + ")");
+  StagedFiles files;
+  files.add((dir / "stage1.csv").string(), [&](std::ostream& o) { write_stage1_log(o, session.stage1_log()); });
+  files.add((dir / "retrieval.csv").string(),
+            [&](std::ostream& o) { write_retrieval_log(o, session.retrieval().log); });
+  files.add((dir / "baseline.csv").string(), [&](std::ostream& o) { write_retrieval_log(o, session.baseline().log); });
+  files.add((dir / "w.csv").string(), [&](std::ostream& o) { write_csv_matrix(o, session.w()); });
+  files.add((dir / "query.csv").string(),
+            [&](std::ostream& o) { write_csv_matrix(o, Matrix(session.query().transpose())); });
+  for (const NamedFigure& nf : session_figures(session)) {
+    const PlotView view = data_range(nf.figure);
+    const fs::path stem = dir / "plots" / nf.name;
+    files.add(stem.string() + ".svg", [&](std::ostream& o) { write_plot_svg(o, nf.figure, view, 800, 480); });
+    files.add(stem.string() + ".csv", [&](std::ostream& o) { write_plot_csv(o, nf.figure); });
+    const std::vector<uint8_t> png = encode_plot_png(nf.figure, view, 800, 480);
+    files.add(stem.string() + ".png",
+              [png](std::ostream& o) { o.write(reinterpret_cast<const char*>(png.data()), png.size()); });
+  }
+  files.commit();
+}
+
+LoadOptions load_options(const Args& a) {
+  LoadOptions o;
+  o.count = static_cast<int>(a.integer("count", 0));
+  o.offset = static_cast<int>(a.integer("offset", 0));
+  if (o.count < 0) throw InputError("--count must be >= 0");
+  if (o.offset < 0) throw InputError("--offset must be >= 0");
+  if (a.has("pick")) o.pick = parse_pick(a.str("pick"));
+  o.seed = static_cast<uint64_t>(a.integer("pick-seed", 0));
+  o.keep_rgb = a.has("rgb");
+  if (a.has("size")) {
+    int w = 0, h = 0;
+    char extra = 0;
+    if (std::sscanf(a.str("size").c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0 || w > 4096 || h > 4096)
+      throw InputError("--size expects WxH with 1..4096 each, e.g. 28x28");
+    o.width = w, o.height = h;
+  }
+  if (a.has("normalize")) o.normalization = parse_normalization(a.str("normalize"));
+  return o;
+}
+}  // namespace
+
+int cmd_replay(int argc, char** argv) {
+  // "uhop --session FILE" is "uhop replay --session FILE": flags start right after the command word otherwise.
+  const int first = std::string(argv[1]) == "replay" ? 2 : 1;
+  const Args a = parse_args(argc, argv, first, {"session", "out", "save-session"}, {"help"});
+  if (a.has("help")) return std::cout << kReplayHelp, 0;
+  const std::string path = a.required("session");
+  const SessionFile file = read_session_file(path);
+  std::vector<std::string> warnings;
+  const Session session = restore_session(file, {}, &warnings);
+  for (const auto& w : warnings) std::fprintf(stderr, "uhop: warning: %s\n", w.c_str());
+  if (!file.description.empty()) std::printf("%s\n", file.description.c_str());
+  print_summary(session);
+  if (a.has("out")) export_run(session, a.str("out"));
+  if (a.has("save-session")) {
+    SessionOrigin origin;
+    origin.memories = file.memories;
+    origin.load = file.load;
+    origin.corruption = file.corruption;
+    origin.corruption_seed = file.corruption_seed;
+    origin.w0 = file.w0;
+    origin.stage1_finished = file.stage1_finished;
+    origin.description = file.description;
+    write_session_file(a.str("save-session"), capture_session(session, origin));
+  }
+  return 0;
+}
+
+int cmd_save_session(int argc, char** argv) {
+  const Args a = parse_args(
+      argc, argv, 2,
+      {"pick-seed",    "init",        "dim",         "w0",           "lr",         "schedule",    "optimizer", "t",
+       "loss",         "train-count", "stage1-seed", "stage1-steps", "similarity", "alpha",       "top-k",     "beta",
+       "stage2-steps", "target",      "corrupt",     "corrupt-seed", "query",      "description", "out"},
+      {"normalize-rows", "beta-after-sep", "settings-only", "help"});
+  if (a.has("help")) return std::cout << kSaveHelp, 0;
+  const std::string out = a.required("out");
+  if (a.has("query") && a.has("corrupt")) throw InputError("give --query or --corrupt, not both");
+  if (!a.has("target")) throw InputError("missing required flag --target");
+  SessionOrigin origin;
+  origin.memories = a.required("memories");
+  origin.load = load_options(a);
+  origin.corruption = a.str("corrupt");
+  if (!origin.corruption.empty()) parse_corruption(origin.corruption);
+  origin.corruption_seed = static_cast<uint64_t>(a.integer("corrupt-seed", 0));
+  origin.description = a.str("description");
+  origin.stage1_finished = true;
+  Stage1Settings s1;
+  if (a.has("init")) s1.init = parse_feature_init(a.str("init"));
+  s1.dim = static_cast<int>(a.integer("dim", 0));
+  s1.lr = a.number("lr", s1.lr);
+  if (a.has("schedule")) s1.schedule = parse_schedule(a.str("schedule"));
+  if (a.has("optimizer")) s1.optimizer = parse_optimizer(a.str("optimizer"));
+  s1.t = a.number("t", s1.t);
+  if (a.has("loss")) s1.loss = parse_loss_kind(a.str("loss"));
+  s1.normalize_rows = a.has("normalize-rows");
+  s1.seed = static_cast<uint64_t>(a.integer("stage1-seed", 0));
+  s1.train_count = static_cast<int>(a.integer("train-count", 0));
+  RetrievalSettings s2;
+  if (a.has("similarity")) s2.similarity = parse_similarity(a.str("similarity"));
+  s2.sep.alpha = a.number("alpha", 1.0);
+  s2.sep.top_k = static_cast<int>(a.integer("top-k", 0));
+  s2.beta = a.number("beta", 1.0);
+  s2.beta_after_sep = a.has("beta-after-sep");
+  const long long steps1 = a.integer("stage1-steps", 0), steps2 = a.integer("stage2-steps", 1);
+  if (steps1 < 0 || steps2 < 0) throw InputError("--stage1-steps and --stage2-steps must be >= 0");
+  const long long target = a.integer("target", 0);
+
+  std::vector<std::string> warnings;
+  MemorySet memories = load_memories(origin.memories, origin.load, &warnings);
+  for (const auto& w : warnings) std::fprintf(stderr, "uhop: warning: %s\n", w.c_str());
+  if (target < 0 || target >= memories.count())
+    throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1));
+  Vector query = memories.patterns.row(target).transpose();
+  if (a.has("query")) {
+    const Matrix q = read_csv_matrix(a.str("query"));
+    if (q.size() != memories.dim())
+      throw InputError(a.str("query") + ": has " + std::to_string(q.size()) +
+                       " values, memories have d = " + std::to_string(memories.dim()));
+    query = Eigen::Map<const Vector>(q.data(), q.size());
+  } else if (!origin.corruption.empty()) {
+    query = corrupt(query, memories.shape, parse_corruption(origin.corruption), origin.corruption_seed);
+  }
+  Session session(std::move(memories), s1, s2);
+  if (a.has("w0")) {
+    origin.w0 = read_csv_matrix(a.str("w0"));
+    session.set_initial_w(*origin.w0);
+  }
+  session.set_query(query, static_cast<int>(target));
+  for (long long i = 0; i < steps1; ++i) session.stage1_step();
+  session.finish_stage1();
+  for (long long i = 0; i < steps2; ++i) session.stage2_step();
+  SessionFile file = capture_session(session, origin);
+  if (a.has("settings-only")) file.w.reset(), file.stage1_log.clear();
+  write_session_file(out, file);
+  print_summary(session);
+  return 0;
+}
