@@ -1,0 +1,18 @@
+// libFuzzer target: an encoded image (PNG, JPEG, BMP, TGA, PNM, ...) decoded by stb_image and preprocessed (the
+// first byte varies size/RGB/normalization so resizing is exercised too). InputError is expected; anything else
+// is a bug.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_limits.h"
+#include "image_folder.h"
+#include "input_error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  try {
+    uhop::load_image_from_memory(data + 1, size - 1, "fuzz-image", uhop_fuzz::options(data[0]));
+  } catch (const uhop::InputError&) {
+  }
+  return 0;
+}
