@@ -15,6 +15,7 @@ cmake --build "$build" -j"$(nproc)" --target fuzz_idx fuzz_cifar fuzz_image make
 seeds=$build/seeds
 rm -rf "$seeds"
 "$build/fuzz/make_fuzz_seeds" "$seeds" >/dev/null
+rm -rf "$build/artifacts"
 mkdir -p "$build/artifacts"
 
 failed=0
