@@ -9,7 +9,10 @@
 //   --dump-state FILE    a text summary of the final snapshot written on exit (for tests)
 //   --bench-frames N     render N frames while Stage I trains M = 1000 Fashion-MNIST memories; print frame CPU times
 //   --font-size PX       text size (default 16, times the monitor's content scale)
-// Exit status: 0; 2 for bad flags; 3 when the --script had errors (reported on screen and on stderr).
+//   --session FILE       start from a session file (see core/session_file.h); a bad file is reported and the
+//                        default memories stay loaded
+// Exit status: 0; 2 for bad flags; 3 when the --script had errors (reported on screen and on stderr); 4 when a
+// script export-plot/export-image failed.
 #include "gl.h"
 
 #include <GLFW/glfw3.h>
@@ -30,13 +33,15 @@
 
 #include "atomic_file.h"
 #include "input_error.h"
+#include "export_names.h"
 #include "screenshot.h"
+#include "session_file.h"
 #include "studio_ui.h"
 
 namespace {
 struct Options {
   std::string memories = "builtin:fashion-mnist";
-  std::string script, screenshot, dump_state;
+  std::string script, screenshot, dump_state, session;
   long frames = 0;
   long bench_frames = 0;
   float font_size = 0;
@@ -45,7 +50,7 @@ struct Options {
 void usage() {
   std::fprintf(stderr,
                "usage: uhop-studio [--memories SRC] [--script FILE] [--frames N] [--screenshot FILE]\n"
-               "                   [--dump-state FILE] [--bench-frames N] [--font-size PX]\n");
+               "                   [--dump-state FILE] [--bench-frames N] [--font-size PX] [--session FILE]\n");
 }
 
 bool parse_args(int argc, char** argv, Options& o) {
@@ -67,6 +72,8 @@ bool parse_args(int argc, char** argv, Options& o) {
       o.script = v;
     } else if (a == "--screenshot") {
       o.screenshot = v;
+    } else if (a == "--session") {
+      o.session = v;
     } else if (a == "--dump-state") {
       o.dump_state = v;
     } else if (a == "--frames" || a == "--bench-frames") {
@@ -136,6 +143,35 @@ std::string shader_dir(const char* argv0) {
   return UHOP_SHADER_DIR;
 }
 
+// The presets (session files) in assets/presets: next to the binary, a level or two up (build trees), or in the
+// source tree. Each one's description becomes its tooltip.
+std::vector<studio::UiContext::Preset> find_presets() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::canonical("/proc/self/exe", ec).parent_path();
+  std::vector<fs::path> candidates = {exe / "assets" / "presets", exe / ".." / "assets" / "presets",
+                                      exe / ".." / ".." / "assets" / "presets", fs::path(UHOP_PRESET_DIR)};
+  std::vector<studio::UiContext::Preset> presets;
+  for (const auto& dir : candidates) {
+    if (!fs::is_directory(dir, ec)) continue;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.path().extension() != ".json") continue;
+      studio::UiContext::Preset p;
+      p.name = entry.path().stem().string();
+      p.path = entry.path().lexically_normal().string();
+      try {
+        p.description = uhop::read_session_file(p.path).description;
+      } catch (const std::exception& e) {
+        p.description = std::string("cannot read: ") + e.what();
+      }
+      presets.push_back(p);
+    }
+    if (!presets.empty()) break;
+  }
+  std::sort(presets.begin(), presets.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return presets;
+}
+
 // CPU time of the calling thread (the UI thread): what the frame itself costs, without time the scheduler gave to
 // the worker or to llvmpipe's rasterizer threads on a busy machine.
 double thread_cpu_ms() {
@@ -160,6 +196,16 @@ void write_dump(const std::string& path, const studio::StudioSnapshot& s, long f
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.9g", s.query.size() ? s.query.sum() : 0.0);
   o << "query_sum=" << buf << "\n";
+  if (!s.stage1_log.empty()) {
+    std::snprintf(buf, sizeof buf, "%.17g", s.stage1_log.back().loss);
+    o << "stage1_loss=" << buf << "\n";
+  }
+  if (!s.retrieval_log.empty()) {
+    std::snprintf(buf, sizeof buf, "%.17g", s.retrieval_log.back().error);
+    o << "stage2_error=" << buf << "\n";
+  }
+  o << "session=" << s.session_path << "\n";
+  o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n";
   o << "error=" << s.error << "\n";
   const std::string text = o.str();
   uhop::write_bytes_atomically(path, text.data(), text.size());
@@ -237,6 +283,13 @@ int main(int argc, char** argv) {
     load.fallback_to_glyphs = initial.source.rfind("builtin:fashion-mnist", 0) == 0;
     worker.push(load);
   }
+  if (!opt.session.empty()) {
+    studio::Command c = studio::make_command(studio::CommandKind::load_session);
+    c.path = opt.session;
+    worker.push(c);
+    std::snprintf(ui.session_path, sizeof ui.session_path, "%s", opt.session.c_str());
+  }
+  ui.presets = find_presets();
   if (bench) {
     studio::Command set = studio::make_set("stop_after", "0");
     set.settings.emplace_back("speed1", "0");
@@ -259,6 +312,7 @@ int main(int argc, char** argv) {
     }
   }
   size_t script_next = 0;
+  bool script_export_failed = false;
   int settle_frames = 0;
   std::string pending_screenshot;
 
@@ -270,16 +324,32 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     const double cpu0 = thread_cpu_ms();
 
-    // Script runner: one command per idle worker; 'wait' just waits; 'screenshot' lets the layout settle 3 frames.
+    // Script runner: one command per idle worker; 'wait' just waits; 'screenshot' and the exports let the layout
+    // settle 3 frames (so the snapshot and the plots' sizes on screen are the newest).
     if (script_next < script.size() && worker.idle() && pending_screenshot.empty()) {
       const studio::Command& c = script[script_next];
+      const bool gui_export = c.kind == studio::CommandKind::export_plot || c.kind == studio::CommandKind::export_image;
       if (c.kind == studio::CommandKind::wait) {
         ++script_next;
-      } else if (c.kind == studio::CommandKind::screenshot) {
+      } else if (c.kind == studio::CommandKind::screenshot || gui_export) {
         if (++settle_frames >= 3) {
-          pending_screenshot = c.path;
           settle_frames = 0;
           ++script_next;
+          if (!gui_export) {
+            pending_screenshot = c.path;
+          } else {
+            try {
+              if (c.kind == studio::CommandKind::export_plot) {
+                studio::export_plot_by_id(ui, c.id, c.path, c.number);
+              } else {
+                studio::export_image_by_id(ui, c.id, c.path);
+              }
+              ui.set_status("saved " + c.path);
+            } catch (const std::exception& e) {
+              ui.set_status("line " + std::to_string(c.line) + ": " + e.what(), true);
+              script_export_failed = true;
+            }
+          }
         }
       } else {
         worker.push(c);
@@ -325,6 +395,7 @@ int main(int argc, char** argv) {
     }
     g_key_presses.clear();
     studio::draw_studio(ui);
+    if (ui.quit_requested) quit = true;
     ImGui::Render();
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
@@ -359,7 +430,7 @@ int main(int argc, char** argv) {
       pending_screenshot.clear();
     }
     if (ui.screenshot_requested) {
-      shoot(studio::next_screenshot_name());
+      shoot(studio::next_export_path(ui.export_dir, "uhop-studio", "png"));
       ui.screenshot_requested = false;
     }
     if (quit && !opt.screenshot.empty()) shoot(opt.screenshot);
@@ -400,5 +471,5 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  return script_had_errors ? 3 : 0;
+  return script_had_errors ? 3 : script_export_failed ? 4 : 0;
 }

@@ -2,6 +2,7 @@
 // trained W): final images side by side and both error curves on one plot.
 #include <algorithm>
 
+#include "studio_figures.h"
 #include "studio_ui.h"
 
 namespace studio {
@@ -42,25 +43,9 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   column("U-Hop", "cmp_uhop", s.trajectory.back(), &s.retrieval_log.back(),
          "U-Hop: x+ = Xi^T Sep_α(beta Xi W^T W x) with the trained W");
   ImGui::SameLine();
-  uhop::PlotFigure f;
-  f.title = "error ‖x_t - ξ_μ‖";
-  f.x_label = "step t";
-  f.log_y = true;
-  uhop::PlotSeries mhm = series("MHM", 0x7f7f7f), uhop_s = series("U-Hop", 0x1f77b4);
-  mhm.tooltip = "dot similarity, W = I";
-  uhop_s.tooltip = std::string(uhop::to_string(s.state.stage2.similarity)) + " similarity with the current W";
-  for (const auto& r : s.baseline_log) {
-    mhm.x.push_back(r.step);
-    mhm.y.push_back(r.error);
-  }
-  for (const auto& r : s.retrieval_log) {
-    uhop_s.x.push_back(r.step);
-    uhop_s.y.push_back(r.error);
-  }
-  f.series = {mhm, uhop_s};
   uhop::PlotWidgetOptions opts;
   opts.size = ImVec2(-1, std::max(100.0f, avail_h - ImGui::GetStyle().ItemSpacing.y));
-  uhop::draw_plot_widget("compare", f, ui.plot_compare, opts);
+  studio_plot(ui, "compare", compare_figure(s), ui.plot_compare, opts);
   ImGui::End();
 }
 }  // namespace studio

@@ -140,6 +140,7 @@ void panel_memories(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   }
   if (shown < set.count()) ImGui::TextDisabled("(first %d of %d shown)", shown, set.count());
   ImGui::EndChild();
+  image_context_menu(ui, "memories");
   ImGui::End();
 }
 }  // namespace studio

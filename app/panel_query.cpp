@@ -110,6 +110,7 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ImGui::InvisibleButton("##canvas", ImVec2(canvas_w, canvas_h));
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
+  image_context_menu(ui, "query");
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const GlTexture& q = image_texture(ui, "query", s.query, s.version);
   dl->AddImage(q.imgui_id(), p, ImVec2(p.x + canvas_w, p.y + canvas_h));
@@ -142,6 +143,7 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ImGui::TextUnformatted("target");
   const GlTexture& t = image_texture(ui, "target", s.target_image, s.memories->version * 100000 + s.state.target);
   ImGui::Image(t.imgui_id(), ImVec2(target_w, target_w * aspect));
+  image_context_menu(ui, "target");
   ImGui::TextWrapped("%s", memory_label(s, s.state.target).c_str());
   ImGui::TextDisabled("dist %.3g", (s.query - s.target_image).norm());
   formula_tip("‖x_0 - ξ_μ‖: distance of the query from the target memory in pixel space.");

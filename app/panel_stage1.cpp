@@ -3,19 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "studio_figures.h"
 #include "studio_ui.h"
 
 namespace studio {
 namespace {
-uhop::PlotFigure stage1_figure(const std::vector<uhop::Stage1Record>& log, const char* title, const char* y_label) {
-  uhop::PlotFigure f;
-  f.title = title;
-  f.x_label = "step i";
-  f.y_label = y_label;
-  if (!log.empty()) f.marker_x = log.back().step;
-  return f;
-}
-
 void combo_enum(const char* label, int& value, const char* const* names, int count, const char* tip, UiContext& ui,
                 const char* key) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
@@ -46,12 +38,14 @@ void draw_heatmaps(UiContext& ui, const StudioSnapshot& s) {
   ImGui::TextUnformatted("K cosine at step 0");
   ImGui::Image(ui.heat_initial.imgui_id(), ImVec2(side, side));
   formula_tip(tip);
+  image_context_menu(ui, "heat-initial");
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::Text("now (step %d)", s.stage1_log.empty() ? 0 : s.stage1_log.back().step);
   ImGui::Image(ui.heat_now.imgui_id(), ImVec2(side, side));
   formula_tip(tip);
+  image_context_menu(ui, "heat-now");
   ImGui::EndGroup();
 }
 }  // namespace
@@ -151,44 +145,9 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   uhop::PlotWidgetOptions opts;
   opts.size = ImVec2(-1, plot_h);
 
-  const auto& log = s.stage1_log;
-  uhop::PlotFigure loss_fig = stage1_figure(log, "separation loss L_Φ", "L");
-  uhop::PlotSeries ls = series("L_Φ", 0x1f77b4);
-  ls.tooltip = "avg: log of the mean of exp(-t ‖f_mu - f_nu‖^2) over pairs; max: the closest pair";
-  for (const auto& r : log) {
-    ls.x.push_back(r.step);
-    ls.y.push_back(r.loss);
-  }
-  loss_fig.series.push_back(ls);
-  uhop::draw_plot_widget("loss", loss_fig, ui.plot_loss, opts);
-
-  uhop::PlotFigure d_fig = stage1_figure(log, "separation Δ^Φ over memories", "Δ^Φ");
-  uhop::PlotBand band{"min..max", {}, {}, {}, 0xff7f0e};
-  uhop::PlotSeries dmin = series("min", 0xd62728), dmean = series("mean", 0xff7f0e);
-  dmin.tooltip = "min_μ Δ^Φ_mu, Δ^Φ_mu = K(ξ_μ, ξ_μ) - max_{ν ≠ μ} K(ξ_μ, ξ_ν)";
-  dmean.tooltip = "mean over mu of Δ^Φ_mu";
-  for (const auto& r : log) {
-    band.x.push_back(r.step);
-    band.lo.push_back(r.delta_phi_min);
-    band.hi.push_back(r.delta_phi_max);
-    dmin.x.push_back(r.step);
-    dmin.y.push_back(r.delta_phi_min);
-    dmean.x.push_back(r.step);
-    dmean.y.push_back(r.delta_phi_mean);
-  }
-  d_fig.bands.push_back(band);
-  d_fig.series = {dmin, dmean};
-  uhop::draw_plot_widget("delta", d_fig, ui.plot_delta, opts);
-
-  uhop::PlotFigure r_fig = stage1_figure(log, "radius R_Φ", "R_Φ");
-  uhop::PlotSeries rs = series("R_Φ", 0x2ca02c);
-  rs.tooltip = "R_Φ = 1/2 min_{μ != nu} ‖W ξ_μ - W ξ_ν‖: the sphere of Lemma 1";
-  for (const auto& r : log) {
-    rs.x.push_back(r.step);
-    rs.y.push_back(r.r_phi);
-  }
-  r_fig.series.push_back(rs);
-  uhop::draw_plot_widget("radius", r_fig, ui.plot_radius, opts);
+  studio_plot(ui, "loss", loss_figure(s), ui.plot_loss, opts);
+  studio_plot(ui, "delta", delta_figure(s), ui.plot_delta, opts);
+  studio_plot(ui, "radius", radius_figure(s), ui.plot_radius, opts);
 
   draw_heatmaps(ui, s);
   ImGui::End();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "studio_figures.h"
 #include "studio_ui.h"
 
 namespace studio {
@@ -161,6 +162,7 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const float strip = std::clamp(avail_h * 0.14f, 28.0f, 72.0f);
   const int count = static_cast<int>(s.trajectory.size());
   const int first = std::max(0, count - 10);
+  ImGui::BeginGroup();  // one right-click menu for the whole strip
   for (int k = first; k < count; ++k) {
     if (k > first) ImGui::SameLine();
     ImGui::BeginGroup();
@@ -169,61 +171,20 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     ImGui::TextDisabled("x_%d", k);
     ImGui::EndGroup();
   }
+  ImGui::EndGroup();
+  image_context_menu(ui, "trajectory");
 
   const float rest = ImGui::GetContentRegionAvail().y;
   const float bars_h = std::max(60.0f, rest * 0.24f);
   const float plot_h = std::max(110.0f, (rest - bars_h - ImGui::GetStyle().ItemSpacing.y * 4) / 2);
   uhop::PlotWidgetOptions opts;
   opts.size = ImVec2(-1, plot_h);
-  const auto& log = s.retrieval_log;
-
-  uhop::PlotFigure ef;
-  ef.title = "energy E(x_t)";
-  ef.x_label = "step t";
-  ef.marker_x = last.step;
-  uhop::PlotSeries es = series("E", 0x9467bd);
-  es.tooltip = "E(x) = 1/2 K(x,x) - (1/beta) Ψ*_α(beta k(x)) (without constants); never rises";
-  for (const auto& r : log) {
-    es.x.push_back(r.step);
-    es.y.push_back(r.energy);
-  }
-  ef.series.push_back(es);
   if (energy_defined) {
-    uhop::draw_plot_widget("energy", ef, ui.plot_energy, opts);
+    studio_plot(ui, "energy", energy_figure(s), ui.plot_energy, opts);
   } else {
     ImGui::TextDisabled("No energy for %s similarity or top-k.", uhop::to_string(s.state.stage2.similarity));
   }
-
-  uhop::PlotFigure f;
-  f.title = "error ‖x_t - ξ_μ‖ and the Lemma 1 bound";
-  f.x_label = "step t";
-  f.marker_x = last.step;
-  f.log_y = true;
-  uhop::PlotSeries err = series("measured", 0x1f77b4), bound = series("bound", 0xd62728);
-  err.tooltip = "‖x_t - ξ_μ‖";
-  bound.dashed = true;
-  bound.tooltip =
-      "Lemma 1: ‖T(x) - ξ_μ‖ ≤ 2m(M-1) exp(-beta (Δ^Φ_mu - 2 m_Φ R_Φ)) when x is in the "
-      "sphere ‖Wx - W ξ_μ‖ ≤ R_Φ; 0 when exact retrieval is guaranteed";
-  int outside = 0, vacuous = 0;
-  const double two_m = 2 * s.stats.m;
-  for (size_t k = 0; k < log.size(); ++k) {
-    const auto& r = log[k];
-    err.x.push_back(r.step);
-    err.y.push_back(r.error);
-    bound.x.push_back(r.step);
-    // A vacuous bound (>= 2m, which any convex combination of memories meets) is drawn at 2m: its raw value
-    // can be ~1e30 and would flatten the measured curve on the log axis. The grey shading says it is vacuous.
-    bound.y.push_back(std::isfinite(r.bound) && two_m > 0 ? std::min(r.bound, two_m) : r.bound);
-    // Shade the step intervals whose state is outside the sphere (bound does not apply to the next step).
-    if (r.sphere_defined && !r.in_sphere) {
-      f.intervals.push_back({r.step - 0.5, r.step + 0.5, outside++ == 0 ? "outside sphere" : "", 0xd62728});
-    } else if (std::isfinite(r.bound) && r.bound >= two_m && two_m > 0) {
-      f.intervals.push_back({r.step - 0.5, r.step + 0.5, vacuous++ == 0 ? "bound vacuous (>= 2m)" : "", 0x999999});
-    }
-  }
-  f.series = {err, bound};
-  uhop::draw_plot_widget("error", f, ui.plot_error, opts);
+  studio_plot(ui, "error", error_figure(s), ui.plot_error, opts);
   formula_tip("Red shading: x_t outside the sphere (the bound does not apply). Grey: bound ≥ 2m (vacuous).");
 
   ImGui::TextDisabled("Sep weights over the memories (orange = target)");

@@ -1,11 +1,13 @@
 #include "studio_commands.h"
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "input_error.h"
 #include "studio_state.h"
+#include "studio_sweep.h"
 
 namespace studio {
 namespace {
@@ -67,6 +69,53 @@ void parse_stage(const std::vector<std::string>& w, bool stage1, Command& c) {
     c.kind = CommandKind::stage1_finish;
   } else {
     throw uhop::InputError(name + ": unknown action '" + w[1] + "'");
+  }
+}
+
+std::string lower_extension(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  const auto dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  std::string ext = path.substr(dot);
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return ext;
+}
+
+bool is_one_of(const std::string& id, const std::vector<std::string>& ids) {
+  for (const auto& known : ids) {
+    if (id == known) return true;
+  }
+  return false;
+}
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : " ") + id;
+  return out;
+}
+
+void parse_export(const std::vector<std::string>& w, bool plot, Command& c) {
+  const std::string verb = w[0];
+  const auto& ids = plot ? plot_ids() : image_ids();
+  if (w.size() < 3 || w.size() > (plot ? 4u : 3u)) {
+    throw uhop::InputError(verb + (plot ? ": expected ID FILE [scale=N]" : ": expected ID FILE") +
+                           " (ID: " + joined(ids) + ")");
+  }
+  if (!is_one_of(w[1], ids)) throw uhop::InputError(verb + ": unknown id '" + w[1] + "' (known: " + joined(ids) + ")");
+  c.kind = plot ? CommandKind::export_plot : CommandKind::export_image;
+  c.id = w[1];
+  c.path = w[2];
+  c.number = 1;
+  const std::string ext = lower_extension(c.path);
+  if (plot ? ext != ".svg" && ext != ".png" && ext != ".csv" : ext != ".png") {
+    throw uhop::InputError(verb + ": '" + c.path + "' must end in " + (plot ? ".svg, .png or .csv" : ".png"));
+  }
+  if (w.size() == 4) {
+    std::string k, v;
+    if (!split_key_value(w[3], k, v) || k != "scale")
+      throw uhop::InputError(verb + ": expected scale=N, got '" + w[3] + "'");
+    if (ext != ".png") throw uhop::InputError(verb + ": scale=N is for PNG files");
+    c.number = parse_count("scale", v, 1, 4);
   }
 }
 
@@ -140,8 +189,28 @@ const char* to_string(CommandKind kind) {
       return "screenshot";
     case CommandKind::cancel:
       return "cancel";
+    case CommandKind::export_plot:
+      return "export-plot";
+    case CommandKind::export_image:
+      return "export-image";
+    case CommandKind::save_session:
+      return "save-session";
+    case CommandKind::load_session:
+      return "load-session";
+    case CommandKind::sweep:
+      return "sweep";
   }
   return "?";
+}
+
+const std::vector<std::string>& plot_ids() {
+  static const std::vector<std::string> ids = {"loss", "delta", "radius", "energy", "error", "compare", "sweep"};
+  return ids;
+}
+
+const std::vector<std::string>& image_ids() {
+  static const std::vector<std::string> ids = {"memories", "query", "target", "trajectory", "heat-initial", "heat-now"};
+  return ids;
 }
 
 Command make_command(CommandKind kind, int number) {
@@ -216,6 +285,20 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       c.path = w[1];
     } else if (verb == "stage1" || verb == "stage2") {
       parse_stage(w, verb == "stage1", c);
+    } else if (verb == "export-plot" || verb == "export-image") {
+      parse_export(w, verb == "export-plot", c);
+    } else if (verb == "save-session" || verb == "load-session") {
+      if (w.size() != 2) throw uhop::InputError(verb + ": expected one file name");
+      c.kind = verb == "save-session" ? CommandKind::save_session : CommandKind::load_session;
+      c.path = w[1];
+    } else if (verb == "sweep") {
+      c.kind = CommandKind::sweep;
+      for (size_t i = 1; i < w.size(); ++i) {
+        std::string k, v;
+        if (!split_key_value(w[i], k, v)) throw uhop::InputError("sweep: expected KEY=VALUE, got '" + w[i] + "'");
+        c.settings.emplace_back(k, v);
+      }
+      sweep_request(StudioState(), c.settings);  // bad options are reported with the line, before anything runs
     } else if (verb == "set") {
       if (w.size() < 2) throw uhop::InputError("set: expected KEY=VALUE, e.g. set beta=4");
       c.kind = CommandKind::set;

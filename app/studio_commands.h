@@ -17,6 +17,14 @@
 //   set KEY=VALUE [KEY=VALUE ...]                       any setting, e.g. set beta=4 alpha=1.5 similarity=kernel
 //   wait                       until the worker is idle (nothing queued, not busy, not playing)
 //   screenshot FILE            (GUI only) PNG of the whole window, written atomically
+//   export-plot ID FILE [scale=N]   (GUI only) a plot as shown, format by extension: .svg .png .csv; scale 1..4 for
+//                              PNG. ID: loss delta radius energy error compare sweep
+//   export-image ID FILE       (GUI only) PNG of an image panel. ID: memories query target trajectory heat-initial
+//                              heat-now
+//   save-session FILE          every setting, the query and the step counts as a session file (JSON, atomic)
+//   load-session FILE          restore a session file (a bad file is refused, the current state kept)
+//   sweep [vary=M|sigma] [values=10,20] [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] out=DIR
+//                              the paper's retrieval-error sweep (core/sweep.h), outputs in DIR
 //   cancel                     stop long work and playing
 // Example:
 //   load builtin:glyphs count=20
@@ -56,6 +64,11 @@ enum class CommandKind {
   wait,
   screenshot,
   cancel,
+  export_plot,   // GUI side: the plot `id` to `path`
+  export_image,  // GUI side: the image panel `id` to `path`
+  save_session,
+  load_session,
+  sweep,  // options in `settings`
 };
 const char* to_string(CommandKind kind);
 
@@ -71,9 +84,10 @@ struct BrushStroke {
 struct Command {
   CommandKind kind = CommandKind::wait;
   int line = 0;                                               // script line (0 when from the UI)
-  std::string path;                                           // load SRC, query FILE, screenshot FILE
+  std::string path;                                           // load SRC, query FILE, screenshot/export FILE
+  std::string id;                                             // export-plot / export-image: which plot or image
   std::vector<std::pair<std::string, std::string>> settings;  // set / load options / corruption
-  int number = 0;                                             // target index or number of steps
+  int number = 0;                   // target index, number of steps, or the export-plot PNG scale
   bool fallback_to_glyphs = false;  // load: builtin:fashion-mnist missing -> builtin:glyphs with a message
   BrushStroke stroke;
   uhop::Vector query;
@@ -83,6 +97,10 @@ struct Command {
 Command make_command(CommandKind kind, int number = 0);
 Command make_set(const std::string& key, const std::string& value);
 Command make_set(const std::string& key, double value);
+
+// The ids export-plot and export-image accept.
+const std::vector<std::string>& plot_ids();
+const std::vector<std::string>& image_ids();
 
 // One line (without its newline) -> a command. Returns false for blank/comment lines. Throws uhop::InputError
 // "line N: problem" for anything wrong, including bad values (checked against a scratch StudioState).

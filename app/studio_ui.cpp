@@ -161,6 +161,9 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   if (s.error_id != ui.seen_error_id && !s.error.empty()) {
     ui.seen_error_id = s.error_id;
     ui.set_status(s.error, true);
+  } else if (s.message != ui.seen_message) {
+    ui.seen_message = s.message;  // a newer worker message (e.g. "saved session ...") replaces an older status
+    if (!s.message.empty()) ui.set_status(s.message);
   }
   if (!ui.status.empty()) {
     ImGui::TextColored(ui.status_is_error ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.9f, 0.6f, 1), "%s",
@@ -173,6 +176,67 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   }
   ImGui::End();
 }
+
+void session_popup(UiContext& ui, bool save) {
+  const char* title = save ? "Save session" : "Load session";
+  if (save ? ui.open_save_session : ui.open_load_session) {
+    ImGui::OpenPopup(title);
+    ui.open_save_session = ui.open_load_session = false;
+  }
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted(save ? "Save every setting, the query and the step counts to a session file (JSON)."
+                              : "Load a session file: the memories are reloaded and both stages replayed.");
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+  const bool enter = ImGui::InputText("file", ui.session_path, sizeof ui.session_path,
+                                      ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
+  formula_tip(
+      "A path relative to the folder the Studio was started in, or absolute. Saving replaces the file "
+      "atomically.");
+  if ((ImGui::Button(save ? "Save" : "Load", ImVec2(ImGui::GetFontSize() * 6, 0)) || enter) && ui.session_path[0]) {
+    Command c = make_command(save ? CommandKind::save_session : CommandKind::load_session);
+    c.path = ui.session_path;
+    ui.push(c);
+    ui.set_status(std::string(save ? "saving session " : "loading session ") + ui.session_path);
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel", ImVec2(ImGui::GetFontSize() * 6, 0))) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+void file_menu(UiContext& ui) {
+  if (!ImGui::BeginMenu("File")) return;
+  if (ImGui::MenuItem("Save session...", nullptr, false, ui.snap->has_session)) ui.open_save_session = true;
+  if (ImGui::MenuItem("Load session...")) ui.open_load_session = true;
+  if (!ui.snap->session_path.empty()) ImGui::TextDisabled("last: %s", ui.snap->session_path.c_str());
+  ImGui::Separator();
+  ImGui::TextUnformatted("Export folder");
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+  ImGui::InputTextWithHint("##exportdir", "(current folder)", ui.export_dir, sizeof ui.export_dir);
+  formula_tip(
+      "Where right-click exports (plots: SVG/PNG/CSV, images: PNG) and F12 screenshots go, named "
+      "<plot>-NNN.<ext> so nothing is overwritten. Empty = the folder the Studio was started in.");
+  if (ImGui::MenuItem("Screenshot", "F12")) ui.screenshot_requested = true;
+  ImGui::Separator();
+  if (ImGui::MenuItem("Quit", "Ctrl+Q")) ui.quit_requested = true;
+  ImGui::EndMenu();
+}
+
+void presets_menu(UiContext& ui) {
+  if (!ImGui::BeginMenu("Presets")) return;
+  for (const auto& p : ui.presets) {
+    if (ImGui::MenuItem(p.name.c_str())) {
+      Command c = make_command(CommandKind::load_session);
+      c.path = p.path;
+      ui.push(c);
+      ui.set_status("loading preset " + p.name);
+    }
+    if (!p.description.empty()) formula_tip(p.description.c_str());
+  }
+  if (ui.presets.empty()) ImGui::TextDisabled("(no presets found: assets/presets/)");
+  ImGui::EndMenu();
+}
 }  // namespace
 
 void draw_studio(UiContext& ui) {
@@ -180,14 +244,17 @@ void draw_studio(UiContext& ui) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   float menu_h = 0;
   if (ImGui::BeginMainMenuBar()) {
+    file_menu(ui);
     if (ImGui::BeginMenu("View")) {
       float fs = ui.font_size;
       if (ImGui::SliderFloat("Font size", &fs, 10, 40, "%.0f px")) ui.font_size = fs;
       if (ImGui::IsItemDeactivatedAfterEdit()) ui.font_dirty = true;
       formula_tip("Larger text for projectors (rebuilds the font).");
-      if (ImGui::MenuItem("Screenshot", "F12")) ui.screenshot_requested = true;
+      ImGui::MenuItem("Sweep panel", nullptr, &ui.show_sweep);
+      formula_tip("The paper's retrieval-error sweeps: error vs M or sigma for several methods and seeds.");
       ImGui::EndMenu();
     }
+    presets_menu(ui);
     if (ImGui::BeginMenu("Help")) {
       if (ImGui::MenuItem("How U-Hop works", "F1")) ui.show_help = true;
       ImGui::EndMenu();
@@ -213,6 +280,12 @@ void draw_studio(UiContext& ui) {
   panel_stage2(ui, ImVec2(c0 + c1, top), ImVec2(c2, s2_h));
   panel_compare(ui, ImVec2(c0 + c1, top + s2_h), ImVec2(c2, h - s2_h));
   if (ui.show_help) panel_help(ui);
+  // A sweep started from a script (or the panel) opens the panel so its progress and result are visible.
+  if (ui.snap->sweep_running && !ui.sweep_was_running) ui.show_sweep = true;
+  ui.sweep_was_running = ui.snap->sweep_running;
+  if (ui.show_sweep) panel_sweep(ui);
+  session_popup(ui, true);
+  session_popup(ui, false);
   status_bar(ui, ImVec2(0, display.y - status_h), ImVec2(display.x, status_h));
 }
 }  // namespace studio

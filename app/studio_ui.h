@@ -40,8 +40,28 @@ struct UiContext {
   bool drawing = false;
   std::pair<float, float> last_point{0, 0};
 
-  // Plots.
-  uhop::PlotWidgetState plot_loss, plot_delta, plot_radius, plot_energy, plot_error, plot_compare;
+  // Plots, by the ids of plot_ids(); sizes on screen as last drawn (script exports use them).
+  uhop::PlotWidgetState plot_loss, plot_delta, plot_radius, plot_energy, plot_error, plot_compare, plot_sweep;
+  std::map<std::string, std::pair<int, int>> plot_sizes;
+  uhop::PlotWidgetState* plot_state(const std::string& id);
+
+  // Exports and sessions.
+  char export_dir[1024] = "";  // where auto-named exports go; empty = the current directory
+  char session_path[1024] = "session.json";
+  bool open_save_session = false, open_load_session = false;
+  struct Preset {
+    std::string name, path, description;
+  };
+  std::vector<Preset> presets;
+
+  // Sweep panel form.
+  bool show_sweep = false, sweep_was_running = false;
+  int sweep_vary = 0;  // 0: M, 1: sigma
+  char sweep_values[256] = "10,20,30";
+  std::vector<char> sweep_methods;  // one flag per uhop::sweep_method_names()
+  int sweep_seeds = 2, sweep_stage1_steps = 50, sweep_count = 30;
+  float sweep_sigma = 0.1f;
+  char sweep_out[1024] = "sweep-out";
 
   // App-level.
   float font_size = 16;
@@ -49,7 +69,9 @@ struct UiContext {
   bool font_dirty = false;
   bool show_help = false;
   bool screenshot_requested = false;
-  std::string status;  // last UI message (screenshots, drops, script problems)
+  bool quit_requested = false;
+  std::string seen_message;  // the worker message already shown in the status bar
+  std::string status;        // last UI message (screenshots, drops, script problems)
   bool status_is_error = false;
   uint64_t seen_error_id = 0;
   std::string fallback_message;
@@ -68,6 +90,19 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_help(UiContext& ui);
+void panel_sweep(UiContext& ui);
+
+// ---- exports (plot_exports.cpp, image_exports.cpp)
+// draw_plot_widget plus what the Studio does around it: remembers the size and answers the right-click exports with
+// an auto-named file in the export folder ("<id>-NNN.svg"), reported in the status bar.
+uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::PlotFigure& figure,
+                                   uhop::PlotWidgetState& state, const uhop::PlotWidgetOptions& options);
+// The plot `id` of the current snapshot as shown, to `path` (.svg .png .csv; scale for PNG). Throws InputError.
+void export_plot_by_id(UiContext& ui, const std::string& id, const std::string& path, int scale);
+// The image panel `id` of the current snapshot as a PNG (the pixels shown, scaled up). Throws InputError.
+void export_image_by_id(UiContext& ui, const std::string& id, const std::string& path);
+// Right-click menu on the last item: "Export PNG" of image panel `id` to an auto-named file.
+void image_context_menu(UiContext& ui, const char* id);
 
 // ---- helpers shared by panels
 // A texture for an image vector, re-uploaded when `version` changes.

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 
 #include "corruption.h"
 #include "input_error.h"
 #include "memory_sources.h"
 #include "progress.h"
+#include "session_file.h"
 
 namespace studio {
 namespace {
@@ -260,6 +262,7 @@ void StudioWorker::load(const Command& c) {
   gallery_ = gallery;
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
+  stage1_finished_ = false;
   heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
   restart_query();
 }
@@ -269,8 +272,118 @@ void StudioWorker::stage1_steps(int n) {
     if (cancel_) throw uhop::Cancelled();
     set_busy("Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n), static_cast<double>(i) / n);
     session_->stage1_step();
+    stage1_finished_ = false;
     maybe_publish();
   }
+}
+
+void StudioWorker::save_session(const std::string& path) {
+  uhop::SessionOrigin origin;
+  origin.memories = state_.source;
+  origin.load = state_.load;
+  // capture_session stores the query as a vector when this corruption does not reproduce it (a hand drawing).
+  origin.corruption = uhop::to_string(state_.corruption);
+  origin.corruption_seed = state_.corruption_seed;
+  origin.stage1_finished = stage1_finished_;
+  uhop::write_session_file(path, uhop::capture_session(*session_, origin));
+  session_path_ = path;
+  message_ = "saved session " + path;
+}
+
+void StudioWorker::load_session(const std::string& path) {
+  // Read and validate first: a malformed file throws naming the key, before anything here has changed.
+  const uhop::SessionFile file = uhop::read_session_file(path);
+  StudioState next = state_;
+  next.source = file.memories;
+  if (next.source.rfind("builtin:", 0) != 0 && !file.base_dir.empty() &&
+      std::filesystem::path(next.source).is_relative()) {
+    std::error_code ec;
+    const auto beside = std::filesystem::path(file.base_dir) / next.source;
+    if (std::filesystem::exists(beside, ec)) next.source = beside.string();  // as restore_session resolves it
+  }
+  next.load = file.load;
+  next.stage1 = file.stage1;
+  next.stage2 = file.stage2;
+  next.target = file.target;
+  if (!file.corruption.empty()) apply_setting(next, "corruption", file.corruption);
+  next.corruption_seed = file.corruption_seed;
+  if (file.stage2_steps > 0) next.stage2_steps = file.stage2_steps;
+  std::vector<std::string> warnings;
+  const std::string label = "Loading session " + path;
+  set_busy(label, 0);
+  publish(false);
+  uhop::Session restored = uhop::restore_session(
+      file,
+      [&](double f) {
+        set_busy(label, f);
+        maybe_publish();
+        return !cancel_.load();
+      },
+      &warnings);
+  // W_0's heatmap: a fresh session from the same settings (and the given W_0) is at step 0.
+  uhop::Session initial(restored.memories(), file.stage1, file.stage2);
+  if (file.w0) initial.set_initial_w(*file.w0);
+  auto gallery = std::make_shared<MemoryGallery>();
+  gallery->version = ++memory_version_;
+  gallery->set = restored.memories();
+  // Commit only now: a failed load keeps the previous session.
+  state_ = next;
+  session_ = std::make_unique<uhop::Session>(std::move(restored));
+  gallery_ = gallery;
+  warnings_ = warnings;
+  stage1_playing_ = stage2_playing_ = false;
+  stage1_finished_ = file.stage1_finished;
+  heat_initial_ = feature_cosine_heatmap(initial.geometry().gram);
+  session_path_ = path;
+  message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
+}
+
+void StudioWorker::run_sweep(const Command& c) {
+  const SweepRequest req = sweep_request(state_, c.settings);
+  const int cells = static_cast<int>(uhop::sweep_cells(req.settings).size());
+  int done = 0;
+  auto label = [&] {
+    return "Sweep: cell " + std::to_string(std::min(done + 1, cells)) + " of " + std::to_string(cells);
+  };
+  sweep_running_ = true;
+  set_busy(label(), 0);
+  publish(false);
+  std::vector<uhop::SweepCellResult> results;
+  try {
+    results = uhop::run_sweep(
+        req.settings, {},
+        [&](const uhop::SweepCellResult&) {
+          ++done;
+          set_busy(label(), static_cast<double>(done) / cells);
+          maybe_publish();
+        },
+        [&](double f) {
+          set_busy(label(), f);
+          maybe_publish();
+          return !cancel_.load();
+        });
+    std::filesystem::create_directories(req.out_dir);
+    uhop::write_sweep_outputs(req.out_dir, req.settings, results);
+  } catch (...) {
+    sweep_running_ = false;
+    throw;
+  }
+  sweep_running_ = false;
+  auto outcome = std::make_shared<SweepOutcome>();
+  const auto& s = req.settings;
+  const std::string fixed = s.vary == uhop::SweepAxis::count ? s.noise + " sigma " + uhop::format_sigma(s.sigma)
+                                                             : "M = " + std::to_string(s.count) + ", " + s.noise;
+  outcome->figure = uhop::sweep_figure(
+      uhop::summarize_sweep(results), s.vary,
+      "retrieval error vs " + std::string(uhop::to_string(s.vary)) + " (" + s.memories + ", " + fixed + ")");
+  outcome->out_dir = req.out_dir;
+  outcome->cells = cells;
+  const size_t methods = s.methods.empty() ? uhop::default_sweep_methods().size() : s.methods.size();
+  const size_t values = s.values.empty() ? uhop::paper_sweep_values(s.vary).size() : s.values.size();
+  outcome->summary = std::to_string(cells) + " cells: " + std::to_string(methods) + " methods x " +
+                     std::to_string(values) + " values x " + std::to_string(s.seeds) + " seeds";
+  sweep_ = outcome;
+  message_ = "sweep done: " + req.out_dir;
 }
 
 void StudioWorker::apply_settings_to_session(const StudioState& before) {
@@ -281,6 +394,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
     const auto& b = state_.stage1;
     if (a.init != b.init || a.dim != b.dim || a.seed != b.seed || a.train_count != b.train_count) {
       session_->reset_stage1();  // a new W_0 was asked for: the old log no longer describes it
+      stage1_finished_ = false;
       heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
       message_ = "W re-initialized (" + std::string(uhop::to_string(b.init)) + ")";
     }
@@ -308,6 +422,14 @@ void StudioWorker::process(const Command& c) {
       return;
     case CommandKind::wait:
     case CommandKind::screenshot:  // the GUI handles these; to the worker they are no-ops
+    case CommandKind::export_plot:
+    case CommandKind::export_image:
+      return;
+    case CommandKind::load_session:
+      load_session(c.path);
+      return;
+    case CommandKind::sweep:
+      run_sweep(c);
       return;
     case CommandKind::set:
     case CommandKind::corrupt:
@@ -384,10 +506,15 @@ void StudioWorker::process(const Command& c) {
     case CommandKind::stage1_reset:
       stage1_playing_ = false;
       session_->reset_stage1();
+      stage1_finished_ = false;
       heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
       return;
     case CommandKind::stage1_finish:
       session_->finish_stage1();
+      stage1_finished_ = true;
+      return;
+    case CommandKind::save_session:
+      save_session(c.path);
       return;
     case CommandKind::stage2_steps:
       for (int i = 0; i < c.number; ++i) {
@@ -426,6 +553,7 @@ void StudioWorker::step_playing() {
       message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
     } else {
       session_->stage1_step();
+      stage1_finished_ = false;
       if (state_.stage1_speed > 0) interval = 1.0 / state_.stage1_speed;
     }
   }
@@ -474,6 +602,9 @@ void StudioWorker::publish(bool full) {
   s->error_id = error_id_;
   s->message = message_;
   s->warnings = warnings_;
+  s->sweep = sweep_;
+  s->sweep_running = sweep_running_;
+  s->session_path = session_path_;
   if (session_) {
     s->has_session = true;
     s->stage1_log = session_->stage1_log();

@@ -16,6 +16,7 @@
 #include "session.h"
 #include "studio_commands.h"
 #include "studio_state.h"
+#include "studio_sweep.h"
 
 namespace studio {
 // The memory set as the UI needs it; shared between snapshots and replaced only when the memories change.
@@ -56,6 +57,11 @@ struct StudioSnapshot {
   bool energy_monotone = true;    // E(x_{s+1}) <= E(x_s) + 1e-9 |E| for every logged step
   bool stage2_playing = false;
 
+  // The last finished sweep (null before the first); the file of the last session saved or loaded.
+  std::shared_ptr<const SweepOutcome> sweep;
+  bool sweep_running = false;
+  std::string session_path;
+
   // Status
   bool busy = false;
   std::string busy_label;
@@ -95,6 +101,9 @@ class StudioWorker {
   void restart_query();
   void load(const Command& c);
   void stage1_steps(int n);
+  void save_session(const std::string& path);
+  void load_session(const std::string& path);
+  void run_sweep(const Command& c);
 
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
@@ -121,6 +130,10 @@ class StudioWorker {
   double next_play_step_ = 0;
   double last_full_time_ = -1e9;
   std::shared_ptr<const StudioSnapshot> last_full_;  // Stage II part reused by Stage-I-only publishes
+  bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
+  bool sweep_running_ = false;
+  std::shared_ptr<const SweepOutcome> sweep_;
+  std::string session_path_;
 };
 
 Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size = Heatmap::kMaxHeatmap);

@@ -1,0 +1,89 @@
+#include "studio_sweep.h"
+
+#include <cstdlib>
+#include <sstream>
+
+#include "input_error.h"
+
+namespace studio {
+namespace {
+std::vector<std::string> split_list(const std::string& key, const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (item.empty()) throw uhop::InputError(key + ": empty entry in '" + text + "'");
+    out.push_back(item);
+  }
+  if (out.empty()) throw uhop::InputError(key + ": expected at least one value");
+  return out;
+}
+
+double parse_number(const std::string& key, const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0') throw uhop::InputError(key + ": '" + text + "' is not a number");
+  return v;
+}
+
+int parse_int(const std::string& key, const std::string& text, int lo, int hi) {
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v < lo || v > hi) {
+    throw uhop::InputError(key + ": expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
+                           ", got '" + text + "'");
+  }
+  return static_cast<int>(v);
+}
+}  // namespace
+
+SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair<std::string, std::string>>& options) {
+  SweepRequest r;
+  uhop::SweepSettings& s = r.settings;
+  s = uhop::default_sweep_settings();
+  // The memories the user is looking at, preprocessed the same way; count/offset/pick are per cell.
+  s.memories = state.source;
+  s.load.width = state.load.width;
+  s.load.height = state.load.height;
+  s.load.keep_rgb = state.load.keep_rgb;
+  s.load.normalization = state.load.normalization;
+  for (const auto& [k, v] : options) {
+    if (k == "vary") {
+      s.vary = uhop::parse_sweep_axis(v);
+    } else if (k == "values") {
+      s.values.clear();
+      for (const auto& item : split_list(k, v)) s.values.push_back(parse_number(k, item));
+    } else if (k == "methods") {
+      s.methods = split_list(k, v);
+      for (const auto& m : s.methods) uhop::parse_sweep_method(m);
+    } else if (k == "seeds") {
+      s.seeds = parse_int(k, v, 1, 1000);
+    } else if (k == "first_seed") {
+      s.first_seed = static_cast<uint64_t>(parse_int(k, v, 0, 1 << 30));
+    } else if (k == "stage1_steps") {
+      s.stage1_steps = parse_int(k, v, 0, 1000000);
+    } else if (k == "memories") {
+      if (v.empty()) throw uhop::InputError("memories: expected a source");
+      s.memories = v;
+    } else if (k == "sigma") {
+      s.sigma = parse_number(k, v);
+    } else if (k == "count") {
+      s.count = parse_int(k, v, 1, 1 << 24);
+    } else if (k == "beta") {
+      s.beta = parse_number(k, v);
+      if (!(s.beta > 0)) throw uhop::InputError("beta: expected a positive number, got '" + v + "'");
+    } else if (k == "steps") {
+      s.retrieval_steps = parse_int(k, v, 1, 10000);
+    } else if (k == "out") {
+      if (v.empty()) throw uhop::InputError("out: expected a folder");
+      r.out_dir = v;
+    } else {
+      throw uhop::InputError(
+          "unknown sweep option '" + k +
+          "' (vary values methods seeds first_seed stage1_steps memories sigma count beta steps out)");
+    }
+  }
+  if (r.out_dir.empty()) throw uhop::InputError("out: the sweep needs an output folder, e.g. out=sweep-M");
+  uhop::sweep_cells(s);  // validates methods, values, noise and Stage I settings
+  return r;
+}
+}  // namespace studio

@@ -1,0 +1,32 @@
+// The Studio's side of the paper's sweeps (core/sweep.h): the `sweep` script command and the Sweep panel give a
+// few options on top of the current memories; this turns them into uhop::SweepSettings and an output folder. What
+// the worker hands back when a sweep is done is a SweepOutcome. No GUI types.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "plot_figure.h"
+#include "studio_state.h"
+#include "sweep.h"
+
+namespace studio {
+struct SweepRequest {
+  uhop::SweepSettings settings;
+  std::string out_dir;
+};
+
+// Options (key=value): vary=M|sigma values=10,20 methods=mhm,uhop seeds=N first_seed=N stage1_steps=N
+// memories=SRC (default: the loaded source, with its size/rgb/normalization) sigma=S (fixed noise when M varies)
+// count=M (fixed M when sigma varies) beta=B steps=T out=DIR (required). Everything else comes from
+// uhop::default_sweep_settings(). Throws uhop::InputError naming the key for a bad or unknown option, and for
+// settings core's sweep_cells() refuses.
+SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair<std::string, std::string>>& options);
+
+struct SweepOutcome {
+  uhop::PlotFigure figure;  // mean +- spread per method (uhop::sweep_figure)
+  std::string out_dir;      // where merged.csv, summary.csv, figure.svg/csv went
+  int cells = 0;
+  std::string summary;  // one line for the panel: "8 cells, 2 methods x 2 values x 2 seeds"
+};
+}  // namespace studio
