@@ -3,6 +3,7 @@
 // usual plot widget (right-click exports) and where the CSV/SVG outputs went.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "studio_figures.h"
 #include "studio_ui.h"
@@ -29,6 +30,24 @@ Command sweep_command(const UiContext& ui) {
   c.settings.emplace_back("out", ui.sweep_out);
   return c;
 }
+// The form shows the options of the sweep whose result is on screen (it may have come from a script).
+void sync_form(UiContext& ui, const SweepOutcome& done) {
+  const auto& names = uhop::sweep_method_names();
+  for (const auto& [k, v] : done.options) {
+    if (k == "vary") ui.sweep_vary = v == "sigma" ? 1 : 0;
+    if (k == "values") std::snprintf(ui.sweep_values, sizeof ui.sweep_values, "%s", v.c_str());
+    if (k == "seeds") ui.sweep_seeds = std::atoi(v.c_str());
+    if (k == "stage1_steps") ui.sweep_stage1_steps = std::atoi(v.c_str());
+    if (k == "sigma") ui.sweep_sigma = static_cast<float>(std::atof(v.c_str()));
+    if (k == "count") ui.sweep_count = std::atoi(v.c_str());
+    if (k == "out") std::snprintf(ui.sweep_out, sizeof ui.sweep_out, "%s", v.c_str());
+    if (k == "methods") {
+      const std::string list = "," + v + ",";
+      for (size_t i = 0; i < names.size(); ++i)
+        ui.sweep_methods[i] = list.find("," + names[i] + ",") != std::string::npos;
+    }
+  }
+}
 }  // namespace
 
 void panel_sweep(UiContext& ui) {
@@ -45,6 +64,10 @@ void panel_sweep(UiContext& ui) {
   if (ui.sweep_methods.size() != names.size()) {
     ui.sweep_methods.assign(names.size(), 0);
     for (size_t i = 0; i < names.size(); ++i) ui.sweep_methods[i] = names[i] == "mhm" || names[i] == "uhop";
+  }
+  if (s.sweep && s.sweep.get() != ui.sweep_shown) {
+    ui.sweep_shown = s.sweep.get();
+    sync_form(ui, *s.sweep);
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped(
@@ -132,7 +155,12 @@ void panel_sweep(UiContext& ui) {
     return;
   }
   ImGui::Text("%s", s.sweep->summary.c_str());
-  ImGui::TextDisabled("outputs in %s (merged.csv, summary.csv, figure.svg, figure.csv)", s.sweep->out_dir.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped(
+      "outputs in %s (merged.csv, summary.csv, figure.svg, figure.csv); right-click the plot to "
+      "export it",
+      s.sweep->out_dir.c_str());
+  ImGui::PopStyleColor();
   uhop::PlotWidgetOptions opts;
   opts.size = ImVec2(-1, std::max(160.0f, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y));
   studio_plot(ui, "sweep", s.sweep->figure, ui.plot_sweep, opts);

@@ -28,5 +28,6 @@ struct SweepOutcome {
   std::string out_dir;      // where merged.csv, summary.csv, figure.svg/csv went
   int cells = 0;
   std::string summary;  // one line for the panel: "8 cells, 2 methods x 2 values x 2 seeds"
+  std::vector<std::pair<std::string, std::string>> options;  // as given to sweep_request (the panel shows them)
 };
 }  // namespace studio

@@ -305,8 +305,10 @@ void StudioWorker::load_session(const std::string& path) {
   next.stage1 = file.stage1;
   next.stage2 = file.stage2;
   next.target = file.target;
-  if (!file.corruption.empty()) apply_setting(next, "corruption", file.corruption);
-  next.corruption_seed = file.corruption_seed;
+  if (!file.corruption.empty()) {  // a stored (hand-drawn) query keeps the current corruption controls
+    apply_setting(next, "corruption", file.corruption);
+    next.corruption_seed = file.corruption_seed;
+  }
   if (file.stage2_steps > 0) next.stage2_steps = file.stage2_steps;
   std::vector<std::string> warnings;
   const std::string label = "Loading session " + path;
@@ -377,6 +379,7 @@ void StudioWorker::run_sweep(const Command& c) {
       uhop::summarize_sweep(results), s.vary,
       "retrieval error vs " + std::string(uhop::to_string(s.vary)) + " (" + s.memories + ", " + fixed + ")");
   outcome->out_dir = req.out_dir;
+  outcome->options = c.settings;
   outcome->cells = cells;
   const size_t methods = s.methods.empty() ? uhop::default_sweep_methods().size() : s.methods.size();
   const size_t values = s.values.empty() ? uhop::paper_sweep_values(s.vary).size() : s.values.size();
