@@ -28,10 +28,6 @@ ImVec2 im(PixelPoint p) {
   return ImVec2(float(p.x), float(p.y));
 }
 
-PixelRect rect_of(ImVec2 min, ImVec2 max) {
-  return {min.x, min.y, max.x - min.x, max.y - min.y};
-}
-
 bool contains(const PixelRect& r, ImVec2 p) {
   return p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h;
 }
