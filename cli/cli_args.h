@@ -75,14 +75,15 @@ inline Args parse_args(int argc, char** argv, int first, std::set<std::string> f
   return a;
 }
 
-inline MemorySet load(const Args& a) {
+// The memory flags as LoadOptions; seed_flag names the flag that seeds --pick random/per-class.
+inline LoadOptions load_options(const Args& a, const std::string& seed_flag = "seed") {
   LoadOptions o;
   o.count = static_cast<int>(a.integer("count", 0));
   o.offset = static_cast<int>(a.integer("offset", 0));
   if (o.count < 0) throw InputError("--count must be >= 0");
   if (o.offset < 0) throw InputError("--offset must be >= 0");
   if (a.has("pick")) o.pick = parse_pick(a.str("pick"));
-  o.seed = static_cast<uint64_t>(a.integer("seed", 0));
+  o.seed = static_cast<uint64_t>(a.integer(seed_flag, 0));
   o.keep_rgb = a.has("rgb");
   if (a.has("size")) {
     const std::string s = a.str("size");
@@ -93,10 +94,13 @@ inline MemorySet load(const Args& a) {
     o.width = w, o.height = h;
   }
   if (a.has("normalize")) o.normalization = parse_normalization(a.str("normalize"));
+  return o;
+}
+
+inline MemorySet load(const Args& a) {
   std::vector<std::string> warnings;
-  MemorySet set = load_memories(a.required("memories"), o, &warnings);
+  MemorySet set = load_memories(a.required("memories"), load_options(a), &warnings);
   for (const auto& w : warnings) std::cerr << "uhop: warning: " << w << "\n";
   return set;
 }
-
 }  // namespace uhop::cli

@@ -83,25 +83,6 @@ void export_run(const Session& session, const fs::path& dir) {
   files.commit();
 }
 
-LoadOptions load_options(const Args& a) {
-  LoadOptions o;
-  o.count = static_cast<int>(a.integer("count", 0));
-  o.offset = static_cast<int>(a.integer("offset", 0));
-  if (o.count < 0) throw InputError("--count must be >= 0");
-  if (o.offset < 0) throw InputError("--offset must be >= 0");
-  if (a.has("pick")) o.pick = parse_pick(a.str("pick"));
-  o.seed = static_cast<uint64_t>(a.integer("pick-seed", 0));
-  o.keep_rgb = a.has("rgb");
-  if (a.has("size")) {
-    int w = 0, h = 0;
-    char extra = 0;
-    if (std::sscanf(a.str("size").c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0 || w > 4096 || h > 4096)
-      throw InputError("--size expects WxH with 1..4096 each, e.g. 28x28");
-    o.width = w, o.height = h;
-  }
-  if (a.has("normalize")) o.normalization = parse_normalization(a.str("normalize"));
-  return o;
-}
 }  // namespace
 
 int cmd_replay(int argc, char** argv) {
@@ -144,7 +125,7 @@ int cmd_save_session(int argc, char** argv) {
   if (!a.has("target")) throw InputError("missing required flag --target");
   SessionOrigin origin;
   origin.memories = a.required("memories");
-  origin.load = load_options(a);
+  origin.load = load_options(a, "pick-seed");
   origin.corruption = a.str("corrupt");
   if (!origin.corruption.empty()) parse_corruption(origin.corruption);
   origin.corruption_seed = static_cast<uint64_t>(a.integer("corrupt-seed", 0));

@@ -8,6 +8,9 @@
 namespace uhop {
 void validate(const Stage1Settings& s, int d, int m) {
   if (m < 2) throw InputError("Stage I needs at least 2 memories (got " + std::to_string(m) + ")");
+  if (m > kMaxSessionMemories)
+    throw InputError("M = " + std::to_string(m) + " memories is more than a session holds (" +
+                     std::to_string(kMaxSessionMemories) + ": Stage I keeps M x M matrices); pick fewer with --count");
   if (s.dim != 0 && s.dim < d)
     throw InputError("feature dimension D = " + std::to_string(s.dim) + " is smaller than d = " + std::to_string(d) +
                      " (W needs full column rank)");

@@ -38,9 +38,13 @@ struct Stage1Record {
   double grad_norm = 0;  // ||dL/dW(W_i)||_F
 };
 
+// Stage I keeps three M x M matrices (Gram, pair exponents, pair weights): 10000 memories need 2.4 GB. Larger sets
+// are refused up front rather than failing part-way (retrieval alone has no such limit: see retrieval.h).
+constexpr int kMaxSessionMemories = 10000;
+
 class Session {
  public:
-  // Needs M >= 2. Throws InputError on bad settings.
+  // Needs 2 <= M <= kMaxSessionMemories. Throws InputError on bad settings.
   Session(MemorySet memories, Stage1Settings stage1 = {}, RetrievalSettings stage2 = {});
 
   // ---- Stage I
