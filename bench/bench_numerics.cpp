@@ -22,7 +22,9 @@ Matrix random_matrix(int rows, int cols, uint64_t seed, double scale = 1.0) {
 
 // FLOPs of the products a Stage I avg step needs: Z = Xi W^T (2MdD), K = Z Z^T (M^2 D, symmetric half),
 // P F (2 M^2 D), dL/dW = G^T Xi (2 M D d).
-double stage1_flops(double M, double d, double D) { return 2 * M * d * D + M * M * D + 2 * M * M * D + 2 * M * D * d; }
+double stage1_flops(double M, double d, double D) {
+  return 2 * M * d * D + M * M * D + 2 * M * M * D + 2 * M * D * d;
+}
 
 void set_flops(benchmark::State& state, double flops) {
   state.counters["FLOP"] = flops;
@@ -53,12 +55,14 @@ void BM_Stage1Step(benchmark::State& state) {
   AdamState adam;
   FeatureGeometry g = feature_geometry(xi, w);
   LossValue v = separation_loss(g, 2.0, kind);
+  Matrix grad;
+  GradientWorkspace work;
   for (auto _ : state) {
     // What Session::stage1_step does: gradient at W_i, update, then loss and statistics of W_{i+1}.
-    const Matrix grad = separation_loss_gradient(g, v, xi, 2.0, kind);
+    separation_loss_gradient(grad, work, g, v, xi, 2.0, kind);
     apply_update(w, grad, 1e-3, Optimizer::sgd, adam);
-    g = feature_geometry(xi, w);
-    v = separation_loss(g, 2.0, kind);
+    update_feature_geometry(g, xi, w);
+    update_separation_loss(v, g, 2.0, kind);
     benchmark::DoNotOptimize(separation_stats(g, xi).r_phi);
   }
   set_flops(state, stage1_flops(M, kDim, kDim));
@@ -92,5 +96,10 @@ BENCHMARK(BM_Stage1Products)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)
 BENCHMARK(BM_Stage1Step<LossKind::avg>)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Stage1Step<LossKind::max>)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Stage2Product)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_Stage2Batch)->Args({100, 10})->Args({1000, 10})->Args({1000, 15})->Args({1000, 20})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Stage2Batch)
+    ->Args({100, 10})
+    ->Args({1000, 10})
+    ->Args({1000, 15})
+    ->Args({1000, 20})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();

@@ -3,6 +3,11 @@
 namespace uhop {
 FeatureGeometry feature_geometry(const Matrix& memories, const Matrix& w) {
   FeatureGeometry g;
+  update_feature_geometry(g, memories, w);
+  return g;
+}
+
+void update_feature_geometry(FeatureGeometry& g, const Matrix& memories, const Matrix& w) {
   if (w.size() == 0)
     g.features = memories;
   else
@@ -13,6 +18,5 @@ FeatureGeometry feature_geometry(const Matrix& memories, const Matrix& w) {
   g.gram.selfadjointView<Eigen::Lower>().rankUpdate(g.features);
   g.gram.triangularView<Eigen::StrictlyUpper>() = g.gram.transpose();
   g.norms = g.gram.diagonal().cwiseMax(0.0).cwiseSqrt();
-  return g;
 }
 }  // namespace uhop

@@ -12,4 +12,6 @@ struct FeatureGeometry {
 
 // W empty (0 x 0) means W = I: the plain dot-product geometry of MHM (features are Xi itself).
 FeatureGeometry feature_geometry(const Matrix& memories, const Matrix& w);
+// The same into g, reusing its buffers (a training loop then allocates nothing per step).
+void update_feature_geometry(FeatureGeometry& g, const Matrix& memories, const Matrix& w);
 }  // namespace uhop

@@ -29,10 +29,21 @@ struct LossValue {
 // Loss over the first n memories (n = train_count, or all when 0); needs n >= 2 (throws InputError).
 // avg: L = log( 2/(n(n-1)) sum_{mu<nu} exp(-t ||f_mu - f_nu||^2) );  max: L = max_{mu<nu} -t ||f_mu - f_nu||^2.
 LossValue separation_loss(const FeatureGeometry& g, double t, LossKind kind, int train_count = 0);
+// The same into out, reusing its buffers.
+void update_separation_loss(LossValue& out, const FeatureGeometry& g, double t, LossKind kind, int train_count = 0);
 
 // dL/dW = sum_mu (I - f_mu f_mu^T) g_mu / ||z_mu|| xi_mu^T, g_mu = dL/df_mu (D x d).
 Matrix separation_loss_gradient(const FeatureGeometry& g, const LossValue& value, const Matrix& memories, double t,
                                 LossKind kind);
+
+// Buffers a training loop keeps between steps so the gradient allocates nothing.
+struct GradientWorkspace {
+  Matrix unit_features;  // F (n x D)
+  Matrix feature_grad;   // P F, then dL/dZ (n x D)
+  Vector row_dots, inv_norm;
+};
+void separation_loss_gradient(Matrix& grad, GradientWorkspace& work, const FeatureGeometry& g, const LossValue& value,
+                              const Matrix& memories, double t, LossKind kind);
 
 // gamma_i for step i (0-based): constant gamma; inv-sqrt gamma/sqrt(i+1); reference gamma_0 = gamma,
 // gamma_{i+1} = gamma_i / sqrt(i+1), i.e. gamma / sqrt(i!).

@@ -35,7 +35,7 @@ void Session::set_stage1_settings(const Stage1Settings& s) {
   stage1_ = s;
   if (loss_changed) {
     // The last row describes W under the old loss; re-evaluate so the next gradient uses the new one.
-    loss_ = separation_loss(geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
+    update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
   }
 }
 
@@ -59,8 +59,8 @@ void Session::set_initial_w(const Matrix& w) {
 }
 
 void Session::evaluate_current_w() {
-  geometry_ = feature_geometry(memories_.patterns, w_);
-  loss_ = separation_loss(geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
+  update_feature_geometry(geometry_, memories_.patterns, w_);
+  update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
   stats_ = separation_stats(geometry_, memories_.patterns);
   Stage1Record r;
   r.step = static_cast<int>(stage1_log_.size());
@@ -75,10 +75,11 @@ void Session::evaluate_current_w() {
 }
 
 void Session::stage1_step() {
-  const Matrix grad = separation_loss_gradient(geometry_, loss_, memories_.patterns, stage1_.t, stage1_.loss);
+  separation_loss_gradient(grad_, gradient_work_, geometry_, loss_, memories_.patterns, stage1_.t, stage1_.loss);
+  const Matrix& grad = grad_;
   const int i = stage1_steps();
   const double gamma = learning_rate(stage1_.schedule, stage1_.lr, i);
-  const Matrix previous_w = w_;
+  previous_w_ = w_;
   const AdamState previous_adam = adam_;
   apply_update(w_, grad, gamma, stage1_.optimizer, adam_);
   if (w_.allFinite()) {
@@ -94,10 +95,10 @@ void Session::stage1_step() {
     stage1_log_.back() = previous_row;
   }
   // Diverged: keep the last good W (nothing the user had is lost) and say what to change.
-  w_ = previous_w;
+  w_ = previous_w_;
   adam_ = previous_adam;
-  geometry_ = feature_geometry(memories_.patterns, w_);
-  loss_ = separation_loss(geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
+  update_feature_geometry(geometry_, memories_.patterns, w_);
+  update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
   stats_ = separation_stats(geometry_, memories_.patterns);
   throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (learning rate " + std::to_string(gamma) +
                    " makes W overflow); W is kept at step " + std::to_string(i) + ": lower the learning rate");
@@ -106,8 +107,8 @@ void Session::stage1_step() {
 void Session::finish_stage1() {
   if (!stage1_.normalize_rows) return;
   normalize_rows(w_);
-  geometry_ = feature_geometry(memories_.patterns, w_);
-  loss_ = separation_loss(geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
+  update_feature_geometry(geometry_, memories_.patterns, w_);
+  update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
   stats_ = separation_stats(geometry_, memories_.patterns);
   retrieval_stale_ = true;
 }

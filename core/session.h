@@ -38,7 +38,7 @@ struct Stage1Record {
   double grad_norm = 0;  // ||dL/dW(W_i)||_F
 };
 
-// Stage I keeps three M x M matrices (Gram, pair exponents, pair weights): 10000 memories need 2.4 GB. Larger sets
+// Stage I keeps two M x M matrices (Gram, pair weights): 10000 memories need 1.6 GB. Larger sets
 // are refused up front rather than failing part-way (retrieval alone has no such limit: see retrieval.h).
 constexpr int kMaxSessionMemories = 10000;
 
@@ -91,6 +91,8 @@ class Session {
   LossValue loss_;
   SeparationStats stats_, identity_stats_;
   AdamState adam_;
+  Matrix grad_, previous_w_;  // reused every Stage I step (no per-step allocation)
+  GradientWorkspace gradient_work_;
   std::vector<Stage1Record> stage1_log_;
   Vector query_;
   int target_ = 0;
