@@ -8,7 +8,7 @@ bash scripts/install-deps.sh
 JOBS=${JOBS:-$(nproc)}
 
 echo "== Release build and tests"
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DUHOP_NATIVE=ON >/dev/null
 cmake --build build/release -j"$JOBS"
 (cd build/release && ctest --output-on-failure -j"$JOBS")
 
