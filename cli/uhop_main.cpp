@@ -179,18 +179,18 @@ int cmd_demo(int argc, char** argv) {
   std::printf("memories: %s, M = %d, d = %d (%s)\n", memories.source.c_str(), memories.count(), memories.dim(),
               memories.preprocessing.c_str());
   Stage1Settings s1;
-  s1.lr = a.number("lr", 0.5);
+  s1.lr = a.number("lr", 0.1);  // 0.5 and up oscillate on Fashion-MNIST (docs/sweep-results.md)
   s1.schedule = Schedule::constant;
   RetrievalSettings rs;
   rs.beta = a.number("beta", 1.0);
   rs.similarity = Similarity::kernel;
   Session session(std::move(memories), s1, rs);
   const int target = static_cast<int>(a.integer("target", 0)) % session.memories().count();
-  const Corruption c = parse_corruption(a.str("corrupt", "gaussian:0.3"));
+  const Corruption c = parse_corruption(a.str("corrupt", "gaussian:0.1"));
   session.set_query(corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c,
                             static_cast<uint64_t>(a.integer("seed", 0))),
                     target);
-  const long long steps = a.integer("steps", 50);
+  const long long steps = a.integer("steps", 100);
   std::printf("Stage I (%s loss, lr %g, t %g):\n", to_string(s1.loss), s1.lr, s1.t);
   for (long long i = 0; i <= steps; ++i) {
     if (i > 0) session.stage1_step();
