@@ -1,19 +1,35 @@
-// The Studio's plots as uhop::PlotFigures, built from a snapshot with no GUI: the panels draw them and the exports
-// (context menu or the export-plot script command) save the very same figure. Ids are those of plot_ids().
+// The Studio's plots for a snapshot: the GUI-free builders of core/run_plots.h fed with the snapshot's logs, so
+// the screen, the exports (context menu, export-plot) and `uhop replay` all draw the very same figures.
 #pragma once
 #include <string>
 
 #include "plot_figure.h"
+#include "run_plots.h"
 #include "studio_worker.h"
 
 namespace studio {
-uhop::PlotFigure loss_figure(const StudioSnapshot& s);     // L_Phi vs step
-uhop::PlotFigure delta_figure(const StudioSnapshot& s);    // Delta^Phi min, mean and the min..max band
-uhop::PlotFigure radius_figure(const StudioSnapshot& s);   // R_Phi vs step
-uhop::PlotFigure energy_figure(const StudioSnapshot& s);   // E(x_t)
-uhop::PlotFigure error_figure(const StudioSnapshot& s);    // ||x_t - xi_mu|| and the Lemma 1 bound, shaded intervals
-uhop::PlotFigure compare_figure(const StudioSnapshot& s);  // MHM vs U-Hop error
+uhop::RunLogs run_logs(const StudioSnapshot& s);
 
-// The figure for an id; false when the id is unknown or there is nothing to plot yet (no session, no sweep).
+inline uhop::PlotFigure loss_figure(const StudioSnapshot& s) {
+  return uhop::loss_figure(run_logs(s));
+}
+inline uhop::PlotFigure delta_figure(const StudioSnapshot& s) {
+  return uhop::delta_figure(run_logs(s));
+}
+inline uhop::PlotFigure radius_figure(const StudioSnapshot& s) {
+  return uhop::radius_figure(run_logs(s));
+}
+inline uhop::PlotFigure energy_figure(const StudioSnapshot& s) {
+  return uhop::energy_figure(run_logs(s));
+}
+inline uhop::PlotFigure error_figure(const StudioSnapshot& s) {
+  return uhop::error_figure(run_logs(s));
+}
+inline uhop::PlotFigure compare_figure(const StudioSnapshot& s) {
+  return uhop::compare_figure(run_logs(s));
+}
+
+// The figure for an id (core's run_plot_ids() plus "sweep"); false when the id is unknown or there is nothing to
+// plot yet (no session, no sweep).
 bool studio_figure(const StudioSnapshot& s, const std::string& id, uhop::PlotFigure& out);
 }  // namespace studio

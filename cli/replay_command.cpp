@@ -25,7 +25,7 @@ uhop --session FILE [--out DIR]
 Loads a session file (a preset from assets/presets/ or one saved by the Studio or 'uhop save-session'), replays
 its Stage I and Stage II steps and prints where it ends. With --out writes DIR/stage1.csv, DIR/retrieval.csv,
 DIR/baseline.csv (the MHM run on the same query), DIR/w.csv, DIR/query.csv and DIR/plots/<plot>.{svg,csv,png}
-for stage1_loss, stage1_separation, retrieval_error, retrieval_energy (all files appear together or not at all).
+for the Studio's plots loss, delta, radius, energy, error, compare (all files appear together or not at all).
 --save-session writes the replayed session back (e.g. to upgrade a hand-written preset with its W and curves).
 )";
 

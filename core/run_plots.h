@@ -1,5 +1,5 @@
-// The standard plots of a run as PlotFigures (GUI-free): what `uhop replay` exports and what the Studio can draw,
-// built from the same logs the CSV files hold.
+// The Studio's plots as PlotFigures, built GUI-free from the logs of a run: the Studio draws and exports them, and
+// `uhop replay` writes the very same figures, so a plot cannot differ between the app and the command line.
 #pragma once
 #include <string>
 #include <vector>
@@ -8,19 +8,31 @@
 #include "session.h"
 
 namespace uhop {
+// What the figures read: the logs plus the two facts of a run they need besides them.
+struct RunLogs {
+  std::vector<Stage1Record> stage1;
+  std::vector<RetrievalRecord> retrieval;  // the main run (chosen similarity)
+  std::vector<RetrievalRecord> baseline;   // plain MHM on the same query
+  Similarity similarity = Similarity::kernel;
+  double m = 0;  // max_mu ||xi_mu||: a bound >= 2m is vacuous
+};
+RunLogs run_logs(const Session& session);
+
+PlotFigure loss_figure(const RunLogs& logs);     // L_Phi vs step
+PlotFigure delta_figure(const RunLogs& logs);    // Delta^Phi min and mean, min..max band
+PlotFigure radius_figure(const RunLogs& logs);   // R_Phi vs step
+PlotFigure energy_figure(const RunLogs& logs);   // E(x_t)
+PlotFigure error_figure(const RunLogs& logs);    // ||x_t - xi_mu|| and the Lemma 1 bound, shaded intervals
+PlotFigure compare_figure(const RunLogs& logs);  // MHM vs U-Hop error
+
+// The plot ids, in panel order: loss delta radius energy error compare.
+const std::vector<std::string>& run_plot_ids();
+// The figure for an id; false for an unknown id.
+bool run_figure(const RunLogs& logs, const std::string& id, PlotFigure& out);
+
 struct NamedFigure {
-  std::string name;  // file stem: "stage1_loss", "stage1_separation", "retrieval_error", "retrieval_energy"
+  std::string name;  // the plot id, used as the file stem
   PlotFigure figure;
 };
-
-// Separation loss vs step.
-PlotFigure stage1_loss_figure(const std::vector<Stage1Record>& log);
-// min / mean / max Delta^Phi and R_Phi vs step.
-PlotFigure stage1_separation_figure(const std::vector<Stage1Record>& log);
-// ||x_s - xi_target|| of the run and of the MHM baseline, with the Lemma 1 bound dashed (log y).
-PlotFigure retrieval_error_figure(const RetrievalRun& run, const RetrievalRun& baseline);
-// E(x_s) of the run and the baseline (NaN where the similarity has no energy).
-PlotFigure retrieval_energy_figure(const RetrievalRun& run, const RetrievalRun& baseline);
-
-std::vector<NamedFigure> session_figures(const Session& session);  // all four
+std::vector<NamedFigure> session_figures(const Session& session);  // every plot of run_plot_ids()
 }  // namespace uhop

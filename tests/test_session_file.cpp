@@ -11,6 +11,7 @@
 #include "input_error.h"
 #include "memory_sources.h"
 #include "run_logs.h"
+#include "run_plots.h"
 #include "session_file.h"
 
 namespace {
@@ -313,11 +314,19 @@ TEST_CASE("cli: save-session, replay and --session reproduce the run and export 
   REQUIRE(r.code == 0);
   for (const char* f : {"stage1.csv", "retrieval.csv", "baseline.csv", "w.csv", "query.csv"})
     CHECK(fs::exists(dir.path / "a" / f));
-  for (const char* p : {"stage1_loss", "stage1_separation", "retrieval_error", "retrieval_energy"})
+  for (const std::string& p : run_plot_ids())
     for (const char* ext : {".svg", ".csv", ".png"})
       CHECK(fs::exists(dir.path / "a" / "plots" / (p + std::string(ext))));
   // The replayed logs equal a direct restore of the file.
   const Session s = restore_session(read_session_file(dir / "s.json"));
+  // Each exported plot is the Studio's figure of those logs (one builder, core/run_plots.h).
+  for (const std::string& p : run_plot_ids()) {
+    PlotFigure fig;
+    REQUIRE(run_figure(run_logs(s), p, fig));
+    std::ostringstream csv;
+    write_plot_csv(csv, fig);
+    CHECK(cli::slurp(dir.path / "a" / "plots" / (p + ".csv")) == csv.str());
+  }
   CHECK(cli::slurp(dir.path / "a" / "stage1.csv") == stage1_csv(s));
   CHECK(cli::slurp(dir.path / "a" / "retrieval.csv") == retrieval_csv(s.retrieval().log));
   CHECK(s.stage1_steps() == 5);
