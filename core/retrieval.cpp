@@ -36,7 +36,8 @@ void validate(const RetrievalSettings& settings) {
   validate(settings.sep);
 }
 
-RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& w, Similarity similarity) {
+RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& w, Similarity similarity,
+                                          const Matrix* features) {
   RetrievalOperator op;
   op.memories = memories;
   op.similarity = similarity;
@@ -46,8 +47,12 @@ RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& 
                        std::to_string(memories.cols()));
     op.w = w;
     // A = (Xi W^T) W: two thin products, cheaper than forming W^T W (d x d) when D ~ d and M < d.
-    Matrix z = memories * w.transpose();
-    op.scores_matrix.noalias() = z * w;
+    if (features && features->rows() == memories.rows() && features->cols() == w.rows()) {
+      op.scores_matrix.noalias() = *features * w;
+    } else {
+      const Matrix z = memories * w.transpose();
+      op.scores_matrix.noalias() = z * w;
+    }
   } else if (similarity == Similarity::dot) {
     op.scores_matrix = memories;
   }

@@ -31,7 +31,9 @@ struct RetrievalOperator {
   Matrix scores_matrix;  // A = Xi W^T W (kernel), Xi (dot); empty for distance similarities
   Similarity similarity = Similarity::dot;
 };
-RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& w, Similarity similarity);
+// features, when given, must be Xi W^T for this W (e.g. FeatureGeometry::features): it saves one product.
+RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& w, Similarity similarity,
+                                          const Matrix* features = nullptr);
 
 Vector similarity_scores(const RetrievalOperator& op, const Vector& x);  // s(x)
 // Sep weights over memories for x: Sep_alpha(beta s(x)) (or Sep(s) with beta_after_sep).

@@ -55,7 +55,7 @@ void describe_last_state(RetrievalRun& run) {
 }  // namespace
 
 RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const RetrievalSettings& settings,
-                             const Vector& query, int target, const SeparationStats* stats) {
+                             const Vector& query, int target, const SeparationStats* stats, const Matrix* features) {
   validate(settings);
   if (memories.rows() < 1) throw InputError("no memories to retrieve from");
   if (target < 0 || target >= memories.rows())
@@ -66,7 +66,7 @@ RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const Retr
   if (!query.allFinite()) throw InputError("query has a NaN or infinite value");
   RetrievalRun run;
   run.settings = settings;
-  run.op = make_retrieval_operator(memories, w, settings.similarity);
+  run.op = make_retrieval_operator(memories, w, settings.similarity, features);
   run.has_stats = stats != nullptr && has_energy(settings.similarity);
   if (run.has_stats) run.stats = *stats;
   run.target = target;

@@ -36,7 +36,9 @@ struct RetrievalRun {
 
 // stats may be null for distance similarities (then bound/in_sphere are undefined). Throws InputError on bad
 // settings, a target outside [0, M), or a query of the wrong dimension.
+// features: optional Xi W^T for this W (see make_retrieval_operator).
 RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const RetrievalSettings& settings,
-                             const Vector& query, int target, const SeparationStats* stats);
+                             const Vector& query, int target, const SeparationStats* stats,
+                             const Matrix* features = nullptr);
 void retrieval_run_step(RetrievalRun& run);  // appends x_{s+1} and its row
 }  // namespace uhop

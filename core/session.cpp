@@ -58,10 +58,14 @@ void Session::set_initial_w(const Matrix& w) {
   restart_retrieval();
 }
 
-void Session::evaluate_current_w() {
+void Session::refresh_w_geometry() {
   update_feature_geometry(geometry_, memories_.patterns, w_);
   update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
   stats_ = separation_stats(geometry_, memories_.patterns);
+}
+
+void Session::evaluate_current_w() {
+  refresh_w_geometry();
   Stage1Record r;
   r.step = static_cast<int>(stage1_log_.size());
   r.loss = loss_.loss;
@@ -76,16 +80,15 @@ void Session::evaluate_current_w() {
 
 void Session::stage1_step() {
   separation_loss_gradient(grad_, gradient_work_, geometry_, loss_, memories_.patterns, stage1_.t, stage1_.loss);
-  const Matrix& grad = grad_;
   const int i = stage1_steps();
   const double gamma = learning_rate(stage1_.schedule, stage1_.lr, i);
   previous_w_ = w_;
   const AdamState previous_adam = adam_;
-  apply_update(w_, grad, gamma, stage1_.optimizer, adam_);
+  apply_update(w_, grad_, gamma, stage1_.optimizer, adam_);
   if (w_.allFinite()) {
     const Stage1Record previous_row = stage1_log_.back();
     stage1_log_.back().lr = gamma;
-    stage1_log_.back().grad_norm = grad.norm();
+    stage1_log_.back().grad_norm = grad_.norm();
     evaluate_current_w();
     if (std::isfinite(stage1_log_.back().loss) && std::isfinite(stage1_log_.back().delta_phi_min)) {
       retrieval_stale_ = true;  // the retrieval follows the current W; rebuilt when next looked at
@@ -97,9 +100,7 @@ void Session::stage1_step() {
   // Diverged: keep the last good W (nothing the user had is lost) and say what to change.
   w_ = previous_w_;
   adam_ = previous_adam;
-  update_feature_geometry(geometry_, memories_.patterns, w_);
-  update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
-  stats_ = separation_stats(geometry_, memories_.patterns);
+  refresh_w_geometry();
   throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (learning rate " + std::to_string(gamma) +
                    " makes W overflow); W is kept at step " + std::to_string(i) + ": lower the learning rate");
 }
@@ -107,9 +108,7 @@ void Session::stage1_step() {
 void Session::finish_stage1() {
   if (!stage1_.normalize_rows) return;
   normalize_rows(w_);
-  update_feature_geometry(geometry_, memories_.patterns, w_);
-  update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
-  stats_ = separation_stats(geometry_, memories_.patterns);
+  refresh_w_geometry();
   retrieval_stale_ = true;
 }
 
@@ -145,8 +144,9 @@ void Session::ensure_retrieval() const {
   // Replays as many steps as the run had, so the Stage II curves keep their length while W trains.
   const size_t steps = retrieval_.log.empty() ? 0 : retrieval_.log.size() - 1;
   const bool kernel = stage2_.similarity == Similarity::kernel;
+  // The kernel operator A = Z W reuses the features Z = Xi W^T that Stage I already holds for this W.
   retrieval_ = start_retrieval(memories_.patterns, kernel ? w_ : Matrix(), stage2_, query_, target_,
-                               kernel ? &stats_ : &identity_stats_);
+                               kernel ? &stats_ : &identity_stats_, kernel ? &geometry_.features : nullptr);
   for (size_t s = 0; s < steps; ++s) retrieval_run_step(retrieval_);
   retrieval_stale_ = false;
 }

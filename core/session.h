@@ -79,7 +79,8 @@ class Session {
   const RetrievalRun& baseline() const { return baseline_; }  // plain MHM (dot), same alpha and beta
 
  private:
-  void evaluate_current_w();      // geometry, loss, stats of W, appended as a log row
+  void refresh_w_geometry();      // geometry, loss and stats of the current W
+  void evaluate_current_w();      // the same, appended as a log row
   void restart_retrieval();       // both runs, from the query
   void ensure_retrieval() const;  // rebuilds the main run after W changed (lazily: Stage I steps stay cheap)
 
