@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "linalg_types.h"
-#include "memory_set.h"
+#include "numerics/linalg_types.h"
+#include "numerics/memory_set.h"
 
 namespace studio {
 class GlTexture {

@@ -7,9 +7,9 @@
 
 #include <stb_image_write.h>
 
-#include "atomic_file.h"
+#include "io/atomic_file.h"
 #include "export_names.h"
-#include "input_error.h"
+#include "numerics/input_error.h"
 #include "studio_ui.h"
 
 namespace studio {

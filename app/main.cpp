@@ -9,7 +9,7 @@
 //   --dump-state FILE    a text summary of the final snapshot written on exit (for tests)
 //   --bench-frames N     render N frames while Stage I trains M = 1000 Fashion-MNIST memories; print frame CPU times
 //   --font-size PX       text size (default 16, times the monitor's content scale)
-//   --session FILE       start from a session file (see core/session_file.h); a bad file is reported and the
+//   --session FILE       start from a session file (see core/session/session_file.h); a bad file is reported and the
 //                        default memories stay loaded
 // Exit status: 0; 2 for bad flags; 3 when the --script had errors (reported on screen and on stderr); 4 when a
 // script export-plot/export-image failed.
@@ -31,11 +31,12 @@
 #include <ctime>
 #include <vector>
 
-#include "atomic_file.h"
-#include "input_error.h"
+#include "io/atomic_file.h"
+#include "numerics/input_error.h"
 #include "export_names.h"
 #include "screenshot.h"
-#include "session_file.h"
+#include "session/session_file.h"
+#include "script_runner.h"
 #include "studio_ui.h"
 
 namespace {
@@ -210,20 +211,13 @@ void write_dump(const std::string& path, const studio::StudioSnapshot& s, long f
   const std::string text = o.str();
   uhop::write_bytes_atomically(path, text.data(), text.size());
 }
-}  // namespace
 
-int main(int argc, char** argv) {
-  Options opt;
-  if (!parse_args(argc, argv, opt)) {
-    usage();
-    return 2;
-  }
-  const bool bench = opt.bench_frames > 0;
-
+// The window: OpenGL 3.3 core, at most 1600 x 1000 and never larger than the monitor.
+GLFWwindow* open_window(bool bench) {
   glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "GLFW error %d: %s\n", code, text); });
   if (!glfwInit()) {
     std::fprintf(stderr, "uhop-studio: cannot initialize GLFW (no display? try xvfb-run)\n");
-    return 1;
+    return nullptr;
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -241,13 +235,17 @@ int main(int argc, char** argv) {
   if (!window) {
     std::fprintf(stderr, "uhop-studio: cannot create an OpenGL 3.3 window\n");
     glfwTerminate();
-    return 1;
+    return nullptr;
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(bench ? 0 : 1);  // the bench measures CPU time per frame, not vsync waits
   glfwSetDropCallback(window, on_drop);
   glfwSetKeyCallback(window, on_key);  // before ImGui's backend, which chains to it
+  return window;
+}
 
+// ImGui with its GLFW/OpenGL3 backends, style and fonts scaled from the monitor's content scale, the heatmap shader.
+void init_imgui(GLFWwindow* window, studio::UiContext& ui, const Options& opt, const char* argv0) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
@@ -257,7 +255,6 @@ int main(int argc, char** argv) {
   style.WindowRounding = 3;
   style.FrameRounding = 3;
 
-  studio::UiContext ui;
   float xs = 1, ys = 1;
   glfwGetWindowContentScale(window, &xs, &ys);
   ui.content_scale = std::max(1.0f, std::max(xs, ys));  // HiDPI: bigger text and spacing
@@ -267,187 +264,126 @@ int main(int argc, char** argv) {
 
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
-  if (!ui.heatmap_shader.init(shader_dir(argv[0]))) {
+  if (!ui.heatmap_shader.init(shader_dir(argv0))) {
     std::fprintf(stderr, "uhop-studio: %s\n", ui.heatmap_shader.error().c_str());
   }
+}
 
+studio::StudioState initial_state(const Options& opt) {
   studio::StudioState initial;
+  const bool bench = opt.bench_frames > 0;
   initial.source = bench ? "builtin:fashion-mnist" : opt.memories;
   if (bench) initial.load.count = 1000;
-  studio::StudioWorker worker(initial);
-  ui.worker = &worker;
-  {
-    studio::Command load;
-    load.kind = studio::CommandKind::load;
-    load.path = initial.source;
-    load.fallback_to_glyphs = initial.source.rfind("builtin:fashion-mnist", 0) == 0;
-    worker.push(load);
-  }
+  return initial;
+}
+
+// The first commands: load the memories (Fashion-MNIST falls back to glyphs), then the --session, and for the
+// bench, Stage I playing without a stop.
+void start_worker(studio::StudioWorker& worker, studio::UiContext& ui, const Options& opt) {
+  studio::Command load;
+  load.kind = studio::CommandKind::load;
+  load.path = worker.snapshot()->state.source;
+  load.fallback_to_glyphs = load.path.rfind("builtin:fashion-mnist", 0) == 0;
+  worker.push(load);
   if (!opt.session.empty()) {
     studio::Command c = studio::make_command(studio::CommandKind::load_session);
     c.path = opt.session;
     worker.push(c);
     std::snprintf(ui.session_path, sizeof ui.session_path, "%s", opt.session.c_str());
   }
-  ui.presets = find_presets();
-  if (bench) {
+  if (opt.bench_frames > 0) {
     studio::Command set = studio::make_set("stop_after", "0");
     set.settings.emplace_back("speed1", "0");
     worker.push(set);
     worker.push(studio::make_command(studio::CommandKind::stage1_play));
   }
+}
 
-  // The script: each command is sent when the worker is idle, so it starts after the previous one finished.
-  std::vector<studio::Command> script;
-  bool script_had_errors = false;
-  if (!opt.script.empty()) {
-    studio::ParsedScript parsed = studio::load_script(opt.script);
-    if (!parsed.errors.empty()) {
-      script_had_errors = true;
-      std::string all;
-      for (const auto& e : parsed.errors) all += (all.empty() ? "" : "; ") + e;
-      ui.set_status("script not run: " + all, true);
-    } else {
-      script = std::move(parsed.commands);
+// Dropped files: the first one is loaded as memories.
+void handle_drops(studio::UiContext& ui) {
+  if (g_dropped.empty()) return;
+  const std::string& path = g_dropped.front();
+  studio::Command c;
+  c.kind = studio::CommandKind::load;
+  c.path = path;
+  ui.push(c);
+  ui.set_status(g_dropped.size() > 1
+                    ? "dropped " + std::to_string(g_dropped.size()) + " items: loading the first, " + path
+                    : "loading dropped " + path);
+  g_dropped.clear();
+}
+
+// Keys (recorded by on_key so fast taps are not lost): F12 screenshot, Ctrl+Q quit; and, unless a text field has
+// the keyboard, Space play/pause Stage I, N one step, R reset, F1 help.
+void handle_keys(studio::UiContext& ui, bool& quit) {
+  const ImGuiIO& io = ImGui::GetIO();
+  for (const KeyPress& k : g_key_presses) {
+    if (k.key == GLFW_KEY_F12) ui.screenshot_requested = true;
+    if (k.key == GLFW_KEY_Q && (k.mods & GLFW_MOD_CONTROL)) quit = true;
+    if (io.WantTextInput || (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT))) continue;  // typing into a field
+    if (k.key == GLFW_KEY_SPACE) {
+      ui.push(studio::make_command(ui.snap->stage1_playing ? studio::CommandKind::stage1_pause
+                                                           : studio::CommandKind::stage1_play));
+    } else if (k.key == GLFW_KEY_N) {
+      ui.push(studio::make_command(studio::CommandKind::stage1_steps, 1));
+    } else if (k.key == GLFW_KEY_R) {
+      ui.push(studio::make_command(studio::CommandKind::stage1_reset));
+    } else if (k.key == GLFW_KEY_F1) {
+      ui.show_help = !ui.show_help;
     }
   }
-  size_t script_next = 0;
-  bool script_export_failed = false;
-  int settle_frames = 0;
-  std::string pending_screenshot;
+  g_key_presses.clear();
+}
 
-  std::vector<double> bench_ms, bench_cpu_ms;  // wall-clock and UI-thread CPU time per frame
-  long frame = 0;
-  bool quit = false;
-  while (!quit && !glfwWindowShouldClose(window)) {
-    glfwPollEvents();
-    const auto t0 = std::chrono::steady_clock::now();
-    const double cpu0 = thread_cpu_ms();
+// Builds and renders one ImGui frame into the default framebuffer (not yet swapped); returns its size.
+std::pair<int, int> render_frame(GLFWwindow* window, studio::UiContext& ui, bool& quit) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  handle_keys(ui, quit);
+  studio::draw_studio(ui);
+  if (ui.quit_requested) quit = true;
+  ImGui::Render();
+  int fb_w = 0, fb_h = 0;
+  glfwGetFramebufferSize(window, &fb_w, &fb_h);
+  glViewport(0, 0, fb_w, fb_h);
+  glClearColor(0.09f, 0.09f, 0.11f, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  return {fb_w, fb_h};
+}
 
-    // Script runner: one command per idle worker; 'wait' just waits; 'screenshot' and the exports let the layout
-    // settle 3 frames (so the snapshot and the plots' sizes on screen are the newest).
-    if (script_next < script.size() && worker.idle() && pending_screenshot.empty()) {
-      const studio::Command& c = script[script_next];
-      const bool gui_export = c.kind == studio::CommandKind::export_plot || c.kind == studio::CommandKind::export_image;
-      if (c.kind == studio::CommandKind::wait) {
-        ++script_next;
-      } else if (c.kind == studio::CommandKind::screenshot || gui_export) {
-        if (++settle_frames >= 3) {
-          settle_frames = 0;
-          ++script_next;
-          if (!gui_export) {
-            pending_screenshot = c.path;
-          } else {
-            try {
-              if (c.kind == studio::CommandKind::export_plot) {
-                studio::export_plot_by_id(ui, c.id, c.path, c.number);
-              } else {
-                studio::export_image_by_id(ui, c.id, c.path);
-              }
-              ui.set_status("saved " + c.path);
-            } catch (const std::exception& e) {
-              ui.set_status("line " + std::to_string(c.line) + ": " + e.what(), true);
-              script_export_failed = true;
-            }
-          }
-        }
-      } else {
-        worker.push(c);
-        ++script_next;
-      }
-    }
-    const bool script_done = script_next >= script.size() && pending_screenshot.empty() && worker.idle();
-
-    ui.snap = worker.snapshot();
-    for (const auto& path : g_dropped) {
-      if (&path != &g_dropped.front()) continue;
-      studio::Command c;
-      c.kind = studio::CommandKind::load;
-      c.path = path;
-      worker.push(c);
-      ui.set_status(g_dropped.size() > 1
-                        ? "dropped " + std::to_string(g_dropped.size()) + " items: loading the first, " + path
-                        : "loading dropped " + path);
-    }
-    g_dropped.clear();
-    if (ui.font_dirty) {
-      build_fonts(ui.font_size, true);
-      ui.font_dirty = false;
-    }
-
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
-    for (const KeyPress& k : g_key_presses) {
-      if (k.key == GLFW_KEY_F12) ui.screenshot_requested = true;
-      if (k.key == GLFW_KEY_Q && (k.mods & GLFW_MOD_CONTROL)) quit = true;
-      if (io.WantTextInput || (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT))) continue;  // typing into a field
-      if (k.key == GLFW_KEY_SPACE) {
-        worker.push(studio::make_command(ui.snap->stage1_playing ? studio::CommandKind::stage1_pause
-                                                                 : studio::CommandKind::stage1_play));
-      } else if (k.key == GLFW_KEY_N) {
-        worker.push(studio::make_command(studio::CommandKind::stage1_steps, 1));
-      } else if (k.key == GLFW_KEY_R) {
-        worker.push(studio::make_command(studio::CommandKind::stage1_reset));
-      } else if (k.key == GLFW_KEY_F1) {
-        ui.show_help = !ui.show_help;
-      }
-    }
-    g_key_presses.clear();
-    studio::draw_studio(ui);
-    if (ui.quit_requested) quit = true;
-    ImGui::Render();
-    int fb_w = 0, fb_h = 0;
-    glfwGetFramebufferSize(window, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.09f, 0.09f, 0.11f, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    const double frame_ms = ms_since(t0), frame_cpu_ms = thread_cpu_ms() - cpu0;
-    ++frame;
-
-    if (bench && ui.snap->has_session && ui.snap->stage1_playing) {
-      bench_ms.push_back(frame_ms);
-      bench_cpu_ms.push_back(frame_cpu_ms);
-      if (std::getenv("UHOP_BENCH_TRACE") && frame_ms > 16.7) {
-        std::fprintf(stderr, "slow frame %ld: %.1f ms (snapshot %llu)\n", frame, frame_ms,
-                     static_cast<unsigned long long>(ui.snap->version));
-      }
-      if (static_cast<long>(bench_ms.size()) >= opt.bench_frames) quit = true;
-    }
-    if (!bench && opt.frames > 0 && frame >= opt.frames && script_done) quit = true;
-
-    auto shoot = [&](const std::string& path) {
-      try {
-        studio::save_window_screenshot(path, fb_w, fb_h);
-        ui.set_status("screenshot saved: " + path);
-      } catch (const std::exception& e) {
-        ui.set_status(e.what(), true);
-      }
-    };
-    if (!pending_screenshot.empty()) {
-      shoot(pending_screenshot);
-      pending_screenshot.clear();
-    }
-    if (ui.screenshot_requested) {
-      shoot(studio::next_export_path(ui.export_dir, "uhop-studio", "png"));
-      ui.screenshot_requested = false;
-    }
-    if (quit && !opt.screenshot.empty()) shoot(opt.screenshot);
-    glfwSwapBuffers(window);
-    // Outside the bench, cap at ~60 frames/s so the UI leaves the CPU to the worker (Xvfb has no vsync).
-    if (!bench) {
-      const double left = 16.0 - ms_since(t0);
-      if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
-    }
+void shoot(studio::UiContext& ui, const std::string& path, int fb_w, int fb_h) {
+  try {
+    studio::save_window_screenshot(path, fb_w, fb_h);
+    ui.set_status("screenshot saved: " + path);
+  } catch (const std::exception& e) {
+    ui.set_status(e.what(), true);
   }
+}
 
-  if (bench) {
-    auto snap = worker.snapshot();
-    std::printf("bench: %zu frames while Stage I trains M = %d memories (%s), %d Stage I steps done\n", bench_ms.size(),
-                snap->memories ? snap->memories->set.count() : 0, snap->state.source.c_str(),
-                snap->stage1_log.empty() ? 0 : snap->stage1_log.back().step);
-    auto report = [](const char* what, std::vector<double> v) {
+// --bench-frames: wall-clock and UI-thread CPU time of each frame while Stage I plays.
+struct FrameBench {
+  long frames = 0;
+  std::vector<double> wall_ms, cpu_ms;
+
+  bool enabled() const { return frames > 0; }
+  // Records the frame; true when enough frames were measured.
+  bool record(const studio::StudioSnapshot& snap, double frame_ms, double frame_cpu_ms, long frame) {
+    if (!snap.has_session || !snap.stage1_playing) return false;
+    wall_ms.push_back(frame_ms);
+    cpu_ms.push_back(frame_cpu_ms);
+    if (std::getenv("UHOP_BENCH_TRACE") && frame_ms > 16.7) {
+      std::fprintf(stderr, "slow frame %ld: %.1f ms (snapshot %llu)\n", frame, frame_ms,
+                   static_cast<unsigned long long>(snap.version));
+    }
+    return static_cast<long>(wall_ms.size()) >= frames;
+  }
+  void report(const studio::StudioSnapshot& snap) const {
+    std::printf("bench: %zu frames while Stage I trains M = %d memories (%s), %d Stage I steps done\n", wall_ms.size(),
+                snap.memories ? snap.memories->set.count() : 0, snap.state.source.c_str(),
+                snap.stage1_log.empty() ? 0 : snap.stage1_log.back().step);
+    auto line = [](const char* what, std::vector<double> v) {
       std::sort(v.begin(), v.end());
       auto pct = [&](double p) {
         return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
@@ -455,9 +391,68 @@ int main(int argc, char** argv) {
       std::printf("%s (ms): p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  (target p99 < 16.7)\n", what, pct(0.50), pct(0.90),
                   pct(0.99), v.empty() ? 0.0 : v.back());
     };
-    report("frame UI-thread CPU time (build + submit)", bench_cpu_ms);
-    report("frame wall time (build + submit)         ", bench_ms);
+    line("frame UI-thread CPU time (build + submit)", cpu_ms);
+    line("frame wall time (build + submit)         ", wall_ms);
   }
+};
+}  // namespace
+
+// parse options -> open window -> start the worker and load -> frame loop -> write outputs.
+int main(int argc, char** argv) {
+  Options opt;
+  if (!parse_args(argc, argv, opt)) {
+    usage();
+    return 2;
+  }
+  FrameBench bench{opt.bench_frames, {}, {}};
+  GLFWwindow* window = open_window(bench.enabled());
+  if (!window) return 1;
+
+  studio::UiContext ui;
+  init_imgui(window, ui, opt, argv[0]);
+  studio::StudioWorker worker(initial_state(opt));
+  ui.worker = &worker;
+  start_worker(worker, ui, opt);
+  ui.presets = find_presets();
+  studio::ScriptRunner script;
+  if (!opt.script.empty()) script.load(opt.script, ui);
+
+  long frame = 0;
+  bool quit = false;
+  while (!quit && !glfwWindowShouldClose(window)) {
+    glfwPollEvents();
+    const auto t0 = std::chrono::steady_clock::now();
+    const double cpu0 = thread_cpu_ms();
+    script.step(ui);
+    const bool script_done = script.done(worker);
+    ui.snap = worker.snapshot();
+    handle_drops(ui);
+    if (ui.font_dirty) {
+      build_fonts(ui.font_size, true);
+      ui.font_dirty = false;
+    }
+    const auto [fb_w, fb_h] = render_frame(window, ui, quit);
+    const double frame_ms = ms_since(t0), frame_cpu_ms = thread_cpu_ms() - cpu0;
+    ++frame;
+    if (bench.enabled() && bench.record(*ui.snap, frame_ms, frame_cpu_ms, frame)) quit = true;
+    if (!bench.enabled() && opt.frames > 0 && frame >= opt.frames && script_done) quit = true;
+
+    const std::string scripted_shot = script.take_screenshot();
+    if (!scripted_shot.empty()) shoot(ui, scripted_shot, fb_w, fb_h);
+    if (ui.screenshot_requested) {
+      shoot(ui, studio::next_export_path(ui.export_dir, "uhop-studio", "png"), fb_w, fb_h);
+      ui.screenshot_requested = false;
+    }
+    if (quit && !opt.screenshot.empty()) shoot(ui, opt.screenshot, fb_w, fb_h);
+    glfwSwapBuffers(window);
+    // Outside the bench, cap at ~60 frames/s so the UI leaves the CPU to the worker (Xvfb has no vsync).
+    if (!bench.enabled()) {
+      const double left = 16.0 - ms_since(t0);
+      if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
+    }
+  }
+
+  if (bench.enabled()) bench.report(*worker.snapshot());
   if (!opt.dump_state.empty()) {
     try {
       write_dump(opt.dump_state, *worker.snapshot(), frame);
@@ -471,5 +466,5 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  return script_had_errors ? 3 : script_export_failed ? 4 : 0;
+  return script.had_errors() ? 3 : script.export_failed() ? 4 : 0;
 }

@@ -1,4 +1,4 @@
-// Sweep: the paper's retrieval-error experiments (core/sweep.h) from the Studio. Vary M or sigma over a list of
+// Sweep: the paper's retrieval-error experiments (core/session/sweep.h) from the Studio. Vary M or sigma over a list of
 // values, pick methods and seeds, Run on the worker (progress bar, Cancel), then the mean ± spread figure with the
 // usual plot widget (right-click exports) and where the CSV/SVG outputs went.
 #include <algorithm>
@@ -7,7 +7,7 @@
 
 #include "studio_figures.h"
 #include "studio_ui.h"
-#include "sweep.h"
+#include "session/sweep.h"
 
 namespace studio {
 namespace {

@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "export_names.h"
-#include "input_error.h"
+#include "numerics/input_error.h"
 #include "studio_figures.h"
 #include "studio_ui.h"
 

@@ -122,157 +122,148 @@ struct LegendRow {
   bool dashed, band, hidden;
   PixelRect box;  // clickable area
 };
-}  // namespace
 
-PlotFigure figure_as_shown(const PlotFigure& figure, const PlotWidgetState& state) {
-  PlotFigure shown = figure;
-  for (PlotSeries& s : shown.series) s.visible = s.visible && !is_hidden(state, s.name);
-  for (PlotBand& b : shown.bands) b.visible = b.visible && !is_hidden(state, b.name);
-  shown.log_y = state.log_y.value_or(figure.log_y);
-  return shown;
-}
-
-PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, PlotWidgetState& state,
-                                  const PlotWidgetOptions& options) {
-  PlotWidgetEvents events;
-  ImGui::PushID(id);
-  const ImGuiIO& io = ImGui::GetIO();
-  const ImGuiStyle& style = ImGui::GetStyle();
-  ImVec2 size = options.size;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  if (size.x <= 0) size.x = std::max(avail.x + size.x + 1, 120.0f);
-  if (size.y <= 0) size.y = std::max(avail.y + size.y + 1, 80.0f);
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  events.width = int(size.x), events.height = int(size.y);
-
-  ImGui::InvisibleButton("##plot", size, ImGuiButtonFlags_MouseButtonLeft);
-  ImGui::SetItemUsingMouseWheel();
-  const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
-  const bool right_clicked = hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Right);
-  events.hovered = hovered;
-
-  const bool log_y = state.log_y.value_or(figure.log_y);
-  update_view(figure, state, options, log_y);
-
-  // Layout from the current font: title on top, x labels below, y labels left.
-  const float font_h = ImGui::GetTextLineHeight();
-  const float top = (options.show_title && !figure.title.empty()) ? font_h + 2 * style.ItemInnerSpacing.y : 6.0f;
-  const float bottom = font_h + 8 + (figure.x_label.empty() ? 0 : font_h + 2);
-  const float plot_h0 = std::max(10.0f, size.y - top - bottom);
-  const Ticks y_ticks =
-      make_ticks(state.view.y0, state.view.y1, state.view.log_y, std::clamp(int(plot_h0 / (font_h * 2.2f)), 2, 10));
-  const float left = 6 + (figure.y_label.empty() ? 0 : font_h + 4) + widest(y_ticks) + 8;
-  const float right = 12;
-  const PixelRect plot{origin.x + left, origin.y + top, std::max(10.0f, size.x - left - right), plot_h0};
-  Ticks x_ticks;
-  for (int n = 12; n >= 2; --n) {
-    x_ticks = make_ticks(state.view.x0, state.view.x1, false, n);
-    if (x_ticks.values.size() * (widest(x_ticks) + 2 * font_h) <= plot.w) break;
-  }
-
-  // Legend rows (top-right inside the plot), built before input so clicks can hit them.
+// Where everything of one frame of the widget goes, computed before input so clicks can hit the legend.
+struct WidgetFrame {
+  ImVec2 origin, size;
+  float font_h = 0;
+  PixelRect plot;  // the data area
+  Ticks x_ticks, y_ticks;
   std::vector<LegendRow> legend;
-  float legend_w = 0;
-  if (options.show_legend) {
-    for (const PlotSeries& s : figure.series) {
-      if (s.visible && !s.name.empty())
-        legend.push_back({s.name, s.color, s.dashed, false, is_hidden(state, s.name), {}});
-    }
-    for (const PlotBand& b : figure.bands) {
-      if (b.visible && !b.name.empty()) legend.push_back({b.name, b.color, false, true, is_hidden(state, b.name), {}});
-    }
-    for (const LegendRow& r : legend) legend_w = std::max(legend_w, ImGui::CalcTextSize(r.name.c_str()).x);
-    legend_w += 22 + 3 * style.ItemInnerSpacing.x;
-    const float row_h = font_h + 2;
-    for (size_t i = 0; i < legend.size(); ++i) {
-      legend[i].box = {plot.x + plot.w - legend_w - 6, plot.y + 6 + style.ItemInnerSpacing.y * 0.5 + row_h * i,
-                       legend_w, row_h};
-    }
-  }
-  const auto legend_row_at = [&](ImVec2 p) -> LegendRow* {
-    for (LegendRow& r : legend) {
+  bool show_follow_button = false;
+  PixelRect follow_button;
+  bool hovered = false, active = false, right_clicked = false;
+  ImVec2 mouse;
+
+  ImVec2 pmin() const { return ImVec2(float(plot.x), float(plot.y)); }
+  ImVec2 pmax() const { return ImVec2(float(plot.x + plot.w), float(plot.y + plot.h)); }
+  bool over_plot() const { return hovered && contains(plot, mouse); }
+  bool over_button() const { return show_follow_button && contains(follow_button, mouse); }
+  const LegendRow* legend_row_at(ImVec2 p) const {
+    for (const LegendRow& r : legend) {
       if (contains(r.box, p)) return &r;
     }
     return nullptr;
-  };
+  }
+};
 
-  const bool show_follow_button = !state.auto_fit && !state.follow_latest;
+// Layout from the current font: title on top, x labels below, y labels left, legend top-right inside the plot.
+void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetState& state,
+                   const PlotWidgetOptions& options) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  f.font_h = ImGui::GetTextLineHeight();
+  const float top = (options.show_title && !figure.title.empty()) ? f.font_h + 2 * style.ItemInnerSpacing.y : 6.0f;
+  const float bottom = f.font_h + 8 + (figure.x_label.empty() ? 0 : f.font_h + 2);
+  const float plot_h0 = std::max(10.0f, f.size.y - top - bottom);
+  f.y_ticks =
+      make_ticks(state.view.y0, state.view.y1, state.view.log_y, std::clamp(int(plot_h0 / (f.font_h * 2.2f)), 2, 10));
+  const float left = 6 + (figure.y_label.empty() ? 0 : f.font_h + 4) + widest(f.y_ticks) + 8;
+  const float right = 12;
+  f.plot = {f.origin.x + left, f.origin.y + top, std::max(10.0f, f.size.x - left - right), plot_h0};
+  for (int n = 12; n >= 2; --n) {
+    f.x_ticks = make_ticks(state.view.x0, state.view.x1, false, n);
+    if (f.x_ticks.values.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
+  }
+
+  if (options.show_legend) {
+    for (const PlotSeries& s : figure.series) {
+      if (s.visible && !s.name.empty())
+        f.legend.push_back({s.name, s.color, s.dashed, false, is_hidden(state, s.name), {}});
+    }
+    for (const PlotBand& b : figure.bands) {
+      if (b.visible && !b.name.empty())
+        f.legend.push_back({b.name, b.color, false, true, is_hidden(state, b.name), {}});
+    }
+    float legend_w = 0;
+    for (const LegendRow& r : f.legend) legend_w = std::max(legend_w, ImGui::CalcTextSize(r.name.c_str()).x);
+    legend_w += 22 + 3 * style.ItemInnerSpacing.x;
+    const float row_h = f.font_h + 2;
+    for (size_t i = 0; i < f.legend.size(); ++i) {
+      f.legend[i].box = {f.plot.x + f.plot.w - legend_w - 6, f.plot.y + 6 + style.ItemInnerSpacing.y * 0.5 + row_h * i,
+                         legend_w, row_h};
+    }
+  }
+
+  f.show_follow_button = !state.auto_fit && !state.follow_latest;
   const ImVec2 follow_size = ImGui::CalcTextSize(kFollowLabel);
-  const PixelRect follow_button{plot.x + plot.w - follow_size.x - 2 * style.FramePadding.x - 5,
-                                plot.y + plot.h - follow_size.y - 7, follow_size.x + 2 * style.FramePadding.x,
-                                follow_size.y + 2};
+  f.follow_button = {f.plot.x + f.plot.w - follow_size.x - 2 * style.FramePadding.x - 5,
+                     f.plot.y + f.plot.h - follow_size.y - 7, follow_size.x + 2 * style.FramePadding.x,
+                     follow_size.y + 2};
+}
 
-  // ---- input ----
-  const ImVec2 mouse = io.MousePos;
-  const bool over_plot = hovered && contains(plot, mouse);
-  const bool over_button = show_follow_button && contains(follow_button, mouse);
-  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-    if (over_button) {
+// Clicks (follow button, legend toggles, start of a pan), drag to pan, wheel to zoom, double-click to fit.
+void handle_input(const WidgetFrame& f, const PlotFigure& figure, PlotWidgetState& state,
+                  const PlotWidgetOptions& options, bool log_y, PlotWidgetEvents& events) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (f.hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    if (f.over_button()) {
       state.follow_latest = true;
       state.dragging = false;
-    } else if (LegendRow* row = legend_row_at(mouse)) {
+    } else if (const LegendRow* row = f.legend_row_at(f.mouse)) {
       toggle_hidden(state, row->name);
       state.dragging = false;
     } else {
-      state.dragging = contains(plot, mouse);
+      state.dragging = contains(f.plot, f.mouse);
     }
   }
-  if (!active) state.dragging = false;
+  if (!f.active) state.dragging = false;
   if (state.dragging && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
-    state.view = pan_view(state.view, plot, io.MouseDelta.x, io.MouseDelta.y);
+    state.view = pan_view(state.view, f.plot, io.MouseDelta.x, io.MouseDelta.y);
     state.auto_fit = state.follow_latest = false;
     events.view_changed_by_user = true;
   }
-  if (over_plot && io.MouseWheel != 0) {
-    const float f = std::pow(options.zoom_per_wheel_notch, io.MouseWheel);
-    const PixelPoint anchor = from_pixel(state.view, plot, mouse.x, mouse.y);
-    state.view = zoom_view(state.view, anchor.x, anchor.y, io.KeyCtrl ? 1.0 : f, io.KeyShift ? 1.0 : f);
+  if (f.over_plot() && io.MouseWheel != 0) {
+    const float k = std::pow(options.zoom_per_wheel_notch, io.MouseWheel);
+    const PixelPoint anchor = from_pixel(state.view, f.plot, f.mouse.x, f.mouse.y);
+    state.view = zoom_view(state.view, anchor.x, anchor.y, io.KeyCtrl ? 1.0 : k, io.KeyShift ? 1.0 : k);
     state.auto_fit = state.follow_latest = false;
     events.view_changed_by_user = true;
   }
-  if (over_plot && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && !legend_row_at(mouse) && !over_button) {
+  if (f.over_plot() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && !f.legend_row_at(f.mouse) &&
+      !f.over_button()) {
     state.auto_fit = state.follow_latest = true;
     update_view(figure, state, options, log_y);
   }
+}
 
-  // ---- drawing ----
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+// Background, title, grid, tick marks and labels, axis labels.
+void draw_axes(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, const PlotView& view,
+               const PlotWidgetOptions& options) {
+  const ImGuiStyle& style = ImGui::GetStyle();
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
-  const ImU32 dim_text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 grid_col = ImGui::GetColorU32(ImGuiCol_Border, 0.45f);
   const ImU32 frame_col = ImGui::GetColorU32(ImGuiCol_Border);
-  const ImVec2 pmin(float(plot.x), float(plot.y)), pmax(float(plot.x + plot.w), float(plot.y + plot.h));
-  const PlotView& view = state.view;
-
+  const PixelRect& plot = f.plot;
+  const ImVec2 pmin = f.pmin(), pmax = f.pmax();
   dl->AddRectFilled(pmin, pmax, ImGui::GetColorU32(ImGuiCol_FrameBg));
   if (options.show_title && !figure.title.empty()) {
     const ImVec2 ts = ImGui::CalcTextSize(figure.title.c_str());
-    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), origin.y + style.ItemInnerSpacing.y), text_col,
+    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), f.origin.y + style.ItemInnerSpacing.y), text_col,
                 figure.title.c_str());
   }
-  for (size_t i = 0; i < x_ticks.values.size(); ++i) {
-    const float x = std::round(float(to_pixel(view, plot, x_ticks.values[i], view.y0).x));
+  for (size_t i = 0; i < f.x_ticks.values.size(); ++i) {
+    const float x = std::round(float(to_pixel(view, plot, f.x_ticks.values[i], view.y0).x));
     dl->AddLine(ImVec2(x, pmin.y), ImVec2(x, pmax.y), grid_col);
     dl->AddLine(ImVec2(x, pmax.y), ImVec2(x, pmax.y + 4), frame_col);
-    const ImVec2 ts = ImGui::CalcTextSize(x_ticks.labels[i].c_str());
-    dl->AddText(ImVec2(x - ts.x / 2, pmax.y + 5), text_col, x_ticks.labels[i].c_str());
+    const ImVec2 ts = ImGui::CalcTextSize(f.x_ticks.labels[i].c_str());
+    dl->AddText(ImVec2(x - ts.x / 2, pmax.y + 5), text_col, f.x_ticks.labels[i].c_str());
   }
-  for (size_t i = 0; i < y_ticks.values.size(); ++i) {
-    const float y = std::round(float(to_pixel(view, plot, view.x0, y_ticks.values[i]).y));
+  for (size_t i = 0; i < f.y_ticks.values.size(); ++i) {
+    const float y = std::round(float(to_pixel(view, plot, view.x0, f.y_ticks.values[i]).y));
     dl->AddLine(ImVec2(pmin.x, y), ImVec2(pmax.x, y), grid_col);
     dl->AddLine(ImVec2(pmin.x - 4, y), ImVec2(pmin.x, y), frame_col);
-    const ImVec2 ts = ImGui::CalcTextSize(y_ticks.labels[i].c_str());
-    dl->AddText(ImVec2(pmin.x - 6 - ts.x, y - ts.y / 2), text_col, y_ticks.labels[i].c_str());
+    const ImVec2 ts = ImGui::CalcTextSize(f.y_ticks.labels[i].c_str());
+    dl->AddText(ImVec2(pmin.x - 6 - ts.x, y - ts.y / 2), text_col, f.y_ticks.labels[i].c_str());
   }
   if (!figure.x_label.empty()) {
     const ImVec2 ts = ImGui::CalcTextSize(figure.x_label.c_str());
-    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), pmax.y + font_h + 8), text_col, figure.x_label.c_str());
+    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), pmax.y + f.font_h + 8), text_col, figure.x_label.c_str());
   }
   if (!figure.y_label.empty()) {
     // ImGui 1.86 has no rotated text: draw it level with the full-screen clip (so no glyph is culled before it is
     // turned) and rotate the vertices it added by 90 degrees about the label's centre.
     const ImVec2 ts = ImGui::CalcTextSize(figure.y_label.c_str());
-    const float cx = origin.x + 4 + font_h / 2, cy = float(plot.y + plot.h / 2);
+    const float cx = f.origin.x + 4 + f.font_h / 2, cy = float(plot.y + plot.h / 2);
     dl->PushClipRectFullScreen();
     const int first = dl->VtxBuffer.Size;
     dl->AddText(ImVec2(cx - ts.x / 2, cy - ts.y / 2), text_col, figure.y_label.c_str());
@@ -282,7 +273,14 @@ PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, Plot
     }
     dl->PopClipRect();
   }
+}
 
+// Shaded intervals, bands, series, the step marker and the hover crosshair, clipped to the plot area; then the frame.
+void draw_series(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, const PlotWidgetState& state,
+                 const PlotWidgetOptions& options, bool show_readout) {
+  const PlotView& view = state.view;
+  const PixelRect& plot = f.plot;
+  const ImVec2 pmin = f.pmin(), pmax = f.pmax();
   dl->PushClipRect(pmin, pmax, true);
   const PixelRect clip{plot.x - 2, plot.y - 2, plot.w + 4, plot.h + 4};
   for (const PlotInterval& iv : figure.intervals) {
@@ -290,8 +288,10 @@ PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, Plot
     const float b = std::isinf(iv.x1) ? pmax.x : float(to_pixel(view, plot, iv.x1, view.y0).x);
     if (!(b > a)) continue;
     dl->AddRectFilled(ImVec2(std::max(a, pmin.x), pmin.y), ImVec2(std::min(b, pmax.x), pmax.y), rgb(iv.color, 45));
-    if (!iv.label.empty())
-      dl->AddText(ImVec2(std::max(a, pmin.x) + 4, pmax.y - font_h - 2), dim_text, iv.label.c_str());
+    if (!iv.label.empty()) {
+      dl->AddText(ImVec2(std::max(a, pmin.x) + 4, pmax.y - f.font_h - 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                  iv.label.c_str());
+    }
   }
   for (const PlotBand& b : figure.bands) {
     if (b.visible && !is_hidden(state, b.name)) draw_band(dl, b, view, plot);
@@ -306,95 +306,142 @@ PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, Plot
     const float x = float(to_pixel(view, plot, figure.marker_x, view.y0).x);
     dl->AddLine(ImVec2(x, pmin.y), ImVec2(x, pmax.y), ImGui::GetColorU32(ImGuiCol_PlotLinesHovered, 0.8f), 1.5f);
   }
-
-  // Hover crosshair and readout of every visible series at the nearest sample.
-  const bool show_readout =
-      over_plot && !state.dragging && !legend_row_at(mouse) && !over_button && !ImGui::IsPopupOpen("##menu");
-  if (over_plot) events.hover_x = from_pixel(view, plot, mouse.x, mouse.y).x;
   if (show_readout) {
     const ImU32 cross = ImGui::GetColorU32(ImGuiCol_Text, 0.35f);
-    dl->AddLine(ImVec2(mouse.x, pmin.y), ImVec2(mouse.x, pmax.y), cross);
-    dl->AddLine(ImVec2(pmin.x, mouse.y), ImVec2(pmax.x, mouse.y), cross);
+    dl->AddLine(ImVec2(f.mouse.x, pmin.y), ImVec2(f.mouse.x, pmax.y), cross);
+    dl->AddLine(ImVec2(pmin.x, f.mouse.y), ImVec2(pmax.x, f.mouse.y), cross);
   }
   dl->PopClipRect();
-  dl->AddRect(pmin, pmax, frame_col);
+  dl->AddRect(pmin, pmax, ImGui::GetColorU32(ImGuiCol_Border));
+}
 
-  // Legend on top of the data.
-  if (!legend.empty()) {
-    const LegendRow& last = legend.back();
-    const ImVec2 lmin(float(legend[0].box.x), float(legend[0].box.y - style.ItemInnerSpacing.y * 0.5f));
-    const ImVec2 lmax(float(last.box.x + last.box.w), float(last.box.y + last.box.h + style.ItemInnerSpacing.y * 0.5f));
-    dl->AddRectFilled(lmin, lmax, ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f), 3.0f);
-    dl->AddRect(lmin, lmax, ImGui::GetColorU32(ImGuiCol_Border), 3.0f);
-    for (const LegendRow& r : legend) {
-      const float cy = float(r.box.y + r.box.h / 2), x0 = float(r.box.x + style.ItemInnerSpacing.x);
-      const int alpha = r.hidden ? 70 : 255;
-      if (contains(r.box, mouse) && hovered) {
-        dl->AddRectFilled(im({r.box.x, r.box.y}), im({r.box.x + r.box.w, r.box.y + r.box.h}),
-                          ImGui::GetColorU32(ImGuiCol_HeaderHovered, 0.5f));
-      }
-      if (r.band) {
-        dl->AddRectFilled(ImVec2(x0, cy - 4), ImVec2(x0 + 22, cy + 4), rgb(r.color, r.hidden ? 30 : 90));
-      } else {
-        std::vector<std::vector<PixelPoint>> sample = {{{x0, cy}, {x0 + 22, cy}}};
-        if (r.dashed) sample = dash_paths(sample, 6, 4);
-        draw_paths(dl, sample, rgb(r.color, alpha), options.line_width);
-      }
-      dl->AddText(ImVec2(x0 + 22 + style.ItemInnerSpacing.x, cy - font_h / 2), r.hidden ? dim_text : text_col,
-                  r.name.c_str());
+// The legend on top of the data; hovering an entry shows its series' tooltip.
+void draw_legend(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, const PlotWidgetOptions& options) {
+  if (f.legend.empty()) return;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const LegendRow& last = f.legend.back();
+  const ImVec2 lmin(float(f.legend[0].box.x), float(f.legend[0].box.y - style.ItemInnerSpacing.y * 0.5f));
+  const ImVec2 lmax(float(last.box.x + last.box.w), float(last.box.y + last.box.h + style.ItemInnerSpacing.y * 0.5f));
+  dl->AddRectFilled(lmin, lmax, ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f), 3.0f);
+  dl->AddRect(lmin, lmax, ImGui::GetColorU32(ImGuiCol_Border), 3.0f);
+  for (const LegendRow& r : f.legend) {
+    const float cy = float(r.box.y + r.box.h / 2), x0 = float(r.box.x + style.ItemInnerSpacing.x);
+    const int alpha = r.hidden ? 70 : 255;
+    if (contains(r.box, f.mouse) && f.hovered) {
+      dl->AddRectFilled(im({r.box.x, r.box.y}), im({r.box.x + r.box.w, r.box.y + r.box.h}),
+                        ImGui::GetColorU32(ImGuiCol_HeaderHovered, 0.5f));
     }
+    if (r.band) {
+      dl->AddRectFilled(ImVec2(x0, cy - 4), ImVec2(x0 + 22, cy + 4), rgb(r.color, r.hidden ? 30 : 90));
+    } else {
+      std::vector<std::vector<PixelPoint>> sample = {{{x0, cy}, {x0 + 22, cy}}};
+      if (r.dashed) sample = dash_paths(sample, 6, 4);
+      draw_paths(dl, sample, rgb(r.color, alpha), options.line_width);
+    }
+    dl->AddText(ImVec2(x0 + 22 + style.ItemInnerSpacing.x, cy - f.font_h / 2),
+                ImGui::GetColorU32(r.hidden ? ImGuiCol_TextDisabled : ImGuiCol_Text), r.name.c_str());
   }
-  if (hovered) {
-    if (const LegendRow* row = legend_row_at(mouse)) {
+  if (f.hovered) {
+    if (const LegendRow* row = f.legend_row_at(f.mouse)) {
       for (const PlotSeries& s : figure.series) {
         if (s.name == row->name && !s.tooltip.empty()) ImGui::SetTooltip("%s", s.tooltip.c_str());
       }
     }
   }
+}
 
-  if (show_readout) {
-    const double x = from_pixel(view, plot, mouse.x, mouse.y).x;
-    const std::vector<HoverValue> values = hover_readout(figure, x);
-    ImGui::BeginTooltip();
-    ImGui::Text("%s = %.6g", figure.x_label.empty() ? "x" : figure.x_label.c_str(), x);
-    for (size_t i = 0; i < values.size(); ++i) {
-      const PlotSeries& s = figure.series[i];
-      if (!s.visible || is_hidden(state, s.name)) continue;
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(rgb(s.color)), "%s", s.name.c_str());
-      ImGui::SameLine();
-      if (std::isnan(values[i].y))
-        ImGui::TextDisabled("undefined");
-      else
-        ImGui::Text("%.6g  (at %.6g)", values[i].y, values[i].x);
-    }
-    ImGui::EndTooltip();
+// Tooltip with every visible series' value at the sample nearest to the mouse.
+void draw_readout(const WidgetFrame& f, const PlotFigure& figure, const PlotWidgetState& state) {
+  const double x = from_pixel(state.view, f.plot, f.mouse.x, f.mouse.y).x;
+  const std::vector<HoverValue> values = hover_readout(figure, x);
+  ImGui::BeginTooltip();
+  ImGui::Text("%s = %.6g", figure.x_label.empty() ? "x" : figure.x_label.c_str(), x);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const PlotSeries& s = figure.series[i];
+    if (!s.visible || is_hidden(state, s.name)) continue;
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(rgb(s.color)), "%s", s.name.c_str());
+    ImGui::SameLine();
+    if (std::isnan(values[i].y))
+      ImGui::TextDisabled("undefined");
+    else
+      ImGui::Text("%.6g  (at %.6g)", values[i].y, values[i].x);
   }
+  ImGui::EndTooltip();
+}
 
-  // A small resume button when the user has taken over the view (hit-tested above, like the legend).
-  if (show_follow_button) {
-    const bool hot = hovered && contains(follow_button, mouse);
-    const ImVec2 bmin = im({follow_button.x, follow_button.y});
-    const ImVec2 bmax = im({follow_button.x + follow_button.w, follow_button.y + follow_button.h});
-    dl->AddRectFilled(bmin, bmax, ImGui::GetColorU32(hot ? ImGuiCol_ButtonHovered : ImGuiCol_Button), 3.0f);
-    dl->AddText(ImVec2(bmin.x + style.FramePadding.x, bmin.y + 1), text_col, kFollowLabel);
-  }
+// A small resume button when the user has taken over the view (hit-tested in handle_input, like the legend).
+void draw_follow_button(ImDrawList* dl, const WidgetFrame& f) {
+  if (!f.show_follow_button) return;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const bool hot = f.hovered && contains(f.follow_button, f.mouse);
+  const ImVec2 bmin = im({f.follow_button.x, f.follow_button.y});
+  const ImVec2 bmax = im({f.follow_button.x + f.follow_button.w, f.follow_button.y + f.follow_button.h});
+  dl->AddRectFilled(bmin, bmax, ImGui::GetColorU32(hot ? ImGuiCol_ButtonHovered : ImGuiCol_Button), 3.0f);
+  dl->AddText(ImVec2(bmin.x + style.FramePadding.x, bmin.y + 1), ImGui::GetColorU32(ImGuiCol_Text), kFollowLabel);
+}
 
-  // Right-click menu on the plot.
-  if (right_clicked) ImGui::OpenPopup("##menu");
-  if (ImGui::BeginPopup("##menu")) {
-    if (ImGui::MenuItem("Export PNG...")) events.export_request = PlotExport::Png;
-    if (ImGui::MenuItem("Export PNG 2x...")) events.export_request = PlotExport::Png2x;
-    if (ImGui::MenuItem("Export SVG...")) events.export_request = PlotExport::Svg;
-    if (ImGui::MenuItem("Export CSV...")) events.export_request = PlotExport::Csv;
-    ImGui::Separator();
-    if (ImGui::MenuItem("Fit", "double-click")) state.auto_fit = state.follow_latest = true;
-    if (ImGui::MenuItem("Log Y", nullptr, log_y)) state.log_y = !log_y;
-    if (ImGui::MenuItem("Follow latest", nullptr, state.auto_fit || state.follow_latest)) {
-      state.follow_latest = true;
-      if (state.auto_fit) state.auto_fit = false;  // keep the current span and slide with the data
-    }
-    ImGui::EndPopup();
+// Right-click menu: exports, fit, log y, follow.
+void draw_menu(const WidgetFrame& f, PlotWidgetState& state, bool log_y, PlotWidgetEvents& events) {
+  if (f.right_clicked) ImGui::OpenPopup("##menu");
+  if (!ImGui::BeginPopup("##menu")) return;
+  if (ImGui::MenuItem("Export PNG...")) events.export_request = PlotExport::Png;
+  if (ImGui::MenuItem("Export PNG 2x...")) events.export_request = PlotExport::Png2x;
+  if (ImGui::MenuItem("Export SVG...")) events.export_request = PlotExport::Svg;
+  if (ImGui::MenuItem("Export CSV...")) events.export_request = PlotExport::Csv;
+  ImGui::Separator();
+  if (ImGui::MenuItem("Fit", "double-click")) state.auto_fit = state.follow_latest = true;
+  if (ImGui::MenuItem("Log Y", nullptr, log_y)) state.log_y = !log_y;
+  if (ImGui::MenuItem("Follow latest", nullptr, state.auto_fit || state.follow_latest)) {
+    state.follow_latest = true;
+    if (state.auto_fit) state.auto_fit = false;  // keep the current span and slide with the data
   }
+  ImGui::EndPopup();
+}
+}  // namespace
+
+PlotFigure figure_as_shown(const PlotFigure& figure, const PlotWidgetState& state) {
+  PlotFigure shown = figure;
+  for (PlotSeries& s : shown.series) s.visible = s.visible && !is_hidden(state, s.name);
+  for (PlotBand& b : shown.bands) b.visible = b.visible && !is_hidden(state, b.name);
+  shown.log_y = state.log_y.value_or(figure.log_y);
+  return shown;
+}
+
+// layout -> input -> axes -> series -> legend -> readout -> menu.
+PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, PlotWidgetState& state,
+                                  const PlotWidgetOptions& options) {
+  PlotWidgetEvents events;
+  ImGui::PushID(id);
+  WidgetFrame f;
+  f.size = options.size;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (f.size.x <= 0) f.size.x = std::max(avail.x + f.size.x + 1, 120.0f);
+  if (f.size.y <= 0) f.size.y = std::max(avail.y + f.size.y + 1, 80.0f);
+  f.origin = ImGui::GetCursorScreenPos();
+  events.width = int(f.size.x), events.height = int(f.size.y);
+
+  ImGui::InvisibleButton("##plot", f.size, ImGuiButtonFlags_MouseButtonLeft);
+  ImGui::SetItemUsingMouseWheel();
+  f.hovered = ImGui::IsItemHovered(), f.active = ImGui::IsItemActive();
+  f.right_clicked = f.hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Right);
+  f.mouse = ImGui::GetIO().MousePos;
+  events.hovered = f.hovered;
+
+  const bool log_y = state.log_y.value_or(figure.log_y);
+  update_view(figure, state, options, log_y);
+  layout_widget(f, figure, state, options);
+  handle_input(f, figure, state, options, log_y, events);
+
+  const bool show_readout = f.over_plot() && !state.dragging && !f.legend_row_at(f.mouse) && !f.over_button() &&
+                            !ImGui::IsPopupOpen("##menu");
+  if (f.over_plot()) events.hover_x = from_pixel(state.view, f.plot, f.mouse.x, f.mouse.y).x;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  draw_axes(dl, f, figure, state.view, options);
+  draw_series(dl, f, figure, state, options, show_readout);
+  draw_legend(dl, f, figure, options);
+  if (show_readout) draw_readout(f, figure, state);
+  draw_follow_button(dl, f);
+  draw_menu(f, state, log_y, events);
   ImGui::PopID();
   return events;
 }

@@ -1,5 +1,5 @@
 // A line-plot widget on ImDrawList (ImPlot is not packaged here). It draws a uhop::PlotFigure with the same view
-// math, ticks and pixel paths as the SVG/PNG exports in core/plot_figure.h, so the screen and the files agree.
+// math, ticks and pixel paths as the SVG/PNG exports in core/plot/plot_figure.h, so the screen and the files agree.
 //
 //   static uhop::PlotWidgetState loss_plot;             // one per plot, kept across frames
 //   auto ev = uhop::draw_plot_widget("loss", figure, loss_plot);
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "plot_figure.h"
+#include "plot/plot_figure.h"
 
 namespace uhop {
 struct PlotWidgetOptions {

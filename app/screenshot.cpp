@@ -8,9 +8,9 @@
 
 #include <stb_image_write.h>
 
-#include "atomic_file.h"
+#include "io/atomic_file.h"
 #include "gl.h"
-#include "input_error.h"
+#include "numerics/input_error.h"
 
 namespace studio {
 void save_window_screenshot(const std::string& path, int w, int h) {

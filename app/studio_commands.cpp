@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "input_error.h"
+#include "numerics/input_error.h"
 #include "studio_state.h"
 #include "studio_sweep.h"
 

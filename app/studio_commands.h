@@ -24,7 +24,7 @@
 //   save-session FILE          every setting, the query and the step counts as a session file (JSON, atomic)
 //   load-session FILE          restore a session file (a bad file is refused, the current state kept)
 //   sweep [vary=M|sigma] [values=10,20] [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] out=DIR
-//                              the paper's retrieval-error sweep (core/sweep.h), outputs in DIR
+//                              the paper's retrieval-error sweep (core/session/sweep.h), outputs in DIR
 //   cancel                     stop long work and playing
 // Example:
 //   load builtin:glyphs count=20
@@ -39,7 +39,7 @@
 #include <utility>
 #include <vector>
 
-#include "linalg_types.h"
+#include "numerics/linalg_types.h"
 
 namespace studio {
 enum class CommandKind {

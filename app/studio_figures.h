@@ -1,10 +1,10 @@
-// The Studio's plots for a snapshot: the GUI-free builders of core/run_plots.h fed with the snapshot's logs, so
+// The Studio's plots for a snapshot: the GUI-free builders of core/session/run_plots.h fed with the snapshot's logs, so
 // the screen, the exports (context menu, export-plot) and `uhop replay` all draw the very same figures.
 #pragma once
 #include <string>
 
-#include "plot_figure.h"
-#include "run_plots.h"
+#include "plot/plot_figure.h"
+#include "session/run_plots.h"
 #include "studio_worker.h"
 
 namespace studio {

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "input_error.h"
+#include "numerics/input_error.h"
 
 namespace studio {
 namespace {

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "corruption.h"
-#include "memory_sources.h"
-#include "retrieval.h"
-#include "session.h"
+#include "numerics/corruption.h"
+#include "data/memory_sources.h"
+#include "numerics/retrieval.h"
+#include "session/session.h"
 
 namespace studio {
 struct StudioState {

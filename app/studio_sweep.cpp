@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "input_error.h"
+#include "numerics/input_error.h"
 
 namespace studio {
 namespace {

@@ -1,4 +1,4 @@
-// The Studio's side of the paper's sweeps (core/sweep.h): the `sweep` script command and the Sweep panel give a
+// The Studio's side of the paper's sweeps (core/session/sweep.h): the `sweep` script command and the Sweep panel give a
 // few options on top of the current memories; this turns them into uhop::SweepSettings and an output folder. What
 // the worker hands back when a sweep is done is a SweepOutcome. No GUI types.
 #pragma once
@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "plot_figure.h"
+#include "plot/plot_figure.h"
 #include "studio_state.h"
-#include "sweep.h"
+#include "session/sweep.h"
 
 namespace studio {
 struct SweepRequest {

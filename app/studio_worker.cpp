@@ -11,11 +11,11 @@
 #include <cmath>
 #include <filesystem>
 
-#include "corruption.h"
-#include "input_error.h"
-#include "memory_sources.h"
-#include "progress.h"
-#include "session_file.h"
+#include "numerics/corruption.h"
+#include "numerics/input_error.h"
+#include "data/memory_sources.h"
+#include "numerics/progress.h"
+#include "session/session_file.h"
 
 namespace studio {
 namespace {

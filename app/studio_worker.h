@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "memory_set.h"
-#include "session.h"
+#include "numerics/memory_set.h"
+#include "session/session.h"
 #include "studio_commands.h"
 #include "studio_state.h"
 #include "studio_sweep.h"

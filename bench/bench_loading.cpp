@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "memory_sources.h"
+#include "data/memory_sources.h"
 
 namespace {
 void load_fashion_mnist_train(benchmark::State& state) {

@@ -2,11 +2,11 @@
 // Report ratios from one run (README "Speed"): time(step) / time(products) and GFLOP/s.
 #include <benchmark/benchmark.h>
 
-#include "feature_geometry.h"
-#include "retrieval.h"
-#include "rng.h"
-#include "separation_loss.h"
-#include "separation_stats.h"
+#include "numerics/feature_geometry.h"
+#include "numerics/retrieval.h"
+#include "numerics/rng.h"
+#include "numerics/separation_loss.h"
+#include "numerics/separation_stats.h"
 
 namespace {
 using namespace uhop;

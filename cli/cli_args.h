@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "input_error.h"
-#include "memory_sources.h"
+#include "numerics/input_error.h"
+#include "data/memory_sources.h"
 
 namespace uhop::cli {
 // --flag value pairs and bare switches; anything unknown is an error naming it.

@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.h"
+#include "io/atomic_file.h"
 #include "cli_args.h"
-#include "corruption.h"
-#include "csv_matrix.h"
-#include "input_error.h"
-#include "run_logs.h"
-#include "run_plots.h"
-#include "session_file.h"
+#include "numerics/corruption.h"
+#include "data/csv_matrix.h"
+#include "numerics/input_error.h"
+#include "session/run_logs.h"
+#include "session/run_plots.h"
+#include "session/session_file.h"
 
 namespace {
 using namespace uhop;

@@ -1,4 +1,4 @@
-// uhop sweep: the paper's retrieval-error sweeps (core/sweep.h) from the command line, one CSV per cell so that
+// uhop sweep: the paper's retrieval-error sweeps (core/session/sweep.h) from the command line, one CSV per cell so that
 // cells can be fanned out (--list-cells, --cell INDEX) and merged afterwards (--merge).
 #include <chrono>
 #include <cstdio>
@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.h"
+#include "io/atomic_file.h"
 #include "cli_args.h"
-#include "input_error.h"
-#include "sweep.h"
+#include "numerics/input_error.h"
+#include "session/sweep.h"
 
 namespace {
 using namespace uhop;

@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.h"
+#include "io/atomic_file.h"
 #include "cli_args.h"
-#include "corruption.h"
-#include "csv_matrix.h"
-#include "input_error.h"
-#include "memory_sources.h"
-#include "run_logs.h"
-#include "session.h"
+#include "numerics/corruption.h"
+#include "data/csv_matrix.h"
+#include "numerics/input_error.h"
+#include "data/memory_sources.h"
+#include "session/run_logs.h"
+#include "session/session.h"
 
 int cmd_sweep(int argc, char** argv);         // cli/sweep_command.cpp
 int cmd_replay(int argc, char** argv);        // cli/replay_command.cpp

@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "cifar_format.h"
+#include "data/cifar_format.h"
 #include "fuzz_limits.h"
-#include "input_error.h"
+#include "numerics/input_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -4,8 +4,8 @@
 #include <cstdint>
 
 #include "fuzz_limits.h"
-#include "idx_format.h"
-#include "input_error.h"
+#include "data/idx_format.h"
+#include "numerics/input_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

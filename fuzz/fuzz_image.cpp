@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "fuzz_limits.h"
-#include "image_folder.h"
-#include "input_error.h"
+#include "data/image_folder.h"
+#include "numerics/input_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -3,7 +3,7 @@
 #pragma once
 #include <cstdint>
 
-#include "memory_sources.h"
+#include "data/memory_sources.h"
 
 namespace uhop_fuzz {
 // variant (a byte of the input) chooses target size, RGB and normalization, to reach the resize paths.

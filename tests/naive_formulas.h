@@ -4,8 +4,8 @@
 #include <cmath>
 #include <vector>
 
-#include "linalg_types.h"
-#include "rng.h"
+#include "numerics/linalg_types.h"
+#include "numerics/rng.h"
 
 namespace naive {
 using uhop::Matrix;

@@ -1,7 +1,7 @@
 // Script parsing and the settings table of U-Hop Studio (no window, no worker).
 #include <catch2/catch.hpp>
 
-#include "input_error.h"
+#include "numerics/input_error.h"
 #include "studio_commands.h"
 #include "studio_state.h"
 

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "export_names.h"
-#include "input_error.h"
+#include "numerics/input_error.h"
 #include "studio_commands.h"
 #include "studio_figures.h"
 #include "studio_sweep.h"

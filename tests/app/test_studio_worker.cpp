@@ -5,9 +5,9 @@
 #include <chrono>
 #include <thread>
 
-#include "corruption.h"
-#include "memory_sources.h"
-#include "session.h"
+#include "numerics/corruption.h"
+#include "data/memory_sources.h"
+#include "session/session.h"
 #include "studio_commands.h"
 #include "studio_worker.h"
 

@@ -1,0 +1,32 @@
+// Runs a --script file inside the frame loop: each command is sent when the worker is idle, so it starts after the
+// previous one finished; `wait` just waits; `screenshot` and the GUI exports (export-plot, export-image) let the
+// layout settle 3 frames so the snapshot and the plots' sizes on screen are the newest.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "studio_ui.h"
+
+namespace studio {
+class ScriptRunner {
+ public:
+  // Parses `path`; a script with errors is not run at all (the errors go to the status bar).
+  void load(const std::string& path, UiContext& ui);
+  // One frame's worth: at most one command sent or one export/screenshot scheduled.
+  void step(UiContext& ui);
+  // The screenshot a `screenshot` line asked for, to be written after this frame's rendering (then cleared).
+  std::string take_screenshot() { return std::move(pending_screenshot_); }
+  bool done(const StudioWorker& worker) const {
+    return next_ >= commands_.size() && pending_screenshot_.empty() && worker.idle();
+  }
+  bool had_errors() const { return had_errors_; }
+  bool export_failed() const { return export_failed_; }
+
+ private:
+  std::vector<Command> commands_;
+  size_t next_ = 0;
+  int settle_frames_ = 0;
+  std::string pending_screenshot_;
+  bool had_errors_ = false, export_failed_ = false;
+};
+}  // namespace studio

@@ -1,0 +1,149 @@
+#include "cifar_format.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+
+#include "io/file_bytes.h"
+#include "image_catalog.h"
+#include "numerics/input_error.h"
+
+namespace uhop {
+namespace {
+constexpr size_t kCifar10Record = 1 + kCifarPixelBytes;
+constexpr size_t kCifar100Record = 2 + kCifarPixelBytes;
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+enum class NameHint { none, cifar10, cifar100 };
+
+NameHint name_hint(const std::string& path) {
+  const std::string full = lower(path);
+  const std::string file = lower(file_name_of(path));
+  if (file == "train.bin" || file == "test.bin" || full.find("cifar-100") != std::string::npos ||
+      full.find("cifar100") != std::string::npos)
+    return NameHint::cifar100;
+  if (file.find("data_batch") != std::string::npos || file.find("test_batch") != std::string::npos ||
+      full.find("cifar-10") != std::string::npos || full.find("cifar10") != std::string::npos)
+    return NameHint::cifar10;
+  return NameHint::none;
+}
+
+const std::vector<std::string>& cifar10_class_names() {
+  static const std::vector<std::string> names = {"airplane", "automobile", "bird",  "cat",  "deer",
+                                                 "dog",      "frog",       "horse", "ship", "truck"};
+  return names;
+}
+
+// One name per non-empty line, or empty when the file is absent or has the wrong number of lines.
+std::vector<std::string> read_class_names(const std::filesystem::path& file, size_t expected) {
+  std::ifstream in(file);
+  std::vector<std::string> names;
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    if (!line.empty()) names.push_back(line);
+  }
+  return names.size() == expected ? names : std::vector<std::string>{};
+}
+
+ImageCatalog cifar_catalog(const CifarRecords& records, const std::string& source, const std::string& file_name) {
+  ImageCatalog catalog;
+  catalog.source = source;
+  catalog.format = records.kind == CifarKind::cifar10 ? "CIFAR-10" : "CIFAR-100 (fine labels)";
+  catalog.total = records.count;
+  catalog.labels = records.labels;
+  catalog.colour = true;
+  catalog.name_of = [file_name](int item) { return file_name + "#" + std::to_string(item); };
+  catalog.fetch = [records_data = records.data, record_bytes = records.record_bytes](int item, ImageView& view,
+                                                                                     std::string&) {
+    const uint8_t* pixels = records_data + item * record_bytes + (record_bytes - kCifarPixelBytes);
+    view = planar_view(pixels, kCifarSide, kCifarSide, 3);
+    return true;
+  };
+  return catalog;
+}
+}  // namespace
+
+CifarKind cifar_kind(uint64_t size, const std::string& name) {
+  if (size == 0) throw input_error(name, "empty file (0 bytes)");
+  const bool fits10 = size % kCifar10Record == 0, fits100 = size % kCifar100Record == 0;
+  const NameHint hint = name_hint(name);
+  if (hint == NameHint::cifar100 && !fits100)
+    throw input_error(name, "named like a CIFAR-100 batch but its " + std::to_string(size) +
+                                " bytes are not a multiple of the 3074-byte record (truncated?)");
+  if (hint == NameHint::cifar10 && !fits10)
+    throw input_error(name, "named like a CIFAR-10 batch but its " + std::to_string(size) +
+                                " bytes are not a multiple of the 3073-byte record (truncated?)");
+  if (hint == NameHint::cifar100) return CifarKind::cifar100;
+  if (hint == NameHint::cifar10) return CifarKind::cifar10;
+  if (fits10 && fits100)
+    throw input_error(name,
+                      "size fits both CIFAR-10 and CIFAR-100 records; name it data_batch_*.bin (CIFAR-10) "
+                      "or train.bin/test.bin (CIFAR-100)");
+  if (fits10) return CifarKind::cifar10;
+  if (fits100) return CifarKind::cifar100;
+  throw input_error(name, "size " + std::to_string(size) +
+                              " bytes is not a multiple of a CIFAR-10 record (3073 bytes) or a CIFAR-100 record "
+                              "(3074 bytes) (truncated?)");
+}
+
+CifarRecords parse_cifar(const uint8_t* data, size_t size, const std::string& name) {
+  CifarRecords records;
+  records.kind = cifar_kind(size, name);
+  records.record_bytes = records.kind == CifarKind::cifar10 ? kCifar10Record : kCifar100Record;
+  if (size / records.record_bytes > static_cast<size_t>(INT32_MAX)) throw input_error(name, "too many records");
+  records.count = static_cast<int>(size / records.record_bytes);
+  records.data = data;
+  records.labels.resize(records.count);
+  for (int i = 0; i < records.count; ++i) {
+    const uint8_t* record = data + i * records.record_bytes;
+    if (records.kind == CifarKind::cifar10) {
+      if (record[0] > 9)
+        throw input_error(name, "record " + std::to_string(i) + ": label " + std::to_string(record[0]) +
+                                    " is not a CIFAR-10 class (0..9); not a CIFAR-10 batch?");
+      records.labels[i] = record[0];
+    } else {
+      if (record[0] > 19 || record[1] > 99)
+        throw input_error(name, "record " + std::to_string(i) + ": labels " + std::to_string(record[0]) + "/" +
+                                    std::to_string(record[1]) +
+                                    " are not CIFAR-100 classes (coarse 0..19, fine 0..99); not a CIFAR-100 file?");
+      records.labels[i] = record[1];
+    }
+  }
+  return records;
+}
+
+bool looks_like_cifar(const std::string& path) {
+  const std::string file = lower(file_name_of(path));
+  return (file.size() > 4 && file.compare(file.size() - 4, 4, ".bin") == 0) || name_hint(path) != NameHint::none;
+}
+
+MemorySet load_cifar(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
+                     const ProgressFn& progress, const std::string& source) {
+  report_progress(progress, 0.0);
+  const uint64_t size = regular_file_size(path);
+  cifar_kind(size, path);  // size and name checks before reading
+  const std::vector<uint8_t> bytes = read_whole_file(path, static_cast<uint64_t>(options.max_values));
+  const CifarRecords records = parse_cifar(bytes.data(), bytes.size(), path);
+  ImageCatalog catalog = cifar_catalog(records, source, file_name_of(path));
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  if (records.kind == CifarKind::cifar10) {
+    catalog.class_names = read_class_names(folder / "batches.meta.txt", 10);
+    if (catalog.class_names.empty()) catalog.class_names = cifar10_class_names();
+  } else {
+    catalog.class_names = read_class_names(folder / "fine_label_names.txt", 100);
+  }
+  return build_memory_set(catalog, options, warnings, progress);
+}
+
+MemorySet load_cifar_from_memory(const uint8_t* data, size_t size, const std::string& name,
+                                 const LoadOptions& options) {
+  const CifarRecords records = parse_cifar(data, size, name);
+  return build_memory_set(cifar_catalog(records, name, name), options, nullptr, {});
+}
+}  // namespace uhop

@@ -1,0 +1,254 @@
+#include "idx_format.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "io/file_bytes.h"
+#include "image_catalog.h"
+#include "numerics/input_error.h"
+
+namespace uhop {
+namespace {
+uint32_t big_endian_u32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+
+const char* type_name(int type) {
+  switch (type) {
+    case 0x08:
+      return "unsigned byte";
+    case 0x09:
+      return "signed byte";
+    case 0x0B:
+      return "int16";
+    case 0x0C:
+      return "int32";
+    case 0x0D:
+      return "float32";
+    case 0x0E:
+      return "float64";
+  }
+  return nullptr;
+}
+
+int element_bytes(int type) {
+  switch (type) {
+    case 0x0B:
+      return 2;
+    case 0x0C:
+    case 0x0D:
+      return 4;
+    case 0x0E:
+      return 8;
+  }
+  return 1;
+}
+
+std::string dims_text(const std::vector<uint32_t>& dims) {
+  std::string text;
+  for (size_t i = 0; i < dims.size(); ++i) text += (i ? "x" : "") + std::to_string(dims[i]);
+  return text;
+}
+
+// The header must promise exactly the bytes present: fewer means a truncated file, more a wrong header.
+void check_idx_size(const IdxHeader& header, uint64_t size, const std::string& name) {
+  const uint64_t expected = header.header_bytes + header.data_bytes;
+  if (size == expected) return;
+  throw input_error(name, "header says " + dims_text(header.dims) + " (" + std::to_string(expected) +
+                              " bytes) but the file holds " + std::to_string(size) + " bytes" +
+                              (size < expected ? " (truncated?)" : " (dimensions disagree with the file size)"));
+}
+
+// Largest header: 4 bytes of magic + 255 dims of 4 bytes.
+constexpr size_t kMaxHeaderBytes = 4 + 4 * 255;
+
+// Checks what can be checked from the header alone (type, size limit) and returns the file size it promises.
+uint64_t promised_bytes(const IdxHeader& header, const std::string& name, long long max_bytes) {
+  if (header.type != 0x08)
+    throw input_error(name, std::string("IDX data type is ") + type_name(header.type) +
+                                "; only unsigned-byte images and labels are supported");
+  const uint64_t expected = header.header_bytes + header.data_bytes;
+  if (expected > static_cast<uint64_t>(max_bytes))
+    throw input_error(name, "header says " + dims_text(header.dims) + " (" + std::to_string(expected) +
+                                " bytes), more than the limit of " + std::to_string(max_bytes) + " bytes");
+  return expected;
+}
+}  // namespace
+
+IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& name) {
+  if (size < 4) throw input_error(name, "too short for an IDX header (" + std::to_string(size) + " bytes)");
+  if (data[0] != 0 || data[1] != 0 || !type_name(data[2]) || data[3] == 0) {
+    char magic[16];
+    std::snprintf(magic, sizeof magic, "%02x %02x %02x %02x", data[0], data[1], data[2], data[3]);
+    throw input_error(
+        name, std::string("wrong IDX magic ") + magic + " (expected 00 00 <type 08..0e> <number of dimensions>)");
+  }
+  IdxHeader header;
+  header.type = data[2];
+  header.header_bytes = 4 + 4ull * data[3];
+  if (size < header.header_bytes)
+    throw input_error(name, "truncated IDX header (" + std::to_string(data[3]) + " dimensions need " +
+                                std::to_string(header.header_bytes) + " bytes, file has " + std::to_string(size) + ")");
+  // Product of the dims, saturated so a hostile header cannot overflow it.
+  uint64_t elements = 1;
+  for (int i = 0; i < data[3]; ++i) {
+    const uint32_t dim = big_endian_u32(data + 4 + 4 * i);
+    header.dims.push_back(dim);
+    elements = (dim != 0 && elements > (UINT64_MAX >> 4) / dim) ? (UINT64_MAX >> 4) : elements * dim;
+  }
+  header.data_bytes = elements * element_bytes(header.type);
+  return header;
+}
+
+IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels) {
+  const IdxHeader header = parse_idx_header(data, size, name);
+  if (header.type != 0x08)
+    throw input_error(
+        name, std::string("IDX data type is ") + type_name(header.type) + "; only unsigned-byte images are supported");
+  if (header.dims.size() == 1)
+    throw input_error(name, "this is a 1-D IDX file (labels?), expected images (3 dimensions: count, rows, cols)");
+  if (header.dims.size() != 3)
+    throw input_error(name, "IDX images need 3 dimensions (count, rows, cols), this file has " +
+                                std::to_string(header.dims.size()) + " (" + dims_text(header.dims) + ")");
+  for (uint32_t dim : header.dims)
+    if (dim > INT_MAX) throw input_error(name, "IDX dimension " + std::to_string(dim) + " is too large");
+  if (header.dims[0] == 0) throw input_error(name, "contains no images (count 0)");
+  if (header.dims[1] == 0 || header.dims[2] == 0)
+    throw input_error(
+        name, "image size " + std::to_string(header.dims[1]) + "x" + std::to_string(header.dims[2]) + " is empty");
+  if (static_cast<long long>(header.dims[1]) * header.dims[2] > max_image_pixels)
+    throw input_error(name, "images of " + std::to_string(header.dims[1]) + "x" + std::to_string(header.dims[2]) +
+                                " pixels exceed the limit of " + std::to_string(max_image_pixels) + " pixels");
+  check_idx_size(header, size, name);
+  return {static_cast<int>(header.dims[0]), static_cast<int>(header.dims[1]), static_cast<int>(header.dims[2]),
+          data + header.header_bytes};
+}
+
+std::vector<int> parse_idx_labels(const uint8_t* data, size_t size, const std::string& name) {
+  const IdxHeader header = parse_idx_header(data, size, name);
+  if (header.type != 0x08 || header.dims.size() != 1)
+    throw input_error(name, "IDX labels must be unsigned bytes with 1 dimension, this file has " +
+                                std::string(type_name(header.type)) + " " + dims_text(header.dims));
+  check_idx_size(header, size, name);
+  return std::vector<int>(data + header.header_bytes, data + size);
+}
+
+std::vector<uint8_t> decode_idx_bytes(std::vector<uint8_t> stored, const std::string& name, long long max_bytes) {
+  if (stored.empty()) throw input_error(name, "empty file (0 bytes)");
+  if (!is_gzip(stored.data(), stored.size())) {
+    const IdxHeader header = parse_idx_header(stored.data(), stored.size(), name);
+    promised_bytes(header, name, max_bytes);
+    check_idx_size(header, stored.size(), name);
+    return stored;
+  }
+  // gzip: the size is unknown until inflated, so read the header first and inflate at most one byte more than it
+  // promises (that extra byte tells "too long" from "exact").
+  const std::vector<uint8_t> head = gunzip(stored.data(), stored.size(), name, kMaxHeaderBytes, true);
+  const IdxHeader header = parse_idx_header(head.data(), head.size(), name);
+  const uint64_t expected = promised_bytes(header, name, max_bytes);
+  std::vector<uint8_t> content = gunzip(stored.data(), stored.size(), name, expected + 1);
+  check_idx_size(header, content.size(), name);
+  return content;
+}
+
+std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes) {
+  const uint64_t size = regular_file_size(path);
+  if (size == 0) throw input_error(path, "empty file (0 bytes)");
+  // Check the size against the header before reading (and allocating for) the whole file.
+  const std::vector<uint8_t> prefix = read_file_prefix(path, 1 << 16);
+  const bool gz = is_gzip(prefix.data(), prefix.size());
+  const std::vector<uint8_t> head = gz ? gunzip(prefix.data(), prefix.size(), path, kMaxHeaderBytes, true) : prefix;
+  const IdxHeader header = parse_idx_header(head.data(), head.size(), path);
+  const uint64_t expected = promised_bytes(header, path, max_bytes);
+  if (!gz) check_idx_size(header, size, path);
+  // Deflate never grows data by more than a few bytes per 16 KiB block, so 1% + 64 KiB is generous.
+  if (gz && size > expected + expected / 100 + (1 << 16))
+    throw input_error(path, "compressed file (" + std::to_string(size) + " bytes) is larger than the " +
+                                std::to_string(expected) + " bytes its header promises");
+  return decode_idx_bytes(read_whole_file(path, size), path, max_bytes);
+}
+
+std::string find_idx_labels_file(const std::string& images_path) {
+  namespace fs = std::filesystem;
+  const fs::path path(images_path);
+  std::string name = path.filename().string();
+  bool replaced = false;
+  for (const auto& [images, labels] : {std::pair<std::string, std::string>{"images-idx3", "labels-idx1"},
+                                       std::pair<std::string, std::string>{"images.idx3", "labels.idx1"}}) {
+    const size_t at = name.find(images);
+    if (at != std::string::npos) {
+      name.replace(at, images.size(), labels);
+      replaced = true;
+      break;
+    }
+  }
+  if (!replaced) return "";
+  const bool gz = name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0;
+  const std::string other = gz ? name.substr(0, name.size() - 3) : name + ".gz";
+  for (const std::string& candidate : {name, other}) {
+    std::error_code error;
+    const fs::path labels = path.parent_path() / candidate;
+    if (fs::is_regular_file(labels, error)) return labels.string();
+  }
+  return "";
+}
+
+namespace {
+bool is_emnist(const std::string& path) {
+  std::string lower = file_name_of(path);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return lower.find("emnist") != std::string::npos;
+}
+
+// A catalog over decoded IDX bytes (kept alive by the caller).
+ImageCatalog idx_catalog(const IdxImages& images, std::vector<int> labels, const std::string& source,
+                         const std::string& file_name, bool transposed) {
+  ImageCatalog catalog;
+  catalog.source = source;
+  catalog.format = transposed ? "IDX (EMNIST, transposed upright)" : "IDX";
+  catalog.total = images.count;
+  catalog.labels = std::move(labels);
+  catalog.name_of = [file_name](int item) { return file_name + "#" + std::to_string(item); };
+  catalog.fetch = [images, transposed](int item, ImageView& view, std::string&) {
+    const uint8_t* pixels = images.pixels + static_cast<long long>(item) * images.rows * images.cols;
+    if (transposed)  // stored[r][c] holds upright pixel (y = c, x = r)
+      view = {pixels, images.rows, images.cols, 1, 0, 1, images.cols};
+    else
+      view = interleaved_view(pixels, images.cols, images.rows, 1);
+    return true;
+  };
+  return catalog;
+}
+}  // namespace
+
+MemorySet load_idx(const std::string& images_path, const LoadOptions& options, std::vector<std::string>* warnings,
+                   const ProgressFn& progress, const std::string& source, const std::vector<std::string>& class_names) {
+  report_progress(progress, 0.0);
+  const std::vector<uint8_t> bytes = read_idx_file(images_path, options.max_values);
+  const IdxImages images = parse_idx_images(bytes.data(), bytes.size(), images_path, options.max_image_pixels);
+  std::vector<int> labels;
+  const std::string labels_path = find_idx_labels_file(images_path);
+  if (!labels_path.empty()) {
+    const std::vector<uint8_t> label_bytes = read_idx_file(labels_path, options.max_values);
+    labels = parse_idx_labels(label_bytes.data(), label_bytes.size(), labels_path);
+    if (static_cast<long long>(labels.size()) != images.count)
+      throw input_error(labels_path, "has " + std::to_string(labels.size()) + " labels but " +
+                                         file_name_of(images_path) + " has " + std::to_string(images.count) +
+                                         " images");
+  }
+  ImageCatalog catalog =
+      idx_catalog(images, std::move(labels), source, file_name_of(images_path), is_emnist(images_path));
+  catalog.class_names = class_names;
+  return build_memory_set(catalog, options, warnings, progress);
+}
+
+MemorySet load_idx_from_memory(const uint8_t* data, size_t size, const std::string& name, const LoadOptions& options) {
+  const std::vector<uint8_t> bytes =
+      decode_idx_bytes(std::vector<uint8_t>(data, data + size), name, options.max_values);
+  const IdxImages images = parse_idx_images(bytes.data(), bytes.size(), name, options.max_image_pixels);
+  return build_memory_set(idx_catalog(images, {}, name, name, is_emnist(name)), options, nullptr, {});
+}
+}  // namespace uhop

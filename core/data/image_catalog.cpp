@@ -1,0 +1,211 @@
+#include "image_catalog.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "io/file_bytes.h"
+#include "numerics/input_error.h"
+#include "numerics/rng.h"
+
+namespace uhop {
+std::string file_name_of(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+namespace {
+void shuffle_with(std::vector<int>& items, Rng& rng) {
+  // Fisher-Yates: every permutation equally likely, same sequence for the same seed on every platform.
+  for (size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[rng.below(i)]);
+}
+
+bool has_labels(const std::vector<int>& labels) {
+  return std::any_of(labels.begin(), labels.end(), [](int label) { return label >= 0; });
+}
+
+std::string size_text(int width, int height) {
+  return std::to_string(width) + "x" + std::to_string(height);
+}
+
+const char* pick_name(Pick pick) {
+  switch (pick) {
+    case Pick::random:
+      return "random";
+    case Pick::per_class:
+      return "per-class";
+    case Pick::first:
+      break;
+  }
+  return "first";
+}
+
+// Stages rows in a row-major block and copies it into the column-major matrix when full: filling a column-major
+// matrix one row at a time would stride by M doubles per value.
+struct RowBlockWriter {
+  Matrix& patterns;
+  RowMatrix block;
+  Eigen::Index next_row = 0;  // first matrix row of the block
+  Eigen::Index filled = 0;
+  RowBlockWriter(Matrix& target, Eigen::Index block_rows) : patterns(target), block(block_rows, target.cols()) {}
+  double* next() {
+    if (filled == block.rows()) flush();
+    return block.row(filled++).data();
+  }
+  void flush() {
+    if (filled == 0) return;
+    patterns.middleRows(next_row, filled) = block.topRows(filled);
+    next_row += filled;
+    filled = 0;
+  }
+};
+}  // namespace
+
+std::vector<int> pick_order(int total, const std::vector<int>& labels, const LoadOptions& options,
+                            const std::string& source, std::vector<std::string>* warnings) {
+  if (options.offset < 0) throw input_error(source, "offset must be >= 0, got " + std::to_string(options.offset));
+  if (options.count < 0) throw input_error(source, "count must be >= 0, got " + std::to_string(options.count));
+  if (total <= 0) throw input_error(source, "contains no items");
+  if (options.offset >= total)
+    throw input_error(source, "offset " + std::to_string(options.offset) + " is past the end: there are only " +
+                                  std::to_string(total) + " items");
+  const int available = total - options.offset;
+  if (options.count > available)
+    throw input_error(source, "asked for " + std::to_string(options.count) + " memories but there are only " +
+                                  std::to_string(available) +
+                                  (options.offset > 0 ? " after offset " + std::to_string(options.offset) : ""));
+  std::vector<int> order(available);
+  for (int i = 0; i < available; ++i) order[i] = options.offset + i;
+  Pick pick = options.pick;
+  if (pick == Pick::per_class && !has_labels(labels)) {
+    if (warnings) warnings->push_back(source + ": no labels, so --pick per-class picks at random instead");
+    pick = Pick::random;
+  }
+  Rng rng(options.seed);
+  if (pick == Pick::random) shuffle_with(order, rng);
+  if (pick == Pick::per_class) {
+    std::map<int, std::vector<int>> by_class;  // ascending label order; unlabelled (-1) moved last below
+    std::vector<int> unlabelled;
+    for (int item : order) (labels[item] >= 0 ? by_class[labels[item]] : unlabelled).push_back(item);
+    std::vector<std::vector<int>> classes;
+    for (auto& entry : by_class) classes.push_back(std::move(entry.second));
+    if (!unlabelled.empty()) classes.push_back(std::move(unlabelled));
+    for (auto& members : classes) shuffle_with(members, rng);
+    order.clear();
+    for (size_t round = 0; order.size() < static_cast<size_t>(available); ++round)
+      for (const auto& members : classes)
+        if (round < members.size()) order.push_back(members[round]);
+  }
+  return order;
+}
+
+MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& options, std::vector<std::string>* warnings,
+                           const ProgressFn& progress) {
+  const std::string& source = catalog.source;
+  if (options.width < 0 || options.height < 0 || (options.width == 0) != (options.height == 0))
+    throw input_error(source, "image size must give both width and height > 0 (got " +
+                                  size_text(options.width, options.height) + ")");
+  if (static_cast<long long>(options.width) * options.height > options.max_image_pixels)
+    throw input_error(
+        source, "target size " + size_text(options.width, options.height) + " is larger than the image pixel limit");
+  const std::vector<int> order = pick_order(catalog.total, catalog.labels, options, source, warnings);
+  const int wanted = options.count > 0 ? options.count : static_cast<int>(order.size());
+
+  MemorySet set;
+  set.source = source;
+  set.class_names = catalog.class_names;
+  TargetFormat target;
+  target.channels = options.keep_rgb && catalog.colour ? 3 : 1;
+  target.normalization = options.normalization;
+  std::unique_ptr<RowBlockWriter> writer;
+  std::vector<float> scratch;
+  std::vector<std::string> skipped;
+  std::map<std::pair<int, int>, int> source_sizes;  // (width, height) -> images of that size, for the record
+  int taken = 0;
+  size_t tried = 0;
+  for (; tried < order.size() && taken < wanted; ++tried) {
+    const int item = order[tried];
+    ImageView view;
+    std::string problem;
+    if (!catalog.fetch(item, view, problem)) {
+      skipped.push_back(catalog.name_of(item) + " (" + problem + ")");
+      continue;
+    }
+    if (!writer) {
+      // The first readable image fixes the shape unless the caller gave one.
+      target.width = options.width > 0 ? options.width : view.width;
+      target.height = options.height > 0 ? options.height : view.height;
+      const long long values = static_cast<long long>(wanted) * target.dim();
+      if (values > options.max_values)
+        throw input_error(source, std::to_string(wanted) + " memories of " + std::to_string(target.dim()) +
+                                      " values need " + std::to_string(values / (1 << 20)) +
+                                      " Mi values, more than the limit of " +
+                                      std::to_string(options.max_values / (1 << 20)) +
+                                      " Mi: ask for fewer (count) or a smaller size");
+      set.patterns.resize(wanted, target.dim());
+      advise_huge_pages(set.patterns.data(), sizeof(double) * set.patterns.size());
+      writer = std::make_unique<RowBlockWriter>(set.patterns, std::min(wanted, 256));
+    }
+    image_to_row(view, target, writer->next(), scratch);
+    set.names.push_back(catalog.name_of(item));
+    set.labels.push_back(catalog.labels.empty() ? -1 : catalog.labels[item]);
+    ++source_sizes[{view.width, view.height}];
+    ++taken;
+    if (taken % 64 == 0) report_progress(progress, static_cast<double>(taken) / wanted);
+  }
+  if (taken == 0)
+    throw input_error(source, "none of the " + std::to_string(tried) + " images could be read, e.g. " +
+                                  (skipped.empty() ? std::string("?") : skipped.front()));
+  if (!skipped.empty() && warnings) {
+    std::string list;
+    for (size_t i = 0; i < skipped.size() && i < 20; ++i) list += (i ? ", " : "") + skipped[i];
+    if (skipped.size() > 20) list += " and " + std::to_string(skipped.size() - 20) + " more";
+    warnings->push_back(source + ": skipped " + std::to_string(skipped.size()) + " unreadable file" +
+                        (skipped.size() > 1 ? "s: " : ": ") + list);
+  }
+  if (taken < wanted) {
+    if (options.count > 0)
+      throw input_error(source, "asked for " + std::to_string(options.count) + " memories but only " +
+                                    std::to_string(taken) + " images are readable");
+    writer->flush();
+    set.patterns.conservativeResize(taken, Eigen::NoChange);
+  }
+  writer->flush();
+  set.shape = {target.width, target.height, target.channels};
+
+  // The record: format, channels, size (and how it was reached), scaling, normalization, which items.
+  std::string record = catalog.format + ": ";
+  if (target.channels == 3)
+    record += "RGB (C,H,W)";
+  else
+    record += catalog.colour ? "gray (luma 0.299R+0.587G+0.114B)" : "gray";
+  int resized = 0;
+  bool shrunk = false, enlarged = false;
+  for (const auto& [size, n] : source_sizes) {
+    if (size.first == target.width && size.second == target.height) continue;
+    resized += n;
+    shrunk = shrunk || size.first > target.width || size.second > target.height;
+    enlarged = enlarged || size.first < target.width || size.second < target.height;
+  }
+  const std::string filter = shrunk && enlarged ? "box when shrinking, bilinear when enlarging"
+                             : shrunk           ? "box"
+                                                : "bilinear";
+  const std::string target_text = size_text(target.width, target.height);
+  if (resized == 0)
+    record += ", " + target_text;
+  else if (source_sizes.size() == 1)
+    record += ", resized " + size_text(source_sizes.begin()->first.first, source_sizes.begin()->first.second) + "->" +
+              target_text + " (" + filter + ")";
+  else
+    record += ", resized " + std::to_string(resized) + " of " + std::to_string(taken) + " images to " + target_text +
+              " (" + filter + ")";
+  record += ", scaled to [0,1]";
+  if (options.normalization != Normalization::none) record += ", " + describe_normalization(options.normalization);
+  record += "; " + std::to_string(taken) + " picked " + pick_name(options.pick);
+  if (options.pick != Pick::first) record += " (seed " + std::to_string(options.seed) + ")";
+  if (options.offset > 0) record += " from offset " + std::to_string(options.offset);
+  set.preprocessing = record;
+  report_progress(progress, 1.0);
+  return set;
+}
+}  // namespace uhop

@@ -1,0 +1,135 @@
+// Dispatch from a SRC string to the loader for its format; CSV memories and the built-in sets.
+#include "memory_sources.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "builtin_glyphs.h"
+#include "cifar_format.h"
+#include "csv_matrix.h"
+#include "io/file_bytes.h"
+#include "idx_format.h"
+#include "image_catalog.h"
+#include "image_folder.h"
+#include "image_preprocess.h"
+#include "numerics/input_error.h"
+
+namespace uhop {
+namespace fs = std::filesystem;
+
+std::vector<std::string> fashion_mnist_class_names() {
+  return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+}
+
+MemorySet load_builtin_fashion_mnist(const std::string& folder, bool test_split, const LoadOptions& options,
+                                     std::vector<std::string>* warnings, const ProgressFn& progress) {
+  const std::string split = test_split ? "t10k" : "train";
+  const std::string images = (fs::path(folder) / (split + "-images-idx3-ubyte.gz")).string();
+  const std::string labels = (fs::path(folder) / (split + "-labels-idx1-ubyte.gz")).string();
+  std::error_code error;
+  for (const std::string& file : {images, labels})
+    if (!fs::is_regular_file(file, error))
+      throw input_error(file,
+                        "Fashion-MNIST is not installed: install it with 'apt install dataset-fashion-mnist' "
+                        "or use builtin:glyphs");
+  return load_idx(images, options, warnings, progress,
+                  test_split ? "builtin:fashion-mnist/test" : "builtin:fashion-mnist", fashion_mnist_class_names());
+}
+
+namespace {
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+bool ends_with(const std::string& text, const std::string& tail) {
+  return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+MemorySet load_csv_memories(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
+                            const ProgressFn& progress) {
+  report_progress(progress, 0.0);
+  MemorySet all = memory_set_from_matrix(read_csv_matrix(path), path);
+  if (warnings && (options.width > 0 || options.height > 0 || options.keep_rgb))
+    warnings->push_back(path + ": image size and RGB options do not apply to CSV memories (used as given)");
+  const std::vector<int> order = pick_order(all.count(), all.labels, options, path, warnings);
+  const int taken = options.count > 0 ? options.count : static_cast<int>(order.size());
+  MemorySet set = all;
+  set.patterns.resize(taken, all.dim());
+  set.names.clear();
+  set.labels.clear();
+  Vector row(all.dim());
+  for (int i = 0; i < taken; ++i) {
+    row = all.patterns.row(order[i]).transpose();
+    normalize_row(row.data(), row.size(), options.normalization);
+    set.patterns.row(i) = row.transpose();
+    set.names.push_back(all.names[order[i]]);
+    set.labels.push_back(-1);
+  }
+  set.preprocessing = "CSV: as given";
+  if (options.normalization != Normalization::none)
+    set.preprocessing += ", " + describe_normalization(options.normalization);
+  set.preprocessing += "; " + std::to_string(taken) + " rows";
+  if (taken != all.count() || options.pick != Pick::first)
+    set.preprocessing += " picked " + std::string(options.pick == Pick::random ? "random" : "first") +
+                         (options.offset > 0 ? " from offset " + std::to_string(options.offset) : "");
+  report_progress(progress, 1.0);
+  return set;
+}
+
+// Content check for files whose name says nothing: does it start like an IDX file (raw or gzip)?
+bool starts_like_idx(const std::string& path) {
+  std::vector<uint8_t> head = read_file_prefix(path, 1 << 12);
+  if (is_gzip(head.data(), head.size())) head = gunzip(head.data(), head.size(), path, 4, true);
+  return head.size() >= 4 && head[0] == 0 && head[1] == 0 && head[2] >= 0x08 && head[2] <= 0x0E && head[3] > 0;
+}
+}  // namespace
+
+MemorySet load_memories(const std::string& src, const LoadOptions& options, std::vector<std::string>* warnings,
+                        const ProgressFn& progress) {
+  if (src.empty()) throw InputError("no memory source given");
+  const std::string builtin_prefix = "builtin:";
+  if (src.rfind(builtin_prefix, 0) == 0) {
+    const std::string name = src.substr(builtin_prefix.size());
+    if (name == "glyphs") return load_builtin_glyphs(options, warnings, progress);
+    if (name == "fashion-mnist" || name == "fashion-mnist/train")
+      return load_builtin_fashion_mnist(kFashionMnistDir, false, options, warnings, progress);
+    if (name == "fashion-mnist/test")
+      return load_builtin_fashion_mnist(kFashionMnistDir, true, options, warnings, progress);
+    throw input_error(src,
+                      "unknown built-in set (known: builtin:glyphs, builtin:fashion-mnist, "
+                      "builtin:fashion-mnist/test)");
+  }
+  std::error_code error;
+  const fs::file_status status = fs::status(src, error);
+  if (status.type() == fs::file_type::not_found) throw input_error(src, "no such file or folder");
+  if (status.type() == fs::file_type::directory) return load_image_folder(src, options, warnings, progress);
+  if (regular_file_size(src) == 0) throw input_error(src, "empty file (0 bytes)");
+
+  const std::string file = lower(fs::path(src).filename().string());
+  const std::string unzipped = ends_with(file, ".gz") ? file.substr(0, file.size() - 3) : file;
+  if (ends_with(file, ".csv")) return load_csv_memories(src, options, warnings, progress);
+  if (has_image_extension(file)) return load_image_file(src, options, warnings, progress);
+  if (unzipped.find("idx") != std::string::npos) return load_idx(src, options, warnings, progress, src);
+  if (looks_like_cifar(src)) return load_cifar(src, options, warnings, progress, src);
+  if (starts_like_idx(src)) return load_idx(src, options, warnings, progress, src);
+  throw input_error(src,
+                    "unrecognised format: expected a folder of images, an image, a .csv file, an IDX file "
+                    "(*-idx3-ubyte[.gz]), a CIFAR .bin batch, builtin:glyphs or builtin:fashion-mnist");
+}
+
+Pick parse_pick(const std::string& s) {
+  if (s == "first") return Pick::first;
+  if (s == "random") return Pick::random;
+  if (s == "per-class") return Pick::per_class;
+  throw InputError("unknown --pick '" + s + "' (expected first, random or per-class)");
+}
+
+Normalization parse_normalization(const std::string& s) {
+  if (s == "none") return Normalization::none;
+  if (s == "unit") return Normalization::unit_norm;
+  if (s == "center") return Normalization::centered;
+  throw InputError("unknown normalization '" + s + "' (expected none, unit or center)");
+}
+}  // namespace uhop

@@ -1,0 +1,55 @@
+// Loading memories from what users have: image folders, IDX (MNIST family, raw or .gz), CIFAR-10/100 binaries,
+// CSV, and built-in sets. Everything is checked before it is allocated; bad input throws InputError naming the
+// file and the problem.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "numerics/memory_set.h"
+#include "numerics/progress.h"
+
+namespace uhop {
+enum class Pick { first, random, per_class };
+enum class Normalization { none, unit_norm, centered };  // applied after scaling pixels to [0,1]
+
+struct LoadOptions {
+  int count = 0;   // M; 0 = all available (after offset)
+  int offset = 0;  // skip this many items first
+  Pick pick = Pick::first;
+  uint64_t seed = 0;      // for Pick::random / per_class
+  bool keep_rgb = false;  // false: colour images become grayscale (d = h*w); true: d = 3*h*w, channel-major
+  int width = 0;          // resize every image to width x height; 0 = the first image's size
+  int height = 0;
+  Normalization normalization = Normalization::none;
+  long long max_image_pixels = 16384LL * 16384;  // larger images are refused
+  // Cap on M*d (and on the bytes of one IDX/CIFAR file), checked before allocating: 2^30 doubles = 8 GiB.
+  long long max_values = 1LL << 30;
+};
+
+// SRC forms: a directory; a .csv file; an IDX images file (*-idx3-ubyte[.gz]); a CIFAR .bin batch;
+// builtin:fashion-mnist[/train|/test]; builtin:glyphs. Warnings (e.g. skipped unreadable files) are appended.
+//
+// How a file is recognised: .csv -> CSV; an image extension -> one image; "idx" in the name -> IDX (labels file
+// next to it picked up: "images-idx3" -> "labels-idx1"); .bin or a CIFAR-like name -> CIFAR (see cifar_format.h);
+// otherwise the content is sniffed for the IDX magic (raw or gzip). Order of operations for images: offset, pick,
+// count (see pick_order in image_catalog.h), then per image: channels (luma or RGB), resize, scale to [0,1],
+// normalization. keep_rgb gives 3 channels for colour sources (folders, CIFAR); IDX and glyphs stay gray.
+// CSV rows are used as given (no scaling; size and RGB options do not apply), then normalized.
+// Throws InputError "file: problem" for anything wrong with the input, Cancelled when progress says stop.
+MemorySet load_memories(const std::string& src, const LoadOptions& options = {},
+                        std::vector<std::string>* warnings = nullptr, const ProgressFn& progress = {});
+
+// Where Debian's dataset-fashion-mnist package puts the files.
+constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+// builtin:fashion-mnist from a given folder (train-* or t10k-* files); throws InputError pointing at the package
+// or builtin:glyphs when the files are missing.
+MemorySet load_builtin_fashion_mnist(const std::string& folder, bool test_split, const LoadOptions& options = {},
+                                     std::vector<std::string>* warnings = nullptr, const ProgressFn& progress = {});
+// T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot.
+std::vector<std::string> fashion_mnist_class_names();
+
+// Parses "first|random|per-class" and "none|unit|center"; throws InputError on anything else.
+Pick parse_pick(const std::string& s);
+Normalization parse_normalization(const std::string& s);
+}  // namespace uhop

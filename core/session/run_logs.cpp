@@ -1,0 +1,43 @@
+#include "run_logs.h"
+
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+#include "io/atomic_file.h"
+
+namespace uhop {
+namespace {
+// Full precision; NaN (undefined) becomes an empty cell.
+std::string cell(double v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+}  // namespace
+
+void write_stage1_log(std::ostream& out, const std::vector<Stage1Record>& log) {
+  out << "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm\n";
+  for (const auto& r : log)
+    out << r.step << ',' << cell(r.loss) << ',' << cell(r.delta_phi_min) << ',' << cell(r.delta_phi_mean) << ','
+        << cell(r.r_phi) << ',' << cell(r.delta_phi_max) << ',' << cell(r.m_phi) << ',' << cell(r.lr) << ','
+        << cell(r.grad_norm) << '\n';
+}
+
+void write_retrieval_log(std::ostream& out, const std::vector<RetrievalRecord>& log) {
+  out << "step,energy,error,bound,in_sphere,paper_error,bound_value,exact_guaranteed,one_hot,target_weight,nearest\n";
+  for (const auto& r : log)
+    out << r.step << ',' << cell(r.energy) << ',' << cell(r.error) << ',' << cell(r.bound) << ','
+        << (r.sphere_defined ? (r.in_sphere ? "1" : "0") : "") << ',' << cell(r.paper_error) << ','
+        << cell(r.bound_value) << ',' << (r.exact_guaranteed ? 1 : 0) << ',' << (r.one_hot ? 1 : 0) << ','
+        << cell(r.target_weight) << ',' << r.nearest << '\n';
+}
+
+void save_stage1_log(const std::string& path, const std::vector<Stage1Record>& log) {
+  write_file_atomically(path, [&](std::ostream& out) { write_stage1_log(out, log); });
+}
+void save_retrieval_log(const std::string& path, const std::vector<RetrievalRecord>& log) {
+  write_file_atomically(path, [&](std::ostream& out) { write_retrieval_log(out, log); });
+}
+}  // namespace uhop

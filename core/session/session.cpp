@@ -1,0 +1,172 @@
+#include "session.h"
+
+#include <cmath>
+#include <limits>
+
+#include "numerics/input_error.h"
+
+namespace uhop {
+void validate(const Stage1Settings& s, int d, int m) {
+  if (m < 2) throw InputError("Stage I needs at least 2 memories (got " + std::to_string(m) + ")");
+  if (m > kMaxSessionMemories)
+    throw InputError("M = " + std::to_string(m) + " memories is more than a session holds (" +
+                     std::to_string(kMaxSessionMemories) + ": Stage I keeps M x M matrices); pick fewer with --count");
+  if (s.dim != 0 && s.dim < d)
+    throw InputError("feature dimension D = " + std::to_string(s.dim) + " is smaller than d = " + std::to_string(d) +
+                     " (W needs full column rank)");
+  if (!std::isfinite(s.lr) || s.lr < 0) throw InputError("learning rate must be a finite number >= 0");
+  if (!std::isfinite(s.t) || !(s.t > 0)) throw InputError("temperature t must be a finite number > 0");
+  if (s.train_count < 0 || s.train_count == 1) throw InputError("train count must be 0 (all) or >= 2");
+}
+
+Session::Session(MemorySet memories, Stage1Settings stage1, RetrievalSettings stage2)
+    : memories_(std::move(memories)), stage1_(stage1), stage2_(stage2) {
+  validate(stage1_, memories_.dim(), memories_.count());
+  validate(stage2_);
+  if (!memories_.patterns.allFinite()) throw InputError("memories contain a NaN or infinite value");
+  identity_stats_ = separation_stats(feature_geometry(memories_.patterns, Matrix()), memories_.patterns);
+  query_ = memories_.patterns.row(0).transpose();
+  reset_stage1();
+}
+
+void Session::set_stage1_settings(const Stage1Settings& s) {
+  validate(s, memories_.dim(), memories_.count());
+  const bool loss_changed = s.loss != stage1_.loss || s.t != stage1_.t || s.train_count != stage1_.train_count;
+  stage1_ = s;
+  if (loss_changed) {
+    // The last row describes W under the old loss; re-evaluate so the next gradient uses the new one.
+    update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
+  }
+}
+
+void Session::reset_stage1() {
+  set_initial_w(init_feature_map(stage1_.init, memories_.dim(), stage1_.dim, stage1_.seed));
+}
+
+void Session::set_initial_w(const Matrix& w) {
+  if (w.cols() != memories_.dim())
+    throw InputError("W has " + std::to_string(w.cols()) +
+                     " columns but memories have dimension d = " + std::to_string(memories_.dim()));
+  if (w.rows() < w.cols())
+    throw InputError("W has D = " + std::to_string(w.rows()) + " rows < d = " + std::to_string(w.cols()) +
+                     " (W needs full column rank, so D >= d)");
+  if (!w.allFinite()) throw InputError("W contains a NaN or infinite value");
+  w_ = w;
+  adam_ = AdamState{};
+  stage1_log_.clear();
+  evaluate_current_w();
+  restart_retrieval();
+}
+
+void Session::refresh_w_geometry() {
+  update_feature_geometry(geometry_, memories_.patterns, w_);
+  update_separation_loss(loss_, geometry_, stage1_.t, stage1_.loss, stage1_.train_count);
+  stats_ = separation_stats(geometry_, memories_.patterns);
+}
+
+void Session::evaluate_current_w() {
+  refresh_w_geometry();
+  Stage1Record r;
+  r.step = static_cast<int>(stage1_log_.size());
+  r.loss = loss_.loss;
+  r.delta_phi_min = stats_.delta_min;
+  r.delta_phi_mean = stats_.delta_mean;
+  r.delta_phi_max = stats_.delta_max;
+  r.r_phi = stats_.r_phi;
+  r.m_phi = stats_.m_phi;
+  r.lr = r.grad_norm = std::numeric_limits<double>::quiet_NaN();
+  stage1_log_.push_back(r);
+}
+
+void Session::stage1_step() {
+  separation_loss_gradient(grad_, gradient_work_, geometry_, loss_, memories_.patterns, stage1_.t, stage1_.loss);
+  const int i = stage1_steps();
+  const double gamma = learning_rate(stage1_.schedule, stage1_.lr, i);
+  previous_w_ = w_;
+  const AdamState previous_adam = adam_;
+  apply_update(w_, grad_, gamma, stage1_.optimizer, adam_);
+  if (w_.allFinite()) {
+    const Stage1Record previous_row = stage1_log_.back();
+    stage1_log_.back().lr = gamma;
+    stage1_log_.back().grad_norm = grad_.norm();
+    evaluate_current_w();
+    if (std::isfinite(stage1_log_.back().loss) && std::isfinite(stage1_log_.back().delta_phi_min)) {
+      retrieval_stale_ = true;  // the retrieval follows the current W; rebuilt when next looked at
+      return;
+    }
+    stage1_log_.pop_back();
+    stage1_log_.back() = previous_row;
+  }
+  // Diverged: keep the last good W (nothing the user had is lost) and say what to change.
+  w_ = previous_w_;
+  adam_ = previous_adam;
+  refresh_w_geometry();
+  throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (learning rate " + std::to_string(gamma) +
+                   " makes W overflow); W is kept at step " + std::to_string(i) + ": lower the learning rate");
+}
+
+void Session::finish_stage1() {
+  if (!stage1_.normalize_rows) return;
+  normalize_rows(w_);
+  refresh_w_geometry();
+  retrieval_stale_ = true;
+}
+
+void Session::set_retrieval_settings(const RetrievalSettings& s) {
+  validate(s);
+  stage2_ = s;
+  restart_retrieval();
+}
+
+void Session::set_query(const Vector& query, int target) {
+  if (target < 0 || target >= memories_.count())
+    throw InputError("target " + std::to_string(target) + " is outside 0.." + std::to_string(memories_.count() - 1));
+  if (query.size() != memories_.dim())
+    throw InputError("query has " + std::to_string(query.size()) +
+                     " values, expected d = " + std::to_string(memories_.dim()));
+  if (!query.allFinite()) throw InputError("query has a NaN or infinite value");
+  query_ = query;
+  target_ = target;
+  restart_retrieval();
+}
+
+void Session::reset_stage2() {
+  restart_retrieval();
+}
+
+const RetrievalRun& Session::retrieval() const {
+  ensure_retrieval();
+  return retrieval_;
+}
+
+void Session::ensure_retrieval() const {
+  if (!retrieval_stale_) return;
+  // Replays as many steps as the run had, so the Stage II curves keep their length while W trains.
+  const size_t steps = retrieval_.log.empty() ? 0 : retrieval_.log.size() - 1;
+  const bool kernel = stage2_.similarity == Similarity::kernel;
+  // The kernel operator A = Z W reuses the features Z = Xi W^T that Stage I already holds for this W.
+  retrieval_ = start_retrieval(memories_.patterns, kernel ? w_ : Matrix(), stage2_, query_, target_,
+                               kernel ? &stats_ : &identity_stats_, kernel ? &geometry_.features : nullptr);
+  for (size_t s = 0; s < steps; ++s) retrieval_run_step(retrieval_);
+  retrieval_stale_ = false;
+}
+
+void Session::restart_retrieval() {
+  retrieval_.log.clear();
+  retrieval_stale_ = true;
+  ensure_retrieval();
+  RetrievalSettings mhm = stage2_;
+  mhm.similarity = Similarity::dot;
+  baseline_ = start_retrieval(memories_.patterns, Matrix(), mhm, query_, target_, &identity_stats_);
+}
+
+void Session::stage2_step() {
+  ensure_retrieval();
+  retrieval_run_step(retrieval_);
+  retrieval_run_step(baseline_);
+}
+
+void Session::reset() {
+  reset_stage1();
+}
+}  // namespace uhop

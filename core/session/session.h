@@ -1,0 +1,104 @@
+// The one stepping API that the GUI, the CLI and the tests share: memories, W, the query and the histories of
+// Stage I (training W) and Stage II (retrieval with the current W, plus an MHM baseline for comparison).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "numerics/feature_geometry.h"
+#include "numerics/feature_map.h"
+#include "numerics/memory_set.h"
+#include "numerics/retrieval_run.h"
+#include "numerics/separation_loss.h"
+#include "numerics/separation_stats.h"
+
+namespace uhop {
+struct Stage1Settings {
+  FeatureInit init = FeatureInit::identity;
+  int dim = 0;      // D; 0 = d
+  double lr = 0.1;  // gamma
+  Schedule schedule = Schedule::constant;
+  Optimizer optimizer = Optimizer::sgd;
+  double t = 2.0;  // temperature of the separation loss
+  LossKind loss = LossKind::avg;
+  bool normalize_rows = false;  // Algorithm 1 line 4, applied by finish_stage1(), not logged as a step
+  uint64_t seed = 0;            // for gaussian/orthogonal init
+  int train_count = 0;          // train W on the first n memories only (reference preset: M/2); 0 = all
+};
+void validate(const Stage1Settings& s, int d, int m);  // throws InputError naming the bad setting
+
+// Row i describes W_i (i = 0 the initial W).
+struct Stage1Record {
+  int step = 0;
+  double loss = 0;
+  double delta_phi_min = 0, delta_phi_mean = 0, delta_phi_max = 0;
+  double r_phi = 0;
+  double m_phi = 0;
+  double lr = 0;         // gamma_i used for the step from W_i to W_{i+1} (NaN on the last row until it is taken)
+  double grad_norm = 0;  // ||dL/dW(W_i)||_F
+};
+
+// Stage I keeps two M x M matrices (Gram, pair weights): 10000 memories need 1.6 GB. Larger sets
+// are refused up front rather than failing part-way (retrieval alone has no such limit: see retrieval.h).
+constexpr int kMaxSessionMemories = 10000;
+
+class Session {
+ public:
+  // Needs 2 <= M <= kMaxSessionMemories. Throws InputError on bad settings.
+  Session(MemorySet memories, Stage1Settings stage1 = {}, RetrievalSettings stage2 = {});
+
+  // ---- Stage I
+  void set_stage1_settings(const Stage1Settings& s);  // lr/schedule/t/loss apply from the next step on;
+                                                      // init/dim/seed on reset_stage1()
+  void reset_stage1();                                // W = W_0 from the settings, log = row 0
+  void set_initial_w(const Matrix& w);  // W_0 given (e.g. --w0 file): checked (D >= d, finite), log = row 0
+  void stage1_step();                   // W_{i+1} = W_i - gamma_i dL/dW(W_i); appends row i+1
+  void finish_stage1();                 // row normalization when set (changes W, not logged)
+
+  // ---- Stage II
+  void set_retrieval_settings(const RetrievalSettings& s);  // keeps W; restarts the retrieval from the query
+  void set_query(const Vector& query, int target);          // restarts the retrieval
+  void reset_stage2();                                      // back to x_0 = query
+  void stage2_step();                                       // one step of the main run and of the MHM baseline
+
+  void reset();  // both stages
+
+  // ---- Read access
+  const MemorySet& memories() const { return memories_; }
+  const Stage1Settings& stage1_settings() const { return stage1_; }
+  const RetrievalSettings& retrieval_settings() const { return stage2_; }
+  const Matrix& w() const { return w_; }
+  int stage1_steps() const { return static_cast<int>(stage1_log_.size()) - 1; }
+  const std::vector<Stage1Record>& stage1_log() const { return stage1_log_; }
+  const SeparationStats& stats() const { return stats_; }                    // of the current W
+  const SeparationStats& identity_stats() const { return identity_stats_; }  // of W = I (MHM)
+  const FeatureGeometry& geometry() const { return geometry_; }              // of the current W
+  const Vector& query() const { return query_; }
+  int target() const { return target_; }
+  const RetrievalRun& retrieval() const;                      // with the chosen similarity
+  const RetrievalRun& baseline() const { return baseline_; }  // plain MHM (dot), same alpha and beta
+
+ private:
+  void refresh_w_geometry();      // geometry, loss and stats of the current W
+  void evaluate_current_w();      // the same, appended as a log row
+  void restart_retrieval();       // both runs, from the query
+  void ensure_retrieval() const;  // rebuilds the main run after W changed (lazily: Stage I steps stay cheap)
+
+  MemorySet memories_;
+  Stage1Settings stage1_;
+  RetrievalSettings stage2_;
+  Matrix w_;
+  FeatureGeometry geometry_;
+  LossValue loss_;
+  SeparationStats stats_, identity_stats_;
+  AdamState adam_;
+  Matrix grad_, previous_w_;  // reused every Stage I step (no per-step allocation)
+  GradientWorkspace gradient_work_;
+  std::vector<Stage1Record> stage1_log_;
+  Vector query_;
+  int target_ = 0;
+  mutable RetrievalRun retrieval_;
+  mutable bool retrieval_stale_ = true;
+  RetrievalRun baseline_;
+};
+}  // namespace uhop

@@ -1,0 +1,515 @@
+#include "session_file.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "io/atomic_file.h"
+#include "data/csv_matrix.h"
+#include "numerics/input_error.h"
+
+namespace uhop {
+namespace {
+using json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kStage1LogColumns = {
+    "step", "loss", "delta_phi_min", "delta_phi_mean", "r_phi", "delta_phi_max", "m_phi", "lr", "grad_norm"};
+constexpr long long kMaxSteps = 100000000;
+
+// One JSON object being read: every lookup is remembered so that finish() can refuse keys nobody asked for (a
+// misspelt "bata" must not silently fall back to the default beta).
+class ObjectReader {
+ public:
+  ObjectReader(const json& j, std::string file, std::string where) : j_(j), file_(std::move(file)), where_(where) {
+    if (!j.is_object()) throw error_at(where_, "must be an object");
+  }
+
+  InputError error_at(const std::string& where, const std::string& what) const {
+    return input_error(file_, (where.empty() ? std::string() : where + ": ") + what);
+  }
+  InputError error(const std::string& key, const std::string& what) const { return error_at(path(key), what); }
+  std::string path(const std::string& key) const { return where_.empty() ? key : where_ + "." + key; }
+  const std::string& file() const { return file_; }
+
+  const json* find(const std::string& key) {
+    seen_.insert(key);
+    auto it = j_.find(key);
+    return it == j_.end() ? nullptr : &*it;
+  }
+  const json& required(const std::string& key) {
+    const json* v = find(key);
+    if (!v) throw error(key, "missing required key");
+    return *v;
+  }
+  bool has(const std::string& key) { return find(key) != nullptr; }
+
+  double number(const std::string& key, double fallback) {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_number()) throw error(key, "must be a number");
+    const double x = v->get<double>();
+    if (!std::isfinite(x)) throw error(key, "must be finite");
+    return x;
+  }
+  long long integer(const std::string& key, long long fallback, long long lo, long long hi) {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_number_integer()) throw error(key, "must be a whole number");
+    if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(hi))
+      throw error(key, "must be <= " + std::to_string(hi));
+    const long long x = v->get<long long>();
+    if (x < lo) throw error(key, "must be >= " + std::to_string(lo));
+    if (x > hi) throw error(key, "must be <= " + std::to_string(hi));
+    return x;
+  }
+  uint64_t seed(const std::string& key, uint64_t fallback) {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_number_unsigned() && !(v->is_number_integer() && v->get<long long>() >= 0))
+      throw error(key, "must be a whole number >= 0");
+    return v->get<uint64_t>();
+  }
+  bool boolean(const std::string& key, bool fallback) {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_boolean()) throw error(key, "must be true or false");
+    return v->get<bool>();
+  }
+  std::string string(const std::string& key, const std::string& fallback) {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_string()) throw error(key, "must be a string");
+    return v->get<std::string>();
+  }
+  // Parses an enum-like string with the core's parser, re-throwing its message under this key.
+  template <class T, class Parse>
+  T choice(const std::string& key, T fallback, Parse parse) {
+    if (!has(key)) return fallback;
+    const std::string s = string(key, "");
+    try {
+      return parse(s);
+    } catch (const InputError& e) {
+      throw error(key, e.what());
+    }
+  }
+
+  void finish() const {
+    for (auto it = j_.begin(); it != j_.end(); ++it)
+      if (!seen_.count(it.key())) throw error(it.key(), "unknown key");
+  }
+
+ private:
+  const json& j_;
+  std::string file_, where_;
+  std::set<std::string> seen_;
+};
+
+double json_number_or_nan(const json& v, const ObjectReader& r, const std::string& where) {
+  if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+  if (!v.is_number()) throw r.error_at(where, "must be a number or null");
+  return v.get<double>();
+}
+
+std::vector<double> finite_numbers(const json& v, const ObjectReader& r, const std::string& where) {
+  if (!v.is_array()) throw r.error_at(where, "must be an array of numbers");
+  std::vector<double> out;
+  out.reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    const json& x = v[i];
+    if (!x.is_number()) throw r.error_at(where + "[" + std::to_string(i) + "]", "must be a number");
+    out.push_back(x.get<double>());
+    if (!std::isfinite(out.back())) throw r.error_at(where + "[" + std::to_string(i) + "]", "must be finite");
+  }
+  return out;
+}
+
+Matrix read_matrix(ObjectReader& parent, const std::string& key, const std::string& base_dir) {
+  ObjectReader r(parent.required(key), parent.file(), parent.path(key));
+  const bool embedded = r.has("rows") && r.find("rows")->is_array();
+  Matrix m;
+  if (embedded) {
+    const json& rows = r.required("rows");
+    if (rows.empty()) throw r.error("rows", "must hold at least one row");
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const std::vector<double> row = finite_numbers(rows[i], r, r.path("rows") + "[" + std::to_string(i) + "]");
+      if (i == 0) {
+        if (row.empty()) throw r.error("rows", "rows must not be empty");
+        m.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(row.size()));
+      }
+      if (static_cast<Eigen::Index>(row.size()) != m.cols())
+        throw r.error("rows", "row " + std::to_string(i) + " has " + std::to_string(row.size()) +
+                                  " values, row 0 has " + std::to_string(m.cols()));
+      for (size_t c = 0; c < row.size(); ++c) m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = row[c];
+    }
+    if (r.has("cols")) throw r.error("cols", "only with \"file\"");
+  } else {
+    const std::string file = r.string("file", "");
+    if (!r.has("file")) throw r.error("file", "missing required key (or give \"rows\" as an array of rows)");
+    if (file.empty() || fs::path(file).is_absolute())
+      throw r.error("file", "must be a file name relative to the session file");
+    const long long rows = r.integer("rows", -1, 1, 1 << 30), cols = r.integer("cols", -1, 1, 1 << 30);
+    if (rows < 0) throw r.error("rows", "missing required key");
+    if (cols < 0) throw r.error("cols", "missing required key");
+    m = read_csv_matrix((fs::path(base_dir.empty() ? "." : base_dir) / file).string());
+    if (m.rows() != rows || m.cols() != cols)
+      throw r.error("file", file + " holds a " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) +
+                                " matrix, the session says " + std::to_string(rows) + "x" + std::to_string(cols));
+  }
+  r.finish();
+  return m;
+}
+
+std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
+  ObjectReader r(parent.required("stage1_log"), parent.file(), "stage1_log");
+  const json& columns = r.required("columns");
+  if (!columns.is_array() || columns.size() != kStage1LogColumns.size())
+    throw r.error("columns", "must be the " + std::to_string(kStage1LogColumns.size()) + " Stage I log columns");
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (!columns[i].is_string() || columns[i].get<std::string>() != kStage1LogColumns[i])
+      throw r.error("columns", "column " + std::to_string(i) + " must be \"" + kStage1LogColumns[i] + "\"");
+  const json& rows = r.required("rows");
+  if (!rows.is_array()) throw r.error("rows", "must be an array of rows");
+  std::vector<Stage1Record> log;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string where = r.path("rows") + "[" + std::to_string(i) + "]";
+    const json& row = rows[i];
+    if (!row.is_array() || row.size() != kStage1LogColumns.size())
+      throw r.error_at(where, "must be an array of " + std::to_string(kStage1LogColumns.size()) + " values");
+    if (!row[0].is_number_integer() || row[0].get<long long>() != static_cast<long long>(i))
+      throw r.error_at(where, "step must be " + std::to_string(i));
+    Stage1Record rec;
+    rec.step = static_cast<int>(i);
+    double* fields[] = {&rec.loss, &rec.delta_phi_min, &rec.delta_phi_mean, &rec.r_phi, &rec.delta_phi_max, &rec.m_phi,
+                        &rec.lr,   &rec.grad_norm};
+    for (size_t c = 1; c < row.size(); ++c) *fields[c - 1] = json_number_or_nan(row[c], r, where);
+    log.push_back(rec);
+  }
+  r.finish();
+  return log;
+}
+
+json matrix_rows(const Matrix& m) {
+  json rows = json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    json row = json::array();
+    for (Eigen::Index j = 0; j < m.cols(); ++j) row.push_back(m(i, j));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+json nan_as_null(double v) {
+  return std::isnan(v) ? json(nullptr) : json(v);
+}
+
+// Rows of a matrix one per line, the rest compact: diffable and readable by a person, still plain JSON.
+void write_rows(std::ostream& out, const json& rows, const std::string& indent) {
+  out << "[";
+  for (size_t i = 0; i < rows.size(); ++i) out << (i ? ",\n" : "\n") << indent << rows[i].dump();
+  out << "]";
+}
+
+std::string side_file_name(const std::string& path, const char* suffix) {
+  std::string stem = fs::path(path).filename().string();
+  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".json") == 0) stem.resize(stem.size() - 5);
+  return stem + suffix;
+}
+
+std::string resolve_source(const SessionFile& file) {
+  const std::string& src = file.memories;
+  if (src.rfind("builtin:", 0) == 0 || file.base_dir.empty() || fs::path(src).is_absolute()) return src;
+  const fs::path beside = fs::path(file.base_dir) / src;
+  std::error_code ec;
+  return fs::exists(beside, ec) ? beside.string() : src;
+}
+}  // namespace
+
+SessionFile parse_session_json(const std::string& text, const std::string& name, const std::string& base_dir) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // e.what() carries nlohmann's "[json.exception.parse_error.101] " prefix; the byte position is what helps.
+    throw input_error(name, "not a valid JSON document (syntax error at byte " + std::to_string(e.byte) + ")");
+  }
+  ObjectReader top(doc, name, "");
+  if (top.string("format", "") != "uhop-session")
+    throw top.error("format", top.has("format") ? "must be \"uhop-session\"" : "missing required key");
+  const json& version = top.required("version");
+  if (!version.is_number_integer()) throw top.error("version", "must be a whole number");
+  if (version.get<long long>() != kSessionFormatVersion)
+    throw top.error("version", std::to_string(version.get<long long>()) + " is not supported (this program reads " +
+                                   std::to_string(kSessionFormatVersion) + ")");
+  SessionFile f;
+  f.base_dir = base_dir;
+  f.description = top.string("description", "");
+
+  {
+    ObjectReader r(top.required("memories"), name, "memories");
+    f.memories = r.string("source", "");
+    if (!r.has("source")) throw r.error("source", "missing required key");
+    if (f.memories.empty()) throw r.error("source", "must not be empty");
+    f.load.count = static_cast<int>(r.integer("count", 0, 0, 1 << 30));
+    f.load.offset = static_cast<int>(r.integer("offset", 0, 0, 1 << 30));
+    f.load.pick = r.choice("pick", Pick::first, parse_pick);
+    f.load.seed = r.seed("seed", 0);
+    f.load.keep_rgb = r.boolean("rgb", false);
+    f.load.width = static_cast<int>(r.integer("width", 0, 0, 4096));
+    f.load.height = static_cast<int>(r.integer("height", 0, 0, 4096));
+    if ((f.load.width == 0) != (f.load.height == 0)) throw r.error("height", "give both width and height, or neither");
+    f.load.normalization = r.choice("normalize", Normalization::none, parse_normalization);
+    r.finish();
+  }
+  {
+    ObjectReader r(top.required("stage1"), name, "stage1");
+    Stage1Settings& s = f.stage1;
+    s.init = r.choice("init", s.init, parse_feature_init);
+    s.dim = static_cast<int>(r.integer("dim", 0, 0, 1 << 20));
+    s.lr = r.number("lr", s.lr);
+    if (s.lr < 0) throw r.error("lr", "must be >= 0");
+    s.schedule = r.choice("schedule", s.schedule, parse_schedule);
+    s.optimizer = r.choice("optimizer", s.optimizer, parse_optimizer);
+    s.t = r.number("t", s.t);
+    if (!(s.t > 0)) throw r.error("t", "must be > 0");
+    s.loss = r.choice("loss", s.loss, parse_loss_kind);
+    s.normalize_rows = r.boolean("normalize_rows", false);
+    s.seed = r.seed("seed", 0);
+    s.train_count = static_cast<int>(r.integer("train_count", 0, 0, 1 << 30));
+    if (s.train_count == 1) throw r.error("train_count", "must be 0 (all) or >= 2");
+    f.stage1_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxSteps));
+    f.stage1_finished = r.boolean("finished", false);
+    r.finish();
+  }
+  {
+    ObjectReader r(top.required("stage2"), name, "stage2");
+    RetrievalSettings& s = f.stage2;
+    s.similarity = r.choice("similarity", s.similarity, parse_similarity);
+    s.sep.alpha = r.number("alpha", 1.0);
+    if (s.sep.alpha < 1) throw r.error("alpha", "must be >= 1 (1 softmax, 1.5 entmax, 2 sparsemax)");
+    s.sep.top_k = static_cast<int>(r.integer("top_k", 0, 0, 1 << 30));
+    s.beta = r.number("beta", 1.0);
+    if (!(s.beta > 0)) throw r.error("beta", "must be > 0");
+    s.beta_after_sep = r.boolean("beta_after_sep", false);
+    f.stage2_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxSteps));
+    r.finish();
+  }
+  {
+    ObjectReader r(top.required("query"), name, "query");
+    const long long target = r.integer("target", -1, 0, 1 << 30);
+    if (target < 0) throw r.error("target", "missing required key");
+    f.target = static_cast<int>(target);
+    if (r.has("corruption") && r.has("vector")) throw r.error("vector", "give either corruption or vector, not both");
+    if (r.has("corruption")) {
+      f.corruption = r.string("corruption", "");
+      try {
+        parse_corruption(f.corruption);
+      } catch (const InputError& e) {
+        throw r.error("corruption", e.what());
+      }
+      f.corruption_seed = r.seed("seed", 0);
+    } else if (r.has("vector")) {
+      const std::vector<double> v = finite_numbers(*r.find("vector"), r, r.path("vector"));
+      if (v.empty()) throw r.error("vector", "must not be empty");
+      f.query = Eigen::Map<const Vector>(v.data(), static_cast<Eigen::Index>(v.size()));
+    }
+    r.finish();
+  }
+  if (top.has("w0")) f.w0 = read_matrix(top, "w0", base_dir);
+  if (top.has("w")) f.w = read_matrix(top, "w", base_dir);
+  if (top.has("stage1_log")) {
+    f.stage1_log = read_stage1_log(top);
+    if (!f.stage1_log.empty() && static_cast<int>(f.stage1_log.size()) != f.stage1_steps + 1)
+      throw top.error("stage1_log", "has " + std::to_string(f.stage1_log.size()) +
+                                        " rows, stage1.steps = " + std::to_string(f.stage1_steps) + " needs " +
+                                        std::to_string(f.stage1_steps + 1));
+  }
+  top.finish();
+  return f;
+}
+
+SessionFile read_session_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw input_error(path, "cannot open the session file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw input_error(path, "cannot read the session file");
+  return parse_session_json(ss.str(), path, fs::path(path).parent_path().string());
+}
+
+std::string session_json(const SessionFile& f, const std::string& w_side_file, const std::string& w0_side_file) {
+  std::ostringstream out;
+  const auto field = [&](const char* key, const json& value) { out << ",\n  \"" << key << "\": " << value.dump(); };
+  out << "{\n  \"format\": \"uhop-session\",\n  \"version\": " << kSessionFormatVersion;
+  if (!f.description.empty()) field("description", f.description);
+  json memories;
+  memories["source"] = f.memories;
+  memories["count"] = f.load.count;
+  memories["offset"] = f.load.offset;
+  memories["pick"] = f.load.pick == Pick::first ? "first" : f.load.pick == Pick::random ? "random" : "per-class";
+  memories["seed"] = f.load.seed;
+  memories["rgb"] = f.load.keep_rgb;
+  memories["width"] = f.load.width;
+  memories["height"] = f.load.height;
+  memories["normalize"] = f.load.normalization == Normalization::none        ? "none"
+                          : f.load.normalization == Normalization::unit_norm ? "unit"
+                                                                             : "center";
+  field("memories", memories);
+  const Stage1Settings& s1 = f.stage1;
+  json stage1;
+  stage1["init"] = to_string(s1.init);
+  stage1["dim"] = s1.dim;
+  stage1["lr"] = s1.lr;
+  stage1["schedule"] = to_string(s1.schedule);
+  stage1["optimizer"] = to_string(s1.optimizer);
+  stage1["t"] = s1.t;
+  stage1["loss"] = to_string(s1.loss);
+  stage1["normalize_rows"] = s1.normalize_rows;
+  stage1["seed"] = s1.seed;
+  stage1["train_count"] = s1.train_count;
+  stage1["steps"] = f.stage1_steps;
+  stage1["finished"] = f.stage1_finished;
+  field("stage1", stage1);
+  const RetrievalSettings& s2 = f.stage2;
+  json stage2;
+  stage2["similarity"] = to_string(s2.similarity);
+  stage2["alpha"] = s2.sep.alpha;
+  stage2["top_k"] = s2.sep.top_k;
+  stage2["beta"] = s2.beta;
+  stage2["beta_after_sep"] = s2.beta_after_sep;
+  stage2["steps"] = f.stage2_steps;
+  field("stage2", stage2);
+  json query;
+  query["target"] = f.target;
+  if (f.query) {
+    query["vector"] = std::vector<double>(f.query->data(), f.query->data() + f.query->size());
+  } else if (!f.corruption.empty()) {
+    query["corruption"] = f.corruption;
+    query["seed"] = f.corruption_seed;
+  }
+  field("query", query);
+  const auto matrix = [&](const char* key, const Matrix& m, const std::string& side_file) {
+    if (!side_file.empty()) {
+      field(key, json{{"file", side_file}, {"rows", m.rows()}, {"cols", m.cols()}});
+      return;
+    }
+    out << ",\n  \"" << key << "\": {\"rows\": ";
+    write_rows(out, matrix_rows(m), "    ");
+    out << "}";
+  };
+  if (f.w0) matrix("w0", *f.w0, w0_side_file);
+  if (f.w) matrix("w", *f.w, w_side_file);
+  if (!f.stage1_log.empty()) {
+    json rows = json::array();
+    for (const Stage1Record& r : f.stage1_log)
+      rows.push_back(json::array({r.step, nan_as_null(r.loss), nan_as_null(r.delta_phi_min),
+                                  nan_as_null(r.delta_phi_mean), nan_as_null(r.r_phi), nan_as_null(r.delta_phi_max),
+                                  nan_as_null(r.m_phi), nan_as_null(r.lr), nan_as_null(r.grad_norm)}));
+    out << ",\n  \"stage1_log\": {\"columns\": " << json(kStage1LogColumns).dump() << ", \"rows\": ";
+    write_rows(out, rows, "    ");
+    out << "}";
+  }
+  out << "\n}\n";
+  return out.str();
+}
+
+void write_session_file(const std::string& path, const SessionFile& f) {
+  const auto large = [](const std::optional<Matrix>& m) {
+    return m && static_cast<long long>(m->rows()) * m->cols() > kEmbedWLimit;
+  };
+  const std::string w_side = large(f.w) ? side_file_name(path, ".w.csv") : "";
+  const std::string w0_side = large(f.w0) ? side_file_name(path, ".w0.csv") : "";
+  const std::string text = session_json(f, w_side, w0_side);
+  const fs::path dir = fs::path(path).parent_path();
+  // The JSON and its side files appear together or not at all.
+  StagedFiles files;
+  if (!w_side.empty()) files.add((dir / w_side).string(), [&](std::ostream& o) { write_csv_matrix(o, *f.w); });
+  if (!w0_side.empty()) files.add((dir / w0_side).string(), [&](std::ostream& o) { write_csv_matrix(o, *f.w0); });
+  files.add(path, [&](std::ostream& o) { o << text; });
+  files.commit();
+}
+
+SessionFile capture_session(const Session& session, const SessionOrigin& origin) {
+  SessionFile f;
+  f.description = origin.description;
+  f.memories = origin.memories.empty() ? session.memories().source : origin.memories;
+  f.load = origin.load;
+  f.stage1 = session.stage1_settings();
+  f.stage2 = session.retrieval_settings();
+  f.target = session.target();
+  const Vector target_memory = session.memories().patterns.row(f.target).transpose();
+  if (!origin.corruption.empty() &&
+      corrupt(target_memory, session.memories().shape, parse_corruption(origin.corruption), origin.corruption_seed) ==
+          session.query()) {
+    f.corruption = origin.corruption;
+    f.corruption_seed = origin.corruption_seed;
+  } else if (session.query() != target_memory) {
+    f.query = session.query();  // drawn or edited by hand: only the vector reproduces it
+  }
+  f.w0 = origin.w0;
+  f.w = session.w();
+  f.stage1_steps = session.stage1_steps();
+  f.stage1_finished = origin.stage1_finished;
+  f.stage2_steps = static_cast<int>(session.retrieval().log.size()) - 1;
+  f.stage1_log = session.stage1_log();
+  return f;
+}
+
+Vector session_query(const SessionFile& f, const MemorySet& memories) {
+  if (f.target < 0 || f.target >= memories.count())
+    throw InputError("query.target: " + std::to_string(f.target) + " is outside 0.." +
+                     std::to_string(memories.count() - 1) +
+                     " (the session loads M = " + std::to_string(memories.count()) + " memories)");
+  if (f.query) {
+    if (f.query->size() != memories.dim())
+      throw InputError("query.vector: has " + std::to_string(f.query->size()) +
+                       " values, the memories have d = " + std::to_string(memories.dim()));
+    return *f.query;
+  }
+  const Vector clean = memories.patterns.row(f.target).transpose();
+  if (f.corruption.empty()) return clean;
+  return corrupt(clean, memories.shape, parse_corruption(f.corruption), f.corruption_seed);
+}
+
+Session restore_session(const SessionFile& f, const ProgressFn& progress, std::vector<std::string>* warnings) {
+  const int total_steps = f.stage1_steps + f.stage2_steps;
+  const double load_share = total_steps > 0 ? 0.2 : 1.0;  // loading is quick next to a long replay
+  MemorySet memories = load_memories(resolve_source(f), f.load, warnings,
+                                     [&](double x) { return !progress || progress(load_share * x); });
+  const Vector query = session_query(f, memories);
+  Session session(std::move(memories), f.stage1, f.stage2);
+  if (f.w0) session.set_initial_w(*f.w0);
+  session.set_query(query, f.target);
+  const auto step_done = [&](int done) {
+    report_progress(progress, load_share + (1 - load_share) * done / std::max(1, total_steps));
+  };
+  for (int i = 0; i < f.stage1_steps; ++i) {
+    session.stage1_step();
+    step_done(i + 1);
+  }
+  if (f.stage1_finished) session.finish_stage1();
+  if (f.w) {
+    const Matrix& w = session.w();
+    const bool same =
+        f.w->rows() == w.rows() && f.w->cols() == w.cols() && (*f.w - w).norm() <= 1e-9 * std::max(1.0, f.w->norm());
+    if (!same) {
+      // Deterministic replay cannot give this W (settings changed mid-run, or W came from a file): keep the
+      // stored W, which is what the user had, and say the curve restarts from it.
+      session.set_initial_w(*f.w);
+      if (warnings)
+        warnings->push_back(
+            "the replayed W differs from the stored W; the stored W is installed as W_0 and the "
+            "Stage I curve restarts from it");
+    }
+  }
+  for (int s = 0; s < f.stage2_steps; ++s) {
+    session.stage2_step();
+    step_done(f.stage1_steps + s + 1);
+  }
+  return session;
+}
+}  // namespace uhop
