@@ -193,6 +193,26 @@ std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
   return log;
 }
 
+ExportSettings read_exports(ObjectReader& parent) {
+  ObjectReader r(parent.required("exports"), parent.file(), "exports");
+  ExportSettings e;
+  e.format = r.choice("format", e.format, parse_plot_format);
+  e.unit = r.choice("unit", e.unit, parse_size_unit);
+  e.width = r.number("width", e.width);
+  e.height = r.number("height", e.height);
+  e.dpi = r.number("dpi", e.dpi);
+  e.font_scale = r.number("font_scale", e.font_scale);
+  e.theme = r.choice("theme", e.theme, parse_plot_theme);
+  e.folder = r.string("folder", e.folder);
+  r.finish();
+  try {
+    check_export_settings(e);  // its messages start with the key
+  } catch (const InputError& err) {
+    throw input_error(r.file(), std::string("exports.") + err.what());
+  }
+  return e;
+}
+
 json matrix_rows(const Matrix& m) {
   json rows = json::array();
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
@@ -328,6 +348,7 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
                                         " rows, stage1.steps = " + std::to_string(f.stage1_steps) + " needs " +
                                         std::to_string(f.stage1_steps + 1));
   }
+  if (top.has("exports")) f.exports = read_exports(top);
   top.finish();
   return f;
 }
@@ -412,6 +433,19 @@ std::string session_json(const SessionFile& f, const std::string& w_side_file, c
     out << ",\n  \"stage1_log\": {\"columns\": " << json(kStage1LogColumns).dump() << ", \"rows\": ";
     write_rows(out, rows, "    ");
     out << "}";
+  }
+  if (f.exports) {
+    const ExportSettings& e = *f.exports;
+    json exports;
+    exports["format"] = to_string(e.format);
+    exports["unit"] = to_string(e.unit);
+    exports["width"] = e.width;
+    exports["height"] = e.height;
+    exports["dpi"] = e.dpi;
+    exports["font_scale"] = e.font_scale;
+    exports["theme"] = to_string(e.theme);
+    exports["folder"] = e.folder;
+    field("exports", exports);
   }
   out << "\n}\n";
   return out.str();

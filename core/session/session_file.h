@@ -10,7 +10,10 @@
 //    "stage2": {"similarity", "alpha", "top_k", "beta", "beta_after_sep", "steps"},
 //    "query": {"target", "corruption", "seed"} or {"target", "vector": [d numbers]},
 //    "w0": W, "w": W,                                 (both optional)
-//    "stage1_log": {"columns": [...], "rows": [[...], ...]}}   (optional; null for an undefined value)
+//    "stage1_log": {"columns": [...], "rows": [[...], ...]},   (optional; null for an undefined value)
+//    "exports": {"format", "unit", "width", "height", "dpi", "font_scale", "theme", "folder"}}
+//                                                     (optional: the Studio's export options, plot/plot_export.h;
+//                                                      absent in older files, which get the defaults)
 // where W is {"rows": [[...], ...]} (embedded) or {"file": "NAME.w.csv", "rows": D, "cols": d} (a side file next
 // to the session file, in the CSV matrix format). write_session_file embeds W when D*d <= kEmbedWLimit and writes a
 // side file otherwise (the session file and its side files are committed together).
@@ -28,6 +31,7 @@
 #include "numerics/corruption.h"
 #include "data/memory_sources.h"
 #include "numerics/progress.h"
+#include "plot/plot_export.h"
 #include "session.h"
 
 namespace uhop {
@@ -50,6 +54,7 @@ struct SessionFile {
   bool stage1_finished = false;  // finish_stage1() was applied after the steps (row normalization)
   int stage2_steps = 0;
   std::vector<Stage1Record> stage1_log;  // the curve as saved (informational; the replay recomputes it)
+  std::optional<ExportSettings> exports;  // the export options the session was saved with; none = defaults
   std::string base_dir;                  // not stored: the session file's directory, set by read_session_file
 };
 
