@@ -432,6 +432,7 @@ int main(int argc, char** argv) {
       ui.font_dirty = false;
     }
     const auto [fb_w, fb_h] = render_frame(window, ui, quit);
+    studio::record_frame(ui, fb_w, fb_h);  // a frame for the recorder when one is due (finalized when ui goes)
     const double frame_ms = ms_since(t0), frame_cpu_ms = thread_cpu_ms() - cpu0;
     ++frame;
     if (bench.enabled() && bench.record(*ui.snap, frame_ms, frame_cpu_ms, frame)) quit = true;

@@ -14,40 +14,6 @@ void combo_enum(const char* label, int& value, const char* const* names, int cou
   if (ImGui::Combo(label, &value, names, count)) ui.push(make_set(key, names[value]));
   formula_tip(tip);
 }
-
-void draw_heatmaps(UiContext& ui, const StudioSnapshot& s) {
-  if (s.heat_now.n <= 0) return;
-  if (ui.heat_version != s.version) {
-    // Shared colour range so "before" and "now" compare directly: cosines in [lo, 1].
-    float lo = 1;
-    for (float v : s.heat_initial.values) lo = std::min(lo, v);
-    for (float v : s.heat_now.values) lo = std::min(lo, v);
-    lo = std::min(lo, 0.0f);
-    ui.heatmap_shader.render(s.heat_initial, lo, 1.0f, ui.heat_initial);
-    ui.heatmap_shader.render(s.heat_now, lo, 1.0f, ui.heat_now);
-    ui.heat_version = s.version;
-  }
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float side = std::max(
-      40.0f, std::min((avail - gap) / 2, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2));
-  const char* tip =
-      "Feature cosine cos(Phi(ξ_μ), Phi(ξ_ν)) = K(ξ_μ, ξ_ν) / (‖W ξ_μ‖ ‖W ξ_ν‖), rows/columns = "
-      "memories (block means when M > 256). Stage I pushes the off-diagonal down: better separated memories.";
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted("K cosine at step 0");
-  ImGui::Image(ui.heat_initial.imgui_id(), ImVec2(side, side));
-  formula_tip(tip);
-  image_context_menu(ui, "heat-initial");
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::Text("now (step %d)", s.stage1_log.empty() ? 0 : s.stage1_log.back().step);
-  ImGui::Image(ui.heat_now.imgui_id(), ImVec2(side, side));
-  formula_tip(tip);
-  image_context_menu(ui, "heat-now");
-  ImGui::EndGroup();
-}
 }  // namespace
 
 void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
@@ -149,7 +115,7 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   studio_plot(ui, "delta", delta_figure(s), ui.plot_delta, opts);
   studio_plot(ui, "radius", radius_figure(s), ui.plot_radius, opts);
 
-  draw_heatmaps(ui, s);
+  draw_heatmap_pair(ui, s);
   ImGui::End();
 }
 }  // namespace studio

@@ -387,7 +387,9 @@ void draw_menu(const WidgetFrame& f, PlotWidgetState& state, bool log_y, PlotWid
   if (ImGui::MenuItem("Export PNG...")) events.export_request = PlotExport::Png;
   if (ImGui::MenuItem("Export PNG 2x...")) events.export_request = PlotExport::Png2x;
   if (ImGui::MenuItem("Export SVG...")) events.export_request = PlotExport::Svg;
+  if (ImGui::MenuItem("Export PDF...")) events.export_request = PlotExport::Pdf;
   if (ImGui::MenuItem("Export CSV...")) events.export_request = PlotExport::Csv;
+  if (ImGui::MenuItem("Export options...")) events.export_request = PlotExport::Options;
   ImGui::Separator();
   if (ImGui::MenuItem("Fit", "double-click")) state.auto_fit = state.follow_latest = true;
   if (ImGui::MenuItem("Log Y", nullptr, log_y)) state.log_y = !log_y;

@@ -39,7 +39,7 @@ struct PlotWidgetState {
   bool dragging = false;            // a pan started inside the plot area (not on the legend)
 };
 
-enum class PlotExport { None, Png, Png2x, Svg, Csv };
+enum class PlotExport { None, Png, Png2x, Svg, Pdf, Csv, Options };
 
 struct PlotWidgetEvents {
   PlotExport export_request = PlotExport::None;

@@ -16,7 +16,8 @@ void ScriptRunner::load(const std::string& path, UiContext& ui) {
 void ScriptRunner::step(UiContext& ui) {
   if (next_ >= commands_.size() || !ui.worker->idle() || !pending_screenshot_.empty()) return;
   const Command& c = commands_[next_];
-  const bool gui_export = c.kind == CommandKind::export_plot || c.kind == CommandKind::export_image;
+  const bool gui_export = c.kind == CommandKind::export_plot || c.kind == CommandKind::export_image ||
+                          c.kind == CommandKind::record_start || c.kind == CommandKind::record_stop;
   if (c.kind == CommandKind::wait) {
     ++next_;
     return;
@@ -34,12 +35,16 @@ void ScriptRunner::step(UiContext& ui) {
     return;
   }
   try {
-    if (c.kind == CommandKind::export_plot) {
-      export_plot_by_id(ui, c.id, c.path, c.number);
+    if (c.kind == CommandKind::record_start || c.kind == CommandKind::record_stop) {
+      run_record_command(ui, c);
     } else {
-      export_image_by_id(ui, c.id, c.path);
+      if (c.kind == CommandKind::export_plot) {
+        export_plot_by_id(ui, c.id, c.path, c.number);
+      } else {
+        export_image_by_id(ui, c.id, c.path);
+      }
+      ui.set_status("saved " + c.path);
     }
-    ui.set_status("saved " + c.path);
   } catch (const std::exception& e) {
     ui.set_status("line " + std::to_string(c.line) + ": " + e.what(), true);
     export_failed_ = true;

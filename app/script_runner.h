@@ -1,6 +1,6 @@
 // Runs a --script file inside the frame loop: each command is sent when the worker is idle, so it starts after the
-// previous one finished; `wait` just waits; `screenshot` and the GUI exports (export-plot, export-image) let the
-// layout settle 3 frames so the snapshot and the plots' sizes on screen are the newest.
+// previous one finished; `wait` just waits; `screenshot`, the GUI exports (export-plot, export-image) and `record`
+// let the layout settle 3 frames so the snapshot and the plots' sizes on screen are the newest.
 #pragma once
 #include <string>
 #include <vector>

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "numerics/input_error.h"
+#include "plot/plot_animation.h"
 #include "studio_state.h"
 #include "studio_sweep.h"
 
@@ -96,7 +97,7 @@ std::string joined(const std::vector<std::string>& ids) {
 
 void parse_export(const std::vector<std::string>& w, bool plot, Command& c) {
   const std::string verb = w[0];
-  const auto& ids = plot ? plot_ids() : image_ids();
+  const auto& ids = plot ? export_plot_ids() : image_ids();
   if (w.size() < 3 || w.size() > (plot ? 4u : 3u)) {
     throw uhop::InputError(verb + (plot ? ": expected ID FILE [scale=N]" : ": expected ID FILE") +
                            " (ID: " + joined(ids) + ")");
@@ -107,8 +108,8 @@ void parse_export(const std::vector<std::string>& w, bool plot, Command& c) {
   c.path = w[2];
   c.number = 1;
   const std::string ext = lower_extension(c.path);
-  if (plot ? ext != ".svg" && ext != ".png" && ext != ".csv" : ext != ".png") {
-    throw uhop::InputError(verb + ": '" + c.path + "' must end in " + (plot ? ".svg, .png or .csv" : ".png"));
+  if (plot ? ext != ".svg" && ext != ".pdf" && ext != ".png" && ext != ".csv" : ext != ".png") {
+    throw uhop::InputError(verb + ": '" + c.path + "' must end in " + (plot ? ".svg, .pdf, .png or .csv" : ".png"));
   }
   if (w.size() == 4) {
     std::string k, v;
@@ -116,6 +117,31 @@ void parse_export(const std::vector<std::string>& w, bool plot, Command& c) {
       throw uhop::InputError(verb + ": expected scale=N, got '" + w[3] + "'");
     if (ext != ".png") throw uhop::InputError(verb + ": scale=N is for PNG files");
     c.number = parse_count("scale", v, 1, 4);
+  }
+}
+
+void parse_record(const std::vector<std::string>& w, Command& c) {
+  if (w.size() == 2 && w[1] == "stop") {
+    c.kind = CommandKind::record_stop;
+    return;
+  }
+  if (w.size() < 3 || w.size() > 5 || w[1] != "start")
+    throw uhop::InputError("record: expected 'record start FILE [panel=ID] [fps=N]' or 'record stop'");
+  c.kind = CommandKind::record_start;
+  c.path = w[2];
+  c.number = 10;
+  uhop::animation_format_of_path(c.path);  // a bad extension is reported with the line
+  for (size_t i = 3; i < w.size(); ++i) {
+    std::string k, v;
+    if (split_key_value(w[i], k, v) && k == "panel") {
+      if (!is_one_of(v, record_panel_ids()))
+        throw uhop::InputError("record: unknown panel '" + v + "' (known: " + joined(record_panel_ids()) + ")");
+      c.id = v;
+    } else if (split_key_value(w[i], k, v) && k == "fps") {
+      c.number = parse_count("fps", v, 1, 60);
+    } else {
+      throw uhop::InputError("record: expected panel=ID or fps=N, got '" + w[i] + "'");
+    }
   }
 }
 
@@ -199,6 +225,10 @@ const char* to_string(CommandKind kind) {
       return "load-session";
     case CommandKind::sweep:
       return "sweep";
+    case CommandKind::record_start:
+      return "record start";
+    case CommandKind::record_stop:
+      return "record stop";
   }
   return "?";
 }
@@ -210,6 +240,29 @@ const std::vector<std::string>& plot_ids() {
 
 const std::vector<std::string>& image_ids() {
   static const std::vector<std::string> ids = {"memories", "query", "target", "trajectory", "heat-initial", "heat-now"};
+  return ids;
+}
+
+const std::vector<std::string>& export_plot_ids() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> all = plot_ids();
+    all.insert(all.end(), {"heat-initial", "heat-now"});
+    return all;
+  }();
+  return ids;
+}
+
+const std::vector<std::string>& panel_ids() {
+  static const std::vector<std::string> ids = {"memories", "query", "stage1", "stage2", "sweep", "help"};
+  return ids;
+}
+
+const std::vector<std::string>& record_panel_ids() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> all = export_plot_ids();
+    all.insert(all.end(), panel_ids().begin(), panel_ids().end());
+    return all;
+  }();
   return ids;
 }
 
@@ -287,6 +340,8 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       parse_stage(w, verb == "stage1", c);
     } else if (verb == "export-plot" || verb == "export-image") {
       parse_export(w, verb == "export-plot", c);
+    } else if (verb == "record") {
+      parse_record(w, c);
     } else if (verb == "save-session" || verb == "load-session") {
       if (w.size() != 2) throw uhop::InputError(verb + ": expected one file name");
       c.kind = verb == "save-session" ? CommandKind::save_session : CommandKind::load_session;

@@ -17,10 +17,17 @@
 //   set KEY=VALUE [KEY=VALUE ...]                       any setting, e.g. set beta=4 alpha=1.5 similarity=kernel
 //   wait                       until the worker is idle (nothing queued, not busy, not playing)
 //   screenshot FILE            (GUI only) PNG of the whole window, written atomically
-//   export-plot ID FILE [scale=N]   (GUI only) a plot as shown, format by extension: .svg .png .csv; scale 1..4 for
-//                              PNG. ID: loss delta radius energy error compare sweep
+//   export-plot ID FILE [scale=N]   (GUI only) a plot as shown, format by extension: .svg .pdf .png .csv; scale 1..4
+//                              for PNG. ID: loss delta radius energy error compare sweep, or a heatmap with its
+//                              colorbar: heat-initial heat-now. Size, font scale and theme: the export options
+//                              (set export_size=... etc., see studio_state.h)
 //   export-image ID FILE       (GUI only) PNG of an image panel. ID: memories query target trajectory heat-initial
 //                              heat-now
+//   record start FILE [panel=ID] [fps=N]   (GUI only) record the window (or one panel/plot) while anything plays:
+//                              FILE.gif, FILE.mp4 (needs ffmpeg on PATH), or a folder of numbered PNGs (no extension
+//                              or a trailing '/'); fps 1..60 (default 10). ID: a plot or heatmap id above, or a panel:
+//                              memories query stage1 stage2 sweep help
+//   record stop                finish the recording (written atomically; also on quit)
 //   save-session FILE          every setting, the query and the step counts as a session file (JSON, atomic)
 //   load-session FILE          restore a session file (a bad file is refused, the current state kept)
 //   sweep [vary=M|sigma] [values=10,20] [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] out=DIR
@@ -68,7 +75,9 @@ enum class CommandKind {
   export_image,  // GUI side: the image panel `id` to `path`
   save_session,
   load_session,
-  sweep,  // options in `settings`
+  sweep,         // options in `settings`
+  record_start,  // GUI side: `path`, panel `id` (empty: the whole window), `number` frames per second
+  record_stop,
 };
 const char* to_string(CommandKind kind);
 
@@ -101,6 +110,10 @@ Command make_set(const std::string& key, double value);
 // The ids export-plot and export-image accept.
 const std::vector<std::string>& plot_ids();
 const std::vector<std::string>& image_ids();
+const std::vector<std::string>& export_plot_ids();  // plot_ids() and the heatmaps (heat-initial heat-now)
+// What `record start ... panel=ID` accepts: export_plot_ids() and the panels.
+const std::vector<std::string>& record_panel_ids();
+const std::vector<std::string>& panel_ids();  // memories query stage1 stage2 sweep help
 
 // One line (without its newline) -> a command. Returns false for blank/comment lines. Throws uhop::InputError
 // "line N: problem" for anything wrong, including bad values (checked against a scratch StudioState).

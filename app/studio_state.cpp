@@ -1,5 +1,6 @@
 #include "studio_state.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -65,6 +66,50 @@ const char* norm_name(uhop::Normalization n) {
   }
   return "none";
 }
+// The export_* keys. The whole ExportSettings is checked after the change (uhop::check_export_settings) and left as
+// it was when the change is refused. Switching the unit converts the size at 96 CSS pixels per inch, so the figure
+// keeps its physical size.
+void apply_export_setting(uhop::ExportSettings& e, const std::string& key, const std::string& value) {
+  uhop::ExportSettings next = e;
+  try {
+    if (key == "export_format") {
+      next.format = uhop::parse_plot_format(value);
+    } else if (key == "export_unit") {
+      next.unit = uhop::parse_size_unit(value);
+      if (next.unit != e.unit && e.width > 0) {
+        const double f = next.unit == uhop::SizeUnit::cm ? 2.54 / 96 : 96 / 2.54;
+        const double lo = next.unit == uhop::SizeUnit::cm ? 1 : 32, hi = next.unit == uhop::SizeUnit::cm ? 100 : 8000;
+        next.width = std::clamp(std::round(e.width * f * 10) / 10, lo, hi);
+        next.height = std::clamp(std::round(e.height * f * 10) / 10, lo, hi);
+      }
+    } else if (key == "export_size") {
+      const auto x = value.find('x');
+      if (value == "0") {
+        next.width = next.height = 0;
+      } else if (x == std::string::npos) {
+        throw uhop::InputError("expected WxH (e.g. 640x360, 16x9 in cm) or 0 for the size on screen");
+      } else {
+        next.width = parse_double(key, value.substr(0, x));
+        next.height = parse_double(key, value.substr(x + 1));
+      }
+    } else if (key == "export_dpi") {
+      next.dpi = parse_double(key, value);
+    } else if (key == "export_font_scale") {
+      next.font_scale = parse_double(key, value);
+    } else if (key == "export_theme") {
+      next.theme = uhop::parse_plot_theme(value);
+    } else if (key == "export_folder") {
+      next.folder = value;
+    } else {
+      throw uhop::InputError("unknown setting");
+    }
+    uhop::check_export_settings(next);
+  } catch (const uhop::InputError& err) {
+    const std::string what = err.what();
+    throw uhop::InputError(what.rfind("bad value", 0) == 0 ? what : bad(key, value, what));
+  }
+  e = next;
+}
 }  // namespace
 
 std::vector<std::string> setting_keys() {
@@ -75,7 +120,9 @@ std::vector<std::string> setting_keys() {
           "optimizer",  "t",           "loss",       "normalize_rows",
           "w_seed",     "train_count", "speed1",     "stop_after",
           "similarity", "alpha",       "topk",       "beta",
-          "T",          "speed2"};
+          "T",          "speed2",      "export_format", "export_unit",
+          "export_size", "export_dpi", "export_font_scale", "export_theme",
+          "export_folder"};
 }
 
 void apply_setting(StudioState& s, const std::string& key, const std::string& value) {
@@ -157,6 +204,8 @@ void apply_setting(StudioState& s, const std::string& key, const std::string& va
   } else if (key == "speed2") {
     s.stage2_speed = parse_double(key, value);
     if (s.stage2_speed < 0) throw uhop::InputError(bad(key, value, "steps per second must be >= 0"));
+  } else if (key.rfind("export_", 0) == 0) {
+    apply_export_setting(s.exports, key, value);
   } else {
     throw uhop::InputError("unknown setting '" + key + "'");
   }
@@ -175,7 +224,12 @@ std::string to_text(const StudioState& s) {
     << "\nw_seed=" << s.stage1.seed << "\ntrain_count=" << s.stage1.train_count << "\nspeed1=" << num(s.stage1_speed)
     << "\nstop_after=" << s.stage1_stop_after << "\nsimilarity=" << uhop::to_string(s.stage2.similarity)
     << "\nalpha=" << num(s.stage2.sep.alpha) << "\ntopk=" << s.stage2.sep.top_k << "\nbeta=" << num(s.stage2.beta)
-    << "\nT=" << s.stage2_steps << "\nspeed2=" << num(s.stage2_speed) << "\n";
+    << "\nT=" << s.stage2_steps << "\nspeed2=" << num(s.stage2_speed);
+  const uhop::ExportSettings& e = s.exports;
+  o << "\nexport_format=" << uhop::to_string(e.format) << "\nexport_unit=" << uhop::to_string(e.unit)
+    << "\nexport_size=" << num(e.width) << "x" << num(e.height) << "\nexport_dpi=" << num(e.dpi)
+    << "\nexport_font_scale=" << num(e.font_scale) << "\nexport_theme=" << uhop::to_string(e.theme)
+    << "\nexport_folder=" << e.folder << "\n";
   return o.str();
 }
 }  // namespace studio

@@ -10,6 +10,7 @@
 #include "numerics/corruption.h"
 #include "data/memory_sources.h"
 #include "numerics/retrieval.h"
+#include "plot/plot_export.h"
 #include "session/session.h"
 
 namespace studio {
@@ -29,6 +30,8 @@ struct StudioState {
   uhop::RetrievalSettings stage2 = default_retrieval();
   int stage2_steps = 5;     // T: play runs the retrieval up to x_T
   double stage2_speed = 4;  // steps per second while playing; 0 = as fast as possible
+  // ---- exports (the Export options dialog; saved in session files)
+  uhop::ExportSettings exports;
 
   static uhop::LoadOptions default_load_options() {
     uhop::LoadOptions o;
@@ -45,7 +48,8 @@ struct StudioState {
 // Sets one field from its script/serialized name; throws uhop::InputError naming the key or value when either is bad.
 // Keys: source count offset pick seed(load seed) rgb size width height norm target corruption corruption_seed
 // init dim lr schedule optimizer t loss normalize_rows w_seed train_count speed1 stop_after similarity alpha topk
-// beta T speed2.
+// beta T speed2 export_format export_unit export_size (WxH in the unit, 0 = as on screen) export_dpi
+// export_font_scale export_theme export_folder.
 void apply_setting(StudioState& state, const std::string& key, const std::string& value);
 // "key=value" lines for every setting, in a fixed order; apply_setting of each line gives back the same state.
 std::string to_text(const StudioState& state);

@@ -211,12 +211,11 @@ void file_menu(UiContext& ui) {
   if (ImGui::MenuItem("Load session...")) ui.open_load_session = true;
   if (!ui.snap->session_path.empty()) ImGui::TextDisabled("last: %s", ui.snap->session_path.c_str());
   ImGui::Separator();
-  ImGui::TextUnformatted("Export folder");
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
-  ImGui::InputTextWithHint("##exportdir", "(current folder)", ui.export_dir, sizeof ui.export_dir);
+  if (ImGui::MenuItem("Export options...")) ui.show_export_options = true;
   formula_tip(
-      "Where right-click exports (plots: SVG/PNG/CSV, images: PNG) and F12 screenshots go, named "
-      "<plot>-NNN.<ext> so nothing is overwritten. Empty = the folder the Studio was started in.");
+      "Format, size (px, or cm with a DPI), font scale, light/dark and the folder of right-click exports (plots and "
+      "heatmaps: PNG/PDF/SVG/CSV, images: PNG) and F12 screenshots, named <plot>-NNN.<ext> so nothing is "
+      "overwritten. Saved with the session.");
   if (ImGui::MenuItem("Screenshot", "F12")) ui.screenshot_requested = true;
   ImGui::Separator();
   if (ImGui::MenuItem("Quit", "Ctrl+Q")) ui.quit_requested = true;
@@ -259,6 +258,7 @@ void draw_studio(UiContext& ui) {
       if (ImGui::MenuItem("How U-Hop works", "F1")) ui.show_help = true;
       ImGui::EndMenu();
     }
+    record_menu(ui);  // recorder_ui.cpp: the Record menu and, while recording, its readout
     const StudioSnapshot& s = *ui.snap;
     if (s.memories) {
       ImGui::TextDisabled("  %s   M = %d   d = %d   Stage I step %d   Stage II step %d", s.state.source.c_str(),
@@ -286,6 +286,7 @@ void draw_studio(UiContext& ui) {
   if (ui.show_sweep) panel_sweep(ui);
   session_popup(ui, true);
   session_popup(ui, false);
+  export_options_window(ui);
   status_bar(ui, ImVec2(0, display.y - status_h), ImVec2(display.x, status_h));
 }
 }  // namespace studio

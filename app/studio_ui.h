@@ -12,6 +12,7 @@
 #include "gl_texture.h"
 #include "heatmap_shader.h"
 #include "plot_widget.h"
+#include "recorder.h"
 #include "studio_worker.h"
 
 namespace studio {
@@ -46,7 +47,14 @@ struct UiContext {
   uhop::PlotWidgetState* plot_state(const std::string& id);
 
   // Exports and sessions.
-  char export_dir[1024] = "";  // where auto-named exports go; empty = the current directory
+  char export_dir[1024] = "";  // where auto-named exports go (state.exports.folder); empty = the current directory
+  bool show_export_options = false;  // the Export options window (export_dialog.cpp)
+  // Recording (recorder_ui.cpp) and where plots/heatmaps were drawn this frame, for `record ... panel=ID`.
+  Recorder recorder;
+  std::string record_path = "uhop-recording.gif", record_panel;
+  int record_fps = 10;
+  uint64_t seen_record_id = 0;
+  std::map<std::string, ImVec4> item_rects;  // id -> (x0, y0, x1, y1) in ImGui coordinates
   char session_path[1024] = "session.json";
   bool open_save_session = false, open_load_session = false;
   struct Preset {
@@ -98,8 +106,23 @@ void panel_sweep(UiContext& ui);
 // an auto-named file in the export folder ("<id>-NNN.svg"), reported in the status bar.
 uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::PlotFigure& figure,
                                    uhop::PlotWidgetState& state, const uhop::PlotWidgetOptions& options);
-// The plot `id` of the current snapshot as shown, to `path` (.svg .png .csv; scale for PNG). Throws InputError.
+// The plot or heatmap `id` of the current snapshot as shown, to `path` (.svg .pdf .png .csv by extension; scale
+// multiplies the PNG resolution), sized and styled by the export options. Throws InputError naming the path.
 void export_plot_by_id(UiContext& ui, const std::string& id, const std::string& path, int scale);
+// Menu items exporting figure `id` (a plot or a heatmap) to auto-named files in the export folder.
+void figure_export_menu_items(UiContext& ui, const std::string& id);
+// The Export options window (format, size in px or cm with DPI, font scale, light/dark, folder): export_dialog.cpp.
+void export_options_window(UiContext& ui);
+// The feature-cosine heatmaps at step 0 and now, each with its own colour scale and a colorbar (heatmap_view.cpp).
+void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s);
+
+// ---- recording (recorder_ui.cpp)
+// The Record menu and, while recording, the readout (time, frames, dropped, size) in the menu bar.
+void record_menu(UiContext& ui);
+// After rendering, before the swap: hands the recorder a frame when one is due (the one call in the frame loop).
+void record_frame(UiContext& ui, int framebuffer_width, int framebuffer_height);
+// `record start|stop` from a script. Throws InputError.
+void run_record_command(UiContext& ui, const Command& c);
 // The image panel `id` of the current snapshot as a PNG (the pixels shown, scaled up). Throws InputError.
 void export_image_by_id(UiContext& ui, const std::string& id, const std::string& path);
 // Right-click menu on the last item: "Export PNG" of image panel `id` to an auto-named file.

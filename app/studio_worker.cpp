@@ -297,7 +297,9 @@ void StudioWorker::save_session(const std::string& path) {
   origin.corruption = uhop::to_string(state_.corruption);
   origin.corruption_seed = state_.corruption_seed;
   origin.stage1_finished = stage1_finished_;
-  uhop::write_session_file(path, uhop::capture_session(*session_, origin));
+  uhop::SessionFile file = uhop::capture_session(*session_, origin);
+  file.exports = state_.exports;  // the export options travel with the session
+  uhop::write_session_file(path, file);
   session_path_ = path;
   message_ = "saved session " + path;
 }
@@ -322,6 +324,7 @@ void StudioWorker::load_session(const std::string& path) {
     next.corruption_seed = file.corruption_seed;
   }
   if (file.stage2_steps > 0) next.stage2_steps = file.stage2_steps;
+  next.exports = file.exports.value_or(uhop::ExportSettings());  // older files: the default options
   std::vector<std::string> warnings;
   const std::string label = "Loading session " + path;
   set_busy(label, 0);
@@ -439,6 +442,8 @@ void StudioWorker::process(const Command& c) {
     case CommandKind::screenshot:  // the GUI handles these; to the worker they are no-ops
     case CommandKind::export_plot:
     case CommandKind::export_image:
+    case CommandKind::record_start:
+    case CommandKind::record_stop:
       return;
     case CommandKind::load_session:
       load_session(c.path);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "numerics/input_error.h"
+#include "session/run_plots.h"
 #include "session/session_file.h"
 
 using namespace uhop;
@@ -68,4 +69,15 @@ TEST_CASE("session file: export options round-trip and are absent from files tha
   rejected("\"width\":12.5", "\"width\":500", "s.json: exports.width: must be 0 (the size on screen) or 1..100 cm");
   rejected("\"folder\":\"figures/run 1\"", "\"folder\":7", "s.json: exports.folder: must be a string");
   rejected("\"folder\":", "\"colour\":1,\"folder\":", "s.json: exports.colour: unknown key");
+}
+
+TEST_CASE("every Studio plot has a label on both axes (in every export format)", "[run_plots]") {
+  RunLogs logs;
+  for (const std::string& id : run_plot_ids()) {
+    PlotFigure f;
+    REQUIRE(run_figure(logs, id, f));
+    INFO(id);
+    CHECK(!f.x_label.empty());
+    CHECK(!f.y_label.empty());
+  }
 }
