@@ -13,20 +13,29 @@
 #include "numerics/input_error.h"
 #include "session/run_logs.h"
 #include "session/run_plots.h"
+#include "plot/plot_animation.h"
 #include "session/session_file.h"
+
+namespace uhop::cli {
+// cli/replay_animation.cpp
+void write_run_animation(const SessionFile& file, const Session& restored, const std::string& path, double fps);
+}  // namespace uhop::cli
 
 namespace {
 using namespace uhop;
 using namespace uhop::cli;
 namespace fs = std::filesystem;
 
-const char* kReplayHelp = R"(uhop replay --session FILE [--out DIR] [--save-session OUT.json]
+const char* kReplayHelp = R"(uhop replay --session FILE [--out DIR] [--save-session OUT.json] [--animate FILE [--fps N]]
 uhop --session FILE [--out DIR]
 Loads a session file (a preset from assets/presets/ or one saved by the Studio or 'uhop save-session'), replays
 its Stage I and Stage II steps and prints where it ends. With --out writes DIR/stage1.csv, DIR/retrieval.csv,
 DIR/baseline.csv (the MHM run on the same query), DIR/w.csv, DIR/query.csv and DIR/plots/<plot>.{svg,csv,png}
 for the Studio's plots loss, delta, radius, energy, error, compare (all files appear together or not at all).
 --save-session writes the replayed session back (e.g. to upgrade a hand-written preset with its W and curves).
+--animate writes the run as an animation of those six plots: one frame per Stage I step (Stage II rerun with that
+step's W), then one per Stage II step. FILE.gif, FILE.mp4 (H.264, needs the ffmpeg program on PATH) or a folder
+of numbered PNGs (no extension, or a trailing '/'); --fps N frames per second (1..60, default 10).
 )";
 
 const char* kSaveHelp = R"(uhop save-session --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
@@ -88,9 +97,21 @@ void export_run(const Session& session, const fs::path& dir) {
 int cmd_replay(int argc, char** argv) {
   // "uhop --session FILE" is "uhop replay --session FILE": flags start right after the command word otherwise.
   const int first = std::string(argv[1]) == "replay" ? 2 : 1;
-  const Args a = parse_args(argc, argv, first, {"session", "out", "save-session"}, {"help"});
+  const Args a = parse_args(argc, argv, first, {"session", "out", "save-session", "animate", "fps"}, {"help"});
   if (a.has("help")) return std::cout << kReplayHelp, 0;
   const std::string path = a.required("session");
+  const double fps = a.number("fps", 10);
+  if (a.has("fps") && !a.has("animate")) throw InputError("--fps goes with --animate FILE");
+  if (!(fps >= 1 && fps <= 60)) throw InputError("--fps must be 1..60");
+  if (a.has("animate")) {  // a bad name or folder fails before the replay
+    std::string target = a.str("animate");
+    animation_format_of_path(target);
+    while (target.size() > 1 && target.back() == '/') target.pop_back();
+    const fs::path parent = fs::path(target).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::is_directory(parent, ec))
+      throw input_error(a.str("animate"), "the folder " + parent.string() + " does not exist");
+  }
   const SessionFile file = read_session_file(path);
   std::vector<std::string> warnings;
   const Session session = restore_session(file, {}, &warnings);
@@ -98,6 +119,7 @@ int cmd_replay(int argc, char** argv) {
   if (!file.description.empty()) std::printf("%s\n", file.description.c_str());
   print_summary(session);
   if (a.has("out")) export_run(session, a.str("out"));
+  if (a.has("animate")) write_run_animation(file, session, a.str("animate"), fps);
   if (a.has("save-session")) {
     SessionOrigin origin;
     origin.memories = file.memories;
