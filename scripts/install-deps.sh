@@ -7,7 +7,8 @@ PACKAGES=(
   libeigen3-dev zlib1g-dev libstb-dev catch2 libbenchmark-dev nlohmann-json3-dev
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
   fonts-dejavu-core dataset-fashion-mnist
-  xvfb xauth xdotool
+  libcairo2-dev libgif-dev ffmpeg
+  xvfb xauth xdotool poppler-utils
   clang libclang-rt-14-dev
 )
 missing=()

@@ -105,8 +105,10 @@ ExportPage export_page(const ExportSettings& s, double screen_w, double screen_h
     page.svg_width = number(s.width) + "cm", page.svg_height = number(s.height) + "cm";
     return page;
   }
-  page.width = sized ? s.width : screen_w > 0 ? screen_w : 640;
-  page.height = sized ? s.height : screen_h > 0 ? screen_h : 360;
+  // "As on screen", but never below 320 x 200: a plot squeezed into a short strip on screen still gets room for its
+  // labels in a file.
+  page.width = sized ? s.width : std::max(320.0, screen_w > 0 ? screen_w : 640);
+  page.height = sized ? s.height : std::max(200.0, screen_h > 0 ? screen_h : 360);
   page.width = std::round(page.width), page.height = std::round(page.height);
   page.png_scale = png_scale;
   page.svg_width = number(page.width), page.svg_height = number(page.height);

@@ -43,8 +43,8 @@ struct ExportPage {
   std::string svg_width, svg_height;
   PlotStyle style;
 };
-// screen_w/screen_h: the plot's size on screen (used when the settings give no size); png_scale multiplies the PNG
-// resolution on top (the context menu's "PNG 2x", export-plot's scale=N).
+// screen_w/screen_h: the plot's size on screen (used when the settings give no size; at least 320 x 200); png_scale
+// multiplies the PNG resolution on top (the context menu's "PNG 2x", export-plot's scale=N).
 ExportPage export_page(const ExportSettings& settings, double screen_w, double screen_h, double png_scale = 1);
 
 // One figure to export: a line plot with its view, or a heatmap.
