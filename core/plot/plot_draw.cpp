@@ -57,6 +57,16 @@ void draw_plot(PlotPainter& p, const PlotFigure& figure, const PlotView& view, c
       }
     }
   }
+  bool any_zero = false;  // exact zeros on a log axis: marks on the bottom edge and a note saying what they mean
+  for (const PlotSeries& ser : figure.series) {
+    for (const PixelPoint& m : zero_marks(ser, view, P)) {
+      p.polygon(zero_mark_triangle(m, 4 * s), ser.color, 1);
+      any_zero = true;
+    }
+  }
+  if (any_zero) {
+    p.text(kZeroNote, {P.x + 4 * s, P.y + L.tick_font * 1.1}, L.tick_font * 0.9, c.interval_text, TextAnchor::start);
+  }
   if (finite(figure.marker_x)) {
     const double x = to_pixel(view, P, figure.marker_x, view.y0).x;
     p.line({x, P.y}, {x, P.y + P.h}, c.marker, 1.25 * s);
@@ -96,7 +106,7 @@ void draw_plot(PlotPainter& p, const PlotFigure& figure, const PlotView& view, c
   // Legend in the top-right corner of the plot area.
   const std::vector<LegendEntry> entries = legend_entries(figure);
   if (entries.empty()) return;
-  const LegendBox B = legend_box(L, entries);
+  const LegendBox B = legend_box(L, entries, figure, view);
   p.fill_rect({B.x, B.y, B.w, B.h}, c.legend_fill, c.legend_opacity);
   p.stroke_rect({B.x, B.y, B.w, B.h}, c.legend_border, s);
   for (size_t i = 0; i < entries.size(); ++i) {
