@@ -42,8 +42,9 @@ void export_options_window(UiContext& ui) {
   int format = static_cast<int>(e.format);
   ImGui::SetNextItemWidth(field);
   if (ImGui::Combo("format", &format, formats, 4)) ui.push(make_set("export_format", formats[format]));
-  formula_tip("What 'Export <format>' in a plot's or heatmap's right-click menu writes. PDF and SVG keep text as "
-              "text (editable in Inkscape, selectable in a PDF viewer); PNG is drawn by cairo; CSV holds the numbers.");
+  formula_tip(
+      "What 'Export <format>' in a plot's or heatmap's right-click menu writes. PDF and SVG keep text as "
+      "text (editable in Inkscape, selectable in a PDF viewer); PNG is drawn by cairo; CSV holds the numbers.");
 
   bool on_screen = e.width <= 0;
   if (ImGui::RadioButton("size as on screen", on_screen) && !on_screen) ui.push(make_set("export_size", "0"));
@@ -84,8 +85,9 @@ void export_options_window(UiContext& ui) {
   ImGui::InputTextWithHint("folder", "(current folder)", ui.export_dir, sizeof ui.export_dir);
   editing_folder = ImGui::IsItemActive();
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("export_folder", std::string(ui.export_dir)));
-  formula_tip("Where exports named by the app go (<plot>-NNN.<ext>, never overwriting), F12 screenshots too. "
-              "Empty = the folder the Studio was started in.");
+  formula_tip(
+      "Where exports named by the app go (<plot>-NNN.<ext>, never overwriting), F12 screenshots too. "
+      "Empty = the folder the Studio was started in.");
   preview(ui.snap->state.exports);
   ImGui::TextDisabled("Saved with the session (File > Save session).");
   ImGui::End();

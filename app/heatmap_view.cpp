@@ -75,8 +75,9 @@ void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s) {
   const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
   const float bar_w = ImGui::GetFontSize() * 0.7f;
   const float bar_total = bar_w + 6 + ImGui::CalcTextSize("-0.00").x + ImGui::GetStyle().ItemInnerSpacing.x;
-  const float side = std::max(40.0f, std::min((avail - gap) / 2 - bar_total,
-                                              ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2));
+  const float side =
+      std::max(40.0f, std::min((avail - gap) / 2 - bar_total,
+                               ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2));
   char now[64];
   std::snprintf(now, sizeof now, "now (step %d)", s.stage1_log.empty() ? 0 : s.stage1_log.back().step);
   one_heatmap(ui, "heat-initial", "K cosine at step 0", ui.heat_initial, s.heat_initial, side, bar_w);

@@ -113,7 +113,8 @@ void figure_export_menu_items(UiContext& ui, const std::string& id) {
   const uhop::ExportSettings& e = ui.snap->state.exports;
   const std::string preferred = std::string("Export ") + uhop::to_string(e.format) + " (export options)";
   if (ImGui::MenuItem(preferred.c_str())) export_auto_named(ui, id, e.format, 1);
-  for (uhop::PlotFormat f : {uhop::PlotFormat::png, uhop::PlotFormat::pdf, uhop::PlotFormat::svg, uhop::PlotFormat::csv}) {
+  for (uhop::PlotFormat f :
+       {uhop::PlotFormat::png, uhop::PlotFormat::pdf, uhop::PlotFormat::svg, uhop::PlotFormat::csv}) {
     const std::string label = std::string("Export figure ") + uhop::to_string(f);
     if (ImGui::MenuItem(label.c_str())) export_auto_named(ui, id, f, 1);
   }

@@ -27,8 +27,9 @@ void Recorder::start(const std::string& path, const std::string& panel, double f
   if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
     throw uhop::input_error(path, "the folder " + parent.string() + " does not exist");
   if (format == uhop::AnimationFormat::mp4 && uhop::find_ffmpeg().empty())
-    throw uhop::input_error(path, "MP4 needs the ffmpeg program, and there is none on PATH (install the Debian "
-                                  "package ffmpeg, or record a .gif or a PNG folder)");
+    throw uhop::input_error(path,
+                            "MP4 needs the ffmpeg program, and there is none on PATH (install the Debian "
+                            "package ffmpeg, or record a .gif or a PNG folder)");
   if (format == uhop::AnimationFormat::png_folder && std::filesystem::exists(plain, ec) &&
       !(std::filesystem::is_directory(plain, ec) && std::filesystem::is_empty(plain, ec)))
     throw uhop::input_error(path, "already exists and is not an empty folder (PNG frames need a new folder)");

@@ -28,10 +28,10 @@ struct RecordStatus {
   double fps = 10;
   int width = 0, height = 0;  // the frame size (from the first frame)
   long captured = 0, written = 0, dropped = 0, queued = 0;
-  uint64_t bytes = 0;      // written to the output so far
-  double seconds = 0;      // of recorded video (written / fps)
-  std::string error;       // the encoder failed (the partial output is removed)
-  std::string finished;    // the message of the last finished recording ("recorded 42 frames to ...")
+  uint64_t bytes = 0;        // written to the output so far
+  double seconds = 0;        // of recorded video (written / fps)
+  std::string error;         // the encoder failed (the partial output is removed)
+  std::string finished;      // the message of the last finished recording ("recorded 42 frames to ...")
   uint64_t finished_id = 0;  // increases with each finished (or failed) recording
 };
 

@@ -76,8 +76,9 @@ void record_menu(UiContext& ui) {
     if (!path[0]) std::snprintf(path, sizeof path, "%s", ui.record_path.c_str());
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
     if (ImGui::InputText("file", path, sizeof path)) ui.record_path = path;
-    formula_tip("NAME.gif, NAME.mp4 (H.264 through the ffmpeg program), or a folder name (no extension, or ending "
-                "in '/') for numbered PNG frames. Written next to where the Studio was started unless absolute.");
+    formula_tip(
+        "NAME.gif, NAME.mp4 (H.264 through the ffmpeg program), or a folder name (no extension, or ending "
+        "in '/') for numbered PNG frames. Written next to where the Studio was started unless absolute.");
     const auto& ids = record_panel_ids();
     const std::string current = ui.record_panel.empty() ? "whole window" : ui.record_panel;
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
@@ -123,7 +124,8 @@ void record_frame(UiContext& ui, int fb_w, int fb_h) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const float sx = fb_w / std::max(1.0f, display.x), sy = fb_h / std::max(1.0f, display.y);
     x = std::clamp(static_cast<int>(r.x * sx), 0, fb_w - 1), y = std::clamp(static_cast<int>(r.y * sy), 0, fb_h - 1);
-    w = std::clamp(static_cast<int>(r.z * sx) - x, 1, fb_w - x), h = std::clamp(static_cast<int>(r.w * sy) - y, 1, fb_h - y);
+    w = std::clamp(static_cast<int>(r.z * sx) - x, 1, fb_w - x),
+    h = std::clamp(static_cast<int>(r.w * sy) - y, 1, fb_h - y);
   }
   std::vector<uint8_t> gl(static_cast<size_t>(w) * h * 4), rgba(gl.size());
   glPixelStorei(GL_PACK_ALIGNMENT, 1);

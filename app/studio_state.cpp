@@ -113,16 +113,18 @@ void apply_export_setting(uhop::ExportSettings& e, const std::string& key, const
 }  // namespace
 
 std::vector<std::string> setting_keys() {
-  return {"source",     "count",       "offset",     "pick",
-          "seed",       "rgb",         "width",      "height",
-          "norm",       "target",      "corruption", "corruption_seed",
-          "init",       "dim",         "lr",         "schedule",
-          "optimizer",  "t",           "loss",       "normalize_rows",
-          "w_seed",     "train_count", "speed1",     "stop_after",
-          "similarity", "alpha",       "topk",       "beta",
-          "T",          "speed2",      "export_format", "export_unit",
-          "export_size", "export_dpi", "export_font_scale", "export_theme",
-          "export_folder"};
+  std::vector<std::string> keys = {"source",     "count",       "offset",     "pick",
+                                   "seed",       "rgb",         "width",      "height",
+                                   "norm",       "target",      "corruption", "corruption_seed",
+                                   "init",       "dim",         "lr",         "schedule",
+                                   "optimizer",  "t",           "loss",       "normalize_rows",
+                                   "w_seed",     "train_count", "speed1",     "stop_after",
+                                   "similarity", "alpha",       "topk",       "beta",
+                                   "T",          "speed2"};
+  for (const char* k : {"export_format", "export_unit", "export_size", "export_dpi", "export_font_scale",
+                        "export_theme", "export_folder"})
+    keys.push_back(k);
+  return keys;
 }
 
 void apply_setting(StudioState& s, const std::string& key, const std::string& value) {

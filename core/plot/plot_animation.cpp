@@ -108,7 +108,8 @@ QuantizedImage quantize_median_cut(const uint8_t* rgba, int width, int height, i
     int lo[3] = {31, 31, 31}, hi[3] = {0, 0, 0};
     for (size_t i = begin; i < end; ++i) {
       box.weight += count[bins[i]];
-      for (int c = 0; c < 3; ++c) lo[c] = std::min(lo[c], channel(bins[i], c)), hi[c] = std::max(hi[c], channel(bins[i], c));
+      for (int c = 0; c < 3; ++c)
+        lo[c] = std::min(lo[c], channel(bins[i], c)), hi[c] = std::max(hi[c], channel(bins[i], c));
     }
     for (int c = 0; c < 3; ++c) {
       if (hi[c] - lo[c] > box.extent) box.extent = hi[c] - lo[c], box.longest = c;
@@ -216,7 +217,10 @@ struct AnimationWriter::Impl {
 };
 
 AnimationWriter::AnimationWriter(const std::string& path, int width, int height, double fps)
-    : impl_(std::make_unique<Impl>()), format_(animation_format_of_path(path)), path_(path), width_(width),
+    : impl_(std::make_unique<Impl>()),
+      format_(animation_format_of_path(path)),
+      path_(path),
+      width_(width),
       height_(height) {
   if (width <= 0 || height <= 0 || width > 8192 || height > 8192)
     throw input_error(path, "frames of " + std::to_string(width) + " x " + std::to_string(height) +
@@ -261,8 +265,9 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
   } else {
     const std::string ffmpeg = find_ffmpeg();
     if (ffmpeg.empty())
-      throw input_error(path, "MP4 needs the ffmpeg program, and there is none on PATH (install the Debian package "
-                              "ffmpeg, or record a .gif or a PNG folder)");
+      throw input_error(path,
+                        "MP4 needs the ffmpeg program, and there is none on PATH (install the Debian package "
+                        "ffmpeg, or record a .gif or a PNG folder)");
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
       throw input_error(path, std::string("cannot start ffmpeg: ") + std::strerror(errno));
@@ -271,11 +276,12 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
     std::snprintf(size, sizeof size, "%dx%d", width, height);
     std::snprintf(rate, sizeof rate, "%g", fps);
     // Raw RGBA frames on stdin -> H.264 in yuv420p (sizes padded to even numbers, which the codec needs).
-    std::vector<std::string> args = {ffmpeg,     "-hide_banner", "-loglevel", "error",   "-y",      "-f",
-                                     "rawvideo", "-pix_fmt",     "rgba",      "-s",      size,      "-framerate",
-                                     rate,       "-i",           "pipe:0",    "-an",     "-c:v",    "libx264",
-                                     "-preset",  "veryfast",     "-pix_fmt",  "yuv420p", "-vf",     "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-                                     "-movflags", "+faststart",  "-f",        "mp4",     m.temp};
+    std::vector<std::string> args = {
+        ffmpeg,      "-hide_banner", "-loglevel", "error",   "-y",   "-f",
+        "rawvideo",  "-pix_fmt",     "rgba",      "-s",      size,   "-framerate",
+        rate,        "-i",           "pipe:0",    "-an",     "-c:v", "libx264",
+        "-preset",   "veryfast",     "-pix_fmt",  "yuv420p", "-vf",  "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+        "-movflags", "+faststart",   "-f",        "mp4",     m.temp};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

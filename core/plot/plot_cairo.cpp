@@ -141,8 +141,9 @@ class CairoPainter : public PlotPainter {
     cairo_set_font_size(cr_, size);
     cairo_text_extents_t ext;
     cairo_text_extents(cr_, s.c_str(), &ext);
-    const double shift = anchor == TextAnchor::start ? 0 : anchor == TextAnchor::middle ? ext.x_advance / 2
-                                                                                         : ext.x_advance;
+    const double shift = anchor == TextAnchor::start    ? 0
+                         : anchor == TextAnchor::middle ? ext.x_advance / 2
+                                                        : ext.x_advance;
     set_color(cr_, color);
     cairo_save(cr_);
     cairo_translate(cr_, at.x, at.y);
@@ -254,13 +255,12 @@ std::vector<uint8_t> render_plot_rgba(const PlotFigure& figure, const PlotView& 
                                       float scale, const PlotStyle& style) {
   if (width <= 0 || height <= 0) return {};
   return render_rgba(width, height, scale, [&](PlotPainter& p) {
-    draw_plot(p, figure, view, plot_layout(figure, view, width, height, 1, style.font_scale),
-              plot_colors(style.theme));
+    draw_plot(p, figure, view, plot_layout(figure, view, width, height, 1, style.font_scale), plot_colors(style.theme));
   });
 }
 
-std::vector<uint8_t> encode_plot_png(const PlotFigure& figure, const PlotView& view, int width, int height,
-                                     float scale, const PlotStyle& style) {
+std::vector<uint8_t> encode_plot_png(const PlotFigure& figure, const PlotView& view, int width, int height, float scale,
+                                     const PlotStyle& style) {
   const std::vector<uint8_t> rgba = render_plot_rgba(figure, view, width, height, scale, style);
   if (rgba.empty()) return {};
   return encode_rgba_png(rgba.data(), static_cast<int>(std::lround(width * scale)),
@@ -270,8 +270,7 @@ std::vector<uint8_t> encode_plot_png(const PlotFigure& figure, const PlotView& v
 void write_plot_pdf(std::ostream& out, const PlotFigure& figure, const PlotView& view, double width, double height,
                     const PlotStyle& style) {
   render_pdf(out, width, height, [&](PlotPainter& p) {
-    draw_plot(p, figure, view, plot_layout(figure, view, width, height, 1, style.font_scale),
-              plot_colors(style.theme));
+    draw_plot(p, figure, view, plot_layout(figure, view, width, height, 1, style.font_scale), plot_colors(style.theme));
   });
 }
 
@@ -282,8 +281,8 @@ void save_plot_png(const std::string& path, const PlotFigure& figure, const Plot
   write_bytes_atomically(path, png.data(), png.size());
 }
 
-void save_plot_pdf(const std::string& path, const PlotFigure& figure, const PlotView& view, double width,
-                   double height, const PlotStyle& style) {
+void save_plot_pdf(const std::string& path, const PlotFigure& figure, const PlotView& view, double width, double height,
+                   const PlotStyle& style) {
   write_file_atomically(path, [&](std::ostream& out) { write_plot_pdf(out, figure, view, width, height, style); });
 }
 

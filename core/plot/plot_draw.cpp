@@ -15,8 +15,8 @@ PlotColors plot_colors(PlotTheme theme) {
   if (theme == PlotTheme::dark) {
     return {0x17171c, 0xe8e8ec, 0xc4c4cc, 0x9a9aa6, 0x33333d, 0xb0b0b8, 0x23232b, 0x55555f, 0xb8b8c0, 0.9};
   }
-  return {0xffffff, kTextColor, kTickTextColor, kFrameColor, kGridColor, kMarkerColor, 0xffffff, kLegendBorder,
-          0x555555, 0.88};
+  return {0xffffff,     kTextColor, kTickTextColor, kFrameColor, kGridColor,
+          kMarkerColor, 0xffffff,   kLegendBorder,  0x555555,    0.88};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -216,8 +216,7 @@ void draw_heatmap(PlotPainter& p, const HeatmapFigure& f, const HeatmapLayout& L
   for (const PlotTick& t : L.x_ticks) {
     const double x = along(t.value, f.x0, f.x1, C.x, C.w);
     p.line({x, C.y + C.h}, {x, C.y + C.h + kTickLength}, c.frame, 1);
-    p.text(t.label, {x, C.y + C.h + kTickLength + 3 + L.tick_font * 0.8}, L.tick_font, c.tick_text,
-           TextAnchor::middle);
+    p.text(t.label, {x, C.y + C.h + kTickLength + 3 + L.tick_font * 0.8}, L.tick_font, c.tick_text, TextAnchor::middle);
   }
   for (const PlotTick& t : L.y_ticks) {
     const double y = along(t.value, f.y0, f.y1, C.y, C.h);

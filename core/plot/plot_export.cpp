@@ -165,8 +165,8 @@ void save_figure(const std::string& path, PlotFormat format, const ExportFigure&
       const std::vector<uint8_t> rgba = render_figure_rgba(f, page, w, h);
       const std::vector<uint8_t> png = rgba.empty() ? rgba : encode_rgba_png(rgba.data(), w, h);
       if (png.empty())
-        throw input_error(path, "cannot draw a " + std::to_string(w) + " x " + std::to_string(h) +
-                                    " PNG (at most " + number(kMaxPngSide) + " px on a side)");
+        throw input_error(path, "cannot draw a " + std::to_string(w) + " x " + std::to_string(h) + " PNG (at most " +
+                                    number(kMaxPngSide) + " px on a side)");
       write_bytes_atomically(path, png.data(), png.size());
       return;
     }

@@ -190,6 +190,6 @@ void save_plot_svg(const std::string& path, const PlotFigure& figure, const Plot
 void save_plot_csv(const std::string& path, const PlotFigure& figure);
 void save_plot_png(const std::string& path, const PlotFigure& figure, const PlotView& view, int width, int height,
                    float scale = 1, const PlotStyle& style = {});
-void save_plot_pdf(const std::string& path, const PlotFigure& figure, const PlotView& view, double width,
-                   double height, const PlotStyle& style = {});
+void save_plot_pdf(const std::string& path, const PlotFigure& figure, const PlotView& view, double width, double height,
+                   const PlotStyle& style = {});
 }  // namespace uhop

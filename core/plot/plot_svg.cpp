@@ -129,8 +129,8 @@ class SvgPainter : public PlotPainter {
     const std::vector<uint8_t> png = encode_rgba_png(rgba.data(), w, h);
     if (png.empty()) return;
     const std::string data = "data:image/png;base64," + base64(png);
-    out_ << "<image x=\"" << px(r.x) << "\" y=\"" << px(r.y) << "\" width=\"" << px(r.w) << "\" height=\""
-         << px(r.h) << "\" preserveAspectRatio=\"none\" image-rendering=\"pixelated\""
+    out_ << "<image x=\"" << px(r.x) << "\" y=\"" << px(r.y) << "\" width=\"" << px(r.w) << "\" height=\"" << px(r.h)
+         << "\" preserveAspectRatio=\"none\" image-rendering=\"pixelated\""
          << " style=\"image-rendering:pixelated;image-rendering:crisp-edges\" xlink:href=\"" << data << "\"/>\n";
   }
   void begin_clip(const PixelRect& r) override {
@@ -188,7 +188,6 @@ void write_plot_svg(std::ostream& out, const PlotFigure& figure, const PlotView&
 void write_heatmap_svg(std::ostream& out, const HeatmapFigure& figure, int width, int height, const PlotStyle& style) {
   write_heatmap_svg_sized(out, figure, width, height, style, std::to_string(width), std::to_string(height));
 }
-
 
 void save_plot_svg(const std::string& path, const PlotFigure& figure, const PlotView& view, int width, int height,
                    const PlotStyle& style) {

@@ -53,9 +53,9 @@ struct SessionFile {
   int stage1_steps = 0;
   bool stage1_finished = false;  // finish_stage1() was applied after the steps (row normalization)
   int stage2_steps = 0;
-  std::vector<Stage1Record> stage1_log;  // the curve as saved (informational; the replay recomputes it)
+  std::vector<Stage1Record> stage1_log;   // the curve as saved (informational; the replay recomputes it)
   std::optional<ExportSettings> exports;  // the export options the session was saved with; none = defaults
-  std::string base_dir;                  // not stored: the session file's directory, set by read_session_file
+  std::string base_dir;                   // not stored: the session file's directory, set by read_session_file
 };
 
 // Throws InputError "path: key.sub: problem" for anything that is not a valid version-1 session file.

@@ -329,13 +329,14 @@ TEST_CASE("median cut keeps up to 256 flat colours exactly and maps every pixel"
   CHECK((b[0] == 200 && b[1] == 100 && b[2] == 50));
 }
 
-TEST_CASE("GIF animations: every frame stored, delay from fps, size kept; nothing left on failure", "[plot][animation]") {
+TEST_CASE("GIF animations: every frame stored, delay from fps, size kept; nothing left on failure",
+          "[plot][animation]") {
   const std::string dir = temp_dir(), path = dir + "/anim.gif";
   fs::remove(path);
   {
     AnimationWriter w(path, 64, 40, 20);
     for (int k = 0; k < 12; ++k) w.add_frame(test_frame(64, 40, k < 11 ? k : 10).data());  // the last one repeats
-    CHECK(!fs::exists(path));  // not before finish()
+    CHECK(!fs::exists(path));                                                              // not before finish()
     w.finish();
     CHECK(w.frames() == 12);
     CHECK(w.bytes() == fs::file_size(path));
@@ -358,7 +359,8 @@ TEST_CASE("GIF animations: every frame stored, delay from fps, size kept; nothin
   CHECK_THROWS_AS(AnimationWriter(dir + "/a.gif", 8, 8, 0), InputError);
 }
 
-TEST_CASE("PNG folder animations: numbered frames appear together; a non-empty folder is refused", "[plot][animation]") {
+TEST_CASE("PNG folder animations: numbered frames appear together; a non-empty folder is refused",
+          "[plot][animation]") {
   const std::string dir = temp_dir(), frames = dir + "/frames";
   fs::remove_all(frames);
   CHECK(animation_format_of_path(frames) == AnimationFormat::png_folder);
@@ -399,8 +401,10 @@ TEST_CASE("MP4 goes through ffmpeg from PATH; without it, a clear message", "[pl
   }
   REQUIRE(fs::file_size(path) > 100);
   if (have_program("ffprobe")) {
-    const std::string probe = run("ffprobe -v error -count_frames -select_streams v:0 -show_entries "
-                                  "stream=codec_name,nb_read_frames,width,height -of default=nw=1 '" + path + "'");
+    const std::string probe =
+        run("ffprobe -v error -count_frames -select_streams v:0 -show_entries "
+            "stream=codec_name,nb_read_frames,width,height -of default=nw=1 '" +
+            path + "'");
     INFO(probe);
     CHECK(probe.find("codec_name=h264") != std::string::npos);
     CHECK(probe.find("nb_read_frames=12") != std::string::npos);
