@@ -100,7 +100,22 @@ void record_menu(UiContext& ui) {
     if (r.recording && ImGui::MenuItem("Stop recording")) ui.recorder.stop();
     ImGui::EndMenu();
   }
-  if (r.recording || r.finishing) {
+  if (!r.recording && !r.finishing) {
+    // The Record button: starts with the Record menu's file, capture and fps.
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.55f, 0.12f, 0.12f, 1));
+    if (ImGui::SmallButton("Rec")) {
+      try {
+        start_recording(ui, ui.record_path, ui.record_panel, ui.record_fps);
+      } catch (const std::exception& e) {
+        ui.set_status(e.what(), true);
+      }
+    }
+    ImGui::PopStyleColor();
+    const std::string tip = "Record " + (ui.record_panel.empty() ? std::string("the whole window") : ui.record_panel) +
+                            " to " + ui.record_path + " at " + std::to_string(ui.record_fps) +
+                            " fps (change these in the Record menu).";
+    formula_tip(tip.c_str());
+  } else {
     ImGui::TextColored(ImVec4(1, 0.35f, 0.3f, 1), "%s", readout(r).c_str());
     if (r.recording) {
       ImGui::SameLine();

@@ -132,10 +132,7 @@ const double kStops[9][3] = {{0.267, 0.005, 0.329}, {0.278, 0.173, 0.478}, {0.23
                              {0.369, 0.788, 0.384}, {0.667, 0.863, 0.196}, {0.993, 0.906, 0.144}};
 
 std::vector<PlotTick> ticks_for(double lo, double hi, int max_count) {
-  std::vector<PlotTick> ticks;
-  const double step = nice_step(lo, hi, max_count);
-  for (double v : nice_ticks(lo, hi, max_count)) ticks.push_back({v, format_tick(v, step)});
-  return ticks;
+  return axis_ticks(lo, hi, false, max_count);
 }
 
 double widest_label(const std::vector<PlotTick>& ticks, double font) {

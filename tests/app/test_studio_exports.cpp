@@ -81,7 +81,7 @@ TEST_CASE("export, session and sweep lines parse", "[studio][commands][exports]"
 TEST_CASE("bad export, session and sweep lines are refused with the line and the reason",
           "[studio][commands][exports]") {
   CHECK(parse_error("export-plot nope a.svg").find("unknown id 'nope'") != std::string::npos);
-  CHECK(parse_error("export-plot loss a.txt").find("must end in .svg, .png or .csv") != std::string::npos);
+  CHECK(parse_error("export-plot loss a.txt").find("must end in .svg, .pdf, .png or .csv") != std::string::npos);
   CHECK(parse_error("export-plot loss a.svg scale=2").find("scale=N is for PNG") != std::string::npos);
   CHECK(parse_error("export-plot loss a.png scale=9").find("1..4") != std::string::npos);
   CHECK(parse_error("export-plot loss").find("expected ID FILE") != std::string::npos);
