@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -33,6 +34,7 @@
 
 #include "io/atomic_file.h"
 #include "numerics/input_error.h"
+#include "numerics/number_text.h"
 #include "export_names.h"
 #include "screenshot.h"
 #include "session/session_file.h"
@@ -54,7 +56,10 @@ void usage() {
                "                   [--dump-state FILE] [--bench-frames N] [--font-size PX] [--session FILE]\n");
 }
 
+// Flags are parsed strictly, like uhop's (cli/cli_args.h): a flag given twice, an empty value and a number out of
+// range (core/numerics/number_text.h) are refused with exit status 2.
 bool parse_args(int argc, char** argv, Options& o) {
+  std::set<std::string> seen;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -62,37 +67,41 @@ bool parse_args(int argc, char** argv, Options& o) {
       std::exit(0);
     }
     if (i + 1 >= argc) {
-      std::fprintf(stderr, "uhop-studio: %s needs a value\n", a.c_str());
+      std::fprintf(stderr, "uhop-studio: %s needs a value\n", uhop::text_excerpt(a).c_str());
       return false;
     }
     std::string v = argv[++i];
-    char* end = nullptr;
-    if (a == "--memories") {
-      o.memories = v;
-    } else if (a == "--script") {
-      o.script = v;
-    } else if (a == "--screenshot") {
-      o.screenshot = v;
-    } else if (a == "--session") {
-      o.session = v;
-    } else if (a == "--dump-state") {
-      o.dump_state = v;
-    } else if (a == "--frames" || a == "--bench-frames") {
-      long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n <= 0) {
-        std::fprintf(stderr, "uhop-studio: %s: expected a positive integer, got '%s'\n", a.c_str(), v.c_str());
+    if (!seen.insert(a).second) {
+      std::fprintf(stderr, "uhop-studio: %s given twice\n", uhop::text_excerpt(a).c_str());
+      return false;
+    }
+    if (v.empty()) {
+      std::fprintf(stderr, "uhop-studio: %s needs a value, got an empty one\n", uhop::text_excerpt(a).c_str());
+      return false;
+    }
+    try {
+      if (a == "--memories") {
+        o.memories = v;
+      } else if (a == "--script") {
+        o.script = v;
+      } else if (a == "--screenshot") {
+        o.screenshot = v;
+      } else if (a == "--session") {
+        o.session = v;
+      } else if (a == "--dump-state") {
+        o.dump_state = v;
+      } else if (a == "--frames" || a == "--bench-frames") {
+        (a == "--frames" ? o.frames : o.bench_frames) = uhop::parse_whole_number(v, 1, 100000000, a);
+      } else if (a == "--font-size") {
+        const double f = uhop::parse_real_number(v, a);
+        if (f < 6 || f > 96) throw uhop::InputError("--font-size: expected 6..96, got '" + v + "'");
+        o.font_size = static_cast<float>(f);
+      } else {
+        std::fprintf(stderr, "uhop-studio: unknown flag %s\n", uhop::text_excerpt(a).c_str());
         return false;
       }
-      (a == "--frames" ? o.frames : o.bench_frames) = n;
-    } else if (a == "--font-size") {
-      float f = std::strtof(v.c_str(), &end);
-      if (*end || f < 6 || f > 96) {
-        std::fprintf(stderr, "uhop-studio: --font-size: expected 6..96, got '%s'\n", v.c_str());
-        return false;
-      }
-      o.font_size = f;
-    } else {
-      std::fprintf(stderr, "uhop-studio: unknown flag %s\n", a.c_str());
+    } catch (const uhop::InputError& e) {
+      std::fprintf(stderr, "uhop-studio: %s\n", e.what());
       return false;
     }
   }

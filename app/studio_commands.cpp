@@ -2,10 +2,12 @@
 
 #include <cctype>
 #include <cstdio>
-#include <fstream>
+#include <cmath>
 #include <sstream>
 
+#include "io/file_bytes.h"
 #include "numerics/input_error.h"
+#include "numerics/number_text.h"
 #include "studio_state.h"
 #include "studio_sweep.h"
 
@@ -27,20 +29,14 @@ bool split_key_value(const std::string& word, std::string& key, std::string& val
 }
 
 int parse_count(const std::string& what, const std::string& text, int lo, int hi) {
-  char* end = nullptr;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < lo || v > hi) {
-    throw uhop::InputError(what + ": expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                           ", got '" + text + "'");
-  }
-  return static_cast<int>(v);
+  return static_cast<int>(uhop::parse_whole_number(text, lo, hi, what));
 }
 
 std::pair<float, float> parse_point(const std::string& word) {
   float x = 0, y = 0;
   char extra = 0;
-  if (std::sscanf(word.c_str(), "%f,%f%c", &x, &y, &extra) != 2) {
-    throw uhop::InputError("expected a point X,Y, got '" + word + "'");
+  if (std::sscanf(word.c_str(), "%f,%f%c", &x, &y, &extra) != 2 || !std::isfinite(x) || !std::isfinite(y)) {
+    throw uhop::InputError("expected a point X,Y (finite numbers), got '" + word + "'");
   }
   return {x, y};
 }
@@ -335,14 +331,15 @@ ParsedScript parse_script(const std::string& text, const std::string& name) {
 }
 
 ParsedScript load_script(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // A FIFO or a device given as the script is refused without blocking; a script is at most 4 MiB.
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = uhop::read_whole_file(path, 4 << 20);
+  } catch (const uhop::InputError& e) {
     ParsedScript out;
-    out.errors.push_back(path + ": cannot read the script file");
+    out.errors.push_back(e.what());
     return out;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_script(text.str(), path);
+  return parse_script(std::string(bytes.begin(), bytes.end()), path);
 }
 }  // namespace studio

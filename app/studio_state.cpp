@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "numerics/input_error.h"
+#include "numerics/number_text.h"
 
 namespace studio {
 namespace {
@@ -13,21 +14,13 @@ std::string bad(const std::string& key, const std::string& value, const std::str
   return "bad value '" + value + "' for " + key + ": " + why;
 }
 
+// Numbers go through the core's range-checked parsers (no wrap-around, no inf, no 20-digit seeds saturating).
 double parse_double(const std::string& key, const std::string& value) {
-  char* end = nullptr;
-  double v = std::strtod(value.c_str(), &end);
-  if (value.empty() || *end != '\0' || !std::isfinite(v)) throw uhop::InputError(bad(key, value, "expected a number"));
-  return v;
+  return uhop::parse_real_number(value, key);
 }
 
 long long parse_int(const std::string& key, const std::string& value, long long lo, long long hi) {
-  char* end = nullptr;
-  long long v = std::strtoll(value.c_str(), &end, 10);
-  if (value.empty() || *end != '\0') throw uhop::InputError(bad(key, value, "expected an integer"));
-  if (v < lo || v > hi) {
-    throw uhop::InputError(bad(key, value, "expected " + std::to_string(lo) + ".." + std::to_string(hi)));
-  }
-  return v;
+  return uhop::parse_whole_number(value, lo, hi, key);
 }
 
 bool parse_bool(const std::string& key, const std::string& value) {
@@ -150,10 +143,10 @@ void apply_setting(StudioState& s, const std::string& key, const std::string& va
     s.stage2.sep.top_k = static_cast<int>(parse_int(key, value, 0, kBig));
   } else if (key == "beta") {
     double b = parse_double(key, value);
-    if (b <= 0) throw uhop::InputError(bad(key, value, "beta must be > 0"));
+    if (b <= 0 || b > uhop::kMaxBeta) throw uhop::InputError(bad(key, value, "beta must be in (0, 1e100]"));
     s.stage2.beta = b;
   } else if (key == "T") {
-    s.stage2_steps = static_cast<int>(parse_int(key, value, 0, 100000));
+    s.stage2_steps = static_cast<int>(parse_int(key, value, 0, uhop::kMaxStage2Steps));
   } else if (key == "speed2") {
     s.stage2_speed = parse_double(key, value);
     if (s.stage2_speed < 0) throw uhop::InputError(bad(key, value, "steps per second must be >= 0"));

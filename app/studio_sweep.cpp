@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "numerics/input_error.h"
+#include "numerics/number_text.h"
 
 namespace studio {
 namespace {
@@ -19,20 +20,11 @@ std::vector<std::string> split_list(const std::string& key, const std::string& t
 }
 
 double parse_number(const std::string& key, const std::string& text) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0') throw uhop::InputError(key + ": '" + text + "' is not a number");
-  return v;
+  return uhop::parse_real_number(text, key);
 }
 
 int parse_int(const std::string& key, const std::string& text, int lo, int hi) {
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < lo || v > hi) {
-    throw uhop::InputError(key + ": expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                           ", got '" + text + "'");
-  }
-  return static_cast<int>(v);
+  return static_cast<int>(uhop::parse_whole_number(text, lo, hi, key));
 }
 }  // namespace
 

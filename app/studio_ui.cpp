@@ -4,11 +4,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "numerics/input_error.h"
+
 namespace studio {
 void UiContext::set_status(const std::string& text, bool error) {
-  status = text;
+  status = uhop::printable_text(text);  // paths, script lines and file excerpts may hold control bytes
   status_is_error = error;
-  if (error) std::fprintf(stderr, "uhop-studio: %s\n", text.c_str());
+  if (error) std::fprintf(stderr, "uhop-studio: %s\n", status.c_str());
 }
 
 ImU32 rgb(uint32_t hex, int alpha) {

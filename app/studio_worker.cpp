@@ -69,16 +69,23 @@ Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size) {
 
 void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke) {
   const int w = shape.width, h = shape.height, channels = std::max(shape.channels, 1);
-  if (w <= 0 || h <= 0 || query.size() != shape.size() || stroke.radius <= 0) return;
+  if (w <= 0 || h <= 0 || query.size() != shape.size() || !(stroke.radius > 0) || !std::isfinite(stroke.radius)) return;
+  // Points are clamped to the canvas plus one radius (nothing beyond can be painted): a huge coordinate must not
+  // make the densified line below billions of dabs long. Non-finite points are dropped.
+  std::vector<std::pair<float, float>> points;
+  for (auto [x, y] : stroke.points)
+    if (std::isfinite(x) && std::isfinite(y))
+      points.emplace_back(std::clamp(x, -stroke.radius, w + stroke.radius),
+                          std::clamp(y, -stroke.radius, h + stroke.radius));
   // Densify the polyline so a fast mouse drag still paints a continuous line.
   std::vector<std::pair<float, float>> dabs;
-  for (size_t k = 0; k < stroke.points.size(); ++k) {
+  for (size_t k = 0; k < points.size(); ++k) {
     if (k == 0) {
-      dabs.push_back(stroke.points[0]);
+      dabs.push_back(points[0]);
       continue;
     }
-    auto [x0, y0] = stroke.points[k - 1];
-    auto [x1, y1] = stroke.points[k];
+    auto [x0, y0] = points[k - 1];
+    auto [x1, y1] = points[k];
     const float len = std::hypot(x1 - x0, y1 - y0);
     const int n = std::max(1, static_cast<int>(std::ceil(len / std::max(0.25f, stroke.radius * 0.5f))));
     for (int s = 1; s <= n; ++s) dabs.emplace_back(x0 + (x1 - x0) * s / n, y0 + (y1 - y0) * s / n);
@@ -256,12 +263,13 @@ void StudioWorker::load(const Command& c) {
   publish(false);
   uhop::MemorySet set;
   try {
-    set = uhop::load_memories(next.source, next.load, &warnings, progress);
+    // A set the session cannot hold (too many memories, a W too large) is refused before the file is read.
+    set = uhop::load_memories(next.source, uhop::with_session_limits(next.load, next.stage1.dim), &warnings, progress);
   } catch (const uhop::InputError& e) {
     if (!c.fallback_to_glyphs || next.source.rfind("builtin:fashion-mnist", 0) != 0) throw;
     message_ = std::string(e.what()) + " -- showing builtin:glyphs instead";
     next.source = "builtin:glyphs";
-    set = uhop::load_memories(next.source, next.load, &warnings, progress);
+    set = uhop::load_memories(next.source, uhop::with_session_limits(next.load, next.stage1.dim), &warnings, progress);
   }
   if (next.target >= set.count()) next.target = 0;
   auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2);
@@ -613,10 +621,13 @@ void StudioWorker::publish(bool full) {
                   : stage2_playing_    ? "Stage II playing"
                                        : "";
   s->progress = progress_;
-  s->error = error_;
+  // Text that reaches the screen is made printable here, once: it embeds paths and file excerpts.
+  s->busy_label = uhop::printable_text(s->busy_label);
+  s->error = uhop::printable_text(error_);
   s->error_id = error_id_;
-  s->message = message_;
+  s->message = uhop::printable_text(message_);
   s->warnings = warnings_;
+  for (std::string& w : s->warnings) w = uhop::printable_text(w);
   s->sweep = sweep_;
   s->sweep_running = sweep_running_;
   s->session_path = session_path_;

@@ -1,6 +1,7 @@
 // uhop sweep: the paper's retrieval-error sweeps (core/session/sweep.h) from the command line, one CSV per cell so that
 // cells can be fanned out (--list-cells, --cell INDEX) and merged afterwards (--merge).
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -55,43 +56,31 @@ SweepSettings settings_from(const Args& a) {
   s.vary = parse_sweep_axis(a.required("vary"));
   if (a.has("values")) {
     for (const std::string& v : split_list(a.str("values"), "values")) {
-      char* end = nullptr;
-      const double x = std::strtod(v.c_str(), &end);
-      if (*end != '\0') throw InputError("--values: '" + v + "' is not a number");
-      s.values.push_back(x);
+      s.values.push_back(parse_real_number(v, "--values"));
     }
   }
   if (a.has("methods")) s.methods = split_list(a.str("methods"), "methods");
-  s.seeds = static_cast<int>(a.integer("seeds", s.seeds));
-  const long long first_seed = a.integer("first-seed", 0);
-  if (first_seed < 0) throw InputError("--first-seed must be >= 0");
-  s.first_seed = static_cast<uint64_t>(first_seed);
-  s.stage1_steps = static_cast<int>(a.integer("stage1-steps", s.stage1_steps));
+  s.seeds = a.count("seeds", s.seeds, 1, 1000);
+  s.first_seed = static_cast<uint64_t>(a.integer("first-seed", 0, 0, INT_MAX));
+  s.stage1_steps = static_cast<int>(a.integer("stage1-steps", s.stage1_steps, 0, kMaxStage1Steps));
   s.stage1.lr = a.number("lr", s.stage1.lr);
   if (a.has("init")) s.stage1.init = parse_feature_init(a.str("init"));
   if (a.has("schedule")) s.stage1.schedule = parse_schedule(a.str("schedule"));
   if (a.has("loss")) s.stage1.loss = parse_loss_kind(a.str("loss"));
   s.stage1.t = a.number("t", s.stage1.t);
   s.beta = a.number("beta", s.beta);
-  s.retrieval_steps = static_cast<int>(a.integer("steps", s.retrieval_steps));
+  s.retrieval_steps = static_cast<int>(a.integer("steps", s.retrieval_steps, 1, kMaxStage2Steps));
   s.noise = a.str("noise", s.noise);
   s.sigma = a.number("sigma", s.sigma);
   if (a.has("count") && s.vary == SweepAxis::count) throw InputError("--count is the fixed M of --vary sigma");
   if (a.has("sigma") && s.vary == SweepAxis::sigma) throw InputError("--sigma is the fixed noise of --vary M");
-  s.count = static_cast<int>(a.integer("count", s.count));
+  s.count = a.count("count", s.count, 2, kMaxSessionMemories);
   const std::string pick = a.str("pick", "random");
   if (pick != "random" && pick != "first") throw InputError("--pick: the sweep takes random or first");
   s.random_subset = pick == "random";
-  s.load.offset = static_cast<int>(a.integer("offset", 0));
-  if (s.load.offset < 0) throw InputError("--offset must be >= 0");
+  s.load.offset = a.count("offset", 0);
   s.load.keep_rgb = a.has("rgb");
-  if (a.has("size")) {
-    int w = 0, h = 0;
-    char extra = 0;
-    if (std::sscanf(a.str("size").c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0 || w > 4096 || h > 4096)
-      throw InputError("--size expects WxH with 1..4096 each, e.g. 28x28");
-    s.load.width = w, s.load.height = h;
-  }
+  if (a.has("size")) parse_size_flag(a.str("size"), s.load.width, s.load.height);
   if (a.has("normalize")) s.load.normalization = parse_normalization(a.str("normalize"));
   return s;
 }
@@ -145,7 +134,7 @@ int cmd_sweep(int argc, char** argv) {
   }
 
   std::vector<int> indices;
-  if (a.has("cell")) indices.push_back(static_cast<int>(a.integer("cell", -1)));
+  if (a.has("cell")) indices.push_back(a.count("cell", 0));  // run_sweep names a cell past the last one
   const auto start = std::chrono::steady_clock::now();
   int finished = 0;
   const int todo = indices.empty() ? static_cast<int>(cells.size()) : 1;

@@ -63,25 +63,27 @@ int cmd_stage1(int argc, char** argv) {
   if (a.has("w0") && a.has("init")) throw InputError("give either --w0 or --init, not both");
   if (!a.has("w0") && !a.has("init")) throw InputError("missing --init (identity, gaussian, orthogonal) or --w0");
   const std::string out_w = a.required("out-w"), log_path = a.required("log");
-  const long long steps = a.integer("steps", -1);
-  if (steps < 0) throw InputError(a.has("steps") ? "--steps must be >= 0" : "missing required flag --steps");
+  if (!a.has("steps")) throw InputError("missing required flag --steps");
+  const long long steps = a.integer("steps", 0, 0, kMaxStage1Steps);
   Stage1Settings s;
   if (!a.has("lr")) throw InputError("missing required flag --lr");
   s.lr = a.number("lr", 0.1);
   if (a.has("init")) s.init = parse_feature_init(a.str("init"));
-  s.dim = static_cast<int>(a.integer("dim", 0));
-  if (s.dim < 0) throw InputError("--dim must be >= 1");
+  s.dim = a.count("dim", 0, 1, static_cast<int>(kMaxWValues));
   if (a.has("schedule")) s.schedule = parse_schedule(a.str("schedule"));
   if (a.has("optimizer")) s.optimizer = parse_optimizer(a.str("optimizer"));
   s.t = a.number("t", 2.0);
   if (a.has("loss")) s.loss = parse_loss_kind(a.str("loss"));
   s.normalize_rows = a.has("normalize-rows");
-  s.seed = static_cast<uint64_t>(a.integer("seed", 0));
-  s.train_count = static_cast<int>(a.integer("train-count", 0));
+  s.seed = a.seed("seed");
+  s.train_count = a.count("train-count", 0);
+  // Outputs that could never be written are refused before the work (checked again before the renames).
+  check_output_destination(out_w);
+  check_output_destination(log_path);
 
   Matrix w0;
-  if (a.has("w0")) w0 = read_csv_matrix(a.str("w0"));
-  MemorySet memories = load(a);
+  if (a.has("w0")) w0 = read_csv_matrix(a.str("w0"), kMaxWValues);
+  MemorySet memories = load(a, s.dim);
   if (s.dim != 0 && s.dim < memories.dim())
     throw InputError("--dim " + std::to_string(s.dim) + " is smaller than the memory dimension d = " +
                      std::to_string(memories.dim()) + " (W needs D >= d)");
@@ -109,26 +111,27 @@ int cmd_retrieve(int argc, char** argv) {
   if (a.has("help")) return std::cout << kRetrieveHelp, 0;
   const std::string out_path = a.required("out"), log_path = a.required("log");
   if (a.has("query") == a.has("corrupt")) throw InputError("give exactly one of --query Q.csv or --corrupt KIND:S");
-  const long long target = a.integer("target", -1);
   if (!a.has("target")) throw InputError("missing required flag --target");
-  const long long steps = a.integer("steps", 1);
-  if (steps < 0) throw InputError("--steps must be >= 0");
+  const long long target = a.count("target", 0);
+  const long long steps = a.integer("steps", 1, 0, kMaxStage2Steps);
   RetrievalSettings rs;
   rs.similarity =
       a.has("similarity") ? parse_similarity(a.str("similarity")) : (a.has("w") ? Similarity::kernel : Similarity::dot);
   rs.sep.alpha = a.number("alpha", 1.0);
-  rs.sep.top_k = static_cast<int>(a.integer("top-k", 0));
+  rs.sep.top_k = a.count("top-k", 0);
   rs.beta = a.number("beta", 1.0);
   rs.beta_after_sep = a.has("beta-after-sep");
   validate(rs);
   Corruption corruption;
   if (a.has("corrupt")) corruption = parse_corruption(a.str("corrupt"));
 
+  check_output_destination(out_path);
+  check_output_destination(log_path);
   Matrix w;
-  if (a.has("w")) w = read_csv_matrix(a.str("w"));
+  if (a.has("w")) w = read_csv_matrix(a.str("w"), kMaxWValues);
   Matrix query_file;
-  if (a.has("query")) query_file = read_csv_matrix(a.str("query"));
-  MemorySet memories = load(a);
+  if (a.has("query")) query_file = read_csv_matrix(a.str("query"), kMaxWValues);
+  MemorySet memories = load(a, a.has("w") ? w.rows() : 0);
   if (target < 0 || target >= memories.count())
     throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1));
   Vector query;
@@ -141,8 +144,7 @@ int cmd_retrieve(int argc, char** argv) {
       throw InputError(a.str("query") + ": query has " + std::to_string(query.size()) +
                        " values, memories have d = " + std::to_string(memories.dim()));
   } else {
-    query = corrupt(memories.patterns.row(target).transpose(), memories.shape, corruption,
-                    static_cast<uint64_t>(a.integer("seed", 0)));
+    query = corrupt(memories.patterns.row(target).transpose(), memories.shape, corruption, a.seed("seed"));
   }
   Session session(std::move(memories), Stage1Settings{}, rs);
   if (a.has("w")) session.set_initial_w(w);
@@ -165,19 +167,21 @@ int cmd_demo(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"steps", "lr", "target", "corrupt", "beta", "seed"}, {"help"});
   if (a.has("help")) return std::cout << "uhop demo [--memories builtin:fashion-mnist] [--count 100] [--steps 50]\n", 0;
   if (!a.has("memories")) a.values["memories"] = "builtin:fashion-mnist";
-  if (!a.has("count")) a.values["count"] = "100";
+  // Without --count the demo takes up to 100 memories: all 36 of builtin:glyphs, say, with a note.
+  const bool default_count = !a.has("count");
+  if (default_count) a.values["count"] = "100";
   std::vector<std::string> warnings;
   MemorySet memories;
   try {
-    memories = load(a);
+    memories = load(a, 0, default_count);
   } catch (const InputError& e) {
     if (a.str("memories") != "builtin:fashion-mnist") throw;
     std::cerr << "uhop: " << e.what() << "; using builtin:glyphs instead\n";
     a.values["memories"] = "builtin:glyphs";
-    memories = load(a);
+    memories = load(a, 0, default_count);
   }
-  std::printf("memories: %s, M = %d, d = %d (%s)\n", memories.source.c_str(), memories.count(), memories.dim(),
-              memories.preprocessing.c_str());
+  std::printf("memories: %s, M = %d, d = %d (%s)\n", printable_text(memories.source).c_str(), memories.count(),
+              memories.dim(), printable_text(memories.preprocessing).c_str());
   Stage1Settings s1;
   s1.lr = a.number("lr", 0.1);  // 0.5 and up oscillate on Fashion-MNIST (docs/sweep-results.md)
   s1.schedule = Schedule::constant;
@@ -185,12 +189,12 @@ int cmd_demo(int argc, char** argv) {
   rs.beta = a.number("beta", 1.0);
   rs.similarity = Similarity::kernel;
   Session session(std::move(memories), s1, rs);
-  const int target = static_cast<int>(a.integer("target", 0)) % session.memories().count();
+  const int target = a.count("target", 0) % session.memories().count();
   const Corruption c = parse_corruption(a.str("corrupt", "gaussian:0.1"));
-  session.set_query(corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c,
-                            static_cast<uint64_t>(a.integer("seed", 0))),
-                    target);
-  const long long steps = a.integer("steps", 100);
+  session.set_query(
+      corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c, a.seed("seed")),
+      target);
+  const long long steps = a.integer("steps", 100, 0, kMaxStage1Steps);
   std::printf("Stage I (%s loss, lr %g, t %g):\n", to_string(s1.loss), s1.lr, s1.t);
   for (long long i = 0; i <= steps; ++i) {
     if (i > 0) session.stage1_step();
@@ -221,7 +225,7 @@ int main(int argc, char** argv) {
     if (cmd == "replay" || cmd == "--session") return cmd_replay(argc, argv);
     if (cmd == "save-session") return cmd_save_session(argc, argv);
     if (cmd == "help" || cmd == "--help" || cmd == "-h") return std::cout << kUsage, 0;
-    std::cerr << "uhop: error: unknown command '" << cmd << "' (try 'uhop help')\n";
+    std::cerr << "uhop: error: unknown command '" << text_excerpt(cmd) << "' (try 'uhop help')\n";
     return 2;
   } catch (const InputError& e) {
     std::cerr << "uhop: error: " << e.what() << "\n";
@@ -230,7 +234,7 @@ int main(int argc, char** argv) {
     std::cerr << "uhop: error: out of memory\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "uhop: internal error: " << e.what() << "\n";
+    std::cerr << "uhop: internal error: " << printable_text(e.what()) << "\n";
     return 1;
   }
 }

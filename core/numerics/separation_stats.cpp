@@ -33,7 +33,13 @@ SeparationStats separation_stats(const FeatureGeometry& g, const Matrix& memorie
 
 double retrieval_error_bound(const SeparationStats& s, int mu, double beta) {
   const double M = static_cast<double>(s.delta.size());
-  return 2 * s.m * (M - 1) * std::exp(-beta * (s.delta[mu] - 2 * s.m_phi * s.r_phi));
+  const double scale = 2 * s.m * (M - 1);
+  if (!(scale > 0)) return 0.0;  // all memories zero (m = 0) or a single memory: nothing to confuse
+  // In log space, so a large beta with a negative margin (Delta^Phi_mu < 2 m_Phi R_Phi) saturates instead of
+  // overflowing to inf: 2m(M-1) exp(-beta (...)) > DBL_MAX is written as DBL_MAX, "at least this" (vacuous).
+  const double log_bound = std::log(scale) - beta * (s.delta[mu] - 2 * s.m_phi * s.r_phi);
+  if (!(log_bound < std::log(std::numeric_limits<double>::max()))) return std::numeric_limits<double>::max();
+  return std::exp(log_bound);
 }
 
 bool bound_is_vacuous(const SeparationStats& s, double bound) {

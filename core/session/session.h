@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "data/memory_sources.h"
 #include "numerics/feature_geometry.h"
 #include "numerics/feature_map.h"
 #include "numerics/memory_set.h"
@@ -38,13 +39,31 @@ struct Stage1Record {
   double grad_norm = 0;  // ||dL/dW(W_i)||_F
 };
 
-// Stage I keeps two M x M matrices (Gram, pair weights): 10000 memories need 1.6 GB. Larger sets
-// are refused up front rather than failing part-way (retrieval alone has no such limit: see retrieval.h).
+// ---- What a Session can hold (README "Decisions: size limits"), checked before anything large is allocated.
+// Stage I keeps two M x M matrices (Gram, pair weights): 10000 memories need 1.6 GB. Larger sets are refused up front
+// rather than failing part-way (retrieval alone has no such limit: see retrieval.h).
 constexpr int kMaxSessionMemories = 10000;
+// W is D x d doubles; Stage I keeps about six copies (W, previous W, gradient, Adam's two moments, the Stage II
+// operator). 2^25 values (256 MiB per copy) allows d = D = 5792: 76x76 gray or 43x43 RGB images.
+constexpr long long kMaxWValues = 1LL << 25;
+// Steps a run may take: Stage I's log grows by one row per step (a million steps of M = 1000 take ~15 hours);
+// Stage II keeps every state x_0..x_T (10000 states of d = 5792 are 460 MB).
+constexpr long long kMaxStage1Steps = 1000000;
+constexpr long long kMaxStage2Steps = 10000;
+
+// The one check of the memory-count limit (throws InputError "M = ... memories is more than a session holds").
+void check_session_memory_count(long long m);
+// Throws InputError unless W fits in kMaxWValues: d = C*H*W of shape, D = feature_dim (0: D = d). The message says
+// why (W is D x d doubles = N GB) and which --size or --dim would fit.
+void check_feature_map_fits(const ImageShape& shape, long long feature_dim = 0);
+// options that refuse, before anything is read or allocated, a set a Session could not hold: check_fits runs the two
+// checks above, max_values is lowered to kMaxSessionMemories memories of the largest d whose W fits.
+LoadOptions with_session_limits(LoadOptions options, long long feature_dim = 0);
 
 class Session {
  public:
-  // Needs 2 <= M <= kMaxSessionMemories. Throws InputError on bad settings.
+  // Needs 2 <= M <= kMaxSessionMemories and a W within kMaxWValues. Throws InputError on bad settings and on values
+  // too large to square in a double (memories near 1e100, W = 1e300 I): refused up front, never a NaN later.
   Session(MemorySet memories, Stage1Settings stage1 = {}, RetrievalSettings stage2 = {});
 
   // ---- Stage I
@@ -59,7 +78,7 @@ class Session {
   void set_retrieval_settings(const RetrievalSettings& s);  // keeps W; restarts the retrieval from the query
   void set_query(const Vector& query, int target);          // restarts the retrieval
   void reset_stage2();                                      // back to x_0 = query
-  void stage2_step();                                       // one step of the main run and of the MHM baseline
+  void stage2_step();  // one step of the main run and of the MHM baseline (both or neither: see PendingState)
 
   void reset();  // both stages
 

@@ -1,15 +1,17 @@
 #include "session_file.h"
 
+#include <climits>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "io/atomic_file.h"
 #include "data/csv_matrix.h"
+#include "io/atomic_file.h"
+#include "io/file_bytes.h"
+#include "io/path_policy.h"
 #include "numerics/input_error.h"
 
 namespace uhop {
@@ -17,9 +19,10 @@ namespace {
 using json = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
+constexpr const char* kHashKey = "fnv1a64";  // content_hash of a side file
+
 const std::vector<std::string> kStage1LogColumns = {
     "step", "loss", "delta_phi_min", "delta_phi_mean", "r_phi", "delta_phi_max", "m_phi", "lr", "grad_norm"};
-constexpr long long kMaxSteps = 100000000;
 
 // One JSON object being read: every lookup is remembered so that finish() can refuse keys nobody asked for (a
 // misspelt "bata" must not silently fall back to the default beta).
@@ -150,12 +153,23 @@ Matrix read_matrix(ObjectReader& parent, const std::string& key, const std::stri
   } else {
     const std::string file = r.string("file", "");
     if (!r.has("file")) throw r.error("file", "missing required key (or give \"rows\" as an array of rows)");
-    if (file.empty() || fs::path(file).is_absolute())
-      throw r.error("file", "must be a file name relative to the session file");
-    const long long rows = r.integer("rows", -1, 1, 1 << 30), cols = r.integer("cols", -1, 1, 1 << 30);
+    const long long rows = r.integer("rows", -1, 1, kMaxWValues), cols = r.integer("cols", -1, 1, kMaxWValues);
     if (rows < 0) throw r.error("rows", "missing required key");
     if (cols < 0) throw r.error("cols", "missing required key");
-    m = read_csv_matrix((fs::path(base_dir.empty() ? "." : base_dir) / file).string());
+    if (rows * cols > kMaxWValues)
+      throw r.error("rows", std::to_string(rows) + " x " + std::to_string(cols) + " is more than a session holds");
+    const long long bytes = r.integer("bytes", -1, 1, LLONG_MAX);
+    const std::string hash = r.string(kHashKey, "");
+    // The name is data: it must stay inside the session file's folder (no "..", not absolute, no symlink out).
+    const std::string path = resolve_inside_folder(base_dir, file, r.file() + ": " + r.path("file"));
+    CsvFileFacts facts;
+    m = read_csv_matrix(path, rows * cols, false, &facts);
+    // The JSON is renamed into place after its side files (the commit point): a side file that is not the one the
+    // JSON was saved with (a kill between the renames, an edit) is refused rather than installed.
+    if ((bytes >= 0 && static_cast<uint64_t>(bytes) != facts.bytes) || (!hash.empty() && hash != facts.hash))
+      throw r.error("file", file + " is not the file this session was saved with (" + std::to_string(facts.bytes) +
+                                " bytes, hash " + facts.hash + "; the session says " + std::to_string(bytes) +
+                                " bytes, hash " + hash + "): it was changed or replaced after the save");
     if (m.rows() != rows || m.cols() != cols)
       throw r.error("file", file + " holds a " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) +
                                 " matrix, the session says " + std::to_string(rows) + "x" + std::to_string(cols));
@@ -214,6 +228,47 @@ void write_rows(std::ostream& out, const json& rows, const std::string& indent) 
   out << "]";
 }
 
+// Nesting of arrays and objects, counted without recursion before the JSON library (which recurses) sees the
+// text: deeper than this is refused, so no file can exhaust the stack. Also counts values (commas and openings):
+// the parsed document costs ~50 bytes per value, so their number is capped too.
+constexpr int kMaxJsonDepth = 64;
+constexpr long long kMaxJsonValues = 1LL << 22;
+// The Stage I curve is stored only up to this many rows (~4 MB): it is informational (the replay recomputes it),
+// and a million-step curve would not fit the session file cap.
+constexpr size_t kMaxStoredLogRows = 20000;
+
+void check_json_shape(const std::string& text, const std::string& name) {
+  int depth = 0;
+  long long values = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++values;
+      if (++depth > kMaxJsonDepth)
+        throw input_error(name, "arrays and objects nest more than " + std::to_string(kMaxJsonDepth) +
+                                    " levels deep (at byte " + std::to_string(i) + "): not a session file");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',') {
+      if (++values > kMaxJsonValues)
+        throw input_error(name, "holds more than " + std::to_string(kMaxJsonValues) +
+                                    " values: too large for a session file (large W goes to a side file)");
+    }
+  }
+}
+
 std::string side_file_name(const std::string& path, const char* suffix) {
   std::string stem = fs::path(path).filename().string();
   if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".json") == 0) stem.resize(stem.size() - 5);
@@ -229,14 +284,33 @@ std::string resolve_source(const SessionFile& file) {
 }
 }  // namespace
 
+namespace {
+SessionFile parse_session_document(const json& doc, const std::string& name, const std::string& base_dir);
+}  // namespace
+
 SessionFile parse_session_json(const std::string& text, const std::string& name, const std::string& base_dir) {
+  check_json_shape(text, name);
   json doc;
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     // e.what() carries nlohmann's "[json.exception.parse_error.101] " prefix; the byte position is what helps.
     throw input_error(name, "not a valid JSON document (syntax error at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range& e) {
+    // 406: a number such as 1e400 that no double can hold.
+    throw input_error(name, "a number is out of range (beyond ±1.8e308, e.g. 1e400): every number must be finite");
+  } catch (const json::exception& e) {
+    throw input_error(name, "not a valid JSON document (" + std::string(e.what()) + ")");
   }
+  try {
+    return parse_session_document(doc, name, base_dir);
+  } catch (const json::exception& e) {  // a type the checks above let through: still the file's fault, not ours
+    throw input_error(name, std::string("unexpected value (") + e.what() + ")");
+  }
+}
+
+namespace {
+SessionFile parse_session_document(const json& doc, const std::string& name, const std::string& base_dir) {
   ObjectReader top(doc, name, "");
   if (top.string("format", "") != "uhop-session")
     throw top.error("format", top.has("format") ? "must be \"uhop-session\"" : "missing required key");
@@ -269,7 +343,7 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
     ObjectReader r(top.required("stage1"), name, "stage1");
     Stage1Settings& s = f.stage1;
     s.init = r.choice("init", s.init, parse_feature_init);
-    s.dim = static_cast<int>(r.integer("dim", 0, 0, 1 << 20));
+    s.dim = static_cast<int>(r.integer("dim", 0, 0, kMaxWValues));
     s.lr = r.number("lr", s.lr);
     if (s.lr < 0) throw r.error("lr", "must be >= 0");
     s.schedule = r.choice("schedule", s.schedule, parse_schedule);
@@ -281,7 +355,7 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
     s.seed = r.seed("seed", 0);
     s.train_count = static_cast<int>(r.integer("train_count", 0, 0, 1 << 30));
     if (s.train_count == 1) throw r.error("train_count", "must be 0 (all) or >= 2");
-    f.stage1_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxSteps));
+    f.stage1_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxStage1Steps));
     f.stage1_finished = r.boolean("finished", false);
     r.finish();
   }
@@ -294,8 +368,9 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
     s.sep.top_k = static_cast<int>(r.integer("top_k", 0, 0, 1 << 30));
     s.beta = r.number("beta", 1.0);
     if (!(s.beta > 0)) throw r.error("beta", "must be > 0");
+    if (s.beta > kMaxBeta) throw r.error("beta", "must be <= 1e100");
     s.beta_after_sep = r.boolean("beta_after_sep", false);
-    f.stage2_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxSteps));
+    f.stage2_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxStage2Steps));
     r.finish();
   }
   {
@@ -331,17 +406,14 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
   top.finish();
   return f;
 }
+}  // namespace
 
 SessionFile read_session_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error(path, "cannot open the session file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw input_error(path, "cannot read the session file");
-  return parse_session_json(ss.str(), path, fs::path(path).parent_path().string());
+  const std::vector<uint8_t> bytes = read_whole_file(path, kMaxSessionFileBytes);
+  return parse_session_json(std::string(bytes.begin(), bytes.end()), path, fs::path(path).parent_path().string());
 }
 
-std::string session_json(const SessionFile& f, const std::string& w_side_file, const std::string& w0_side_file) {
+std::string session_json(const SessionFile& f, const SideFile& w_side_file, const SideFile& w0_side_file) {
   std::ostringstream out;
   const auto field = [&](const char* key, const json& value) { out << ",\n  \"" << key << "\": " << value.dump(); };
   out << "{\n  \"format\": \"uhop-session\",\n  \"version\": " << kSessionFormatVersion;
@@ -392,9 +464,14 @@ std::string session_json(const SessionFile& f, const std::string& w_side_file, c
     query["seed"] = f.corruption_seed;
   }
   field("query", query);
-  const auto matrix = [&](const char* key, const Matrix& m, const std::string& side_file) {
-    if (!side_file.empty()) {
-      field(key, json{{"file", side_file}, {"rows", m.rows()}, {"cols", m.cols()}});
+  const auto matrix = [&](const char* key, const Matrix& m, const SideFile& side_file) {
+    if (!side_file.name.empty()) {
+      json entry{{"file", side_file.name}, {"rows", m.rows()}, {"cols", m.cols()}};
+      if (!side_file.content.empty()) {
+        entry["bytes"] = side_file.content.size();
+        entry[kHashKey] = content_hash(side_file.content.data(), side_file.content.size());
+      }
+      field(key, entry);
       return;
     }
     out << ",\n  \"" << key << "\": {\"rows\": ";
@@ -403,7 +480,7 @@ std::string session_json(const SessionFile& f, const std::string& w_side_file, c
   };
   if (f.w0) matrix("w0", *f.w0, w0_side_file);
   if (f.w) matrix("w", *f.w, w_side_file);
-  if (!f.stage1_log.empty()) {
+  if (!f.stage1_log.empty() && f.stage1_log.size() <= kMaxStoredLogRows) {
     json rows = json::array();
     for (const Stage1Record& r : f.stage1_log)
       rows.push_back(json::array({r.step, nan_as_null(r.loss), nan_as_null(r.delta_phi_min),
@@ -421,14 +498,23 @@ void write_session_file(const std::string& path, const SessionFile& f) {
   const auto large = [](const std::optional<Matrix>& m) {
     return m && static_cast<long long>(m->rows()) * m->cols() > kEmbedWLimit;
   };
-  const std::string w_side = large(f.w) ? side_file_name(path, ".w.csv") : "";
-  const std::string w0_side = large(f.w0) ? side_file_name(path, ".w0.csv") : "";
+  const auto side_file = [&](const std::optional<Matrix>& m, const char* suffix) {
+    SideFile side;
+    if (!large(m)) return side;
+    side.name = side_file_name(path, suffix);
+    std::ostringstream text;
+    write_csv_matrix(text, *m);
+    side.content = text.str();  // written as is, and its size and hash recorded in the JSON
+    return side;
+  };
+  const SideFile w_side = side_file(f.w, ".w.csv"), w0_side = side_file(f.w0, ".w0.csv");
   const std::string text = session_json(f, w_side, w0_side);
   const fs::path dir = fs::path(path).parent_path();
-  // The JSON and its side files appear together or not at all.
+  // The JSON and its side files appear together or not at all; the JSON, which names the side files and records
+  // their hashes, is renamed last: it is the commit point.
   StagedFiles files;
-  if (!w_side.empty()) files.add((dir / w_side).string(), [&](std::ostream& o) { write_csv_matrix(o, *f.w); });
-  if (!w0_side.empty()) files.add((dir / w0_side).string(), [&](std::ostream& o) { write_csv_matrix(o, *f.w0); });
+  for (const SideFile* side : {&w_side, &w0_side})
+    if (!side->name.empty()) files.add((dir / side->name).string(), [&](std::ostream& o) { o << side->content; });
   files.add(path, [&](std::ostream& o) { o << text; });
   files.commit();
 }
@@ -478,7 +564,7 @@ Vector session_query(const SessionFile& f, const MemorySet& memories) {
 Session restore_session(const SessionFile& f, const ProgressFn& progress, std::vector<std::string>* warnings) {
   const int total_steps = f.stage1_steps + f.stage2_steps;
   const double load_share = total_steps > 0 ? 0.2 : 1.0;  // loading is quick next to a long replay
-  MemorySet memories = load_memories(resolve_source(f), f.load, warnings,
+  MemorySet memories = load_memories(resolve_source(f), with_session_limits(f.load, f.stage1.dim), warnings,
                                      [&](double x) { return !progress || progress(load_share * x); });
   const Vector query = session_query(f, memories);
   Session session(std::move(memories), f.stage1, f.stage2);

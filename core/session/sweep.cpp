@@ -1,6 +1,7 @@
 #include "sweep.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -102,6 +103,10 @@ SweepCellResult evaluate_cell(const SweepSettings& s, const SweepCell& cell, con
   for (double e : errors) var += (e - r.paper_error) * (e - r.paper_error);
   r.paper_error_std = std::sqrt(var / m);
   r.retrieved = static_cast<double>(retrieved) / m;
+  // Never a NaN cell: every retrieval step checks its values, so a non-finite error here is a bug to report loudly.
+  if (!std::isfinite(r.paper_error) || !std::isfinite(r.paper_error_std))
+    throw InputError("cell " + cell_file_name(cell) + ": the paper error is not finite (beta " + cell_text(s.beta) +
+                     "): lower beta or scale the memories down");
   return r;
 }
 
@@ -278,7 +283,8 @@ std::vector<SweepCellResult> run_sweep(const SweepSettings& s, const std::vector
         o.seed = first.seed;
       } else {
         o.pick = Pick::first;
-        o.offset = s.load.offset + static_cast<int>(first.seed - s.first_seed) * pool_m;
+        o.offset = static_cast<int>(
+            std::min<long long>(INT_MAX, s.load.offset + static_cast<long long>(first.seed - s.first_seed) * pool_m));
       }
       try {
         pool = load_memories(s.memories, o);

@@ -167,10 +167,10 @@ TEST_CASE("CSV matrices: round trip and precise errors", "[csv][bad-input]") {
   const Matrix m = naive::random_gaussian(rng, 3, 4);
   std::stringstream io;
   write_csv_matrix(io, m);
-  CHECK(parse_csv_matrix(io, "mem") == m);
+  CHECK(parse_csv_matrix(io, "mem", 1 << 20) == m);
   auto parse = [](const std::string& text) {
     std::istringstream in(text);
-    return parse_csv_matrix(in, "f.csv");
+    return parse_csv_matrix(in, "f.csv", 1 << 20);
   };
   CHECK_THROWS_WITH(parse("1,2\n3\n"), Catch::Contains("f.csv:2") && Catch::Contains("1 fields, expected 2"));
   CHECK_THROWS_WITH(parse("1,abc\n"), Catch::Contains("f.csv:1") && Catch::Contains("not a number"));
