@@ -36,13 +36,16 @@ class CsvParser {
         bom_state_ = 3;
       }
       ++total_bytes_;
-      if (c == '\n') {
+      const bool after_cr = after_cr_;
+      after_cr_ = c == '\r';
+      if (c == '\n' && after_cr) continue;  // the LF of a CRLF: the CR already ended the line
+      if (c == '\n' || c == '\r') {       // LF, CRLF and old CR-only line ends
         end_line();
       } else if (c == '\0') {
         fail("contains a NUL byte (binary data, not CSV text)");
       } else if (c == ',') {
         end_field(false);
-      } else if (c == ' ' || c == '\t' || c == '\r') {
+      } else if (c == ' ' || c == '\t') {
         if (!field_.empty()) after_field_space_ = true;  // "1 2" is caught when the next character arrives
       } else {
         if (after_field_space_)
@@ -120,7 +123,7 @@ class CsvParser {
   std::vector<double> values_;
   std::string field_;
   long long line_ = 0, rows_ = 0, cols_ = -1, fields_in_row_ = 0, total_bytes_ = 0;
-  bool line_has_content_ = false, after_field_space_ = false;
+  bool line_has_content_ = false, after_field_space_ = false, after_cr_ = false;
   int bom_state_ = 0;
 };
 

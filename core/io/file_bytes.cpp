@@ -46,7 +46,14 @@ ReadableFile::ReadableFile(const std::string& path, bool refuse_symlinks) : path
   int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
   if (refuse_symlinks) flags |= O_NOFOLLOW;
   fd_ = ::open(path.c_str(), flags);
-  if (fd_ < 0) throw input_error(path, open_problem(errno, refuse_symlinks));
+  if (fd_ < 0) {
+    const int error = errno;
+    struct stat info {};
+    // Sockets (ENXIO) and other special files that cannot even be opened: say what they are.
+    if (error != ENOENT && ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+      throw input_error(path, file_type_problem(info.st_mode));
+    throw input_error(path, open_problem(error, refuse_symlinks));
+  }
   struct stat info {};
   if (::fstat(fd_, &info) != 0) {
     const int error = errno;

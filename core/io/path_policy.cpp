@@ -10,6 +10,8 @@ namespace fs = std::filesystem;
 std::string resolve_inside_folder(const std::string& folder, const std::string& name, const std::string& where) {
   const std::string quoted = "'" + text_excerpt(name, 200) + "'";
   if (name.empty()) throw input_error(where, "must be a file name, got an empty one");
+  if (name.find('\0') != std::string::npos)  // the system would see only the part before it
+    throw input_error(where, "must be a file name without NUL bytes, got " + quoted);
   const fs::path relative(name);
   if (relative.is_absolute() || relative.has_root_name() || relative.has_root_directory())
     throw input_error(where, "must be a file name inside the session file's folder, got the absolute path " + quoted);

@@ -62,7 +62,9 @@ void check_feature_map_fits(const ImageShape& shape, long long feature_dim) {
 }
 
 LoadOptions with_session_limits(LoadOptions options, long long feature_dim) {
-  options.max_values = std::min(options.max_values, kMaxSessionMemories * integer_sqrt(kMaxWValues));
+  // CSV memories are parsed whole before count/offset apply: at most what a session could use of them. (IDX and CIFAR
+  // files keep their own byte cap: a 100-memory pick from EMNIST's 88 MB file is fine.)
+  options.max_csv_values = std::min(options.max_csv_values, kMaxSessionMemories * integer_sqrt(kMaxWValues));
   options.check_fits = [feature_dim](long long count, const ImageShape& shape) {
     check_session_memory_count(count);
     if (shape.size() > 0) check_feature_map_fits(shape, feature_dim);

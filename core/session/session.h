@@ -57,7 +57,7 @@ void check_session_memory_count(long long m);
 // why (W is D x d doubles = N GB) and which --size or --dim would fit.
 void check_feature_map_fits(const ImageShape& shape, long long feature_dim = 0);
 // options that refuse, before anything is read or allocated, a set a Session could not hold: check_fits runs the two
-// checks above, max_values is lowered to kMaxSessionMemories memories of the largest d whose W fits.
+// checks above, max_csv_values is lowered to kMaxSessionMemories memories of the largest d whose W fits.
 LoadOptions with_session_limits(LoadOptions options, long long feature_dim = 0);
 
 class Session {
