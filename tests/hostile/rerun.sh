@@ -23,8 +23,7 @@ cases=0 failures=0
 
 echo "old log" >old.csv && echo "old w" >oldw.csv && echo "precious" >victim.txt
 ln -sf /dev/null null.csv 2>/dev/null
-sentinels() { md5sum old.csv oldw.csv victim.txt secret.w.csv 2>/dev/null; stat -c '%F' /dev/null; readlink null.csv; }
-before=$(sentinels)
+sentinels() { md5sum old.csv oldw.csv victim.txt secret.w.csv 2>/dev/null; stat -c '%F' /dev/null fifo.json; readlink null.csv; }
 
 # run EXPECTED_EXIT DESCRIPTION ARGS...: EXPECTED_EXIT is 2 (a clear refusal) or 0 (must succeed, logs finite).
 run() {
@@ -34,7 +33,8 @@ run() {
   if [ -z "$mode" ] && [ "${per_tag[$what]}" -gt 2 ]; then return; fi
   cases=$((cases + 1))
   rm -f out.log out.w.csv out.x.csv
-  local start=$SECONDS
+  local before start=$SECONDS
+  before=$(sentinels)
   (ulimit -v "$MEM_KB"; exec timeout "$SECONDS_PER_CASE" "$uhop" "$@") >stdout.txt 2>stderr.txt </dev/null
   local rc=$? problem=""
   local lines
@@ -49,7 +49,7 @@ run() {
     problem="refusal is not one 'uhop: error:' line"
   elif [ "$expected" -eq 0 ] && cat out.log out.x.csv 2>/dev/null | grep -qiE 'nan|inf'; then
     problem="NaN or inf in a log of a successful run"
-  elif [ "$(sentinels)" != "$before" ]; then problem="an old output, a device or a secret was changed"
+  elif [ "$(sentinels)" != "$before" ]; then problem="an old output, a device, a FIFO or a secret was changed"
   fi
   if [ -n "$problem" ]; then
     failures=$((failures + 1))
