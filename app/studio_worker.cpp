@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <new>
 
 #include "numerics/corruption.h"
 #include "numerics/input_error.h"
@@ -201,6 +202,9 @@ void StudioWorker::run() {
         process(command);
       } catch (const uhop::Cancelled&) {
         message_ = "cancelled";
+      } catch (const std::bad_alloc&) {  // not "std::bad_alloc": say what happened
+        std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
+        report_error(where + to_string(command.kind) + ": out of memory (the request is too large for this machine)");
       } catch (const std::exception& e) {  // InputError for bad input; anything else is reported, not fatal
         std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
         report_error(where + to_string(command.kind) + ": " + e.what());

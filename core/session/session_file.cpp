@@ -2,6 +2,8 @@
 
 #include <climits>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -241,6 +243,8 @@ void check_json_shape(const std::string& text, const std::string& name) {
   int depth = 0;
   long long values = 0;
   bool in_string = false, escaped = false;
+  size_t string_start = 0;
+  std::string last_key;  // the string before the latest ':', to name where a bad number sits
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
@@ -254,6 +258,10 @@ void check_json_shape(const std::string& text, const std::string& name) {
     }
     if (c == '"') {
       in_string = true;
+      string_start = i + 1;
+    } else if (c == ':' && string_start > 0 && string_start <= i) {
+      const size_t end = text.rfind('"', i);
+      if (end != std::string::npos && end >= string_start) last_key = text.substr(string_start, end - string_start);
     } else if (c == '[' || c == '{') {
       ++values;
       if (++depth > kMaxJsonDepth)
@@ -265,6 +273,16 @@ void check_json_shape(const std::string& text, const std::string& name) {
       if (++values > kMaxJsonValues)
         throw input_error(name, "holds more than " + std::to_string(kMaxJsonValues) +
                                     " values: too large for a session file (large W goes to a side file)");
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      // A number the JSON library would refuse as out of range (1e400): named here with its key and place.
+      size_t end = i;
+      while (end < text.size() && std::strchr("+-.eE0123456789", text[end]) != nullptr) ++end;
+      const std::string token = text.substr(i, std::min<size_t>(end - i, 400));
+      if (std::isinf(std::strtod(token.c_str(), nullptr)))
+        throw input_error(name, (last_key.empty() ? std::string() : text_excerpt(last_key) + ": ") + "the number " +
+                                    text_excerpt(token) + " (at byte " + std::to_string(i) +
+                                    ") is out of range (beyond ±1.8e308): every number must be finite");
+      i = end - 1;
     }
   }
 }
