@@ -52,13 +52,14 @@ void sync_form(UiContext& ui, const SweepOutcome& done) {
 
 void panel_sweep(UiContext& ui) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowPos(ImVec2(display.x * 0.30f, display.y * 0.08f), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(display.x * 0.44f, display.y * 0.80f), ImGuiCond_FirstUseEver);
+  keep_inside_display(ImVec2(display.x * 0.30f, display.y * 0.08f), ImVec2(display.x * 0.44f, display.y * 0.80f));
   ImGui::SetNextWindowBgAlpha(1.0f);  // it floats over the panels: see-through text was hard to read
   if (!ImGui::Begin("Sweep: retrieval error vs M or sigma", &ui.show_sweep)) {
     ImGui::End();
     return;
   }
+  clamp_window_to_display();
+  ui.record_rect("panel.sweep", ImGui::GetWindowPos(), ImGui::GetWindowSize());
   const StudioSnapshot& s = *ui.snap;
   const auto& names = uhop::sweep_method_names();
   if (ui.sweep_methods.size() != names.size()) {

@@ -47,8 +47,10 @@ uhop::PlotWidgetState* UiContext::plot_state(const std::string& id) {
 
 uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::PlotFigure& figure,
                                    uhop::PlotWidgetState& state, const uhop::PlotWidgetOptions& options) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
   const uhop::PlotWidgetEvents ev = uhop::draw_plot_widget(id, figure, state, options);
   if (ev.width > 0 && ev.height > 0) ui.plot_sizes[id] = {ev.width, ev.height};
+  ui.record_rect(std::string("plot.") + id, at, ImVec2(static_cast<float>(ev.width), static_cast<float>(ev.height)));
   if (ev.export_request == uhop::PlotExport::None) return ev;
   const bool png = ev.export_request == uhop::PlotExport::Png || ev.export_request == uhop::PlotExport::Png2x;
   const char* ext = png ? "png" : ev.export_request == uhop::PlotExport::Svg ? "svg" : "csv";

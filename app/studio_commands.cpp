@@ -67,6 +67,8 @@ void parse_stage(const std::vector<std::string>& w, bool stage1, Command& c) {
     c.kind = stage1 ? CommandKind::stage1_reset : CommandKind::stage2_reset;
   } else if (w[1] == "finish" && stage1) {
     c.kind = CommandKind::stage1_finish;
+  } else if (w[1] == "normalize" && stage1) {
+    c.kind = CommandKind::stage1_normalize;
   } else {
     throw uhop::InputError(name + ": unknown action '" + w[1] + "'");
   }
@@ -173,6 +175,8 @@ const char* to_string(CommandKind kind) {
       return "stage1 reset";
     case CommandKind::stage1_finish:
       return "stage1 finish";
+    case CommandKind::stage1_normalize:
+      return "stage1 normalize";
     case CommandKind::stage2_steps:
       return "stage2 steps";
     case CommandKind::stage2_play:
@@ -199,6 +203,10 @@ const char* to_string(CommandKind kind) {
       return "load-session";
     case CommandKind::sweep:
       return "sweep";
+    case CommandKind::story:
+      return "story";
+    case CommandKind::layout:
+      return "layout";
   }
   return "?";
 }
@@ -299,6 +307,20 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
         c.settings.emplace_back(k, v);
       }
       sweep_request(StudioState(), c.settings);  // bad options are reported with the line, before anything runs
+    } else if (verb == "story" || verb == "tour" || verb == "next" || verb == "back") {
+      c.kind = CommandKind::story;
+      if (verb == "story") {
+        if (w.size() > 2 || (w.size() == 2 && w[1] != "stop")) throw uhop::InputError("story: expected nothing or 'stop'");
+        c.id = w.size() == 2 ? "stop" : "auto";
+      } else {
+        if (w.size() != 1) throw uhop::InputError(verb + ": takes no arguments");
+        c.id = verb;
+      }
+    } else if (verb == "layout") {
+      if (w.size() != 2 || (w[1] != "standard" && w[1] != "presentation"))
+        throw uhop::InputError("layout: expected standard or presentation");
+      c.kind = CommandKind::layout;
+      c.id = w[1];
     } else if (verb == "set") {
       if (w.size() < 2) throw uhop::InputError("set: expected KEY=VALUE, e.g. set beta=4");
       c.kind = CommandKind::set;

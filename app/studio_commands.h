@@ -11,8 +11,10 @@
 //   erase X,Y [X,Y ...] [radius=R]             paint zeros
 //   clear                      query = all zeros
 //   query FILE                 load the query from an image file (resized to the memories' size)
-//   stage1 steps=N | play | pause | reset | finish      Stage I: N gradient steps on W, or play/pause, or W = W_0,
-//                                                       or the row normalization of Algorithm 1 line 4
+//   stage1 steps=N | play | pause | reset | finish | normalize
+//                              Stage I: N gradient steps on W, or play/pause, or W = W_0 (Stage II keeps its steps
+//                              and follows W_0), or finish: the row normalization of Algorithm 1 line 4 when the
+//                              normalize_rows setting is on, or normalize: every row of W to unit length now
 //   stage2 steps=N | play | pause | reset               Stage II: N retrieval steps x_{t+1} = T(x_t) ...
 //   set KEY=VALUE [KEY=VALUE ...]                       any setting, e.g. set beta=4 alpha=1.5 similarity=kernel
 //   wait                       until the worker is idle (nothing queued, not busy, not playing)
@@ -26,6 +28,9 @@
 //   sweep [vary=M|sigma] [values=10,20] [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] out=DIR
 //                              the paper's retrieval-error sweep (core/session/sweep.h), outputs in DIR
 //   cancel                     stop long work and playing
+//   story [stop]               (GUI only) play the guided story from the start (any input stops it), or stop it
+//   tour | next | back         (GUI only) the story step by step: start it, go to the next step, or one step back
+//   layout standard|presentation   (GUI only) the panel layout (presentation: F5, Compare large, big fonts)
 // Example:
 //   load builtin:glyphs count=20
 //   target 3
@@ -56,6 +61,7 @@ enum class CommandKind {
   stage1_pause,
   stage1_reset,
   stage1_finish,
+  stage1_normalize,  // every row of W to unit length now (the "Normalize rows" button)
   stage2_steps,
   stage2_play,
   stage2_pause,
@@ -68,7 +74,9 @@ enum class CommandKind {
   export_image,  // GUI side: the image panel `id` to `path`
   save_session,
   load_session,
-  sweep,  // options in `settings`
+  sweep,   // options in `settings`
+  story,   // GUI side: `id` is auto, stop, tour, next or back
+  layout,  // GUI side: `id` is standard or presentation
 };
 const char* to_string(CommandKind kind);
 

@@ -75,7 +75,7 @@ std::vector<std::string> setting_keys() {
           "optimizer",  "t",           "loss",       "normalize_rows",
           "w_seed",     "train_count", "speed1",     "stop_after",
           "similarity", "alpha",       "topk",       "beta",
-          "T",          "speed2"};
+          "beta_after_sep", "T",       "speed2"};
 }
 
 void apply_setting(StudioState& s, const std::string& key, const std::string& value) {
@@ -152,6 +152,8 @@ void apply_setting(StudioState& s, const std::string& key, const std::string& va
     double b = parse_double(key, value);
     if (b <= 0) throw uhop::InputError(bad(key, value, "beta must be > 0"));
     s.stage2.beta = b;
+  } else if (key == "beta_after_sep") {
+    s.stage2.beta_after_sep = parse_bool(key, value);
   } else if (key == "T") {
     s.stage2_steps = static_cast<int>(parse_int(key, value, 0, 100000));
   } else if (key == "speed2") {
@@ -160,6 +162,60 @@ void apply_setting(StudioState& s, const std::string& key, const std::string& va
   } else {
     throw uhop::InputError("unknown setting '" + key + "'");
   }
+}
+
+double default_strength(uhop::CorruptionKind kind) {
+  switch (kind) {
+    case uhop::CorruptionKind::gaussian:
+      return 0.3;
+    case uhop::CorruptionKind::gaussian_norm:
+      return 3.0;
+    case uhop::CorruptionKind::dropout:
+      return 0.5;
+    case uhop::CorruptionKind::mask_half:
+      return 0.0;
+    case uhop::CorruptionKind::occlude:
+      return 0.3;
+    case uhop::CorruptionKind::salt_pepper:
+      return 0.1;
+  }
+  return 0.0;
+}
+
+uhop::Corruption with_kind(const uhop::Corruption& current, uhop::CorruptionKind kind) {
+  using K = uhop::CorruptionKind;
+  const auto is_probability = [](K k) { return k == K::dropout || k == K::occlude || k == K::salt_pepper; };
+  uhop::Corruption next{kind, current.strength};
+  if (kind == K::mask_half) {
+    next.strength = 0;
+  } else if (!(current.strength > 0) || current.kind == K::mask_half ||
+             (is_probability(kind) && current.strength >= 0.95) || is_probability(kind) != is_probability(current.kind)) {
+    // A strength of another meaning (a sigma is not a probability) or none at all: the kind's default.
+    next.strength = default_strength(kind);
+  }
+  return next;
+}
+
+double default_lr(uhop::Optimizer optimizer) {
+  return optimizer == uhop::Optimizer::adam ? 0.01 : 0.1;
+}
+
+std::vector<std::pair<std::string, std::string>> optimizer_change(const StudioState& state, uhop::Optimizer next) {
+  std::vector<std::pair<std::string, std::string>> out = {{"optimizer", uhop::to_string(next)}};
+  if (next != state.stage1.optimizer && state.stage1.lr == default_lr(state.stage1.optimizer))
+    out.emplace_back("lr", num(default_lr(next)));
+  return out;
+}
+
+std::vector<std::string> unusual_settings(const StudioState& state) {
+  std::vector<std::string> out;
+  if (state.stage2.beta_after_sep)
+    out.push_back("β after Sep (the reference code's quirk): x⁺ = β Ξᵀ Sep(s(x)), so the energy need not fall");
+  if (state.stage1.train_count > 0)
+    out.push_back("W is trained on the first " + std::to_string(state.stage1.train_count) + " memories only");
+  if (state.stage1.schedule == uhop::Schedule::reference)
+    out.push_back("reference schedule: γ_i = γ/√(i!) stops W after a few steps");
+  return out;
 }
 
 std::string to_text(const StudioState& s) {
@@ -175,7 +231,7 @@ std::string to_text(const StudioState& s) {
     << "\nw_seed=" << s.stage1.seed << "\ntrain_count=" << s.stage1.train_count << "\nspeed1=" << num(s.stage1_speed)
     << "\nstop_after=" << s.stage1_stop_after << "\nsimilarity=" << uhop::to_string(s.stage2.similarity)
     << "\nalpha=" << num(s.stage2.sep.alpha) << "\ntopk=" << s.stage2.sep.top_k << "\nbeta=" << num(s.stage2.beta)
-    << "\nT=" << s.stage2_steps << "\nspeed2=" << num(s.stage2_speed) << "\n";
+    << "\nbeta_after_sep=" << (s.stage2.beta_after_sep ? 1 : 0) << "\nT=" << s.stage2_steps << "\nspeed2=" << num(s.stage2_speed) << "\n";
   return o.str();
 }
 }  // namespace studio

@@ -33,6 +33,7 @@ struct StudioState {
   static uhop::LoadOptions default_load_options() {
     uhop::LoadOptions o;
     o.count = 20;
+    o.allow_fewer = true;  // a folder of 12 images with M = 20 loads the 12, with a note
     return o;
   }
   static uhop::RetrievalSettings default_retrieval() {
@@ -45,9 +46,26 @@ struct StudioState {
 // Sets one field from its script/serialized name; throws uhop::InputError naming the key or value when either is bad.
 // Keys: source count offset pick seed(load seed) rgb size width height norm target corruption corruption_seed
 // init dim lr schedule optimizer t loss normalize_rows w_seed train_count speed1 stop_after similarity alpha topk
-// beta T speed2.
+// beta beta_after_sep T speed2.
 void apply_setting(StudioState& state, const std::string& key, const std::string& value);
 // "key=value" lines for every setting, in a fixed order; apply_setting of each line gives back the same state.
 std::string to_text(const StudioState& state);
 std::vector<std::string> setting_keys();
+
+// ---- what a control does beyond setting one value (GUI-free so tests can prove it)
+
+// The corruption after the user picks another kind: the strength carries over when it means something for the new
+// kind, else the kind's default (mask-half has no strength; after it, gaussian gets 0.3, not 0.00 and a clean query).
+uhop::Corruption with_kind(const uhop::Corruption& current, uhop::CorruptionKind kind);
+double default_strength(uhop::CorruptionKind kind);
+
+// Each optimizer's default learning rate: sgd 0.1, adam 0.01 (Adam at 0.1 collapses W on the built-in sets).
+double default_lr(uhop::Optimizer optimizer);
+// The settings to send when the user picks another optimizer: the optimizer, and its default lr when the current
+// lr is still the old optimizer's default (a value the user typed is kept).
+std::vector<std::pair<std::string, std::string>> optimizer_change(const StudioState& state, uhop::Optimizer next);
+
+// Settings that change what the numbers mean and are easy to miss (the reference code's quirks): one line each for
+// a warning on screen; empty when none is on.
+std::vector<std::string> unusual_settings(const StudioState& state);
 }  // namespace studio

@@ -4,6 +4,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -12,6 +13,8 @@
 #include "gl_texture.h"
 #include "heatmap_shader.h"
 #include "plot_widget.h"
+#include "story.h"
+#include "studio_layout.h"
 #include "studio_worker.h"
 
 namespace studio {
@@ -65,25 +68,62 @@ struct UiContext {
   char sweep_out[1024] = "sweep-out";
 
   // App-level.
-  float font_size = 16;
-  float content_scale = 1;
+  float font_size = 16;           // the user's text size (View menu, --font-size), times the content scale
+  float content_scale = 1;        // the monitor's (HiDPI)
+  float applied_font_size = 0;    // the size the font atlas was built at (presentation enlarges it)
+  ImFont* caption_font = nullptr;  // the story's captions: 1.3x the text size
   bool font_dirty = false;
+  LayoutMode layout = LayoutMode::standard;
+  // In a column that shows its panels as tabs (a big font on a small screen): the panel in front, by column (keyed
+  // by the column's first panel id). bring_to_front() picks the column that holds `id`.
+  std::map<std::string, std::string> column_front;
+  std::vector<std::string> wanted_front;  // panels to bring to front in the next frame (the story's steps)
+  void bring_to_front(const std::string& id) { wanted_front.push_back(id); }
   bool show_help = false;
   bool screenshot_requested = false;
   bool quit_requested = false;
-  std::string seen_message;  // the worker message already shown in the status bar
-  std::string status;        // last UI message (screenshots, drops, script problems)
+  std::string status;            // last UI message (screenshots, drops, script problems)
   bool status_is_error = false;
-  uint64_t seen_error_id = 0;
-  std::string fallback_message;
+  uint64_t status_set_at = 0;    // worker commands done when it was set: a later command replaces it
+  uint64_t seen_error_id = 0;    // worker errors already echoed to stderr
+  bool show_advanced1 = false, show_advanced2 = false, show_load_options = false;
+
+  // The guided story (story.h): started on first launch, by the Story menu and the story/tour script commands.
+  StoryPlayer story;
+
+  // Where things were drawn this frame, for --dump-state and tests that click: "panel.<id>", "plot.<id>",
+  // "widget.<name>" -> x, y, w, h in window pixels. Cleared at the start of each frame.
+  std::map<std::string, PanelRect> rects;
+  void record_rect(const std::string& key, ImVec2 pos, ImVec2 size) { rects[key] = {pos.x, pos.y, size.x, size.y}; }
+  void record_item(const std::string& name);  // the last ImGui item as "widget.<name>"
 
   void push(Command c) { worker->push(std::move(c)); }
   void set_status(const std::string& text, bool error = false);
+  // The text size the panels use now: the user's, or 1.25x it (at least 22 px x content scale) in presentation.
+  float wanted_font_size() const;
 };
 
-// Layout on first use: a grid sized from the display (ImGui 1.86 has no docking).
-void set_initial_window(const ImVec2& pos, const ImVec2& size);
 void draw_studio(UiContext& ui);
+// A fixed panel of the layout at pos/size (recorded as "panel.<id>"); false when collapsed (then call End anyway).
+bool begin_panel(UiContext& ui, const char* id, const std::string& title, const ImVec2& pos, const ImVec2& size);
+// The smallest height a plot is drawn at: below it plots are stacked in tabs (plot_stack) rather than squeezed.
+float min_plot_height();
+// Plots sharing `height`: one above the other when each gets at least min_plot_height(), else as tabs with one
+// plot at the full height (never a strip). `draw` gets the size for the plot it draws.
+struct PlotSlot {
+  const char* tab;
+  std::function<void(const ImVec2& size)> draw;
+  float weight = 1;
+};
+void plot_stack(const char* id, const std::vector<PlotSlot>& slots, float height);
+// Places the next items side by side while they fit the panel's width, else on a new line: call before each item
+// of a control row with the item's width (wraps instead of cutting controls off at big fonts).
+void flow(float item_width, bool first = false);
+// A window opened from the menus (help, sweep): kept inside the display whatever its size. keep_inside_display goes
+// before Begin (first position and size, size limits), clamp_window_to_display after it (moves it back inside when
+// the display shrank or the user dragged it out).
+void keep_inside_display(const ImVec2& default_pos, const ImVec2& default_size);
+void clamp_window_to_display();
 
 void panel_memories(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size);

@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include <algorithm>
@@ -16,6 +17,8 @@
 #include "data/memory_sources.h"
 #include "numerics/progress.h"
 #include "session/session_file.h"
+#include "brush.h"
+#include "studio_text.h"
 
 namespace studio {
 namespace {
@@ -65,48 +68,6 @@ Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size) {
   h.values.resize(sum.size());
   for (size_t k = 0; k < sum.size(); ++k) h.values[k] = static_cast<float>(count[k] > 0 ? sum[k] / count[k] : 0.0);
   return h;
-}
-
-void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke) {
-  const int w = shape.width, h = shape.height, channels = std::max(shape.channels, 1);
-  if (w <= 0 || h <= 0 || query.size() != shape.size() || stroke.radius <= 0) return;
-  // Densify the polyline so a fast mouse drag still paints a continuous line.
-  std::vector<std::pair<float, float>> dabs;
-  for (size_t k = 0; k < stroke.points.size(); ++k) {
-    if (k == 0) {
-      dabs.push_back(stroke.points[0]);
-      continue;
-    }
-    auto [x0, y0] = stroke.points[k - 1];
-    auto [x1, y1] = stroke.points[k];
-    const float len = std::hypot(x1 - x0, y1 - y0);
-    const int n = std::max(1, static_cast<int>(std::ceil(len / std::max(0.25f, stroke.radius * 0.5f))));
-    for (int s = 1; s <= n; ++s) dabs.emplace_back(x0 + (x1 - x0) * s / n, y0 + (y1 - y0) * s / n);
-  }
-  // Per pixel, the strongest coverage over all dabs (so overlapping dabs do not accumulate).
-  std::vector<float> cover(static_cast<size_t>(w) * h, 0.0f);
-  for (auto [cx, cy] : dabs) {
-    const int x_lo = std::max(0, static_cast<int>(std::floor(cx - stroke.radius)));
-    const int x_hi = std::min(w - 1, static_cast<int>(std::ceil(cx + stroke.radius)));
-    const int y_lo = std::max(0, static_cast<int>(std::floor(cy - stroke.radius)));
-    const int y_hi = std::min(h - 1, static_cast<int>(std::ceil(cy + stroke.radius)));
-    for (int y = y_lo; y <= y_hi; ++y) {
-      for (int x = x_lo; x <= x_hi; ++x) {
-        const float d = std::hypot(x + 0.5f - cx, y + 0.5f - cy);
-        const float a = stroke.intensity * std::clamp(1.0f - d / stroke.radius + 0.5f, 0.0f, 1.0f);
-        float& c = cover[static_cast<size_t>(y) * w + x];
-        c = std::max(c, a);
-      }
-    }
-  }
-  for (int ch = 0; ch < channels; ++ch) {
-    for (int p = 0; p < w * h; ++p) {
-      const float a = cover[p];
-      if (a <= 0) continue;
-      double& v = query[static_cast<Eigen::Index>(ch) * w * h + p];
-      v = (1.0 - a) * v + a * stroke.value;
-    }
-  }
 }
 
 StudioWorker::StudioWorker(StudioState initial) : state_(std::move(initial)) {
@@ -190,6 +151,12 @@ void StudioWorker::run() {
       }
     }
     if (have) {
+      // The status describes the last command: a new one starts with none (a stale error or "stopped after 200
+      // steps" would otherwise stay on screen after later successful actions).
+      error_.clear();
+      message_.clear();
+      suggested_size_.clear();
+      refused_source_.clear();
       try {
         process(command);
       } catch (const uhop::Cancelled&) {
@@ -222,7 +189,7 @@ void StudioWorker::run() {
 }
 
 void StudioWorker::report_error(const std::string& what) {
-  error_ = what;
+  error_ = last_error_ = what;
   ++error_id_;
 }
 
@@ -264,6 +231,17 @@ void StudioWorker::load(const Command& c) {
     set = uhop::load_memories(next.source, next.load, &warnings, progress);
   }
   if (next.target >= set.count()) next.target = 0;
+  const long long d = set.dim(), big_d = std::max<long long>(d, next.stage1.dim);
+  if (big_d > kMaxStudioDim) {
+    suggested_size_ = size_within_cap(set.shape.width, set.shape.height, set.shape.channels);
+    refused_source_ = next.source;
+    throw uhop::InputError(
+        next.source + ": images of " + std::to_string(set.shape.width) + "x" + std::to_string(set.shape.height) +
+        (set.shape.channels == 3 ? " RGB" : "") + " give d = " + std::to_string(d) + " values each; Stage I trains a " +
+        std::to_string(big_d) + " x " + std::to_string(d) + " feature map W (" +
+        std::to_string(big_d * d * 8 / (1 << 20)) + " MiB), more than the Studio holds (d up to " +
+        std::to_string(kMaxStudioDim) + "): load them resized, e.g. to " + suggested_size_);
+  }
   auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2);
   auto gallery = std::make_shared<MemoryGallery>();
   gallery->version = ++memory_version_;
@@ -275,6 +253,7 @@ void StudioWorker::load(const Command& c) {
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = false;
+  stage1_warning_.clear();
   heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
   restart_query();
 }
@@ -284,9 +263,14 @@ void StudioWorker::stage1_steps(int n) {
     if (cancel_) throw uhop::Cancelled();
     set_busy("Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n), static_cast<double>(i) / n);
     session_->stage1_step();
-    stage1_finished_ = false;
+    after_stage1_step();
     maybe_publish();
   }
+}
+
+void StudioWorker::after_stage1_step() {
+  stage1_finished_ = false;
+  if (stage1_warning_.empty()) stage1_warning_ = loss_jump_warning(session_->stage1_log(), state_.stage1.optimizer);
 }
 
 void StudioWorker::save_session(const std::string& path) {
@@ -305,7 +289,9 @@ void StudioWorker::save_session(const std::string& path) {
 void StudioWorker::load_session(const std::string& path) {
   // Read and validate first: a malformed file throws naming the key, before anything here has changed.
   const uhop::SessionFile file = uhop::read_session_file(path);
-  StudioState next = state_;
+  // A session (or preset) sets everything it names; whatever it does not name goes back to its default, so no
+  // setting of an earlier preset lingers unseen (the reference code's β-after-Sep, its train count, speeds).
+  StudioState next;
   next.source = file.memories;
   if (next.source.rfind("builtin:", 0) != 0 && !file.base_dir.empty() &&
       std::filesystem::path(next.source).is_relative()) {
@@ -347,6 +333,7 @@ void StudioWorker::load_session(const std::string& path) {
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = file.stage1_finished;
+  stage1_warning_.clear();
   heat_initial_ = feature_cosine_heatmap(initial.geometry().gram);
   session_path_ = path;
   message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
@@ -410,6 +397,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
     if (a.init != b.init || a.dim != b.dim || a.seed != b.seed || a.train_count != b.train_count) {
       session_->reset_stage1();  // a new W_0 was asked for: the old log no longer describes it
       stage1_finished_ = false;
+      stage1_warning_.clear();
       heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
       message_ = "W re-initialized (" + std::string(uhop::to_string(b.init)) + ")";
     }
@@ -522,11 +510,17 @@ void StudioWorker::process(const Command& c) {
       stage1_playing_ = false;
       session_->reset_stage1();
       stage1_finished_ = false;
+      stage1_warning_.clear();
       heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
       return;
     case CommandKind::stage1_finish:
       session_->finish_stage1();
       stage1_finished_ = true;
+      return;
+    case CommandKind::stage1_normalize:
+      session_->normalize_w_rows();
+      message_ = "rows of W normalized to unit length (after Stage I step " +
+                 std::to_string(session_->stage1_steps()) + "; not a log row)";
       return;
     case CommandKind::save_session:
       save_session(c.path);
@@ -568,7 +562,7 @@ void StudioWorker::step_playing() {
       message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
     } else {
       session_->stage1_step();
-      stage1_finished_ = false;
+      after_stage1_step();
       if (state_.stage1_speed > 0) interval = 1.0 / state_.stage1_speed;
     }
   }
@@ -614,10 +608,14 @@ void StudioWorker::publish(bool full) {
                                        : "";
   s->progress = progress_;
   s->error = error_;
+  s->last_error = last_error_;
   s->error_id = error_id_;
   s->message = message_;
   s->warnings = warnings_;
   s->sweep = sweep_;
+  s->suggested_size = suggested_size_;
+  s->refused_source = refused_source_;
+  s->stage1_warning = stage1_warning_;
   s->sweep_running = sweep_running_;
   s->session_path = session_path_;
   if (session_) {
@@ -663,5 +661,6 @@ void StudioWorker::publish(bool full) {
     snapshot_ = s;
     playing_ = stage1_playing_ || stage2_playing_;
   }
+  if (on_publish_) on_publish_();
 }
 }  // namespace studio

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -66,10 +67,16 @@ struct StudioSnapshot {
   bool busy = false;
   std::string busy_label;
   double progress = 0;    // of the busy work, in [0,1]
-  std::string error;      // last error (bad input), empty when none
+  std::string error;      // the last command's error (bad input), empty when none
+  std::string last_error;  // the most recent error of any command (kept: for logs, scripts' exit status, tests)
   uint64_t error_id = 0;  // increases with each new error so the UI can pop it up once
   std::string message;    // last informational message (e.g. a fallback)
   std::vector<std::string> warnings;
+  // error and message describe the last command: a later command that succeeds clears them, so the status bar
+  // never keeps a stale "stopped after 200 steps" or an old error.
+  std::string suggested_size;  // "WxH" after a load refused for its size (d x d W too large): the UI offers it
+  std::string refused_source;  // ... for this source
+  std::string stage1_warning;  // e.g. the loss jumped (learning rate too large for the optimizer); empty when none
 };
 
 class StudioWorker {
@@ -88,6 +95,9 @@ class StudioWorker {
   bool wait_idle(double timeout_seconds = 60) const;
   // Publishes at most this often while stepping (default 60/s); 0 = after every step.
   void set_max_publish_rate(double per_second) { min_publish_interval_ = per_second > 0 ? 1.0 / per_second : 0; }
+  // Called on the worker thread after each publish (the UI posts an empty event so an idle frame loop wakes up).
+  // Set before pushing the first command.
+  void set_on_publish(std::function<void()> f) { on_publish_ = std::move(f); }
 
  private:
   void run();
@@ -122,7 +132,8 @@ class StudioWorker {
   Heatmap heat_initial_;
   bool stage1_playing_ = false, stage2_playing_ = false;
   uint64_t version_ = 0, commands_done_ = 0, error_id_ = 0, memory_version_ = 0;
-  std::string error_, message_, busy_label_;
+  std::string error_, message_, busy_label_, last_error_;
+  std::function<void()> on_publish_;
   std::vector<std::string> warnings_;
   double progress_ = 0;
   double min_publish_interval_ = 1.0 / 60;
@@ -131,12 +142,12 @@ class StudioWorker {
   double last_full_time_ = -1e9;
   std::shared_ptr<const StudioSnapshot> last_full_;  // Stage II part reused by Stage-I-only publishes
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
+  std::string suggested_size_, refused_source_, stage1_warning_;
+  void after_stage1_step();  // checks the new loss row (warning on a jump)
   bool sweep_running_ = false;
   std::shared_ptr<const SweepOutcome> sweep_;
   std::string session_path_;
 };
 
 Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size = Heatmap::kMaxHeatmap);
-// The brush (see BrushStroke) applied to a query of the given shape.
-void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke);
 }  // namespace studio

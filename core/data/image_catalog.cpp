@@ -70,15 +70,18 @@ std::vector<int> pick_order(int total, const std::vector<int>& labels, const Loa
     throw input_error(source, "offset " + std::to_string(options.offset) + " is past the end: there are only " +
                                   std::to_string(total) + " items");
   const int available = total - options.offset;
-  if (options.count > available)
-    throw input_error(source, "asked for " + std::to_string(options.count) + " memories but there are only " +
-                                  std::to_string(available) +
-                                  (options.offset > 0 ? " after offset " + std::to_string(options.offset) : ""));
+  if (options.count > available) {
+    const std::string there = "asked for " + std::to_string(options.count) + " memories but there are only " +
+                              std::to_string(available) +
+                              (options.offset > 0 ? " after offset " + std::to_string(options.offset) : "");
+    if (!options.allow_fewer) throw input_error(source, there);
+    if (warnings) warnings->push_back(source + ": " + there + ": loaded " + std::to_string(available));
+  }
   std::vector<int> order(available);
   for (int i = 0; i < available; ++i) order[i] = options.offset + i;
   Pick pick = options.pick;
   if (pick == Pick::per_class && !has_labels(labels)) {
-    if (warnings) warnings->push_back(source + ": no labels, so --pick per-class picks at random instead");
+    if (warnings) warnings->push_back(source + ": no labels, so pick per-class picks at random instead");
     pick = Pick::random;
   }
   Rng rng(options.seed);
@@ -109,7 +112,8 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
     throw input_error(
         source, "target size " + size_text(options.width, options.height) + " is larger than the image pixel limit");
   const std::vector<int> order = pick_order(catalog.total, catalog.labels, options, source, warnings);
-  const int wanted = options.count > 0 ? options.count : static_cast<int>(order.size());
+  const int wanted = options.count > 0 ? std::min(options.count, static_cast<int>(order.size()))
+                                       : static_cast<int>(order.size());
 
   MemorySet set;
   set.source = source;
@@ -164,9 +168,10 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
                         (skipped.size() > 1 ? "s: " : ": ") + list);
   }
   if (taken < wanted) {
-    if (options.count > 0)
-      throw input_error(source, "asked for " + std::to_string(options.count) + " memories but only " +
-                                    std::to_string(taken) + " images are readable");
+    const std::string readable = "asked for " + std::to_string(options.count) + " memories but only " +
+                                 std::to_string(taken) + " images are readable";
+    if (options.count > 0 && !options.allow_fewer) throw input_error(source, readable);
+    if (options.count > 0 && warnings) warnings->push_back(source + ": " + readable + ": loaded " + std::to_string(taken));
     writer->flush();
     set.patterns.conservativeResize(taken, Eigen::NoChange);
   }

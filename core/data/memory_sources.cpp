@@ -54,7 +54,8 @@ MemorySet load_csv_memories(const std::string& path, const LoadOptions& options,
   if (warnings && (options.width > 0 || options.height > 0 || options.keep_rgb))
     warnings->push_back(path + ": image size and RGB options do not apply to CSV memories (used as given)");
   const std::vector<int> order = pick_order(all.count(), all.labels, options, path, warnings);
-  const int taken = options.count > 0 ? options.count : static_cast<int>(order.size());
+  const int taken = options.count > 0 ? std::min(options.count, static_cast<int>(order.size()))
+                                      : static_cast<int>(order.size());
   MemorySet set = all;
   set.patterns.resize(taken, all.dim());
   set.names.clear();
@@ -123,7 +124,7 @@ Pick parse_pick(const std::string& s) {
   if (s == "first") return Pick::first;
   if (s == "random") return Pick::random;
   if (s == "per-class") return Pick::per_class;
-  throw InputError("unknown --pick '" + s + "' (expected first, random or per-class)");
+  throw InputError("unknown pick '" + s + "' (expected first, random or per-class)");
 }
 
 Normalization parse_normalization(const std::string& s) {

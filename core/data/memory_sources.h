@@ -23,6 +23,9 @@ struct LoadOptions {
   int height = 0;
   Normalization normalization = Normalization::none;
   long long max_image_pixels = 16384LL * 16384;  // larger images are refused
+  // count larger than what the source has (after offset, or readable): load what there is and add a warning (the
+  // Studio: a folder of 12 images with M = 20 loads 12), instead of refusing (the CLI: a script asked for M).
+  bool allow_fewer = false;
   // Cap on M*d (and on the bytes of one IDX/CIFAR file), checked before allocating: 2^30 doubles = 8 GiB.
   long long max_values = 1LL << 30;
 };

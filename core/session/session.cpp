@@ -10,7 +10,7 @@ void validate(const Stage1Settings& s, int d, int m) {
   if (m < 2) throw InputError("Stage I needs at least 2 memories (got " + std::to_string(m) + ")");
   if (m > kMaxSessionMemories)
     throw InputError("M = " + std::to_string(m) + " memories is more than a session holds (" +
-                     std::to_string(kMaxSessionMemories) + ": Stage I keeps M x M matrices); pick fewer with --count");
+                     std::to_string(kMaxSessionMemories) + ": Stage I keeps M x M matrices); load fewer memories");
   if (s.dim != 0 && s.dim < d)
     throw InputError("feature dimension D = " + std::to_string(s.dim) + " is smaller than d = " + std::to_string(d) +
                      " (W needs full column rank)");
@@ -55,7 +55,11 @@ void Session::set_initial_w(const Matrix& w) {
   adam_ = AdamState{};
   stage1_log_.clear();
   evaluate_current_w();
-  restart_retrieval();
+  // The first W starts the runs; a new W_0 keeps them (same query and steps), and the main run follows W_0.
+  if (baseline_.log.empty())
+    restart_retrieval();
+  else
+    retrieval_stale_ = true;
 }
 
 void Session::refresh_w_geometry() {
@@ -106,7 +110,10 @@ void Session::stage1_step() {
 }
 
 void Session::finish_stage1() {
-  if (!stage1_.normalize_rows) return;
+  if (stage1_.normalize_rows) normalize_w_rows();
+}
+
+void Session::normalize_w_rows() {
   normalize_rows(w_);
   refresh_w_geometry();
   retrieval_stale_ = true;

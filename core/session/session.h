@@ -50,10 +50,13 @@ class Session {
   // ---- Stage I
   void set_stage1_settings(const Stage1Settings& s);  // lr/schedule/t/loss apply from the next step on;
                                                       // init/dim/seed on reset_stage1()
-  void reset_stage1();                                // W = W_0 from the settings, log = row 0
+  // W = W_0 from the settings, log = row 0. Stage II keeps its query and number of steps and follows W_0 (replayed
+  // lazily, like after a Stage I step): a lecturer resets Stage I and sees MHM's answer again without re-running it.
+  void reset_stage1();
   void set_initial_w(const Matrix& w);  // W_0 given (e.g. --w0 file): checked (D >= d, finite), log = row 0
   void stage1_step();                   // W_{i+1} = W_i - gamma_i dL/dW(W_i); appends row i+1
-  void finish_stage1();                 // row normalization when set (changes W, not logged)
+  void finish_stage1();                 // row normalization when the setting is on (changes W, not logged)
+  void normalize_w_rows();              // every row of W scaled to unit length now (not logged as a step)
 
   // ---- Stage II
   void set_retrieval_settings(const RetrievalSettings& s);  // keeps W; restarts the retrieval from the query

@@ -54,7 +54,7 @@ Matrix train_feature_map(const Matrix& memories, const Stage1Settings& s, int st
     apply_update(w, grad, learning_rate(s.schedule, s.lr, i), s.optimizer, adam);
     if (!w.allFinite())
       throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (lr " + cell_text(s.lr) +
-                       "): lower --lr");
+                       "): lower the learning rate");
     report_progress(progress, static_cast<double>(i + 1) / steps);
   }
   if (s.normalize_rows) normalize_rows(w);

@@ -85,6 +85,37 @@ TEST_CASE("row normalization applies after the last step and is not logged", "[s
   CHECK((s.w().rowwise().norm().array() - 1).abs().maxCoeff() < 1e-12);
 }
 
+TEST_CASE("normalize_w_rows normalizes now, whatever the setting; finish_stage1 only when it is on", "[session]") {
+  Session s = make_session(3);  // normalize_rows is off
+  s.stage1_step();
+  const Matrix trained = s.w();
+  s.finish_stage1();
+  CHECK(s.w() == trained);  // the setting is off: finish leaves W alone
+  s.normalize_w_rows();     // the Studio's "Normalize rows now" button
+  CHECK((s.w().rowwise().norm().array() - 1).abs().maxCoeff() < 1e-12);
+  CHECK(s.stage1_log().size() == 2);
+  double m_phi = 0;  // max_mu ||W xi_mu|| of the normalized W
+  for (int mu = 0; mu < s.memories().count(); ++mu)
+    m_phi = std::max(m_phi, naive::feature(s.w(), naive::row(s.memories().patterns, mu)).norm());
+  CHECK(s.stats().m_phi == Approx(m_phi));
+}
+
+TEST_CASE("resetting Stage I keeps Stage II's query and steps, replayed with W_0; MHM is untouched", "[session]") {
+  Session s = make_session(8);
+  s.set_query(
+      corrupt(s.memories().patterns.row(2).transpose(), s.memories().shape, parse_corruption("gaussian:0.3"), 5), 2);
+  for (int i = 0; i < 3; ++i) s.stage2_step();
+  const std::string at_w0 = stage2_csv(s);
+  const auto baseline = s.baseline().log;
+  for (int i = 0; i < 4; ++i) s.stage1_step();
+  CHECK(stage2_csv(s) != at_w0);  // follows the trained W
+  s.reset_stage1();
+  REQUIRE(s.retrieval().log.size() == 4);  // x_0..x_3: the lecturer need not re-run Stage II
+  CHECK(stage2_csv(s) == at_w0);           // exactly the run with W_0 again
+  CHECK(s.baseline().log.size() == baseline.size());
+  CHECK(s.baseline().log.back().error == baseline.back().error);
+}
+
 TEST_CASE("the reference schedule is logged step by step", "[session]") {
   Stage1Settings s1;
   s1.schedule = Schedule::reference;
@@ -108,7 +139,7 @@ TEST_CASE("Adam lowers the loss too", "[session]") {
 TEST_CASE("session refuses bad input with a message", "[session][bad-input]") {
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Ones(1, 3), "one")), Catch::Contains("at least 2 memories"));
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Zero(kMaxSessionMemories + 1, 1), "big")),
-                    Catch::Contains("--count"));
+                    Catch::Contains("load fewer memories"));
   Stage1Settings s1;
   s1.dim = 2;
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Identity(3, 3), "x"), s1), Catch::Contains("D = 2"));
