@@ -535,15 +535,18 @@ void write_sweep_settings(std::ostream& out, const SweepSettings& s) {
 void write_sweep_outputs(const std::string& dir, const SweepSettings& s, const std::vector<SweepCellResult>& results) {
   namespace fs = std::filesystem;
   const std::vector<SweepSummaryRow> summary = summarize_sweep(results);
-  const std::string what = s.vary == SweepAxis::count ? "noise " + corruption_spec(s.noise, s.sigma)
+  // One short line (titles do not wrap at 900 px): the data and noise, then what decides the U-Hop curves;
+  // settings.txt holds the rest.
+  const std::string source = s.memories.rfind("builtin:", 0) == 0 ? s.memories.substr(8) : s.memories;
+  const std::string what = s.vary == SweepAxis::count ? corruption_spec(s.noise, s.sigma)
                                                       : "M = " + std::to_string(s.count) + ", " + s.noise;
-  // One line (titles do not wrap): the data and noise, then what decides U-Hop's curves; settings.txt has the rest.
   const std::string stage1 = "W_0 " + std::string(to_string(s.stage1.init)) + ", lr " + format_sigma(s.stage1.lr) +
-                             " " + to_string(s.stage1.schedule) + ", " + to_string(s.stage1.loss) + " loss" +
+                             " " + to_string(s.stage1.schedule) + ", " + to_string(s.stage1.loss) +
                              (s.train_half ? ", W on M/2" : "") + (s.beta_after_sep ? ", beta after Sep" : "");
-  const PlotFigure fig = sweep_figure(summary, s.vary,
-                                      "Error vs " + std::string(to_string(s.vary)) + " (" + s.memories + ", " + what +
-                                          ", beta " + format_sigma(s.beta) + "; " + stage1 + ")");
+  const std::string beta = s.beta == 1 ? "" : ", beta " + format_sigma(s.beta);
+  const PlotFigure fig = sweep_figure(
+      summary, s.vary,
+      "Error vs " + std::string(to_string(s.vary)) + " (" + source + ", " + what + beta + "; " + stage1 + ")");
   const PlotView view = data_range(fig);
   StagedFiles files;
   files.add((fs::path(dir) / "merged.csv").string(), [&](std::ostream& o) { write_sweep_rows(o, results); });

@@ -266,7 +266,8 @@ TEST_CASE("cli sweep --preset: flags override the preset wherever they stand and
     CHECK(settings.find(line) != std::string::npos);
   CHECK(r.err.find("preset authors-capacity; Stage I: W_0 gaussian, lr 0.5 reference") != std::string::npos);
   const std::string svg = cli::slurp(dir.path / "o" / "figure.svg");
-  CHECK(svg.find("W_0 gaussian, lr 0.5 reference, avg loss, W on M/2, beta after Sep") != std::string::npos);
+  CHECK(svg.find("Error vs M (glyphs, dropout:0.5; W_0 gaussian, lr 0.5 reference, avg, W on M/2, beta after Sep)") !=
+        std::string::npos);
   // The preset's axis can be changed, and --train-count all undoes its half.
   r = cli::run(dir,
                "sweep --preset authors-capacity --memories builtin:glyphs --vary sigma --count 8 --values 0.1 "
