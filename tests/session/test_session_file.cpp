@@ -391,8 +391,10 @@ TEST_CASE("preset pair gaussian-w0 / identity-w0: Stage I barely moves a Gaussia
   SessionFile g_authors = g;
   g_authors.stage1.lr = 1;
   g_authors.stage1.schedule = Schedule::reference;
+  g_authors.stage1_steps = 30;  // gamma_30 = 1/sqrt(30!) ~ 6e-17: nothing moves after this
   const Session frozen = restore_session(g_authors);
   const auto& flog = frozen.stage1_log();
+  REQUIRE(flog.size() == 31);
   CHECK(flog.back().w_change < 1e-3);
   CHECK(flog.back().w_change == Approx(flog[10].w_change).epsilon(1e-2));
   CHECK(flog[12].lr < 1e-4);
