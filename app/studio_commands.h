@@ -25,8 +25,11 @@
 //                              heat-now
 //   save-session FILE          every setting, the query and the step counts as a session file (JSON, atomic)
 //   load-session FILE          restore a session file (a bad file is refused, the current state kept)
-//   sweep [vary=M|sigma] [values=10,20] [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] out=DIR
-//                              the paper's retrieval-error sweep (core/session/sweep.h), outputs in DIR
+//   sweep [preset=authors-noise|authors-capacity|authors-max-loss|studio] [vary=M|sigma] [values=10,20]
+//         [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] [train_count=all|half|N] [beta_after_sep=0|1]
+//         [init=..] [lr=X] [schedule=..] [loss=avg|max] [noise=KIND] ... out=DIR
+//                              the paper's retrieval-error sweep (core/session/sweep.h), outputs in DIR; a preset is
+//                              applied first, the other options override it (all options: app/studio_sweep.h)
 //   cancel                     stop long work and playing
 //   story [stop]               (GUI only) play the guided story from the start (any input stops it), or stop it
 //   tour | next | back         (GUI only) the story step by step: start it, go to the next step, or one step back

@@ -60,7 +60,8 @@ struct UiContext {
   // Sweep panel form.
   bool show_sweep = false, sweep_was_running = false;
   const void* sweep_shown = nullptr;  // the SweepOutcome the form was last synced from
-  int sweep_vary = 0;                 // 0: M, 1: sigma
+  int sweep_preset = 0;  // 0: none (uhop::default_sweep_settings), else 1 + uhop::sweep_preset_names() index
+  int sweep_vary = 0;    // 0: M, 1: sigma
   char sweep_values[256] = "10,20,30";
   std::vector<char> sweep_methods;  // one flag per uhop::sweep_method_names()
   int sweep_seeds = 2, sweep_stage1_steps = 50, sweep_count = 30;

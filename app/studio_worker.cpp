@@ -379,6 +379,7 @@ void StudioWorker::run_sweep(const Command& c) {
       "retrieval error vs " + std::string(uhop::to_string(s.vary)) + " (" + s.memories + ", " + fixed + ")");
   outcome->out_dir = req.out_dir;
   outcome->options = c.settings;
+  outcome->settings = s;
   outcome->cells = cells;
   const size_t methods = s.methods.empty() ? uhop::default_sweep_methods().size() : s.methods.size();
   const size_t values = s.values.empty() ? uhop::paper_sweep_values(s.vary).size() : s.values.size();

@@ -61,6 +61,8 @@ inline Args parse_args(int argc, char** argv, int first, std::set<std::string> f
     const bool inline_value = eq != std::string::npos;
     if (inline_value) value = key.substr(eq + 1), key = key.substr(0, eq);
     if (switches.count(key)) {
+      // "--beta-after-sep=0" must not quietly mean "on".
+      if (inline_value) throw InputError("--" + key + " is a switch and takes no value (got '" + value + "')");
       a.switches.insert(key);
     } else if (flags.count(key)) {
       if (!inline_value) {

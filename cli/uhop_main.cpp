@@ -43,7 +43,8 @@ run 'uhop <command> --help' for the flags of a command.
 const char* kStage1Help = R"(uhop stage1 --memories SRC [--count M] (--w0 W.csv | --init identity|gaussian|orthogonal
   [--dim D]) --steps N --lr X [--schedule constant|inv-sqrt|reference] [--optimizer sgd|adam] [--t T]
   [--loss avg|max] [--train-count N] [--normalize-rows] [--seed S] --out-w OUT.csv --log LOG.csv
-Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm (row i = W_i).
+Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change (row i = W_i;
+w_change = ||W_i - W_0||_F / ||W_0||_F).
 )";
 
 const char* kRetrieveHelp = R"(uhop retrieve --memories SRC [--count M] [--w W.csv] (--query Q.csv --target I |

@@ -52,6 +52,8 @@ void Session::set_initial_w(const Matrix& w) {
                      " (W needs full column rank, so D >= d)");
   if (!w.allFinite()) throw InputError("W contains a NaN or infinite value");
   w_ = w;
+  w0_ = w;
+  w0_norm_ = w.norm();
   adam_ = AdamState{};
   stage1_log_.clear();
   evaluate_current_w();
@@ -78,6 +80,7 @@ void Session::evaluate_current_w() {
   r.delta_phi_max = stats_.delta_max;
   r.r_phi = stats_.r_phi;
   r.m_phi = stats_.m_phi;
+  r.w_change = w0_norm_ > 0 ? (w_ - w0_).norm() / w0_norm_ : std::numeric_limits<double>::quiet_NaN();
   r.lr = r.grad_norm = std::numeric_limits<double>::quiet_NaN();
   stage1_log_.push_back(r);
 }

@@ -36,6 +36,7 @@ struct Stage1Record {
   double m_phi = 0;
   double lr = 0;         // gamma_i used for the step from W_i to W_{i+1} (NaN on the last row until it is taken)
   double grad_norm = 0;  // ||dL/dW(W_i)||_F
+  double w_change = 0;   // ||W_i - W_0||_F / ||W_0||_F: how far Stage I moved W (NaN when W_0 = 0)
 };
 
 // Stage I keeps two M x M matrices (Gram, pair weights): 10000 memories need 1.6 GB. Larger sets
@@ -91,6 +92,8 @@ class Session {
   Stage1Settings stage1_;
   RetrievalSettings stage2_;
   Matrix w_;
+  Matrix w0_;           // W_0 of the current log (for w_change)
+  double w0_norm_ = 0;  // ||W_0||_F
   FeatureGeometry geometry_;
   LossValue loss_;
   SeparationStats stats_, identity_stats_;

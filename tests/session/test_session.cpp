@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "numerics/corruption.h"
 #include "data/csv_matrix.h"
@@ -43,6 +45,39 @@ TEST_CASE("stage I log: row i describes W_i, row 0 the initial W", "[session]") 
   CHECK(s.stage1_log()[3].loss == Approx(naive::separation_loss(s.w(), xi, 2.0, false)));
   CHECK(s.stage1_log()[3].delta_phi_min == Approx(s.stats().delta_min));
   CHECK(s.stage1_log()[0].loss > s.stage1_log()[3].loss);  // training lowers the loss at a small lr
+}
+
+TEST_CASE("stage I log: w_change is ||W_i - W_0||_F / ||W_0||_F on every row, 0 on row 0", "[session]") {
+  Stage1Settings s1;
+  s1.lr = 0.5;
+  Session s = make_session(4, s1);
+  const Matrix w0 = s.w();
+  std::vector<Matrix> ws = {w0};
+  for (int i = 0; i < 4; ++i) {
+    s.stage1_step();
+    ws.push_back(s.w());
+  }
+  REQUIRE(s.stage1_log().size() == 5);
+  CHECK(s.stage1_log()[0].w_change == 0);
+  for (int i = 1; i <= 4; ++i) {
+    double diff = 0, base = 0;  // naive sums over the entries
+    for (Eigen::Index r = 0; r < w0.rows(); ++r)
+      for (Eigen::Index c = 0; c < w0.cols(); ++c) {
+        diff += (ws[i](r, c) - w0(r, c)) * (ws[i](r, c) - w0(r, c));
+        base += w0(r, c) * w0(r, c);
+      }
+    INFO("row " << i);
+    CHECK(s.stage1_log()[i].w_change == Approx(std::sqrt(diff / base)).epsilon(1e-12));
+    CHECK(s.stage1_log()[i].w_change > 0);
+  }
+  // A new W_0 (reset or --w0) restarts the measure; the CSV carries it as the last column.
+  s.set_initial_w(2 * w0);
+  CHECK(s.stage1_log().back().w_change == 0);
+  s.stage1_step();
+  CHECK(s.stage1_log().back().w_change == Approx((s.w() - 2 * w0).norm() / (2 * w0).norm()).epsilon(1e-12));
+  const std::string csv = stage1_csv(s);
+  CHECK(csv.substr(0, csv.find('\n')) ==
+        "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change");
 }
 
 TEST_CASE("same seed gives identical logs; another seed does not", "[session]") {
