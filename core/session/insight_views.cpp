@@ -10,8 +10,10 @@
 
 namespace uhop {
 namespace {
-constexpr uint32_t kBlue = 0x1f77b4, kOrange = 0xff7f0e, kGreen = 0x2ca02c, kRed = 0xd62728, kGray = 0x7f7f7f,
-                   kLightGray = 0x999999, kBlack = 0x222222;
+constexpr uint32_t kBlue = 0x1f77b4, kOrange = 0xff7f0e, kRed = 0xd62728, kGray = 0x7f7f7f, kLightGray = 0x999999,
+                   kBlack = 0x222222;
+// The trajectory and the target on the maps: a colour outside the class palette that reads on light and dark.
+constexpr uint32_t kMagenta = 0xe020e0;
 // Ten class colours (the common categorical palette), then gray for unknown labels.
 constexpr uint32_t kClassColors[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
                                      0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
@@ -179,11 +181,11 @@ PlotFigure feature_map_figure(const FeatureMapPicture& p) {
   for (auto& s : classes)
     if (!s.x.empty()) f.series.push_back(s);
   if (p.trajectory.rows() > 0) {
-    PlotSeries traj = named("x_0..x_T", kBlack, "the Stage II trajectory, projected on the same axes (x_0 = query)");
+    PlotSeries traj = named("x_0..x_T", kMagenta, "the Stage II trajectory, projected on the same axes (x_0 = query)");
     for (Eigen::Index s = 0; s < p.trajectory.rows(); ++s)
       traj.x.push_back(p.trajectory(s, 0)), traj.y.push_back(p.trajectory(s, 1));
     f.series.push_back(traj);
-    PlotSeries start = named("query x_0", kBlack);
+    PlotSeries start = named("query x_0", kMagenta);
     add_point(start, p.trajectory(0, 0), p.trajectory(0, 1));
     f.series.push_back(start);
   }
@@ -191,7 +193,7 @@ PlotFigure feature_map_figure(const FeatureMapPicture& p) {
     // A diamond around the target, sized from the spread of the points so it reads at any zoom of the fit.
     const double span = std::max((p.points.colwise().maxCoeff() - p.points.colwise().minCoeff()).maxCoeff(), 1e-12);
     const double r = 0.03 * span, x = p.points(p.target, 0), y = p.points(p.target, 1);
-    PlotSeries mark = named("target", kRed, "the target memory ξ_μ");
+    PlotSeries mark = named("target", kMagenta, "the target memory ξ_μ");
     mark.x = {x + r, x, x - r, x, x + r};
     mark.y = {y, y + r, y, y - r, y};
     f.series.push_back(mark);
