@@ -59,3 +59,22 @@ TEST_CASE("quantile levels are where the values are", "[plot][contours]") {
   CHECK(quantile_levels(std::vector<double>(5, 1.0), 4).size() == 1);
   CHECK(quantile_levels({}, 4).empty());
 }
+
+TEST_CASE("saddle cells give two separate segments, split by the cell mean", "[plot][contours]") {
+  const std::vector<double> xs = {0, 1}, ys = {0, 1};
+  // values[i * 2 + j] at (xs[i], ys[j]): the corners (0,0) and (1,1) high, (1,0) and (0,1) low.
+  auto lines = iso_lines(xs, ys, {1, -1, -1, 1}, 0.0);
+  REQUIRE(lines.size() == 2);
+  for (const auto& l : lines) REQUIRE(l.size() == 2);
+  // Mean 0 is not above the level: the low corners connect, so each segment cuts off one high corner.
+  CHECK(lines[0][0].x + lines[0][0].y + lines[0][1].x + lines[0][1].y == Approx(1.0));
+  CHECK(lines[1][0].x + lines[1][0].y + lines[1][1].x + lines[1][1].y == Approx(3.0));
+  lines = iso_lines(xs, ys, {-1, 1, 1, -1}, 0.0);  // the mirror case
+  REQUIRE(lines.size() == 2);
+  // Mean 0 above the level -0.5: the high corners connect, each segment cuts off a low corner: (0,0.75)-(0.25,1)
+  // and (0.75,0)-(1,0.25).
+  lines = iso_lines(xs, ys, {1, -1, -1, 1}, -0.5);
+  REQUIRE(lines.size() == 2);
+  for (const auto& l : lines) CHECK(l[0].x + l[0].y + l[1].x + l[1].y == Approx(2.0));
+  CHECK(std::min(lines[0][0].x, lines[0][1].x) + std::min(lines[1][0].x, lines[1][1].x) == Approx(0.75));
+}
