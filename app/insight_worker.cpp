@@ -152,9 +152,12 @@ void StudioWorker::landscape_command(const Command& c) {
   }
   StudioState next = state_;
   for (const auto& [k, v] : c.settings) apply_setting(next, k, v);
+  if (!session_) throw uhop::InputError("no memories loaded yet");
+  const int m = session_->memories().count();
+  if (next.rival >= m)
+    throw uhop::InputError("rival " + std::to_string(next.rival) + " is outside 0.." + std::to_string(m - 1));
   state_ = next;
   landscape_live_ = true;
-  if (!session_) throw uhop::InputError("no memories loaded yet");
   landscape_key_ = 0;  // recompute even when nothing changed
   if (refresh_landscape(false, false, true)) {
     publish(false);
@@ -264,7 +267,10 @@ void StudioWorker::publish_views(StudioSnapshot& s, bool full) {
   // when the worker is idle again.
   if (stage1_playing_ && landscape_stale() && !landscape_computing_ &&
       now_seconds() - landscape_time_ >= 9 * (landscape_ ? landscape_->seconds : 0.0)) {
-    refresh_landscape(false, false, false);
+    try {
+      refresh_landscape(false, false, false);
+    } catch (const uhop::Cancelled&) {  // Cancel while playing: the play loop stops; the landscape stays as it was
+    }
   }
   // Full publishes (after every command, and twice a second while playing) always show the current W's map; the
   // ones in between only when the time budget allows.

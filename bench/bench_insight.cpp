@@ -8,6 +8,8 @@
 #include "numerics/feature_projection.h"
 #include "numerics/retrieval_probe.h"
 #include "numerics/rng.h"
+#include "numerics/separation_loss.h"
+#include "numerics/separation_stats.h"
 
 namespace {
 using namespace uhop;
@@ -52,6 +54,25 @@ void BM_Landscape(benchmark::State& state) {
   }
 }
 
+// A Stage I step (avg loss) as Session::stage1_step takes it: what the probe's cost is weighed against.
+void BM_Stage1Step(benchmark::State& state) {
+  const int M = static_cast<int>(state.range(0));
+  const Matrix xi = random_matrix(M, kDim, 1);
+  Matrix w = Matrix::Identity(kDim, kDim);
+  AdamState adam;
+  FeatureGeometry g = feature_geometry(xi, w);
+  LossValue v = separation_loss(g, 2.0, LossKind::avg);
+  Matrix grad;
+  GradientWorkspace work;
+  for (auto _ : state) {
+    separation_loss_gradient(grad, work, g, v, xi, 2.0, LossKind::avg);
+    apply_update(w, grad, 1e-3, Optimizer::sgd, adam);
+    update_feature_geometry(g, xi, w);
+    update_separation_loss(v, g, 2.0, LossKind::avg);
+    benchmark::DoNotOptimize(separation_stats(g, xi).r_phi);
+  }
+}
+
 // One U-Hop probe as the Session runs it: the kernel operator A = Z W, one batched softmax step, the nearest memory.
 void BM_Probe(benchmark::State& state) {
   const int M = static_cast<int>(state.range(0));
@@ -88,6 +109,7 @@ BENCHMARK(BM_Landscape)
     ->Args({1000, 128, 15})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(BM_Stage1Step)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Probe)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FeaturePca)
     ->Args({100, 0})

@@ -177,6 +177,11 @@ TEST_CASE("landscape: coarse then fine, core's numbers, follows W, refuses top-k
   s = w.snapshot();
   const int mhm_nearest = s->baseline_log.back().nearest;
   CHECK(s->insight.landscape->rival == uhop::default_rival(s->memories->set.patterns, s->query, 1, mhm_nearest));
+  // A rival outside the memories is refused naming it; the landscape stays.
+  run_script(w, "landscape rival=25\n");
+  s = w.snapshot();
+  CHECK(s->error.find("rival 25 is outside 0..9") != std::string::npos);
+  CHECK(s->insight.landscape->rival == uhop::default_rival(s->memories->set.patterns, s->query, 1, mhm_nearest));
   // Top-k has no energy: said in words, no grid.
   run_script(w, "set topk=3\n");
   s = w.snapshot();
