@@ -63,30 +63,47 @@ Matrix landscape_energy(const LandscapePlane& plane, const Matrix& memories, con
   const Eigen::Index na = static_cast<Eigen::Index>(a.size()), nb = static_cast<Eigen::Index>(b.size());
   Matrix energy(na, nb);
   const bool softmax = std::abs(sep.alpha - 1.0) < 1e-12;
-  Eigen::Map<const Vector> b_values(b.data(), nb);
-  Matrix z(memories.rows(), nb);
-  for (Eigen::Index i = 0; i < na; ++i) {
+  const Eigen::Map<const Vector> b_values(b.data(), nb);
+  const Vector k2 = beta * k.col(2);
+  // Row i of the grid (a = a_i), independent of the others.
+  auto grid_row = [&](Eigen::Index i, Matrix& z, Vector& psi) {
     // Column j of z: beta k(x(a_i, b_j)) = beta (k0 + a_i k1) + beta b_j k2.
     const Vector base = beta * (k.col(0) + a[i] * k.col(1));
-    z.noalias() = (beta * k.col(2)) * b_values.transpose();
+    z.noalias() = k2 * b_values.transpose();
     z.colwise() += base;
-    Vector psi(nb);
     if (softmax) {
       // Psi*_1 = log-sum-exp, stably: max + log sum exp(z - max), per column (as log_sum_exp does).
       const Eigen::RowVectorXd mx = z.colwise().maxCoeff();
       psi = (mx.array() + ((z.rowwise() - mx).array().exp().colwise().sum()).log()).transpose();
     } else {
-      // Sort-based entmax per grid point: the costly case, spread over the cores.
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static)
-#endif
       for (Eigen::Index j = 0; j < nb; ++j) psi[j] = psi_star(z.col(j), sep);
     }
     for (Eigen::Index j = 0; j < nb; ++j) {
       const Eigen::Vector3d c(1.0, a[i], b[j]);
       energy(i, j) = 0.5 * c.dot(pp * c) - psi[j] / beta;
     }
-    if (progress) report_progress(progress, static_cast<double>(i + 1) / static_cast<double>(na));
+  };
+  // Rows in about eight chunks; a chunk with enough work (>= 2^21 exponentials or entmax points) is spread over the
+  // cores (smaller ones run on one thread: a parallel region's barrier costs more than it saves, and much more on
+  // a loaded machine). Progress (which may cancel, by throwing) between chunks, outside the parallel region.
+  const Eigen::Index chunk = std::max<Eigen::Index>(4, (na + 7) / 8);
+  for (Eigen::Index i0 = 0; i0 < na; i0 += chunk) {
+    const Eigen::Index i1 = std::min(na, i0 + chunk);
+    const bool parallel = static_cast<double>(memories.rows()) * static_cast<double>(nb) *
+                              static_cast<double>(i1 - i0) * (softmax ? 1.0 : 8.0) >=
+                          2097152.0;
+#ifdef _OPENMP
+#pragma omp parallel if (parallel)
+#endif
+    {
+      Matrix z(memories.rows(), nb);
+      Vector psi(nb);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+      for (Eigen::Index i = i0; i < i1; ++i) grid_row(i, z, psi);
+    }
+    if (progress) report_progress(progress, static_cast<double>(i1) / static_cast<double>(na));
   }
   return energy;
 }

@@ -259,3 +259,24 @@ TEST_CASE("default rival: what MHM retrieved, else the nearest other memory to t
   CHECK(default_rival(xi, Vector::Constant(2, 0.1), 0, 0) == 1);
   CHECK(default_rival(xi, Vector::Constant(2, 4.0), 0, -1) == 2);
 }
+
+TEST_CASE("energy landscape on a grid large enough to be spread over threads equals the point-wise energy",
+          "[insight]") {
+  Rng rng(77);
+  const int m = 2000, d = 4;
+  const Matrix xi = naive::random_matrix(rng, m, d);
+  const Matrix w = naive::random_gaussian(rng, d, d);
+  const Vector q = naive::random_vector(rng, d, 0, 1);
+  const LandscapePlane plane = landscape_plane(xi, q, 5, 9);
+  const std::vector<double> axis = landscape_axis(128);
+  RetrievalSettings rs;
+  rs.beta = 3;
+  const Matrix e = landscape_energy(plane, xi, w, SepSpec{}, rs.beta, axis, axis);
+  const RetrievalOperator op = make_retrieval_operator(xi, w, Similarity::kernel);
+  for (int i = 0; i < 128; i += 9) {
+    for (int j = 0; j < 128; j += 13) {
+      const Vector x = q + axis[i] * plane.u + axis[j] * plane.v;
+      CHECK(rel(e(i, j), energy(op, rs, x)) < 1e-9);
+    }
+  }
+}
