@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "export_names.h"
+#include "insight_figures.h"
+#include "io/atomic_file.h"
 #include "numerics/input_error.h"
 #include "studio_figures.h"
 #include "studio_ui.h"
@@ -42,6 +44,7 @@ uhop::PlotWidgetState* UiContext::plot_state(const std::string& id) {
   if (id == "error") return &plot_error;
   if (id == "compare") return &plot_compare;
   if (id == "sweep") return &plot_sweep;
+  if (is_insight_plot(id)) return &insight_plots[id];
   return nullptr;
 }
 
@@ -66,11 +69,20 @@ uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::Pl
 }
 
 void export_plot_by_id(UiContext& ui, const std::string& id, const std::string& path, int scale) {
+  if ((id == "landscape-mhm" || id == "landscape-uhop") && extension_of(path) == "csv") {
+    // The grid itself (as `uhop landscape` writes it) rather than the iso-lines' coordinates.
+    if (!ui.snap || !ui.snap->insight.landscape || ui.snap->insight.landscape->a.empty())
+      throw uhop::InputError("export-plot " + id + ": no landscape yet (run `landscape` first)");
+    uhop::write_file_atomically(path, [&](std::ostream& out) { write_landscape_grid_csv(*ui.snap, out); });
+    return;
+  }
   uhop::PlotWidgetState* state = ui.plot_state(id);
   uhop::PlotFigure figure;
   if (!state || !ui.snap || !studio_figure(*ui.snap, id, figure)) {
     throw uhop::InputError("export-plot " + id + ": nothing to plot yet" +
-                           (id == "sweep" ? " (run a sweep first)" : " (load memories first)"));
+                           (id == "sweep"                   ? " (run a sweep first)"
+                            : id.rfind("landscape", 0) == 0 ? " (run `landscape` first)"
+                                                            : " (load memories first)"));
   }
   const uhop::PlotFigure shown = uhop::figure_as_shown(figure, *state);
   uhop::PlotView view = state->view;

@@ -41,6 +41,11 @@ void ScriptRunner::step(UiContext& ui) {
     ++next_;
     return;
   }
+  if (c.kind == CommandKind::view) {  // GUI side: the window opens (or closes) now
+    if (bool* flag = view_flag(ui, c.id)) *flag = c.number != 0;
+    ++next_;
+    return;
+  }
   if (c.kind != CommandKind::screenshot && !gui_export) {
     ui.worker->push(c);
     ++next_;

@@ -20,9 +20,11 @@
 //   wait                       until the worker is idle (nothing queued, not busy, not playing)
 //   screenshot FILE            (GUI only) PNG of the whole window, written atomically
 //   export-plot ID FILE [scale=N]   (GUI only) a plot as shown, format by extension: .svg .png .csv; scale 1..4 for
-//                              PNG. ID: loss delta radius energy error compare sweep
+//                              PNG. ID: loss delta radius energy error compare sweep probe-error probe-retrieved
+//                              margin beta-star feature-map-mhm feature-map-uhop landscape-mhm landscape-uhop
+//                              (landscape-*.csv: the grid a,b,energy_mhm,energy_kernel, as `uhop landscape` writes)
 //   export-image ID FILE       (GUI only) PNG of an image panel. ID: memories query target trajectory heat-initial
-//                              heat-now
+//                              heat-now landscape-mhm landscape-uhop
 //   save-session FILE          every setting, the query and the step counts as a session file (JSON, atomic)
 //   load-session FILE          restore a session file (a bad file is refused, the current state kept)
 //   sweep [preset=authors-noise|authors-capacity|authors-max-loss|studio] [vary=M|sigma] [values=10,20]
@@ -30,10 +32,14 @@
 //         [init=..] [lr=X] [schedule=..] [loss=avg|max] [noise=KIND] ... out=DIR
 //                              the paper's retrieval-error sweep (core/session/sweep.h), outputs in DIR; a preset is
 //                              applied first, the other options override it (all options: app/studio_sweep.h)
-//   cancel                     stop long work and playing
 //   story [stop]               (GUI only) play the guided story from the start (any input stops it), or stop it
 //   tour | next | back         (GUI only) the story step by step: start it, go to the next step, or one step back
 //   layout standard|presentation   (GUI only) the panel layout (presentation: F5, Compare large, big fonts)
+//   landscape [rival=J|auto] [grid=N] | off   the energy landscape on the plane through the query, the target and
+//                              memory J (auto: what MHM retrieves, else the nearest other), N x N points (8..512),
+//                              coarse then fine; it then follows W, the query and the settings until `off` or cancel
+//   view ID [on|off]           (GUI only) open or close a window: probe margin feature-map landscape sweep help
+//   cancel                     stop long work and playing (and the live landscape)
 // Example:
 //   load builtin:glyphs count=20
 //   target 3
@@ -80,6 +86,8 @@ enum class CommandKind {
   sweep,   // options in `settings`
   story,   // GUI side: `id` is auto, stop, tour, next or back
   layout,  // GUI side: `id` is standard or presentation
+  landscape,  // options (rival, landscape_grid) in `settings`; id "off" stops the live landscape
+  view,       // GUI side: window `id` open (number 1) or closed (0)
 };
 const char* to_string(CommandKind kind);
 
@@ -109,8 +117,9 @@ Command make_command(CommandKind kind, int number = 0);
 Command make_set(const std::string& key, const std::string& value);
 Command make_set(const std::string& key, double value);
 
-// The ids export-plot and export-image accept.
+// The ids export-plot, export-image and view accept.
 const std::vector<std::string>& plot_ids();
+const std::vector<std::string>& view_ids();
 const std::vector<std::string>& image_ids();
 
 // One line (without its newline) -> a command. Returns false for blank/comment lines. Throws uhop::InputError

@@ -68,14 +68,26 @@ const char* norm_name(uhop::Normalization n) {
 }  // namespace
 
 std::vector<std::string> setting_keys() {
-  return {"source",     "count",       "offset",     "pick",
-          "seed",       "rgb",         "width",      "height",
-          "norm",       "target",      "corruption", "corruption_seed",
-          "init",       "dim",         "lr",         "schedule",
-          "optimizer",  "t",           "loss",       "normalize_rows",
-          "w_seed",     "train_count", "speed1",     "stop_after",
-          "similarity", "alpha",       "topk",       "beta",
-          "beta_after_sep", "T",       "speed2"};
+  return {"source",      "count",
+          "offset",      "pick",
+          "seed",        "rgb",
+          "width",       "height",
+          "norm",        "target",
+          "corruption",  "corruption_seed",
+          "init",        "dim",
+          "lr",          "schedule",
+          "optimizer",   "t",
+          "loss",        "normalize_rows",
+          "w_seed",      "train_count",
+          "speed1",      "stop_after",
+          "similarity",  "alpha",
+          "topk",        "beta",
+          "beta_after_sep", "T",
+          "speed2",
+          "probe",       "probe_seed",
+          "probe_steps", "probe_beta",
+          "probe_every", "epsilon",
+          "rival",       "landscape_grid"};
 }
 
 void apply_setting(StudioState& s, const std::string& key, const std::string& value) {
@@ -159,6 +171,26 @@ void apply_setting(StudioState& s, const std::string& key, const std::string& va
   } else if (key == "speed2") {
     s.stage2_speed = parse_double(key, value);
     if (s.stage2_speed < 0) throw uhop::InputError(bad(key, value, "steps per second must be >= 0"));
+  } else if (key == "probe") {
+    s.probe = parse_bool(key, value);
+  } else if (key == "probe_seed") {
+    s.probe_seed = static_cast<uint64_t>(parse_int(key, value, 0, LLONG_MAX));
+  } else if (key == "probe_steps") {
+    s.probe_steps = static_cast<int>(parse_int(key, value, 0, 1000));
+  } else if (key == "probe_beta") {
+    const double b = parse_double(key, value);
+    if (b <= 0) throw uhop::InputError(bad(key, value, "beta must be > 0"));
+    s.probe_beta = b;
+  } else if (key == "probe_every") {
+    s.probe_every = static_cast<int>(parse_int(key, value, 0, 100000));
+  } else if (key == "epsilon") {
+    const double e = parse_double(key, value);
+    if (e <= 0) throw uhop::InputError(bad(key, value, "epsilon must be > 0"));
+    s.bound_epsilon = e;
+  } else if (key == "rival") {
+    s.rival = value == "auto" ? -1 : static_cast<int>(parse_int(key, value, -1, kBig));
+  } else if (key == "landscape_grid") {
+    s.landscape_grid = static_cast<int>(parse_int(key, value, 8, 512));
   } else {
     throw uhop::InputError("unknown setting '" + key + "'");
   }
@@ -231,7 +263,11 @@ std::string to_text(const StudioState& s) {
     << "\nw_seed=" << s.stage1.seed << "\ntrain_count=" << s.stage1.train_count << "\nspeed1=" << num(s.stage1_speed)
     << "\nstop_after=" << s.stage1_stop_after << "\nsimilarity=" << uhop::to_string(s.stage2.similarity)
     << "\nalpha=" << num(s.stage2.sep.alpha) << "\ntopk=" << s.stage2.sep.top_k << "\nbeta=" << num(s.stage2.beta)
-    << "\nbeta_after_sep=" << (s.stage2.beta_after_sep ? 1 : 0) << "\nT=" << s.stage2_steps << "\nspeed2=" << num(s.stage2_speed) << "\n";
+    << "\nbeta_after_sep=" << (s.stage2.beta_after_sep ? 1 : 0) << "\nT=" << s.stage2_steps
+    << "\nspeed2=" << num(s.stage2_speed) << "\nprobe=" << (s.probe ? 1 : 0)
+    << "\nprobe_seed=" << s.probe_seed << "\nprobe_steps=" << s.probe_steps << "\nprobe_beta=" << num(s.probe_beta)
+    << "\nprobe_every=" << s.probe_every << "\nepsilon=" << num(s.bound_epsilon) << "\nrival=" << s.rival
+    << "\nlandscape_grid=" << s.landscape_grid << "\n";
   return o.str();
 }
 }  // namespace studio

@@ -453,6 +453,7 @@ void view_menu(UiContext& ui) {
   ImGui::Separator();
   ImGui::MenuItem("Sweep panel", nullptr, &ui.show_sweep);
   formula_tip("The paper's retrieval-error sweeps: error vs M or sigma for several methods and seeds.");
+  insight_view_menu(ui);
   ImGui::EndMenu();
 }
 
@@ -513,6 +514,7 @@ void draw_studio(UiContext& ui) {
   if (ui.snap->sweep_running && !ui.sweep_was_running) ui.show_sweep = true;
   ui.sweep_was_running = ui.snap->sweep_running;
   if (ui.show_sweep) panel_sweep(ui);
+  draw_insight_windows(ui);
   session_popup(ui, true);
   session_popup(ui, false);
   status_bar(ui, ImVec2(0, display.y - status_h), ImVec2(display.x, status_h));

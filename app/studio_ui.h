@@ -18,6 +18,8 @@
 #include "studio_worker.h"
 
 namespace studio {
+struct LandscapeOverlay;  // panel_landscape.cpp: iso-lines cached per landscape
+
 struct UiContext {
   StudioWorker* worker = nullptr;
   std::shared_ptr<const StudioSnapshot> snap;
@@ -67,6 +69,14 @@ struct UiContext {
   int sweep_seeds = 2, sweep_stage1_steps = 50, sweep_count = 30;
   float sweep_sigma = 0.1f;
   char sweep_out[1024] = "sweep-out";
+
+  // The "why" views (panel_probe/margin/feature_map/landscape.cpp), opened from the View menu or `view ID`.
+  bool show_probe = false, show_margin = false, show_feature_map = false, show_landscape = false;
+  std::map<std::string, uhop::PlotWidgetState> insight_plots;  // by plot id (probe-error, margin, ...)
+  GlTexture landscape_mhm_tex, landscape_uhop_tex;
+  uint64_t landscape_tex_version = 0;
+  bool landscape_requested = false;  // the landscape window asked the worker once for this opening
+  std::shared_ptr<LandscapeOverlay> landscape_overlay;
 
   // App-level.
   float font_size = 16;           // the user's text size (View menu, --font-size), times the content scale
@@ -133,6 +143,16 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_help(UiContext& ui);
 void panel_sweep(UiContext& ui);
+// The "why" views (issue "see why U-Hop works"); for now windows from the View menu (pos/size on first use).
+void panel_probe(UiContext& ui, const ImVec2& pos, const ImVec2& size);
+void panel_margin(UiContext& ui, const ImVec2& pos, const ImVec2& size);
+void panel_feature_map(UiContext& ui, const ImVec2& pos, const ImVec2& size);
+void panel_landscape(UiContext& ui, const ImVec2& pos, const ImVec2& size);
+// The View-menu flag of a window by id (probe margin feature-map landscape sweep help); null for an unknown id.
+bool* view_flag(UiContext& ui, const std::string& id);
+// The View menu's entries for the "why" views, and the open windows drawn where they first appear.
+void insight_view_menu(UiContext& ui);
+void draw_insight_windows(UiContext& ui);
 
 // ---- exports (plot_exports.cpp, image_exports.cpp)
 // draw_plot_widget plus what the Studio does around it: remembers the size and answers the right-click exports with

@@ -114,13 +114,13 @@ std::shared_ptr<const StudioSnapshot> StudioWorker::snapshot() const {
 
 bool StudioWorker::idle() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return queue_.empty() && !working_ && !playing_;
+  return queue_.empty() && !working_ && !playing_ && !background_pending_;
 }
 
 bool StudioWorker::wait_idle(double timeout_seconds) const {
   std::unique_lock<std::mutex> lock(mutex_);
   return cv_.wait_for(lock, std::chrono::duration<double>(timeout_seconds),
-                      [this] { return queue_.empty() && !working_ && !playing_; });
+                      [this] { return queue_.empty() && !working_ && !playing_ && !background_pending_; });
 }
 
 void StudioWorker::run() {
@@ -137,7 +137,7 @@ void StudioWorker::run() {
       std::unique_lock<std::mutex> lock(mutex_);
       auto has_work = [this] { return stop_ || !queue_.empty(); };
       if (!playing_) {
-        cv_.wait(lock, [&] { return has_work() || playing_; });
+        cv_.wait(lock, [&] { return has_work() || playing_ || background_pending_; });
       } else {
         const double wait = next_play_step_ - now_seconds();
         if (wait > 0) cv_.wait_for(lock, std::chrono::duration<double>(wait), has_work);
@@ -168,6 +168,7 @@ void StudioWorker::run() {
       busy_label_.clear();
       progress_ = 0;
       ++commands_done_;
+      update_background_work();
       publish(true);
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -183,6 +184,16 @@ void StudioWorker::run() {
         report_error(std::string("play: ") + e.what());
         publish(true);
       }
+      update_background_work();
+      cv_.notify_all();
+    } else if (!playing_ && background_pending_) {  // idle: a live landscape catches up (gives way to commands)
+      try {
+        if (refresh_landscape(true, true, false)) publish(true);
+      } catch (const std::exception& e) {
+        landscape_live_ = false;
+        report_error(std::string("landscape: ") + e.what());
+      }
+      update_background_work();
       cv_.notify_all();
     }
   }
@@ -256,16 +267,18 @@ void StudioWorker::load(const Command& c) {
   stage1_warning_.clear();
   heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
   restart_query();
+  reset_views();
 }
 
 void StudioWorker::stage1_steps(int n) {
   for (int i = 0; i < n; ++i) {
     if (cancel_) throw uhop::Cancelled();
     set_busy("Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n), static_cast<double>(i) / n);
-    session_->stage1_step();
+    timed_stage1_step();
     after_stage1_step();
     maybe_publish();
   }
+  finish_stage1_run();
 }
 
 void StudioWorker::after_stage1_step() {
@@ -336,6 +349,7 @@ void StudioWorker::load_session(const std::string& path) {
   stage1_warning_.clear();
   heat_initial_ = feature_cosine_heatmap(initial.geometry().gram);
   session_path_ = path;
+  reset_views();
   message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
 }
 
@@ -409,6 +423,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
       before.corruption_seed != state_.corruption_seed) {
     restart_query();
   }
+  apply_probe_settings();
 }
 
 void StudioWorker::process(const Command& c) {
@@ -422,18 +437,23 @@ void StudioWorker::process(const Command& c) {
     case CommandKind::cancel:
       cancel_ = false;
       stage1_playing_ = stage2_playing_ = false;
+      landscape_live_ = false;
       message_ = "cancelled";
       return;
     case CommandKind::wait:
     case CommandKind::screenshot:  // the GUI handles these; to the worker they are no-ops
     case CommandKind::export_plot:
     case CommandKind::export_image:
+    case CommandKind::view:
       return;
     case CommandKind::load_session:
       load_session(c.path);
       return;
     case CommandKind::sweep:
       run_sweep(c);
+      return;
+    case CommandKind::landscape:
+      landscape_command(c);
       return;
     case CommandKind::set:
     case CommandKind::corrupt:
@@ -506,6 +526,7 @@ void StudioWorker::process(const Command& c) {
       return;
     case CommandKind::stage1_pause:
       stage1_playing_ = false;
+      finish_stage1_run();
       return;
     case CommandKind::stage1_reset:
       stage1_playing_ = false;
@@ -513,6 +534,7 @@ void StudioWorker::process(const Command& c) {
       stage1_finished_ = false;
       stage1_warning_.clear();
       heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+      map_anchor_to_mhm_ = true;
       return;
     case CommandKind::stage1_finish:
       session_->finish_stage1();
@@ -560,9 +582,10 @@ void StudioWorker::step_playing() {
     const int stop = state_.stage1_stop_after;
     if (stop > 0 && session_->stage1_steps() >= stop) {
       stage1_playing_ = false;
+      finish_stage1_run();
       message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
     } else {
-      session_->stage1_step();
+      timed_stage1_step();
       after_stage1_step();
       if (state_.stage1_speed > 0) interval = 1.0 / state_.stage1_speed;
     }
@@ -655,6 +678,7 @@ void StudioWorker::publish(bool full) {
       s->energy_monotone = f.energy_monotone;
     }
   }
+  publish_views(*s, full);
   if (full || !last_full_) last_full_ = s;
   last_publish_ = now_seconds();
   {

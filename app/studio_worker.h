@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "insight_snapshot.h"
 #include "numerics/memory_set.h"
 #include "session/session.h"
 #include "studio_commands.h"
@@ -62,6 +63,7 @@ struct StudioSnapshot {
   std::shared_ptr<const SweepOutcome> sweep;
   bool sweep_running = false;
   std::string session_path;
+  InsightSnapshot insight;  // the "why" views (insight_worker.cpp)
 
   // Status
   bool busy = false;
@@ -114,6 +116,20 @@ class StudioWorker {
   void save_session(const std::string& path);
   void load_session(const std::string& path);
   void run_sweep(const Command& c);
+  // ---- the "why" views (insight_worker.cpp)
+  void apply_probe_settings();               // the session's probe from state_ (after loads and setting changes)
+  void timed_stage1_step();                  // one Stage I step; measures it and picks the probe's every-k
+  void finish_stage1_run();                  // after a run of steps: the last row probed, the map refreshed
+  void reset_views();                        // new memories or a new W_0: the map's alignment chain restarts
+  void landscape_command(const Command& c);  // `landscape [rival=J|auto] [grid=N] | off`
+  // Coarse or fine grid; abortable: gives way to a queued command (returns false); show_progress: in the status bar.
+  bool refresh_landscape(bool fine, bool abortable, bool show_progress);
+  bool landscape_stale() const;
+  uint64_t landscape_inputs_key() const;
+  uint64_t w_key() const;  // changes whenever W may have changed
+  void update_feature_map(bool force);
+  void publish_views(StudioSnapshot& s, bool full);
+  void update_background_work();  // sets background_pending_ when a live landscape is stale
 
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
@@ -147,6 +163,19 @@ class StudioWorker {
   bool sweep_running_ = false;
   std::shared_ptr<const SweepOutcome> sweep_;
   std::string session_path_;
+  // The "why" views' state (worker thread only, except background_pending_ under mutex_).
+  bool background_pending_ = false;
+  bool landscape_live_ = false, landscape_computing_ = false;
+  std::shared_ptr<const LandscapeView> landscape_;
+  std::shared_ptr<const FeatureMapView> feature_map_;
+  uint64_t landscape_key_ = 0, map_key_ = 0;  // what the current landscape / U-Hop map were computed from
+  uhop::Matrix landscape_mhm_cache_;          // MHM's grid (independent of W) and what it was computed from
+  uint64_t landscape_mhm_key_ = 0;
+  bool map_anchor_to_mhm_ = true;  // the next U-Hop frame aligns to MHM's map (after a load or reset)
+  double map_time_ = -1e9, landscape_time_ = -1e9;
+  double stage1_seconds_ = 0, probe_seconds_ = 0;
+  int probe_every_ = 1;
+  uint64_t view_version_ = 0;
 };
 
 Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size = Heatmap::kMaxHeatmap);

@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -56,6 +57,7 @@ void Session::set_initial_w(const Matrix& w) {
   w0_norm_ = w.norm();
   adam_ = AdamState{};
   stage1_log_.clear();
+  last_probed_row_ = -1;
   evaluate_current_w();
   // The first W starts the runs; a new W_0 keeps them (same query and steps), and the main run follows W_0.
   if (baseline_.log.empty())
@@ -82,7 +84,64 @@ void Session::evaluate_current_w() {
   r.m_phi = stats_.m_phi;
   r.w_change = w0_norm_ > 0 ? (w_ - w0_).norm() / w0_norm_ : std::numeric_limits<double>::quiet_NaN();
   r.lr = r.grad_norm = std::numeric_limits<double>::quiet_NaN();
+  r.bound_margin_min = bound_margin_min(stats_);
+  r.bound_margin_mean = bound_margin_mean(stats_);
+  r.bound_margin_target = bound_margin(stats_, target_);
+  if (probe_) {
+    r.mhm_probe_paper_error = mhm_probe_.paper_error;
+    r.mhm_probe_retrieved = mhm_probe_.retrieved;
+    if (last_probed_row_ < 0 || r.step - last_probed_row_ >= probe_every_) probe_row(r);
+  }
   stage1_log_.push_back(r);
+}
+
+RetrievalSettings Session::probe_settings(Similarity similarity) const {
+  RetrievalSettings rs = stage2_;
+  rs.similarity = similarity;
+  rs.beta = probe_->beta;
+  return rs;
+}
+
+void Session::probe_row(Stage1Record& r) {
+  const auto start = std::chrono::steady_clock::now();
+  const RetrievalOperator op = make_retrieval_operator(memories_.patterns, w_, Similarity::kernel, &geometry_.features);
+  const ProbeResult u = run_probe(op, probe_settings(Similarity::kernel), probe_queries_, probe_->steps);
+  last_probe_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.probe_paper_error = u.paper_error;
+  r.probe_retrieved = u.retrieved;
+  r.mhm_probe_paper_error = mhm_probe_.paper_error;
+  r.mhm_probe_retrieved = mhm_probe_.retrieved;
+  last_probed_row_ = r.step;
+}
+
+void Session::set_probe(const std::optional<ProbeSettings>& p) {
+  if (p) validate(*p);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  probe_ = p;
+  last_probed_row_ = -1;
+  probe_queries_ = p ? probe_queries(memories_, p->corruption, p->seed) : Matrix();
+  mhm_probe_ = ProbeResult{};
+  if (p) {
+    const RetrievalOperator mhm = make_retrieval_operator(memories_.patterns, Matrix(), Similarity::dot);
+    mhm_probe_ = run_probe(mhm, probe_settings(Similarity::dot), probe_queries_, p->steps);
+  }
+  // Earlier rows were probed under other settings (or not at all): U-Hop cells cleared, MHM's flat reference
+  // (independent of W) on every row.
+  for (Stage1Record& r : stage1_log_) {
+    r.probe_paper_error = r.probe_retrieved = nan;
+    r.mhm_probe_paper_error = mhm_probe_.paper_error;
+    r.mhm_probe_retrieved = mhm_probe_.retrieved;
+  }
+  if (p && !stage1_log_.empty()) probe_row(stage1_log_.back());
+}
+
+void Session::set_probe_every(int k) {
+  if (k < 1) throw InputError("probe every k-th step needs k >= 1 (got " + std::to_string(k) + ")");
+  probe_every_ = k;
+}
+
+void Session::probe_now() {
+  if (probe_ && !stage1_log_.empty() && last_probed_row_ != stage1_log_.back().step) probe_row(stage1_log_.back());
 }
 
 void Session::stage1_step() {
@@ -101,6 +160,7 @@ void Session::stage1_step() {
       retrieval_stale_ = true;  // the retrieval follows the current W; rebuilt when next looked at
       return;
     }
+    if (last_probed_row_ == stage1_log_.back().step) last_probed_row_ = -1;
     stage1_log_.pop_back();
     stage1_log_.back() = previous_row;
   }
@@ -124,8 +184,11 @@ void Session::normalize_w_rows() {
 
 void Session::set_retrieval_settings(const RetrievalSettings& s) {
   validate(s);
+  const bool probe_changed = s.sep.alpha != stage2_.sep.alpha || s.sep.top_k != stage2_.sep.top_k ||
+                             s.beta_after_sep != stage2_.beta_after_sep;
   stage2_ = s;
   restart_retrieval();
+  if (probe_ && probe_changed) set_probe(probe_);  // the probe uses the Stage II alpha: its history no longer holds
 }
 
 void Session::set_query(const Vector& query, int target) {
@@ -137,6 +200,7 @@ void Session::set_query(const Vector& query, int target) {
   if (!query.allFinite()) throw InputError("query has a NaN or infinite value");
   query_ = query;
   target_ = target;
+  if (!stage1_log_.empty()) stage1_log_.back().bound_margin_target = bound_margin(stats_, target_);
   restart_retrieval();
 }
 

@@ -193,6 +193,11 @@ std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
                         &rec.lr,   &rec.grad_norm,     &rec.w_change};
     rec.w_change = std::numeric_limits<double>::quiet_NaN();  // columns an older file does not have
     for (size_t c = 1; c < row.size(); ++c) *fields[c - 1] = json_number_or_nan(row[c], r, where);
+    // Lemma 1's margins follow from the stored columns (as Session computes them); the target's needs Delta^Phi of
+    // one memory, which the file does not keep.
+    rec.bound_margin_min = rec.delta_phi_min - 2 * rec.m_phi * rec.r_phi;
+    rec.bound_margin_mean = rec.delta_phi_mean - 2 * rec.m_phi * rec.r_phi;
+    rec.bound_margin_target = std::numeric_limits<double>::quiet_NaN();
     log.push_back(rec);
   }
   r.finish();

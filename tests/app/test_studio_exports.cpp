@@ -173,7 +173,7 @@ TEST_CASE("every plot id gives the snapshot's figure", "[studio][exports]") {
   run_script(w, "load builtin:glyphs count=10\nstage1 steps=3\nstage2 steps=2\n");
   auto s = w.snapshot();
   for (const auto& id : plot_ids()) {
-    if (id == "sweep") {
+    if (id == "sweep" || id.rfind("landscape", 0) == 0) {  // nothing until a sweep / a `landscape` command
       CHECK_FALSE(studio_figure(*s, id, f));
       continue;
     }

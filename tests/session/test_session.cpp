@@ -77,7 +77,7 @@ TEST_CASE("stage I log: w_change is ||W_i - W_0||_F / ||W_0||_F on every row, 0 
   CHECK(s.stage1_log().back().w_change == Approx((s.w() - 2 * w0).norm() / (2 * w0).norm()).epsilon(1e-12));
   const std::string csv = stage1_csv(s);
   CHECK(csv.substr(0, csv.find('\n')) ==
-        "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change");
+        "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min");
 }
 
 TEST_CASE("same seed gives identical logs; another seed does not", "[session]") {
