@@ -114,33 +114,9 @@ void draw_heatmaps(UiContext& ui, const StudioSnapshot& s, const ImVec2& room) {
   image_context_menu(ui, "heat-now");
   ImGui::EndGroup();
 }
-}  // namespace
-
-void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
-  if (!begin_panel(ui, "stage1", "Stage I: train the feature map W", pos, size)) {
-    ImGui::End();
-    return;
-  }
-  const StudioSnapshot& s = *ui.snap;
+// Speed, learning rate and optimizer: the controls of the standard layout.
+void normal_controls(UiContext& ui, const StudioSnapshot& s, float num_w) {
   auto& e = ui.edit;
-  const bool presenting = ui.layout == LayoutMode::presentation;
-  const float num_w = ImGui::GetFontSize() * 6.5f;
-  if (ImGui::Button(s.stage1_playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) {
-    ui.push(make_command(s.stage1_playing ? CommandKind::stage1_pause : CommandKind::stage1_play));
-  }
-  ui.record_item("stage1_play");
-  formula_tip("Space. Repeats W_{i+1} = W_i - gamma_i dL_Φ/dW (W_i) at the chosen speed until 'stop after'.");
-  flow(ImGui::GetFontSize() * 3);
-  if (ImGui::Button("Step")) ui.push(make_command(CommandKind::stage1_steps, 1));
-  ui.record_item("stage1_step");
-  formula_tip("N. One gradient step on the separation loss.");
-  flow(ImGui::GetFontSize() * 4.5f);
-  if (ImGui::Button("Step x10")) ui.push(make_command(CommandKind::stage1_steps, 10));
-  flow(ImGui::GetFontSize() * 3.5f);
-  if (ImGui::Button("Reset")) ui.push(make_command(CommandKind::stage1_reset));
-  formula_tip(
-      "R. W = W_0 from the init and seed; the log restarts at row 0. Stage II keeps its steps and follows W_0.");
-
   // Speed: the right end of the slider is "as fast as possible" (0 in the settings).
   float speed = e.stage1_speed > 0 ? static_cast<float>(e.stage1_speed) : 61.0f;
   flow(num_w * 1.7f);
@@ -167,7 +143,36 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     }
   }
   formula_tip("Plain gradient descent (default lr 0.1) or Adam (default lr 0.01) with step size gamma_i.");
+}
+}  // namespace
 
+void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
+  if (!begin_panel(ui, "stage1", "Stage I: train the feature map W", pos, size)) {
+    ImGui::End();
+    return;
+  }
+  const StudioSnapshot& s = *ui.snap;
+  const bool presenting = ui.layout == LayoutMode::presentation;
+  const float num_w = ImGui::GetFontSize() * 6.5f;
+  if (ImGui::Button(s.stage1_playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) {
+    ui.push(make_command(s.stage1_playing ? CommandKind::stage1_pause : CommandKind::stage1_play));
+  }
+  ui.record_item("stage1_play");
+  formula_tip("Space. Repeats W_{i+1} = W_i - gamma_i dL_Φ/dW (W_i) at the chosen speed until 'stop after'.");
+  flow(ImGui::GetFontSize() * 3);
+  if (ImGui::Button("Step")) ui.push(make_command(CommandKind::stage1_steps, 1));
+  ui.record_item("stage1_step");
+  formula_tip("N. One gradient step on the separation loss.");
+  flow(ImGui::GetFontSize() * 4.5f);
+  if (ImGui::Button("Step x10")) ui.push(make_command(CommandKind::stage1_steps, 10));
+  flow(ImGui::GetFontSize() * 3.5f);
+  if (ImGui::Button("Reset")) ui.push(make_command(CommandKind::stage1_reset));
+  formula_tip(
+      "R. W = W_0 from the init and seed; the log restarts at row 0. Stage II keeps its steps and follows W_0.");
+
+  // The presentation layout keeps the buttons only (speed, lr and the optimizer are for exploring, not for a lecture):
+  // the room goes to the separation and loss plots.
+  if (!presenting) normal_controls(ui, s, num_w);
   if (!presenting) {
     ImGui::SetNextItemOpen(ui.show_advanced1, ImGuiCond_Always);
     ui.show_advanced1 = ImGui::CollapsingHeader("Advanced: schedule, t, loss, W_0, D, subset, normalize, stop");
@@ -199,9 +204,14 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
                        studio_plot(ui, id, figure(s), state, opts);
                      }});
   };
-  plot("loss", "loss", loss_figure, ui.plot_loss);
-  plot("separation", "delta", delta_figure, ui.plot_delta);
-  plot("radius", "radius", radius_figure, ui.plot_radius);
+  if (presenting) {  // the point of Stage I first: the memories move apart
+    plot("separation", "delta", delta_figure, ui.plot_delta);
+    plot("loss", "loss", loss_figure, ui.plot_loss);
+  } else {
+    plot("loss", "loss", loss_figure, ui.plot_loss);
+    plot("separation", "delta", delta_figure, ui.plot_delta);
+    plot("radius", "radius", radius_figure, ui.plot_radius);
+  }
   if (!presenting && s.heat_now.n > 0) {
     slots.push_back({"K cosine", [&](const ImVec2& sz) { draw_heatmaps(ui, s, sz); }, 1.2f});
   }
