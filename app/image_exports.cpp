@@ -9,6 +9,7 @@
 
 #include "io/atomic_file.h"
 #include "export_names.h"
+#include "insight_figures.h"
 #include "numerics/input_error.h"
 #include "studio_ui.h"
 
@@ -86,6 +87,14 @@ RgbaImage panel_image(const StudioSnapshot& s, const std::string& id) {
     for (float v : s.heat_initial.values) lo = std::min(lo, v);
     for (float v : s.heat_now.values) lo = std::min(lo, v);
     return heatmap_image(id == "heat-now" ? s.heat_now : s.heat_initial, lo, 1.0f);
+  }
+  if (id == "landscape-mhm" || id == "landscape-uhop") {
+    const auto& v = s.insight.landscape;
+    if (!v || !v->error.empty() || v->a.empty())
+      throw uhop::InputError("export-image " + id + ": no landscape yet (run `landscape` first)");
+    float lo = 0, hi = 1;  // the panel's own colour range (2nd..98th percentile of this grid)
+    const Heatmap h = landscape_heatmap(*v, id == "landscape-uhop", &lo, &hi);
+    return heatmap_image(h, lo, hi);
   }
   if (!s.has_session || !s.memories) throw uhop::InputError("export-image " + id + ": load memories first");
   const auto& set = s.memories->set;

@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "export_names.h"
+#include "insight_figures.h"
+#include "io/atomic_file.h"
 #include "numerics/input_error.h"
 #include "studio_figures.h"
 #include "studio_ui.h"
@@ -42,13 +44,16 @@ uhop::PlotWidgetState* UiContext::plot_state(const std::string& id) {
   if (id == "error") return &plot_error;
   if (id == "compare") return &plot_compare;
   if (id == "sweep") return &plot_sweep;
+  if (is_insight_plot(id)) return &insight_plots[id];
   return nullptr;
 }
 
 uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::PlotFigure& figure,
                                    uhop::PlotWidgetState& state, const uhop::PlotWidgetOptions& options) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
   const uhop::PlotWidgetEvents ev = uhop::draw_plot_widget(id, figure, state, options);
   if (ev.width > 0 && ev.height > 0) ui.plot_sizes[id] = {ev.width, ev.height};
+  ui.record_rect(std::string("plot.") + id, at, ImVec2(static_cast<float>(ev.width), static_cast<float>(ev.height)));
   if (ev.export_request == uhop::PlotExport::None) return ev;
   const bool png = ev.export_request == uhop::PlotExport::Png || ev.export_request == uhop::PlotExport::Png2x;
   const char* ext = png ? "png" : ev.export_request == uhop::PlotExport::Svg ? "svg" : "csv";
@@ -64,11 +69,20 @@ uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::Pl
 }
 
 void export_plot_by_id(UiContext& ui, const std::string& id, const std::string& path, int scale) {
+  if ((id == "landscape-mhm" || id == "landscape-uhop") && extension_of(path) == "csv") {
+    // The grid itself (as `uhop landscape` writes it) rather than the iso-lines' coordinates.
+    if (!ui.snap || !ui.snap->insight.landscape || ui.snap->insight.landscape->a.empty())
+      throw uhop::InputError("export-plot " + id + ": no landscape yet (run `landscape` first)");
+    uhop::write_file_atomically(path, [&](std::ostream& out) { write_landscape_grid_csv(*ui.snap, out); });
+    return;
+  }
   uhop::PlotWidgetState* state = ui.plot_state(id);
   uhop::PlotFigure figure;
   if (!state || !ui.snap || !studio_figure(*ui.snap, id, figure)) {
     throw uhop::InputError("export-plot " + id + ": nothing to plot yet" +
-                           (id == "sweep" ? " (run a sweep first)" : " (load memories first)"));
+                           (id == "sweep"                   ? " (run a sweep first)"
+                            : id.rfind("landscape", 0) == 0 ? " (run `landscape` first)"
+                                                            : " (load memories first)"));
   }
   const uhop::PlotFigure shown = uhop::figure_as_shown(figure, *state);
   uhop::PlotView view = state->view;

@@ -63,6 +63,8 @@ void parse_stage(const std::vector<std::string>& w, bool stage1, Command& c) {
     c.kind = stage1 ? CommandKind::stage1_reset : CommandKind::stage2_reset;
   } else if (w[1] == "finish" && stage1) {
     c.kind = CommandKind::stage1_finish;
+  } else if (w[1] == "normalize" && stage1) {
+    c.kind = CommandKind::stage1_normalize;
   } else {
     throw uhop::InputError(name + ": unknown action '" + w[1] + "'");
   }
@@ -169,6 +171,8 @@ const char* to_string(CommandKind kind) {
       return "stage1 reset";
     case CommandKind::stage1_finish:
       return "stage1 finish";
+    case CommandKind::stage1_normalize:
+      return "stage1 normalize";
     case CommandKind::stage2_steps:
       return "stage2 steps";
     case CommandKind::stage2_play:
@@ -195,17 +199,34 @@ const char* to_string(CommandKind kind) {
       return "load-session";
     case CommandKind::sweep:
       return "sweep";
+    case CommandKind::story:
+      return "story";
+    case CommandKind::layout:
+      return "layout";
+    case CommandKind::landscape:
+      return "landscape";
+    case CommandKind::view:
+      return "view";
   }
   return "?";
 }
 
 const std::vector<std::string>& plot_ids() {
-  static const std::vector<std::string> ids = {"loss", "delta", "radius", "energy", "error", "compare", "sweep"};
+  static const std::vector<std::string> ids = {
+      "loss",      "delta",           "radius",           "energy",          "error",
+      "compare",   "sweep",           "probe-error",      "probe-retrieved", "margin",
+      "beta-star", "feature-map-mhm", "feature-map-uhop", "landscape-mhm",   "landscape-uhop"};
   return ids;
 }
 
 const std::vector<std::string>& image_ids() {
-  static const std::vector<std::string> ids = {"memories", "query", "target", "trajectory", "heat-initial", "heat-now"};
+  static const std::vector<std::string> ids = {"memories",     "query",    "target",        "trajectory",
+                                               "heat-initial", "heat-now", "landscape-mhm", "landscape-uhop"};
+  return ids;
+}
+
+const std::vector<std::string>& view_ids() {
+  static const std::vector<std::string> ids = {"probe", "margin", "feature-map", "landscape", "sweep", "help"};
   return ids;
 }
 
@@ -295,6 +316,40 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
         c.settings.emplace_back(k, v);
       }
       sweep_request(StudioState(), c.settings);  // bad options are reported with the line, before anything runs
+    } else if (verb == "story" || verb == "tour" || verb == "next" || verb == "back") {
+      c.kind = CommandKind::story;
+      if (verb == "story") {
+        if (w.size() > 2 || (w.size() == 2 && w[1] != "stop")) throw uhop::InputError("story: expected nothing or 'stop'");
+        c.id = w.size() == 2 ? "stop" : "auto";
+      } else {
+        if (w.size() != 1) throw uhop::InputError(verb + ": takes no arguments");
+        c.id = verb;
+      }
+    } else if (verb == "layout") {
+      if (w.size() != 2 || (w[1] != "standard" && w[1] != "presentation"))
+        throw uhop::InputError("layout: expected standard or presentation");
+      c.kind = CommandKind::layout;
+      c.id = w[1];
+    } else if (verb == "view") {
+      if (w.size() < 2 || w.size() > 3 || !is_one_of(w[1], view_ids()) ||
+          (w.size() == 3 && w[2] != "on" && w[2] != "off"))
+        throw uhop::InputError("view: expected ID [on|off] (ID: " + joined(view_ids()) + ")");
+      c.kind = CommandKind::view;
+      c.id = w[1];
+      c.number = w.size() == 3 && w[2] == "off" ? 0 : 1;
+    } else if (verb == "landscape") {
+      c.kind = CommandKind::landscape;
+      if (w.size() == 2 && w[1] == "off") {
+        c.id = "off";
+      } else {
+        for (size_t i = 1; i < w.size(); ++i) {
+          std::string k, v;
+          if (!split_key_value(w[i], k, v) || (k != "rival" && k != "grid"))
+            throw uhop::InputError("landscape: expected rival=J|auto, grid=N or off, got '" + w[i] + "'");
+          c.settings.emplace_back(k == "grid" ? "landscape_grid" : k, v);
+        }
+        check_settings(c.settings);
+      }
     } else if (verb == "set") {
       if (w.size() < 2) throw uhop::InputError("set: expected KEY=VALUE, e.g. set beta=4");
       c.kind = CommandKind::set;

@@ -1,5 +1,7 @@
 #include "studio_figures.h"
 
+#include "insight_figures.h"
+
 namespace studio {
 uhop::RunLogs run_logs(const StudioSnapshot& s) {
   uhop::RunLogs logs;
@@ -18,6 +20,7 @@ bool studio_figure(const StudioSnapshot& s, const std::string& id, uhop::PlotFig
     return true;
   }
   if (!s.has_session) return false;
+  if (is_insight_plot(id)) return insight_figure(s, id, out);
   return uhop::run_figure(run_logs(s), id, out);
 }
 }  // namespace studio

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@
 int cmd_sweep(int argc, char** argv);         // cli/sweep_command.cpp
 int cmd_replay(int argc, char** argv);        // cli/replay_command.cpp
 int cmd_save_session(int argc, char** argv);  // cli/replay_command.cpp
+int cmd_project(int argc, char** argv);       // cli/view_commands.cpp
+int cmd_landscape(int argc, char** argv);     // cli/view_commands.cpp
 
 namespace {
 using namespace uhop;
@@ -34,6 +37,8 @@ commands:
   sweep     the paper's retrieval-error sweeps over M or noise sigma (CSV per cell, merged, summary, figure)
   replay    replay a session file (--session FILE; also 'uhop --session FILE') and export logs, W and plots
   save-session  run a setup given by flags and save it as a session file
+  project   the normalized features W xi / ||W xi|| on their top two principal components (index,x,y)
+  landscape the energy on the plane through a query and two memories, for MHM and U-Hop (a,b,energy_mhm,...)
   help      this text
 memory flags (all commands): --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
   [--size WxH] [--rgb] [--normalize none|unit|center]
@@ -43,7 +48,15 @@ run 'uhop <command> --help' for the flags of a command.
 const char* kStage1Help = R"(uhop stage1 --memories SRC [--count M] (--w0 W.csv | --init identity|gaussian|orthogonal
   [--dim D]) --steps N --lr X [--schedule constant|inv-sqrt|reference] [--optimizer sgd|adam] [--t T]
   [--loss avg|max] [--train-count N] [--normalize-rows] [--seed S] --out-w OUT.csv --log LOG.csv
-Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm (row i = W_i).
+  [--probe KIND:STRENGTH [--probe-seed S] [--probe-steps T] [--probe-beta B]]
+Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,
+bound_margin_min (row i = W_i; w_change = ||W_i - W_0||_F / ||W_0||_F; bound_margin_min = min_mu Delta^Phi_mu -
+2 m_Phi R_Phi, Lemma 1's margin).
+--probe queries every memory under the corruption KIND:STRENGTH (query mu seeded from S and mu, as uhop sweep does)
+and retrieves all of them batched, T steps (default 1) at beta B (default 1), softmax; it adds the columns
+probe_paper_error,probe_retrieved (U-Hop: kernel with W_i) and mhm_probe_paper_error,mhm_probe_retrieved (MHM,
+W = I: the same on every row): the mean ||clip(xi_mu) - clip(x_T)||^2 and the fraction whose x_T is nearest to
+its own memory.
 )";
 
 const char* kRetrieveHelp = R"(uhop retrieve --memories SRC [--count M] [--w W.csv] (--query Q.csv --target I |
@@ -55,10 +68,10 @@ one_hot,target_weight,nearest (row s = x_s; 'bound' bounds row s's error when x_
 )";
 
 int cmd_stage1(int argc, char** argv) {
-  const Args a = parse_args(
-      argc, argv, 2,
-      {"w0", "init", "dim", "steps", "lr", "schedule", "optimizer", "t", "loss", "seed", "out-w", "log", "train-count"},
-      {"normalize-rows", "help"});
+  const Args a = parse_args(argc, argv, 2,
+                            {"w0", "init", "dim", "steps", "lr", "schedule", "optimizer", "t", "loss", "seed", "out-w",
+                             "log", "train-count", "probe", "probe-seed", "probe-steps", "probe-beta"},
+                            {"normalize-rows", "help"});
   if (a.has("help")) return std::cout << kStage1Help, 0;
   if (a.has("w0") && a.has("init")) throw InputError("give either --w0 or --init, not both");
   if (!a.has("w0") && !a.has("init")) throw InputError("missing --init (identity, gaussian, orthogonal) or --w0");
@@ -77,6 +90,19 @@ int cmd_stage1(int argc, char** argv) {
   s.normalize_rows = a.has("normalize-rows");
   s.seed = a.seed("seed");
   s.train_count = a.count("train-count", 0);
+  std::optional<ProbeSettings> probe;
+  if (a.has("probe")) {
+    ProbeSettings p;
+    p.corruption = parse_corruption(a.str("probe"));
+    p.seed = a.seed("probe-seed");
+    p.steps = static_cast<int>(a.integer("probe-steps", 1, 0, 1000));
+    p.beta = a.number("probe-beta", 1.0);
+    validate(p);
+    probe = p;
+  } else {
+    for (const char* f : {"probe-seed", "probe-steps", "probe-beta"})
+      if (a.has(f)) throw InputError(std::string("--") + f + " needs --probe KIND:STRENGTH");
+  }
   // Outputs that could never be written are refused before the work (checked again before the renames).
   check_output_destination(out_w);
   check_output_destination(log_path);
@@ -89,17 +115,23 @@ int cmd_stage1(int argc, char** argv) {
                      std::to_string(memories.dim()) + " (W needs D >= d)");
   Session session(std::move(memories), s);
   if (a.has("w0")) session.set_initial_w(w0);
+  if (probe) session.set_probe(probe);
   for (long long i = 0; i < steps; ++i) session.stage1_step();
   session.finish_stage1();
   // Both outputs appear together or not at all.
   StagedFiles files;
-  files.add(log_path, [&](std::ostream& out) { write_stage1_log(out, session.stage1_log()); });
+  files.add(log_path, [&](std::ostream& out) { write_stage1_log(out, session.stage1_log(), probe.has_value()); });
   files.add(out_w, [&](std::ostream& out) { write_csv_matrix(out, session.w()); });
   files.commit();
   const auto& last = session.stage1_log().back();
   std::printf("stage1: %lld steps, loss %.6g -> %.6g, min Delta^Phi %.6g -> %.6g, R_Phi %.6g -> %.6g\n", steps,
               session.stage1_log().front().loss, last.loss, session.stage1_log().front().delta_phi_min,
               last.delta_phi_min, session.stage1_log().front().r_phi, last.r_phi);
+  if (probe)
+    std::printf("probe (%s, T = %d, beta %g): paper error %.6g -> %.6g (MHM %.6g), retrieved %.3g -> %.3g (MHM %.3g)\n",
+                to_string(probe->corruption).c_str(), probe->steps, probe->beta,
+                session.stage1_log().front().probe_paper_error, last.probe_paper_error, last.mhm_probe_paper_error,
+                session.stage1_log().front().probe_retrieved, last.probe_retrieved, last.mhm_probe_retrieved);
   return 0;
 }
 
@@ -224,6 +256,8 @@ int main(int argc, char** argv) {
     if (cmd == "sweep") return cmd_sweep(argc, argv);
     if (cmd == "replay" || cmd == "--session") return cmd_replay(argc, argv);
     if (cmd == "save-session") return cmd_save_session(argc, argv);
+    if (cmd == "project") return cmd_project(argc, argv);
+    if (cmd == "landscape") return cmd_landscape(argc, argv);
     if (cmd == "help" || cmd == "--help" || cmd == "-h") return std::cout << kUsage, 0;
     std::cerr << "uhop: error: unknown command '" << text_excerpt(cmd) << "' (try 'uhop help')\n";
     return 2;

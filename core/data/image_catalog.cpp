@@ -82,7 +82,7 @@ std::vector<int> pick_order(int total, const std::vector<int>& labels, const Loa
   for (int i = 0; i < available; ++i) order[i] = options.offset + i;
   Pick pick = options.pick;
   if (pick == Pick::per_class && !has_labels(labels)) {
-    if (warnings) warnings->push_back(source + ": no labels, so --pick per-class picks at random instead");
+    if (warnings) warnings->push_back(source + ": no labels, so pick per-class picks at random instead");
     pick = Pick::random;
   }
   Rng rng(options.seed);
@@ -179,9 +179,10 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
                         (skipped.size() > 1 ? "s: " : ": ") + list);
   }
   if (taken < wanted) {
-    if (options.count > 0 && !options.count_at_most)
-      throw input_error(source, "asked for " + std::to_string(options.count) + " memories but only " +
-                                    std::to_string(taken) + " images are readable");
+    const std::string readable = "asked for " + std::to_string(options.count) + " memories but only " +
+                                 std::to_string(taken) + " images are readable";
+    if (options.count > 0 && !options.count_at_most) throw input_error(source, readable);
+    if (options.count > 0 && warnings) warnings->push_back(source + ": " + readable + ": loaded " + std::to_string(taken));
     writer->flush();
     set.patterns.conservativeResize(taken, Eigen::NoChange);
   }

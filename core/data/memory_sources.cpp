@@ -128,7 +128,7 @@ Pick parse_pick(const std::string& s) {
   if (s == "first") return Pick::first;
   if (s == "random") return Pick::random;
   if (s == "per-class") return Pick::per_class;
-  throw InputError("unknown --pick '" + s + "' (expected first, random or per-class)");
+  throw InputError("unknown pick '" + s + "' (expected first, random or per-class)");
 }
 
 Normalization parse_normalization(const std::string& s) {

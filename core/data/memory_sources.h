@@ -30,8 +30,9 @@ struct LoadOptions {
   long long max_values = 1LL << 30;
   // Cap on the values of a CSV memory file (every row is parsed before offset/count apply): 2^26 = 512 MB of doubles.
   long long max_csv_values = 1LL << 26;
-  // count is an upper bound: when fewer memories are available, take them all and say so in a warning (uhop demo's
-  // default of 100 on the 36 built-in glyphs). Otherwise asking for more than there are is an error.
+  // count is an upper bound: when fewer memories are available (after offset, or readable), take them all and say so
+  // in a warning (uhop demo's default of 100 on the 36 built-in glyphs; the Studio: a folder of 12 images with
+  // M = 20 loads the 12). Otherwise asking for more than there are is an error (a script asked for M).
   bool count_at_most = false;
   // Called as soon as a loader knows how many memories it will take and their shape (d = shape.size(); 0 when the
   // shape is not known yet, e.g. an image folder before its first image is decoded), before it reads the bulk of

@@ -59,6 +59,22 @@ bool entmax_is_one_hot(const Vector& scores, int mu, double beta, double alpha) 
   return beta * (scores[mu] - best_other) >= 1.0 / (alpha - 1);
 }
 
+double bound_margin(const SeparationStats& s, int mu) {
+  return s.delta[mu] - 2 * s.m_phi * s.r_phi;
+}
+double bound_margin_min(const SeparationStats& s) {
+  return s.delta_min - 2 * s.m_phi * s.r_phi;
+}
+double bound_margin_mean(const SeparationStats& s) {
+  return s.delta_mean - 2 * s.m_phi * s.r_phi;
+}
+
+double beta_star(double margin, double m, int count, double epsilon) {
+  if (!(margin > 0)) return std::numeric_limits<double>::infinity();
+  const double log_ratio = std::log(2 * m * (count - 1) / epsilon);
+  return log_ratio > 0 ? log_ratio / margin : 0.0;
+}
+
 double paper_error(const Vector& target, const Vector& x) {
   return (target.cwiseMax(0.0).cwiseMin(1.0) - x.cwiseMax(0.0).cwiseMin(1.0)).squaredNorm();
 }

@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -35,7 +36,7 @@ bool scale_fits(double w_norm, double x_norm, Eigen::Index m) {
 void check_session_memory_count(long long m) {
   if (m > kMaxSessionMemories)
     throw InputError("M = " + std::to_string(m) + " memories is more than a session holds (" +
-                     std::to_string(kMaxSessionMemories) + ": Stage I keeps M x M matrices); pick fewer with --count");
+                     std::to_string(kMaxSessionMemories) + ": Stage I keeps M x M matrices); load fewer memories");
 }
 
 void check_feature_map_fits(const ImageShape& shape, long long feature_dim) {
@@ -50,9 +51,9 @@ void check_feature_map_fits(const ImageShape& shape, long long feature_dim) {
   what += ": W is D x d = " + std::to_string(D) + " x " + std::to_string(d) + " doubles = " + number_text(gb) +
           " GB, more than a session holds (2^25 values = 0.27 GB)";
   if (feature_dim > d && d * d <= kMaxWValues)
-    what += "; pick a smaller --dim (at most " + std::to_string(kMaxWValues / d) + ")";
+    what += "; pick a smaller feature dimension D (at most " + std::to_string(kMaxWValues / d) + ")";
   else if (shape.height > 1)
-    what += "; pick a smaller --size (at most " +
+    what += "; pick a smaller image size (at most " +
             std::to_string(integer_sqrt(integer_sqrt(kMaxWValues) / shape.channels)) + "x" +
             std::to_string(integer_sqrt(integer_sqrt(kMaxWValues) / shape.channels)) +
             (shape.channels == 3 ? " in RGB)" : ")");
@@ -127,10 +128,17 @@ void Session::set_initial_w(const Matrix& w) {
     throw InputError("W: entries up to " + number_text(w.cwiseAbs().maxCoeff()) +
                      " are too large: W xi and its squares do not fit in double precision; scale W down");
   w_ = w;
+  w0_ = w;
+  w0_norm_ = w.norm();
   adam_ = AdamState{};
   stage1_log_.clear();
+  last_probed_row_ = -1;
   evaluate_current_w();
-  restart_retrieval();
+  // The first W starts the runs; a new W_0 keeps them (same query and steps), and the main run follows W_0.
+  if (baseline_.log.empty())
+    restart_retrieval();
+  else
+    retrieval_stale_ = true;
 }
 
 void Session::refresh_w_geometry() {
@@ -149,8 +157,66 @@ void Session::evaluate_current_w() {
   r.delta_phi_max = stats_.delta_max;
   r.r_phi = stats_.r_phi;
   r.m_phi = stats_.m_phi;
+  r.w_change = w0_norm_ > 0 ? (w_ - w0_).norm() / w0_norm_ : std::numeric_limits<double>::quiet_NaN();
   r.lr = r.grad_norm = std::numeric_limits<double>::quiet_NaN();
+  r.bound_margin_min = bound_margin_min(stats_);
+  r.bound_margin_mean = bound_margin_mean(stats_);
+  r.bound_margin_target = bound_margin(stats_, target_);
+  if (probe_) {
+    r.mhm_probe_paper_error = mhm_probe_.paper_error;
+    r.mhm_probe_retrieved = mhm_probe_.retrieved;
+    if (last_probed_row_ < 0 || r.step - last_probed_row_ >= probe_every_) probe_row(r);
+  }
   stage1_log_.push_back(r);
+}
+
+RetrievalSettings Session::probe_settings(Similarity similarity) const {
+  RetrievalSettings rs = stage2_;
+  rs.similarity = similarity;
+  rs.beta = probe_->beta;
+  return rs;
+}
+
+void Session::probe_row(Stage1Record& r) {
+  const auto start = std::chrono::steady_clock::now();
+  const RetrievalOperator op = make_retrieval_operator(memories_.patterns, w_, Similarity::kernel, &geometry_.features);
+  const ProbeResult u = run_probe(op, probe_settings(Similarity::kernel), probe_queries_, probe_->steps);
+  last_probe_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.probe_paper_error = u.paper_error;
+  r.probe_retrieved = u.retrieved;
+  r.mhm_probe_paper_error = mhm_probe_.paper_error;
+  r.mhm_probe_retrieved = mhm_probe_.retrieved;
+  last_probed_row_ = r.step;
+}
+
+void Session::set_probe(const std::optional<ProbeSettings>& p) {
+  if (p) validate(*p);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  probe_ = p;
+  last_probed_row_ = -1;
+  probe_queries_ = p ? probe_queries(memories_, p->corruption, p->seed) : Matrix();
+  mhm_probe_ = ProbeResult{};
+  if (p) {
+    const RetrievalOperator mhm = make_retrieval_operator(memories_.patterns, Matrix(), Similarity::dot);
+    mhm_probe_ = run_probe(mhm, probe_settings(Similarity::dot), probe_queries_, p->steps);
+  }
+  // Earlier rows were probed under other settings (or not at all): U-Hop cells cleared, MHM's flat reference
+  // (independent of W) on every row.
+  for (Stage1Record& r : stage1_log_) {
+    r.probe_paper_error = r.probe_retrieved = nan;
+    r.mhm_probe_paper_error = mhm_probe_.paper_error;
+    r.mhm_probe_retrieved = mhm_probe_.retrieved;
+  }
+  if (p && !stage1_log_.empty()) probe_row(stage1_log_.back());
+}
+
+void Session::set_probe_every(int k) {
+  if (k < 1) throw InputError("probe every k-th step needs k >= 1 (got " + std::to_string(k) + ")");
+  probe_every_ = k;
+}
+
+void Session::probe_now() {
+  if (probe_ && !stage1_log_.empty() && last_probed_row_ != stage1_log_.back().step) probe_row(stage1_log_.back());
 }
 
 void Session::stage1_step() {
@@ -170,6 +236,7 @@ void Session::stage1_step() {
       retrieval_stale_ = true;  // the retrieval follows the current W; rebuilt when next looked at
       return;
     }
+    if (last_probed_row_ == stage1_log_.back().step) last_probed_row_ = -1;
     stage1_log_.pop_back();
     stage1_log_.back() = previous_row;
   }
@@ -182,7 +249,10 @@ void Session::stage1_step() {
 }
 
 void Session::finish_stage1() {
-  if (!stage1_.normalize_rows) return;
+  if (stage1_.normalize_rows) normalize_w_rows();
+}
+
+void Session::normalize_w_rows() {
   normalize_rows(w_);
   refresh_w_geometry();
   retrieval_stale_ = true;
@@ -190,6 +260,8 @@ void Session::finish_stage1() {
 
 void Session::set_retrieval_settings(const RetrievalSettings& s) {
   validate(s);
+  const bool probe_changed = s.sep.alpha != stage2_.sep.alpha || s.sep.top_k != stage2_.sep.top_k ||
+                             s.beta_after_sep != stage2_.beta_after_sep;
   const RetrievalSettings previous = stage2_;
   stage2_ = s;
   try {
@@ -198,6 +270,7 @@ void Session::set_retrieval_settings(const RetrievalSettings& s) {
     stage2_ = previous;  // e.g. beta too large for these memories: keep the runs of the previous settings
     throw;
   }
+  if (probe_ && probe_changed) set_probe(probe_);  // the probe uses the Stage II alpha: its history no longer holds
 }
 
 void Session::set_query(const Vector& query, int target) {
@@ -222,6 +295,7 @@ void Session::set_query(const Vector& query, int target) {
     target_ = previous_target;
     throw;
   }
+  if (!stage1_log_.empty()) stage1_log_.back().bound_margin_target = bound_margin(stats_, target_);
 }
 
 void Session::reset_stage2() {

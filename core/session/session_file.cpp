@@ -23,8 +23,13 @@ namespace fs = std::filesystem;
 
 constexpr const char* kHashKey = "fnv1a64";  // content_hash of a side file
 
-const std::vector<std::string> kStage1LogColumns = {
-    "step", "loss", "delta_phi_min", "delta_phi_mean", "r_phi", "delta_phi_max", "m_phi", "lr", "grad_norm"};
+// Columns are only ever appended: a file from an older build holds the first kFirstStage1LogColumns of them (the
+// log is informational, the replay recomputes it), and the missing ones read as undefined.
+const std::vector<std::string> kStage1LogColumns = {"step",      "loss",          "delta_phi_min", "delta_phi_mean",
+                                                    "r_phi",     "delta_phi_max", "m_phi",         "lr",
+                                                    "grad_norm", "w_change"};
+constexpr size_t kFirstStage1LogColumns = 9;  // version 1 as first released (up to grad_norm)
+constexpr long long kMaxSteps = 100000000;
 
 // One JSON object being read: every lookup is remembered so that finish() can refuse keys nobody asked for (a
 // misspelt "bata" must not silently fall back to the default beta).
@@ -183,8 +188,9 @@ Matrix read_matrix(ObjectReader& parent, const std::string& key, const std::stri
 std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
   ObjectReader r(parent.required("stage1_log"), parent.file(), "stage1_log");
   const json& columns = r.required("columns");
-  if (!columns.is_array() || columns.size() != kStage1LogColumns.size())
-    throw r.error("columns", "must be the " + std::to_string(kStage1LogColumns.size()) + " Stage I log columns");
+  if (!columns.is_array() || columns.size() < kFirstStage1LogColumns || columns.size() > kStage1LogColumns.size())
+    throw r.error("columns", "must be the first " + std::to_string(kFirstStage1LogColumns) + " to " +
+                                 std::to_string(kStage1LogColumns.size()) + " Stage I log columns");
   for (size_t i = 0; i < columns.size(); ++i)
     if (!columns[i].is_string() || columns[i].get<std::string>() != kStage1LogColumns[i])
       throw r.error("columns", "column " + std::to_string(i) + " must be \"" + kStage1LogColumns[i] + "\"");
@@ -194,15 +200,21 @@ std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
   for (size_t i = 0; i < rows.size(); ++i) {
     const std::string where = r.path("rows") + "[" + std::to_string(i) + "]";
     const json& row = rows[i];
-    if (!row.is_array() || row.size() != kStage1LogColumns.size())
-      throw r.error_at(where, "must be an array of " + std::to_string(kStage1LogColumns.size()) + " values");
+    if (!row.is_array() || row.size() != columns.size())
+      throw r.error_at(where, "must be an array of " + std::to_string(columns.size()) + " values");
     if (!row[0].is_number_integer() || row[0].get<long long>() != static_cast<long long>(i))
       throw r.error_at(where, "step must be " + std::to_string(i));
     Stage1Record rec;
     rec.step = static_cast<int>(i);
     double* fields[] = {&rec.loss, &rec.delta_phi_min, &rec.delta_phi_mean, &rec.r_phi, &rec.delta_phi_max, &rec.m_phi,
-                        &rec.lr,   &rec.grad_norm};
+                        &rec.lr,   &rec.grad_norm,     &rec.w_change};
+    rec.w_change = std::numeric_limits<double>::quiet_NaN();  // columns an older file does not have
     for (size_t c = 1; c < row.size(); ++c) *fields[c - 1] = json_number_or_nan(row[c], r, where);
+    // Lemma 1's margins follow from the stored columns (as Session computes them); the target's needs Delta^Phi of
+    // one memory, which the file does not keep.
+    rec.bound_margin_min = rec.delta_phi_min - 2 * rec.m_phi * rec.r_phi;
+    rec.bound_margin_mean = rec.delta_phi_mean - 2 * rec.m_phi * rec.r_phi;
+    rec.bound_margin_target = std::numeric_limits<double>::quiet_NaN();
     log.push_back(rec);
   }
   r.finish();
@@ -501,9 +513,10 @@ std::string session_json(const SessionFile& f, const SideFile& w_side_file, cons
   if (!f.stage1_log.empty() && f.stage1_log.size() <= kMaxStoredLogRows) {
     json rows = json::array();
     for (const Stage1Record& r : f.stage1_log)
-      rows.push_back(json::array({r.step, nan_as_null(r.loss), nan_as_null(r.delta_phi_min),
-                                  nan_as_null(r.delta_phi_mean), nan_as_null(r.r_phi), nan_as_null(r.delta_phi_max),
-                                  nan_as_null(r.m_phi), nan_as_null(r.lr), nan_as_null(r.grad_norm)}));
+      rows.push_back(
+          json::array({r.step, nan_as_null(r.loss), nan_as_null(r.delta_phi_min), nan_as_null(r.delta_phi_mean),
+                       nan_as_null(r.r_phi), nan_as_null(r.delta_phi_max), nan_as_null(r.m_phi), nan_as_null(r.lr),
+                       nan_as_null(r.grad_norm), nan_as_null(r.w_change)}));
     out << ",\n  \"stage1_log\": {\"columns\": " << json(kStage1LogColumns).dump() << ", \"rows\": ";
     write_rows(out, rows, "    ");
     out << "}";
