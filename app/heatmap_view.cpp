@@ -62,7 +62,7 @@ void one_heatmap(UiContext& ui, const char* id, const char* title, const GlTextu
 }
 }  // namespace
 
-void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s) {
+void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s, const ImVec2& room) {
   if (s.heat_now.n <= 0) return;
   if (ui.heat_version != s.version) {
     const auto [lo0, hi0] = heatmap_range(s.heat_initial);
@@ -71,13 +71,13 @@ void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s) {
     ui.heatmap_shader.render(s.heat_now, lo1, hi1, ui.heat_now);
     ui.heat_version = s.version;
   }
-  const float avail = ImGui::GetContentRegionAvail().x;
+  const float avail = room.x;
   const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
   const float bar_w = ImGui::GetFontSize() * 0.7f;
   const float bar_total = bar_w + 6 + ImGui::CalcTextSize("-0.00").x + ImGui::GetStyle().ItemInnerSpacing.x;
   const float side =
       std::max(40.0f, std::min((avail - gap) / 2 - bar_total,
-                               ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2));
+                               room.y - ImGui::GetTextLineHeightWithSpacing() * 1.5f));
   char now[64];
   std::snprintf(now, sizeof now, "now (step %d)", s.stage1_log.empty() ? 0 : s.stage1_log.back().step);
   one_heatmap(ui, "heat-initial", "K cosine at step 0", ui.heat_initial, s.heat_initial, side, bar_w);

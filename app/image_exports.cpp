@@ -10,6 +10,7 @@
 
 #include "io/atomic_file.h"
 #include "export_names.h"
+#include "insight_figures.h"
 #include "numerics/input_error.h"
 #include "studio_figures.h"
 #include "studio_ui.h"
@@ -86,6 +87,14 @@ RgbaImage panel_image(const StudioSnapshot& s, const std::string& id) {
     if (s.heat_now.n <= 0) throw uhop::InputError("export-image " + id + ": no heatmap yet (load memories first)");
     const Heatmap& h = id == "heat-now" ? s.heat_now : s.heat_initial;
     const auto [lo, hi] = heatmap_range(h);  // its own scale, as on screen
+    return heatmap_image(h, lo, hi);
+  }
+  if (id == "landscape-mhm" || id == "landscape-uhop") {
+    const auto& v = s.insight.landscape;
+    if (!v || !v->error.empty() || v->a.empty())
+      throw uhop::InputError("export-image " + id + ": no landscape yet (run `landscape` first)");
+    float lo = 0, hi = 1;  // the panel's own colour range (2nd..98th percentile of this grid)
+    const Heatmap h = landscape_heatmap(*v, id == "landscape-uhop", &lo, &hi);
     return heatmap_image(h, lo, hi);
   }
   if (!s.has_session || !s.memories) throw uhop::InputError("export-image " + id + ": load memories first");

@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "export_names.h"
+#include "insight_figures.h"
+#include "io/atomic_file.h"
 #include "numerics/input_error.h"
 #include "plot/plot_export.h"
 #include "studio_figures.h"
@@ -75,6 +77,7 @@ uhop::PlotWidgetState* UiContext::plot_state(const std::string& id) {
   if (id == "error") return &plot_error;
   if (id == "compare") return &plot_compare;
   if (id == "sweep") return &plot_sweep;
+  if (is_insight_plot(id)) return &insight_plots[id];
   return nullptr;
 }
 
@@ -86,6 +89,7 @@ uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::Pl
     ui.plot_sizes[id] = {ev.width, ev.height};
     ui.item_rects[id] = ImVec4(origin.x, origin.y, origin.x + ev.width, origin.y + ev.height);
   }
+  ui.record_rect(std::string("plot.") + id, origin, ImVec2(static_cast<float>(ev.width), static_cast<float>(ev.height)));
   switch (ev.export_request) {
     case uhop::PlotExport::None:
       break;
@@ -122,11 +126,20 @@ void figure_export_menu_items(UiContext& ui, const std::string& id) {
 }
 
 void export_plot_by_id(UiContext& ui, const std::string& id, const std::string& path, int scale) {
+  if ((id == "landscape-mhm" || id == "landscape-uhop") && extension_of(path) == "csv") {
+    // The grid itself (as `uhop landscape` writes it) rather than the iso-lines' coordinates.
+    if (!ui.snap || !ui.snap->insight.landscape || ui.snap->insight.landscape->a.empty())
+      throw uhop::InputError("export-plot " + id + ": no landscape yet (run `landscape` first)");
+    uhop::write_file_atomically(path, [&](std::ostream& out) { write_landscape_grid_csv(*ui.snap, out); });
+    return;
+  }
   uhop::ExportFigure figure;
   std::pair<int, int> screen;
   if (!figure_for(ui, id, figure, screen)) {
     throw uhop::InputError("export-plot " + id + ": nothing to plot yet" +
-                           (id == "sweep" ? " (run a sweep first)" : " (load memories first)"));
+                           (id == "sweep"                   ? " (run a sweep first)"
+                            : id.rfind("landscape", 0) == 0 ? " (run `landscape` first)"
+                                                            : " (load memories first)"));
   }
   const std::optional<uhop::PlotFormat> format = uhop::plot_format_of_path(path);
   if (!format) throw uhop::input_error(path, "unknown plot format (use .svg, .pdf, .png or .csv)");

@@ -1,6 +1,7 @@
 #include "studio_figures.h"
 
 #include <algorithm>
+#include "insight_figures.h"
 
 namespace studio {
 uhop::RunLogs run_logs(const StudioSnapshot& s) {
@@ -20,6 +21,7 @@ bool studio_figure(const StudioSnapshot& s, const std::string& id, uhop::PlotFig
     return true;
   }
   if (!s.has_session) return false;
+  if (is_insight_plot(id)) return insight_figure(s, id, out);
   return uhop::run_figure(run_logs(s), id, out);
 }
 

@@ -4,18 +4,22 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <new>
 
 #include "numerics/corruption.h"
 #include "numerics/input_error.h"
 #include "data/memory_sources.h"
 #include "numerics/progress.h"
 #include "session/session_file.h"
+#include "brush.h"
+#include "studio_text.h"
 
 namespace studio {
 namespace {
@@ -67,48 +71,6 @@ Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size) {
   return h;
 }
 
-void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke) {
-  const int w = shape.width, h = shape.height, channels = std::max(shape.channels, 1);
-  if (w <= 0 || h <= 0 || query.size() != shape.size() || stroke.radius <= 0) return;
-  // Densify the polyline so a fast mouse drag still paints a continuous line.
-  std::vector<std::pair<float, float>> dabs;
-  for (size_t k = 0; k < stroke.points.size(); ++k) {
-    if (k == 0) {
-      dabs.push_back(stroke.points[0]);
-      continue;
-    }
-    auto [x0, y0] = stroke.points[k - 1];
-    auto [x1, y1] = stroke.points[k];
-    const float len = std::hypot(x1 - x0, y1 - y0);
-    const int n = std::max(1, static_cast<int>(std::ceil(len / std::max(0.25f, stroke.radius * 0.5f))));
-    for (int s = 1; s <= n; ++s) dabs.emplace_back(x0 + (x1 - x0) * s / n, y0 + (y1 - y0) * s / n);
-  }
-  // Per pixel, the strongest coverage over all dabs (so overlapping dabs do not accumulate).
-  std::vector<float> cover(static_cast<size_t>(w) * h, 0.0f);
-  for (auto [cx, cy] : dabs) {
-    const int x_lo = std::max(0, static_cast<int>(std::floor(cx - stroke.radius)));
-    const int x_hi = std::min(w - 1, static_cast<int>(std::ceil(cx + stroke.radius)));
-    const int y_lo = std::max(0, static_cast<int>(std::floor(cy - stroke.radius)));
-    const int y_hi = std::min(h - 1, static_cast<int>(std::ceil(cy + stroke.radius)));
-    for (int y = y_lo; y <= y_hi; ++y) {
-      for (int x = x_lo; x <= x_hi; ++x) {
-        const float d = std::hypot(x + 0.5f - cx, y + 0.5f - cy);
-        const float a = stroke.intensity * std::clamp(1.0f - d / stroke.radius + 0.5f, 0.0f, 1.0f);
-        float& c = cover[static_cast<size_t>(y) * w + x];
-        c = std::max(c, a);
-      }
-    }
-  }
-  for (int ch = 0; ch < channels; ++ch) {
-    for (int p = 0; p < w * h; ++p) {
-      const float a = cover[p];
-      if (a <= 0) continue;
-      double& v = query[static_cast<Eigen::Index>(ch) * w * h + p];
-      v = (1.0 - a) * v + a * stroke.value;
-    }
-  }
-}
-
 StudioWorker::StudioWorker(StudioState initial) : state_(std::move(initial)) {
   publish(true);
   thread_ = std::thread([this] { run(); });
@@ -153,13 +115,13 @@ std::shared_ptr<const StudioSnapshot> StudioWorker::snapshot() const {
 
 bool StudioWorker::idle() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return queue_.empty() && !working_ && !playing_;
+  return queue_.empty() && !working_ && !playing_ && !background_pending_;
 }
 
 bool StudioWorker::wait_idle(double timeout_seconds) const {
   std::unique_lock<std::mutex> lock(mutex_);
   return cv_.wait_for(lock, std::chrono::duration<double>(timeout_seconds),
-                      [this] { return queue_.empty() && !working_ && !playing_; });
+                      [this] { return queue_.empty() && !working_ && !playing_ && !background_pending_; });
 }
 
 void StudioWorker::run() {
@@ -176,7 +138,7 @@ void StudioWorker::run() {
       std::unique_lock<std::mutex> lock(mutex_);
       auto has_work = [this] { return stop_ || !queue_.empty(); };
       if (!playing_) {
-        cv_.wait(lock, [&] { return has_work() || playing_; });
+        cv_.wait(lock, [&] { return has_work() || playing_ || background_pending_; });
       } else {
         const double wait = next_play_step_ - now_seconds();
         if (wait > 0) cv_.wait_for(lock, std::chrono::duration<double>(wait), has_work);
@@ -190,10 +152,19 @@ void StudioWorker::run() {
       }
     }
     if (have) {
+      // The status describes the last command: a new one starts with none (a stale error or "stopped after 200
+      // steps" would otherwise stay on screen after later successful actions).
+      error_.clear();
+      message_.clear();
+      suggested_size_.clear();
+      refused_source_.clear();
       try {
         process(command);
       } catch (const uhop::Cancelled&) {
         message_ = "cancelled";
+      } catch (const std::bad_alloc&) {  // not "std::bad_alloc": say what happened
+        std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
+        report_error(where + to_string(command.kind) + ": out of memory (the request is too large for this machine)");
       } catch (const std::exception& e) {  // InputError for bad input; anything else is reported, not fatal
         std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
         report_error(where + to_string(command.kind) + ": " + e.what());
@@ -201,6 +172,7 @@ void StudioWorker::run() {
       busy_label_.clear();
       progress_ = 0;
       ++commands_done_;
+      update_background_work();
       publish(true);
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -216,13 +188,23 @@ void StudioWorker::run() {
         report_error(std::string("play: ") + e.what());
         publish(true);
       }
+      update_background_work();
+      cv_.notify_all();
+    } else if (!playing_ && background_pending_) {  // idle: a live landscape catches up (gives way to commands)
+      try {
+        if (refresh_landscape(true, true, false)) publish(true);
+      } catch (const std::exception& e) {
+        landscape_live_ = false;
+        report_error(std::string("landscape: ") + e.what());
+      }
+      update_background_work();
       cv_.notify_all();
     }
   }
 }
 
 void StudioWorker::report_error(const std::string& what) {
-  error_ = what;
+  error_ = last_error_ = what;
   ++error_id_;
 }
 
@@ -256,14 +238,26 @@ void StudioWorker::load(const Command& c) {
   publish(false);
   uhop::MemorySet set;
   try {
-    set = uhop::load_memories(next.source, next.load, &warnings, progress);
+    // A set the session cannot hold (too many memories, a W too large) is refused before the file is read.
+    set = uhop::load_memories(next.source, uhop::with_session_limits(next.load, next.stage1.dim), &warnings, progress);
   } catch (const uhop::InputError& e) {
     if (!c.fallback_to_glyphs || next.source.rfind("builtin:fashion-mnist", 0) != 0) throw;
     message_ = std::string(e.what()) + " -- showing builtin:glyphs instead";
     next.source = "builtin:glyphs";
-    set = uhop::load_memories(next.source, next.load, &warnings, progress);
+    set = uhop::load_memories(next.source, uhop::with_session_limits(next.load, next.stage1.dim), &warnings, progress);
   }
   if (next.target >= set.count()) next.target = 0;
+  const long long d = set.dim(), big_d = std::max<long long>(d, next.stage1.dim);
+  if (big_d > kMaxStudioDim) {
+    suggested_size_ = size_within_cap(set.shape.width, set.shape.height, set.shape.channels);
+    refused_source_ = next.source;
+    throw uhop::InputError(
+        next.source + ": images of " + std::to_string(set.shape.width) + "x" + std::to_string(set.shape.height) +
+        (set.shape.channels == 3 ? " RGB" : "") + " give d = " + std::to_string(d) + " values each; Stage I trains a " +
+        std::to_string(big_d) + " x " + std::to_string(d) + " feature map W (" +
+        std::to_string(big_d * d * 8 / (1 << 20)) + " MiB), more than the Studio holds (d up to " +
+        std::to_string(kMaxStudioDim) + "): load them resized, e.g. to " + suggested_size_);
+  }
   auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2);
   auto gallery = std::make_shared<MemoryGallery>();
   gallery->version = ++memory_version_;
@@ -275,18 +269,26 @@ void StudioWorker::load(const Command& c) {
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = false;
+  stage1_warning_.clear();
   heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
   restart_query();
+  reset_views();
 }
 
 void StudioWorker::stage1_steps(int n) {
   for (int i = 0; i < n; ++i) {
     if (cancel_) throw uhop::Cancelled();
     set_busy("Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n), static_cast<double>(i) / n);
-    session_->stage1_step();
-    stage1_finished_ = false;
+    timed_stage1_step();
+    after_stage1_step();
     maybe_publish();
   }
+  finish_stage1_run();
+}
+
+void StudioWorker::after_stage1_step() {
+  stage1_finished_ = false;
+  if (stage1_warning_.empty()) stage1_warning_ = loss_jump_warning(session_->stage1_log(), state_.stage1.optimizer);
 }
 
 void StudioWorker::save_session(const std::string& path) {
@@ -307,7 +309,9 @@ void StudioWorker::save_session(const std::string& path) {
 void StudioWorker::load_session(const std::string& path) {
   // Read and validate first: a malformed file throws naming the key, before anything here has changed.
   const uhop::SessionFile file = uhop::read_session_file(path);
-  StudioState next = state_;
+  // A session (or preset) sets everything it names; whatever it does not name goes back to its default, so no
+  // setting of an earlier preset lingers unseen (the reference code's β-after-Sep, its train count, speeds).
+  StudioState next;
   next.source = file.memories;
   if (next.source.rfind("builtin:", 0) != 0 && !file.base_dir.empty() &&
       std::filesystem::path(next.source).is_relative()) {
@@ -350,8 +354,10 @@ void StudioWorker::load_session(const std::string& path) {
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = file.stage1_finished;
+  stage1_warning_.clear();
   heat_initial_ = feature_cosine_heatmap(initial.geometry().gram);
   session_path_ = path;
+  reset_views();
   message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
 }
 
@@ -395,6 +401,7 @@ void StudioWorker::run_sweep(const Command& c) {
       "retrieval error vs " + std::string(uhop::to_string(s.vary)) + " (" + s.memories + ", " + fixed + ")");
   outcome->out_dir = req.out_dir;
   outcome->options = c.settings;
+  outcome->settings = s;
   outcome->cells = cells;
   const size_t methods = s.methods.empty() ? uhop::default_sweep_methods().size() : s.methods.size();
   const size_t values = s.values.empty() ? uhop::paper_sweep_values(s.vary).size() : s.values.size();
@@ -413,6 +420,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
     if (a.init != b.init || a.dim != b.dim || a.seed != b.seed || a.train_count != b.train_count) {
       session_->reset_stage1();  // a new W_0 was asked for: the old log no longer describes it
       stage1_finished_ = false;
+      stage1_warning_.clear();
       heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
       message_ = "W re-initialized (" + std::string(uhop::to_string(b.init)) + ")";
     }
@@ -423,6 +431,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
       before.corruption_seed != state_.corruption_seed) {
     restart_query();
   }
+  apply_probe_settings();
 }
 
 void StudioWorker::process(const Command& c) {
@@ -436,6 +445,7 @@ void StudioWorker::process(const Command& c) {
     case CommandKind::cancel:
       cancel_ = false;
       stage1_playing_ = stage2_playing_ = false;
+      landscape_live_ = false;
       message_ = "cancelled";
       return;
     case CommandKind::wait:
@@ -444,12 +454,16 @@ void StudioWorker::process(const Command& c) {
     case CommandKind::export_image:
     case CommandKind::record_start:
     case CommandKind::record_stop:
+    case CommandKind::view:
       return;
     case CommandKind::load_session:
       load_session(c.path);
       return;
     case CommandKind::sweep:
       run_sweep(c);
+      return;
+    case CommandKind::landscape:
+      landscape_command(c);
       return;
     case CommandKind::set:
     case CommandKind::corrupt:
@@ -522,16 +536,24 @@ void StudioWorker::process(const Command& c) {
       return;
     case CommandKind::stage1_pause:
       stage1_playing_ = false;
+      finish_stage1_run();
       return;
     case CommandKind::stage1_reset:
       stage1_playing_ = false;
       session_->reset_stage1();
       stage1_finished_ = false;
+      stage1_warning_.clear();
       heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+      map_anchor_to_mhm_ = true;
       return;
     case CommandKind::stage1_finish:
       session_->finish_stage1();
       stage1_finished_ = true;
+      return;
+    case CommandKind::stage1_normalize:
+      session_->normalize_w_rows();
+      message_ = "rows of W normalized to unit length (after Stage I step " +
+                 std::to_string(session_->stage1_steps()) + "; not a log row)";
       return;
     case CommandKind::save_session:
       save_session(c.path);
@@ -570,10 +592,11 @@ void StudioWorker::step_playing() {
     const int stop = state_.stage1_stop_after;
     if (stop > 0 && session_->stage1_steps() >= stop) {
       stage1_playing_ = false;
+      finish_stage1_run();
       message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
     } else {
-      session_->stage1_step();
-      stage1_finished_ = false;
+      timed_stage1_step();
+      after_stage1_step();
       if (state_.stage1_speed > 0) interval = 1.0 / state_.stage1_speed;
     }
   }
@@ -618,11 +641,18 @@ void StudioWorker::publish(bool full) {
                   : stage2_playing_    ? "Stage II playing"
                                        : "";
   s->progress = progress_;
-  s->error = error_;
+  // Text that reaches the screen is made printable here, once: it embeds paths and file excerpts.
+  s->busy_label = uhop::printable_text(s->busy_label);
+  s->error = uhop::printable_text(error_);
+  s->last_error = uhop::printable_text(last_error_);
   s->error_id = error_id_;
-  s->message = message_;
+  s->message = uhop::printable_text(message_);
   s->warnings = warnings_;
+  for (std::string& w : s->warnings) w = uhop::printable_text(w);
   s->sweep = sweep_;
+  s->suggested_size = suggested_size_;
+  s->refused_source = refused_source_;
+  s->stage1_warning = stage1_warning_;
   s->sweep_running = sweep_running_;
   s->session_path = session_path_;
   if (session_) {
@@ -661,6 +691,7 @@ void StudioWorker::publish(bool full) {
       s->energy_monotone = f.energy_monotone;
     }
   }
+  publish_views(*s, full);
   if (full || !last_full_) last_full_ = s;
   last_publish_ = now_seconds();
   {
@@ -668,5 +699,6 @@ void StudioWorker::publish(bool full) {
     snapshot_ = s;
     playing_ = stage1_playing_ || stage2_playing_;
   }
+  if (on_publish_) on_publish_();
 }
 }  // namespace studio

@@ -54,8 +54,8 @@ void print_summary(const Session& session) {
   const auto& s1 = session.stage1_log();
   const RetrievalRun& run = session.retrieval();
   const RetrievalRun& mhm = session.baseline();
-  std::printf("memories: %s, M = %d, d = %d\n", session.memories().source.c_str(), session.memories().count(),
-              session.memories().dim());
+  std::printf("memories: %s, M = %d, d = %d\n", printable_text(session.memories().source).c_str(),
+              session.memories().count(), session.memories().dim());
   std::printf("stage1: %d steps, loss %.6g -> %.6g, min Delta^Phi %.6g -> %.6g\n", session.stage1_steps(),
               s1.front().loss, s1.back().loss, s1.front().delta_phi_min, s1.back().delta_phi_min);
   for (const RetrievalRun* r : {&run, &mhm}) {
@@ -115,8 +115,9 @@ int cmd_replay(int argc, char** argv) {
   const SessionFile file = read_session_file(path);
   std::vector<std::string> warnings;
   const Session session = restore_session(file, {}, &warnings);
-  for (const auto& w : warnings) std::fprintf(stderr, "uhop: warning: %s\n", w.c_str());
-  if (!file.description.empty()) std::printf("%s\n", file.description.c_str());
+  print_warnings(warnings);
+  // The description is text from the file: printed printable (no escape sequences reach the terminal).
+  if (!file.description.empty()) std::printf("%s\n", printable_text(file.description).c_str());
   print_summary(session);
   if (a.has("out")) export_run(session, a.str("out"));
   if (a.has("animate")) write_run_animation(file, session, a.str("animate"), fps);
@@ -150,38 +151,39 @@ int cmd_save_session(int argc, char** argv) {
   origin.load = load_options(a, "pick-seed");
   origin.corruption = a.str("corrupt");
   if (!origin.corruption.empty()) parse_corruption(origin.corruption);
-  origin.corruption_seed = static_cast<uint64_t>(a.integer("corrupt-seed", 0));
+  origin.corruption_seed = a.seed("corrupt-seed");
   origin.description = a.str("description");
   origin.stage1_finished = true;
   Stage1Settings s1;
   if (a.has("init")) s1.init = parse_feature_init(a.str("init"));
-  s1.dim = static_cast<int>(a.integer("dim", 0));
+  s1.dim = a.count("dim", 0, 1, static_cast<int>(kMaxWValues));
   s1.lr = a.number("lr", s1.lr);
   if (a.has("schedule")) s1.schedule = parse_schedule(a.str("schedule"));
   if (a.has("optimizer")) s1.optimizer = parse_optimizer(a.str("optimizer"));
   s1.t = a.number("t", s1.t);
   if (a.has("loss")) s1.loss = parse_loss_kind(a.str("loss"));
   s1.normalize_rows = a.has("normalize-rows");
-  s1.seed = static_cast<uint64_t>(a.integer("stage1-seed", 0));
-  s1.train_count = static_cast<int>(a.integer("train-count", 0));
+  s1.seed = a.seed("stage1-seed");
+  s1.train_count = a.count("train-count", 0);
   RetrievalSettings s2;
   if (a.has("similarity")) s2.similarity = parse_similarity(a.str("similarity"));
   s2.sep.alpha = a.number("alpha", 1.0);
-  s2.sep.top_k = static_cast<int>(a.integer("top-k", 0));
+  s2.sep.top_k = a.count("top-k", 0);
   s2.beta = a.number("beta", 1.0);
   s2.beta_after_sep = a.has("beta-after-sep");
-  const long long steps1 = a.integer("stage1-steps", 0), steps2 = a.integer("stage2-steps", 1);
-  if (steps1 < 0 || steps2 < 0) throw InputError("--stage1-steps and --stage2-steps must be >= 0");
-  const long long target = a.integer("target", 0);
+  const long long steps1 = a.integer("stage1-steps", 0, 0, kMaxStage1Steps);
+  const long long steps2 = a.integer("stage2-steps", 1, 0, kMaxStage2Steps);
+  const long long target = a.count("target", 0);
+  check_output_destination(out);
 
   std::vector<std::string> warnings;
-  MemorySet memories = load_memories(origin.memories, origin.load, &warnings);
-  for (const auto& w : warnings) std::fprintf(stderr, "uhop: warning: %s\n", w.c_str());
+  MemorySet memories = load_memories(origin.memories, with_session_limits(origin.load, s1.dim), &warnings);
+  print_warnings(warnings);
   if (target < 0 || target >= memories.count())
     throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1));
   Vector query = memories.patterns.row(target).transpose();
   if (a.has("query")) {
-    const Matrix q = read_csv_matrix(a.str("query"));
+    const Matrix q = read_csv_matrix(a.str("query"), kMaxWValues);
     if (q.size() != memories.dim())
       throw InputError(a.str("query") + ": has " + std::to_string(q.size()) +
                        " values, memories have d = " + std::to_string(memories.dim()));
@@ -191,7 +193,7 @@ int cmd_save_session(int argc, char** argv) {
   }
   Session session(std::move(memories), s1, s2);
   if (a.has("w0")) {
-    origin.w0 = read_csv_matrix(a.str("w0"));
+    origin.w0 = read_csv_matrix(a.str("w0"), kMaxWValues);
     session.set_initial_w(*origin.w0);
   }
   session.set_query(query, static_cast<int>(target));

@@ -22,7 +22,10 @@ struct RetrievalSettings {
   double beta = 1.0;            // inverse temperature > 0
   bool beta_after_sep = false;  // the reference code's quirk: x+ = beta Xi^T Sep(s) instead of Xi^T Sep(beta s)
 };
-void validate(const RetrievalSettings& settings);  // beta > 0 finite, alpha >= 1 (throws InputError)
+// beta's upper limit: far past one-hot for any data a session accepts (Sep is computed relative to the largest score,
+// so beta = 1e15 is exact); larger values could only overflow beta s(x).
+constexpr double kMaxBeta = 1e100;
+void validate(const RetrievalSettings& settings);  // 0 < beta <= kMaxBeta, alpha >= 1 (throws InputError)
 
 // Everything a retrieval step needs, precomputed once per (Xi, W): A = Xi W^T W so that s(x) = A x in O(Md).
 struct RetrievalOperator {

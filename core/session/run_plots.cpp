@@ -127,11 +127,27 @@ PlotFigure compare_figure(const RunLogs& logs) {
   f.y_label = "‖x_t - ξ_μ‖";
   f.log_y = true;
   PlotSeries mhm = named_series("MHM", kGray, "dot similarity, W = I");
-  PlotSeries uhop = named_series("U-Hop", kBlue, std::string(to_string(logs.similarity)) + " similarity, current W");
+  PlotSeries uhop = named_series(method_name(logs.similarity), kBlue,
+                                 std::string(to_string(logs.similarity)) + " similarity" +
+                                     (logs.similarity == Similarity::kernel ? ", current W" : ""));
   append(mhm, logs.baseline, &RetrievalRecord::error);
   append(uhop, logs.retrieval, &RetrievalRecord::error);
   f.series = {mhm, uhop};
   return f;
+}
+
+const char* method_name(Similarity similarity) {
+  switch (similarity) {
+    case Similarity::kernel:
+      return "U-Hop";
+    case Similarity::dot:
+      return "MHM (main run)";
+    case Similarity::euclidean:
+      return "Euclidean";
+    case Similarity::manhattan:
+      return "Manhattan";
+  }
+  return "?";
 }
 
 const std::vector<std::string>& run_plot_ids() {

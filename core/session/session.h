@@ -2,12 +2,15 @@
 // Stage I (training W) and Stage II (retrieval with the current W, plus an MHM baseline for comparison).
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
+#include "data/memory_sources.h"
 #include "numerics/feature_geometry.h"
 #include "numerics/feature_map.h"
 #include "numerics/memory_set.h"
+#include "numerics/retrieval_probe.h"
 #include "numerics/retrieval_run.h"
 #include "numerics/separation_loss.h"
 #include "numerics/separation_stats.h"
@@ -36,32 +39,74 @@ struct Stage1Record {
   double m_phi = 0;
   double lr = 0;         // gamma_i used for the step from W_i to W_{i+1} (NaN on the last row until it is taken)
   double grad_norm = 0;  // ||dL/dW(W_i)||_F
+  double w_change = 0;   // ||W_i - W_0||_F / ||W_0||_F: how far Stage I moved W (NaN when W_0 = 0)
+  // Lemma 1's margin Delta^Phi_mu - 2 m_Phi R_Phi of W_i: min and mean over mu, and of the target when the row was
+  // made (the bound 2m(M-1)exp(-beta margin) can only be small when the margin is > 0).
+  double bound_margin_min = 0, bound_margin_mean = 0, bound_margin_target = 0;
+  // The probe (Session::set_probe): every memory queried under one corruption. U-Hop = kernel with W_i, NaN on rows
+  // not probed; MHM = dot (W = I), the same on every row while the probe settings stay.
+  double probe_paper_error = std::numeric_limits<double>::quiet_NaN();
+  double probe_retrieved = std::numeric_limits<double>::quiet_NaN();
+  double mhm_probe_paper_error = std::numeric_limits<double>::quiet_NaN();
+  double mhm_probe_retrieved = std::numeric_limits<double>::quiet_NaN();
 };
 
-// Stage I keeps two M x M matrices (Gram, pair weights): 10000 memories need 1.6 GB. Larger sets
-// are refused up front rather than failing part-way (retrieval alone has no such limit: see retrieval.h).
+// ---- What a Session can hold (README "Decisions: size limits"), checked before anything large is allocated.
+// Stage I keeps two M x M matrices (Gram, pair weights): 10000 memories need 1.6 GB. Larger sets are refused up front
+// rather than failing part-way (retrieval alone has no such limit: see retrieval.h).
 constexpr int kMaxSessionMemories = 10000;
+// W is D x d doubles; Stage I keeps about six copies (W, previous W, gradient, Adam's two moments, the Stage II
+// operator). 2^25 values (256 MiB per copy) allows d = D = 5792: 76x76 gray or 43x43 RGB images.
+constexpr long long kMaxWValues = 1LL << 25;
+// Steps a run may take: Stage I's log grows by one row per step (a million steps of M = 1000 take ~15 hours);
+// Stage II keeps every state x_0..x_T (10000 states of d = 5792 are 460 MB).
+constexpr long long kMaxStage1Steps = 1000000;
+constexpr long long kMaxStage2Steps = 10000;
+
+// The one check of the memory-count limit (throws InputError "M = ... memories is more than a session holds").
+void check_session_memory_count(long long m);
+// Throws InputError unless W fits in kMaxWValues: d = C*H*W of shape, D = feature_dim (0: D = d). The message says
+// why (W is D x d doubles = N GB) and which --size or --dim would fit.
+void check_feature_map_fits(const ImageShape& shape, long long feature_dim = 0);
+// options that refuse, before anything is read or allocated, a set a Session could not hold: check_fits runs the two
+// checks above, max_csv_values is lowered to kMaxSessionMemories memories of the largest d whose W fits.
+LoadOptions with_session_limits(LoadOptions options, long long feature_dim = 0);
 
 class Session {
  public:
-  // Needs 2 <= M <= kMaxSessionMemories. Throws InputError on bad settings.
+  // Needs 2 <= M <= kMaxSessionMemories and a W within kMaxWValues. Throws InputError on bad settings and on values
+  // too large to square in a double (memories near 1e100, W = 1e300 I): refused up front, never a NaN later.
   Session(MemorySet memories, Stage1Settings stage1 = {}, RetrievalSettings stage2 = {});
 
   // ---- Stage I
   void set_stage1_settings(const Stage1Settings& s);  // lr/schedule/t/loss apply from the next step on;
                                                       // init/dim/seed on reset_stage1()
-  void reset_stage1();                                // W = W_0 from the settings, log = row 0
+  // W = W_0 from the settings, log = row 0. Stage II keeps its query and number of steps and follows W_0 (replayed
+  // lazily, like after a Stage I step): a lecturer resets Stage I and sees MHM's answer again without re-running it.
+  void reset_stage1();
   void set_initial_w(const Matrix& w);  // W_0 given (e.g. --w0 file): checked (D >= d, finite), log = row 0
   void stage1_step();                   // W_{i+1} = W_i - gamma_i dL/dW(W_i); appends row i+1
-  void finish_stage1();                 // row normalization when set (changes W, not logged)
+  void finish_stage1();                 // row normalization when the setting is on (changes W, not logged)
+  void normalize_w_rows();              // every row of W scaled to unit length now (not logged as a step)
 
   // ---- Stage II
   void set_retrieval_settings(const RetrievalSettings& s);  // keeps W; restarts the retrieval from the query
   void set_query(const Vector& query, int target);          // restarts the retrieval
   void reset_stage2();                                      // back to x_0 = query
-  void stage2_step();                                       // one step of the main run and of the MHM baseline
+  void stage2_step();  // one step of the main run and of the MHM baseline (both or neither: see PendingState)
 
   void reset();  // both stages
+
+  // ---- Probe (optional; issue "see why U-Hop works"): all M memories queried under p.corruption, T = p.steps batched
+  // Stage II steps at beta = p.beta with the Stage II alpha/top-k, for U-Hop (kernel, current W) and MHM (dot).
+  // set_probe builds the queries and MHM's reference, probes the current W (last row) and clears the U-Hop probe cells
+  // of earlier rows (they were made under other settings); so does a Stage II change of alpha/top-k. nullopt = off.
+  void set_probe(const std::optional<ProbeSettings>& p);
+  void set_probe_every(int k);  // probe a new row when it is >= k rows after the last probed one (k >= 1; default 1)
+  void probe_now();             // probe the last row if it is not yet
+  const std::optional<ProbeSettings>& probe() const { return probe_; }
+  const ProbeResult& mhm_probe() const { return mhm_probe_; }
+  double last_probe_seconds() const { return last_probe_seconds_; }  // wall time of the last U-Hop probe
 
   // ---- Read access
   const MemorySet& memories() const { return memories_; }
@@ -79,15 +124,19 @@ class Session {
   const RetrievalRun& baseline() const { return baseline_; }  // plain MHM (dot), same alpha and beta
 
  private:
-  void refresh_w_geometry();      // geometry, loss and stats of the current W
-  void evaluate_current_w();      // the same, appended as a log row
-  void restart_retrieval();       // both runs, from the query
-  void ensure_retrieval() const;  // rebuilds the main run after W changed (lazily: Stage I steps stay cheap)
+  void refresh_w_geometry();  // geometry, loss and stats of the current W
+  void evaluate_current_w();  // the same, appended as a log row
+  void restart_retrieval();   // both runs, from the query
+  RetrievalSettings probe_settings(Similarity similarity) const;
+  void probe_row(Stage1Record& r);  // U-Hop probe of the current W into r, MHM reference too
+  void ensure_retrieval() const;    // rebuilds the main run after W changed (lazily: Stage I steps stay cheap)
 
   MemorySet memories_;
   Stage1Settings stage1_;
   RetrievalSettings stage2_;
   Matrix w_;
+  Matrix w0_;           // W_0 of the current log (for w_change)
+  double w0_norm_ = 0;  // ||W_0||_F
   FeatureGeometry geometry_;
   LossValue loss_;
   SeparationStats stats_, identity_stats_;
@@ -100,5 +149,10 @@ class Session {
   mutable RetrievalRun retrieval_;
   mutable bool retrieval_stale_ = true;
   RetrievalRun baseline_;
+  std::optional<ProbeSettings> probe_;
+  Matrix probe_queries_;  // M x d, row mu = memory mu's corrupted copy
+  ProbeResult mhm_probe_;
+  int probe_every_ = 1, last_probed_row_ = -1;
+  double last_probe_seconds_ = 0;
 };
 }  // namespace uhop
