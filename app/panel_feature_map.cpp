@@ -31,12 +31,13 @@ void memory_under_mouse(UiContext& ui, const uhop::PlotWidgetEvents& ev, const u
 }  // namespace
 
 void panel_feature_map(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
-  set_initial_window(pos, size);
+  keep_inside_display(pos, size);
   ImGui::SetNextWindowBgAlpha(1.0f);
   if (!ImGui::Begin("Feature-space map", &ui.show_feature_map)) {
     ImGui::End();
     return;
   }
+  clamp_window_to_display();
   const StudioSnapshot& s = *ui.snap;
   ImGui::TextDisabled("(?) %s", insight_text::kFeatureMapTitle);
   formula_tip(insight_text::kFeatureMapHelp);

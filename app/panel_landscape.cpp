@@ -158,12 +158,13 @@ void landscape_controls(UiContext& ui, const StudioSnapshot& s) {
 }  // namespace
 
 void panel_landscape(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
-  set_initial_window(pos, size);
+  keep_inside_display(pos, size);
   ImGui::SetNextWindowBgAlpha(1.0f);
   if (!ImGui::Begin("Energy landscape", &ui.show_landscape)) {
     ImGui::End();
     return;
   }
+  clamp_window_to_display();
   const StudioSnapshot& s = *ui.snap;
   ImGui::TextDisabled("(?) %s", insight_text::kLandscapeTitle);
   formula_tip(insight_text::kLandscapeHelp);

@@ -10,12 +10,13 @@
 
 namespace studio {
 void panel_margin(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
-  set_initial_window(pos, size);
+  keep_inside_display(pos, size);
   ImGui::SetNextWindowBgAlpha(1.0f);
   if (!ImGui::Begin("Lemma 1 margin and beta*", &ui.show_margin)) {
     ImGui::End();
     return;
   }
+  clamp_window_to_display();
   const StudioSnapshot& s = *ui.snap;
   ImGui::TextDisabled("(?) %s", insight_text::kMarginTitle);
   formula_tip(insight_text::kMarginHelp);

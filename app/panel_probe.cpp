@@ -43,12 +43,13 @@ void probe_controls(UiContext& ui) {
 }  // namespace
 
 void panel_probe(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
-  set_initial_window(pos, size);
+  keep_inside_display(pos, size);
   ImGui::SetNextWindowBgAlpha(1.0f);
   if (!ImGui::Begin("Probe: retrieval quality of all memories", &ui.show_probe)) {
     ImGui::End();
     return;
   }
+  clamp_window_to_display();
   const StudioSnapshot& s = *ui.snap;
   ImGui::TextDisabled("(?) %s", insight_text::kProbeTitle);
   formula_tip(insight_text::kProbeHelp);

@@ -126,7 +126,7 @@ void figure_export_menu_items(UiContext& ui, const std::string& id) {
 }
 
 void export_plot_by_id(UiContext& ui, const std::string& id, const std::string& path, int scale) {
-  if ((id == "landscape-mhm" || id == "landscape-uhop") && extension_of(path) == "csv") {
+  if ((id == "landscape-mhm" || id == "landscape-uhop") && uhop::plot_format_of_path(path) == uhop::PlotFormat::csv) {
     // The grid itself (as `uhop landscape` writes it) rather than the iso-lines' coordinates.
     if (!ui.snap || !ui.snap->insight.landscape || ui.snap->insight.landscape->a.empty())
       throw uhop::InputError("export-plot " + id + ": no landscape yet (run `landscape` first)");

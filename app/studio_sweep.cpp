@@ -1,11 +1,13 @@
 #include "studio_sweep.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "numerics/input_error.h"
 #include "numerics/number_text.h"
 #include "session/sweep_presets.h"
+#include "studio_worker.h"
 
 namespace studio {
 namespace {
@@ -102,5 +104,55 @@ SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair
   if (r.out_dir.empty()) throw uhop::InputError("out: the sweep needs an output folder, e.g. out=sweep-M");
   uhop::sweep_cells(s);  // validates methods, values, noise and Stage I settings
   return r;
+}
+// The Sweep panel's Run, on the worker thread: progress per cell, cancel between cells, the figure and outputs.
+void StudioWorker::run_sweep(const Command& c) {
+  const SweepRequest req = sweep_request(state_, c.settings);
+  const int cells = static_cast<int>(uhop::sweep_cells(req.settings).size());
+  int done = 0;
+  auto label = [&] {
+    return "Sweep: cell " + std::to_string(std::min(done + 1, cells)) + " of " + std::to_string(cells);
+  };
+  sweep_running_ = true;
+  set_busy(label(), 0);
+  publish(false);
+  std::vector<uhop::SweepCellResult> results;
+  try {
+    results = uhop::run_sweep(
+        req.settings, {},
+        [&](const uhop::SweepCellResult&) {
+          ++done;
+          set_busy(label(), static_cast<double>(done) / cells);
+          maybe_publish();
+        },
+        [&](double f) {
+          set_busy(label(), f);
+          maybe_publish();
+          return !cancel_.load();
+        });
+    std::filesystem::create_directories(req.out_dir);
+    uhop::write_sweep_outputs(req.out_dir, req.settings, results);
+  } catch (...) {
+    sweep_running_ = false;
+    throw;
+  }
+  sweep_running_ = false;
+  auto outcome = std::make_shared<SweepOutcome>();
+  const auto& s = req.settings;
+  const std::string fixed = s.vary == uhop::SweepAxis::count ? s.noise + " sigma " + uhop::format_sigma(s.sigma)
+                                                             : "M = " + std::to_string(s.count) + ", " + s.noise;
+  outcome->figure = uhop::sweep_figure(
+      uhop::summarize_sweep(results), s.vary,
+      "retrieval error vs " + std::string(uhop::to_string(s.vary)) + " (" + s.memories + ", " + fixed + ")");
+  outcome->out_dir = req.out_dir;
+  outcome->options = c.settings;
+  outcome->settings = s;
+  outcome->cells = cells;
+  const size_t methods = s.methods.empty() ? uhop::default_sweep_methods().size() : s.methods.size();
+  const size_t values = s.values.empty() ? uhop::paper_sweep_values(s.vary).size() : s.values.size();
+  outcome->summary = std::to_string(cells) + " cells: " + std::to_string(methods) + " methods x " +
+                     std::to_string(values) + " values x " + std::to_string(s.seeds) + " seeds";
+  sweep_ = outcome;
+  message_ = "sweep done: " + req.out_dir;
 }
 }  // namespace studio

@@ -224,6 +224,19 @@ void StudioWorker::restart_query() {
   session_->set_query(uhop::corrupt(xi, set.shape, state_.corruption, state_.corruption_seed), state_.target);
 }
 
+void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageShape& shape) {
+  const long long d = shape.size(), big_d = std::max<long long>(d, next.stage1.dim);
+  if (big_d <= kMaxStudioDim) return;
+  suggested_size_ = size_within_cap(shape.width, shape.height, shape.channels);
+  refused_source_ = next.source;
+  throw uhop::InputError(next.source + ": images of " + std::to_string(shape.width) + "x" +
+                         std::to_string(shape.height) + (shape.channels == 3 ? " RGB" : "") + " give d = " +
+                         std::to_string(d) + " values each; Stage I trains a " + std::to_string(big_d) + " x " +
+                         std::to_string(d) + " feature map W (" + std::to_string(big_d * d * 8 / (1 << 20)) +
+                         " MiB), more than the Studio holds (d up to " + std::to_string(kMaxStudioDim) +
+                         "): load them resized, e.g. to " + suggested_size_);
+}
+
 void StudioWorker::load(const Command& c) {
   StudioState next = state_;
   next.source = c.path;
@@ -237,9 +250,15 @@ void StudioWorker::load(const Command& c) {
   set_busy("Loading " + next.source, 0);
   publish(false);
   uhop::MemorySet set;
+  // A set the session cannot hold (too many memories, a W too large) is refused before the file is read; images too
+  // large for W are refused by the Studio's own check first, which also offers a size that fits ("Load at WxH").
+  uhop::LoadOptions options = uhop::with_session_limits(next.load, next.stage1.dim);
+  options.check_fits = [this, &next, core = options.check_fits](long long count, const uhop::ImageShape& shape) {
+    if (shape.size() > 0) check_studio_size(next, shape);
+    core(count, shape);
+  };
   try {
-    // A set the session cannot hold (too many memories, a W too large) is refused before the file is read.
-    set = uhop::load_memories(next.source, uhop::with_session_limits(next.load, next.stage1.dim), &warnings, progress);
+    set = uhop::load_memories(next.source, options, &warnings, progress);
   } catch (const uhop::InputError& e) {
     if (!c.fallback_to_glyphs || next.source.rfind("builtin:fashion-mnist", 0) != 0) throw;
     message_ = std::string(e.what()) + " -- showing builtin:glyphs instead";
@@ -247,17 +266,7 @@ void StudioWorker::load(const Command& c) {
     set = uhop::load_memories(next.source, uhop::with_session_limits(next.load, next.stage1.dim), &warnings, progress);
   }
   if (next.target >= set.count()) next.target = 0;
-  const long long d = set.dim(), big_d = std::max<long long>(d, next.stage1.dim);
-  if (big_d > kMaxStudioDim) {
-    suggested_size_ = size_within_cap(set.shape.width, set.shape.height, set.shape.channels);
-    refused_source_ = next.source;
-    throw uhop::InputError(
-        next.source + ": images of " + std::to_string(set.shape.width) + "x" + std::to_string(set.shape.height) +
-        (set.shape.channels == 3 ? " RGB" : "") + " give d = " + std::to_string(d) + " values each; Stage I trains a " +
-        std::to_string(big_d) + " x " + std::to_string(d) + " feature map W (" +
-        std::to_string(big_d * d * 8 / (1 << 20)) + " MiB), more than the Studio holds (d up to " +
-        std::to_string(kMaxStudioDim) + "): load them resized, e.g. to " + suggested_size_);
-  }
+  check_studio_size(next, set.shape);
   auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2);
   auto gallery = std::make_shared<MemoryGallery>();
   gallery->version = ++memory_version_;
@@ -359,56 +368,6 @@ void StudioWorker::load_session(const std::string& path) {
   session_path_ = path;
   reset_views();
   message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
-}
-
-void StudioWorker::run_sweep(const Command& c) {
-  const SweepRequest req = sweep_request(state_, c.settings);
-  const int cells = static_cast<int>(uhop::sweep_cells(req.settings).size());
-  int done = 0;
-  auto label = [&] {
-    return "Sweep: cell " + std::to_string(std::min(done + 1, cells)) + " of " + std::to_string(cells);
-  };
-  sweep_running_ = true;
-  set_busy(label(), 0);
-  publish(false);
-  std::vector<uhop::SweepCellResult> results;
-  try {
-    results = uhop::run_sweep(
-        req.settings, {},
-        [&](const uhop::SweepCellResult&) {
-          ++done;
-          set_busy(label(), static_cast<double>(done) / cells);
-          maybe_publish();
-        },
-        [&](double f) {
-          set_busy(label(), f);
-          maybe_publish();
-          return !cancel_.load();
-        });
-    std::filesystem::create_directories(req.out_dir);
-    uhop::write_sweep_outputs(req.out_dir, req.settings, results);
-  } catch (...) {
-    sweep_running_ = false;
-    throw;
-  }
-  sweep_running_ = false;
-  auto outcome = std::make_shared<SweepOutcome>();
-  const auto& s = req.settings;
-  const std::string fixed = s.vary == uhop::SweepAxis::count ? s.noise + " sigma " + uhop::format_sigma(s.sigma)
-                                                             : "M = " + std::to_string(s.count) + ", " + s.noise;
-  outcome->figure = uhop::sweep_figure(
-      uhop::summarize_sweep(results), s.vary,
-      "retrieval error vs " + std::string(uhop::to_string(s.vary)) + " (" + s.memories + ", " + fixed + ")");
-  outcome->out_dir = req.out_dir;
-  outcome->options = c.settings;
-  outcome->settings = s;
-  outcome->cells = cells;
-  const size_t methods = s.methods.empty() ? uhop::default_sweep_methods().size() : s.methods.size();
-  const size_t values = s.values.empty() ? uhop::paper_sweep_values(s.vary).size() : s.values.size();
-  outcome->summary = std::to_string(cells) + " cells: " + std::to_string(methods) + " methods x " +
-                     std::to_string(values) + " values x " + std::to_string(s.seeds) + " seeds";
-  sweep_ = outcome;
-  message_ = "sweep done: " + req.out_dir;
 }
 
 void StudioWorker::apply_settings_to_session(const StudioState& before) {

@@ -34,7 +34,7 @@ softmax has no energy and is refused.
 
 Matrix read_w(const Args& a, int d) {
   if (!a.has("w")) return Matrix();
-  Matrix w = read_csv_matrix(a.str("w"));
+  Matrix w = read_csv_matrix(a.str("w"), kMaxWValues);
   if (w.cols() != d)
     throw InputError(a.str("w") + ": W has " + std::to_string(w.cols()) +
                      " columns, the memories have d = " + std::to_string(d));
@@ -88,7 +88,7 @@ int cmd_landscape(int argc, char** argv) {
   const double beta = a.number("beta", 1.0);
   if (!std::isfinite(beta) || !(beta > 0)) throw InputError("--beta must be a finite number > 0");
   const long long target = a.integer("target", -1, 0, INT_MAX), rival = a.integer("rival", -1, 0, INT_MAX);
-  const Matrix query_file = read_csv_matrix(query_path);
+  const Matrix query_file = read_csv_matrix(query_path, kMaxWValues);
   MemorySet memories = load(a);
   if (memories.count() < 2) throw InputError("landscape needs at least 2 memories");
   const Matrix w = read_w(a, memories.dim());

@@ -296,8 +296,8 @@ TEST_CASE("texts: no green verdict at t = 0; methods named by their similarity",
 }
 
 TEST_CASE("controls: too-large images are refused with the reason and a size that fits", "[studio][controls]") {
-  CHECK(size_within_cap(1600, 1000, 1) == "114x71");  // 8094 values <= 8192
-  CHECK(size_within_cap(1600, 1000, 3) == "66x41");
+  CHECK(size_within_cap(1600, 1000, 1) == "96x60");  // 5760 values <= 5792
+  CHECK(size_within_cap(1600, 1000, 3) == "55x34");
   StudioWorker worker;
   const std::string dir = "/tmp/uhop-large-images";
   std::filesystem::create_directories(dir);
@@ -307,12 +307,12 @@ TEST_CASE("controls: too-large images are refused with the reason and a size tha
   run_script(worker, "load " + dir + "\n");
   auto s = worker.snapshot();
   CHECK(s->error.find("feature map W") != std::string::npos);  // the reason, not "std::bad_alloc"
-  CHECK(s->suggested_size == "114x71");
+  CHECK(s->suggested_size == "96x60");
   CHECK_FALSE(s->has_session);
-  run_script(worker, "load " + dir + " size=114x71\n");
+  run_script(worker, "load " + dir + " size=96x60\n");
   s = worker.snapshot();
   CHECK(s->error.empty());
-  CHECK(s->memories->set.dim() == 114 * 71);
+  CHECK(s->memories->set.dim() == 96 * 60);
   CHECK(s->memories->set.count() == 2);  // M = 20 asked, 2 in the folder: loaded with a note
   std::filesystem::remove_all(dir);
   int w = 0, h = 0;

@@ -63,7 +63,7 @@ TEST_CASE("uhop stage1: bound_margin_min always, probe columns with --probe, bot
                                          "mhm_probe_paper_error", "mhm_probe_retrieved"});
   CHECK(cli::slurp(dir / "plain.csv").substr(0, 20) == cli::slurp(dir / "log.csv").substr(0, 20));
   // The last row against naive loops with the final W.
-  const Matrix w = read_csv_matrix(dir / "w.csv");
+  const Matrix w = read_csv_matrix(dir / "w.csv", 1LL << 25);
   const MemorySet set = memory_set_from_matrix(xi, "mem.csv");
   const Matrix q = probe_queries(set, parse_corruption("gaussian:0.3"), 4);
   const naive::Probe u = naive::probe(w, xi, q, 2, 2.5);
@@ -87,9 +87,9 @@ TEST_CASE("uhop stage1 --probe: bad flags are one clear line, exit 2, nothing wr
   for (const auto& [flags, message] : std::vector<std::pair<std::string, std::string>>{
            {"--probe-seed 3", "--probe-seed needs --probe"},
            {"--probe blur:3", "unknown"},
-           {"--probe gaussian:0.1 --probe-steps -1", "--probe-steps must be in 0..1000"},
+           {"--probe gaussian:0.1 --probe-steps -1", "--probe-steps: '-1' is outside 0..1000"},
            {"--probe gaussian:0.1 --probe-beta 0", "probe beta must be"},
-           {"--probe gaussian:0.1 --probe-beta nan", "probe beta must be"}}) {
+           {"--probe gaussian:0.1 --probe-beta nan", "--probe-beta: 'nan' is not a finite number"}}) {
     INFO(flags);
     const auto r = cli::run(dir, base + flags);
     CHECK(r.code == 2);
@@ -182,8 +182,8 @@ TEST_CASE("uhop landscape: bad input is refused with one line", "[cli][insight]"
            {"--target 0 --rival 1 --grid 5 --top-k 2", "top-k softmax has no energy"},
            {"--target 1 --rival 1 --grid 5", "must differ"},
            {"--target 0 --rival 3 --grid 5", "--rival 3 is outside 0..2"},
-           {"--target 0 --rival 1 --grid 1", "--grid must be in 2..1024"},
-           {"--target 0 --rival 1 --grid 5000", "--grid must be in 2..1024"},
+           {"--target 0 --rival 1 --grid 1", "is outside 2..1024"},
+           {"--target 0 --rival 1 --grid 5000", "is outside 2..1024"},
            {"--target 0 --rival 1", "missing required flag --grid"},
            {"--target 0 --rival 1 --grid 4 --beta -1", "--beta must be"},
            {"--target 0 --rival 1 --grid 4 --alpha 0.5", "alpha"}}) {

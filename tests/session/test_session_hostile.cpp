@@ -178,9 +178,9 @@ TEST_CASE("session limits are checked before the memories are read", "[session][
   size.width = size.height = 200;
   CHECK_THROWS_WITH(
       load_memories(dir.file("not-an-image.png"), with_session_limits(size)),
-      Contains("d = C*H*W = 1*200*200 = 40000") && Contains("12.8 GB") && Contains("--size (at most 76x76)"));
+      Contains("d = C*H*W = 1*200*200 = 40000") && Contains("12.8 GB") && Contains("image size (at most 76x76)"));
   LoadOptions dim;
-  CHECK_THROWS_WITH(load_memories("builtin:glyphs", with_session_limits(dim, 100000)), Contains("--dim"));
+  CHECK_THROWS_WITH(load_memories("builtin:glyphs", with_session_limits(dim, 100000)), Contains("feature dimension D (at most 42799)"));
   // The Session itself checks the same limits (for memories that did not come through a loader).
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Zero(3, 6000), "wide")), Contains("W is D x d"));
 }
