@@ -29,7 +29,9 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const float min_plot_w = std::max(200.0f, ImGui::GetFontSize() * 13);
   const float four = 4 * style.ItemSpacing.x;
   const float beside_img = std::min(avail.y - text_rows, (avail.x - min_plot_w - four) / 4);
-  const float below_img = std::min((avail.x - four) / 4, avail.y - text_rows - min_plot_height() - style.ItemSpacing.y);
+  // Below the images the plot keeps at least 40 % of the panel: the error curves are the comparison's point.
+  const float below_plot = std::max(min_plot_height(), avail.y * 0.4f);
+  const float below_img = std::min((avail.x - four) / 4, avail.y - text_rows - below_plot - style.ItemSpacing.y);
   const bool plot_below = below_img > beside_img;
   const float img = std::max(24.0f, plot_below ? below_img : beside_img);
   const auto column = [&](const char* title, const char* key, const uhop::Vector& v, const StatusText* verdict,
@@ -45,7 +47,12 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
       const ImVec4 color = verdict->kind == TextKind::good  ? ImVec4(0.4f, 0.85f, 0.45f, 1)
                            : verdict->kind == TextKind::bad ? ImVec4(1, 0.45f, 0.4f, 1)
                                                             : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
-      ImGui::TextColored(color, "%s", verdict->text.c_str());
+      // The column is narrow: the verdict without its parenthesis (the Stage II badge has the whole sentence), so
+      // it keeps to the two lines the layout reserves.
+      const std::string& text = verdict->text;
+      const size_t paren = text.find(" (");
+      ImGui::TextColored(color, "%s", (paren == std::string::npos ? text : text.substr(0, paren)).c_str());
+      if (paren != std::string::npos && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
     }
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
