@@ -123,7 +123,8 @@ TEST_CASE("feature maps: MHM's equals core's PCA of the pixels, U-Hop's moves wi
   run_script(w, "load builtin:glyphs count=10\ntarget 2\nstage2 steps=2\n");
   auto s = w.snapshot();
   REQUIRE(s->insight.feature_map);
-  const FeatureMapView& m0 = *s->insight.feature_map;
+  const auto m0_owner = s->insight.feature_map;  // kept alive: `s` is replaced below
+  const FeatureMapView& m0 = *m0_owner;
   const uhop::FeatureMap2d mhm = uhop::feature_pca(s->memories->set.patterns);
   CHECK((m0.mhm.points - mhm.points).norm() < 1e-12);
   CHECK((m0.uhop.points - m0.mhm.points).norm() < 1e-9);  // W_0 = I: the same picture
