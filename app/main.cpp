@@ -8,12 +8,16 @@
 //   --screenshot FILE    PNG of the whole window written just before quitting
 //   --dump-state FILE    a text summary of the final snapshot written on exit (for tests)
 //   --bench-frames N     render N frames while Stage I trains M = 1000 Fashion-MNIST memories; print frame CPU times
+//   --bench-count M      the bench's M (default 1000; 60000 is the whole training set)
+//   --bench-batch B      the bench trains mini-batches of B (default 0: full batch); the memory grid scrolls a row
+//                        per frame, so the thumbnail cache is exercised
 //   --font-size PX       text size (default 16, times the monitor's content scale)
 //   --session FILE       start from a session file (see core/session/session_file.h); a bad file is reported and the
 //                        default memories stay loaded
 // Exit status: 0; 2 for bad flags; 3 when the --script had errors (reported on screen and on stderr); 4 when a
 // script export-plot/export-image failed.
 #include "gl.h"
+#include "io/cpu_load.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -44,14 +48,15 @@ struct Options {
   std::string memories = "builtin:fashion-mnist";
   std::string script, screenshot, dump_state, session;
   long frames = 0;
-  long bench_frames = 0;
+  long bench_frames = 0, bench_count = 1000, bench_batch = 0;
   float font_size = 0;
 };
 
 void usage() {
   std::fprintf(stderr,
                "usage: uhop-studio [--memories SRC] [--script FILE] [--frames N] [--screenshot FILE]\n"
-               "                   [--dump-state FILE] [--bench-frames N] [--font-size PX] [--session FILE]\n");
+               "                   [--dump-state FILE] [--bench-frames N [--bench-count M] [--bench-batch B]]\n"
+               "                   [--font-size PX] [--session FILE]\n");
 }
 
 bool parse_args(int argc, char** argv, Options& o) {
@@ -77,13 +82,16 @@ bool parse_args(int argc, char** argv, Options& o) {
       o.session = v;
     } else if (a == "--dump-state") {
       o.dump_state = v;
-    } else if (a == "--frames" || a == "--bench-frames") {
+    } else if (a == "--frames" || a == "--bench-frames" || a == "--bench-count" || a == "--bench-batch") {
       long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n <= 0) {
+      if (*end || n < (a == "--bench-batch" ? 0 : 1) || n > 100000000) {
         std::fprintf(stderr, "uhop-studio: %s: expected a positive integer, got '%s'\n", a.c_str(), v.c_str());
         return false;
       }
-      (a == "--frames" ? o.frames : o.bench_frames) = n;
+      (a == "--frames"         ? o.frames
+       : a == "--bench-frames" ? o.bench_frames
+       : a == "--bench-count"  ? o.bench_count
+                               : o.bench_batch) = n;
     } else if (a == "--font-size") {
       float f = std::strtof(v.c_str(), &end);
       if (*end || f < 6 || f > 96) {
@@ -273,7 +281,11 @@ studio::StudioState initial_state(const Options& opt) {
   studio::StudioState initial;
   const bool bench = opt.bench_frames > 0;
   initial.source = bench ? "builtin:fashion-mnist" : opt.memories;
-  if (bench) initial.load.count = 1000;
+  if (bench) {
+    initial.load.count = static_cast<int>(opt.bench_count);
+    initial.stage1.batch = static_cast<int>(opt.bench_batch);
+    if (opt.bench_batch > 0) initial.stage1.stats_every = 1 << 30;  // statistics when it stops, as a user would
+  }
   return initial;
 }
 
@@ -404,6 +416,7 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
+  uhop::follow_free_cores();  // the numerics' threads follow the cores the render thread and others leave free
   FrameBench bench{opt.bench_frames, {}, {}};
   GLFWwindow* window = open_window(bench.enabled());
   if (!window) return 1;
@@ -412,6 +425,7 @@ int main(int argc, char** argv) {
   init_imgui(window, ui, opt, argv[0]);
   studio::StudioWorker worker(initial_state(opt));
   ui.worker = &worker;
+  ui.bench_scroll = bench.enabled() && opt.bench_batch > 0;
   start_worker(worker, ui, opt);
   ui.presets = find_presets();
   studio::ScriptRunner script;

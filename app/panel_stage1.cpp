@@ -15,6 +15,36 @@ void combo_enum(const char* label, int& value, const char* const* names, int cou
   formula_tip(tip);
 }
 
+// One line: precision of the products, mini-batch size, and how often the statistics over all M are computed.
+void stage1_scale_settings(UiContext& ui) {
+  auto& e = ui.edit;
+  const char* precisions[] = {"single", "double"};
+  int precision = static_cast<int>(e.stage1.precision);
+  combo_enum("precision", precision, precisions, 2,
+             "Stage I's products (features, pair sweep, gradient) in float or double; the loss, statistics and W are "
+             "accumulated in double either way (README 'Decisions: precision').",
+             ui, "precision1");
+  ImGui::SameLine();
+  const float num_w = ImGui::GetFontSize() * 4.5f;
+  int batch = e.stage1.batch;
+  ImGui::SetNextItemWidth(num_w);
+  if (ImGui::InputInt("batch", &batch, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    ui.push(make_set("batch", std::to_string(batch == 1 ? 2 : std::max(0, batch))));
+  }
+  formula_tip(
+      "Mini-batch: each step trains on the pairs of B memories drawn from the seed; 0 = all (full batch). "
+      "A step then costs O(B^2 D + B d D) whatever M is. Enter applies.");
+  ImGui::SameLine();
+  int every = e.stage1.stats_every;
+  ImGui::SetNextItemWidth(num_w);
+  if (ImGui::InputInt("stats every", &every, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    ui.push(make_set("stats_every", std::to_string(std::max(1, every))));
+  }
+  formula_tip(
+      "Δ^Φ, R_Φ, m_Φ (and for mini-batch the loss) over all M on every K-th row and when Stage I stops; "
+      "rows in between leave them empty. Enter applies.");
+}
+
 void draw_heatmaps(UiContext& ui, const StudioSnapshot& s) {
   if (s.heat_now.n <= 0) return;
   if (ui.heat_version != s.version) {
@@ -33,7 +63,8 @@ void draw_heatmaps(UiContext& ui, const StudioSnapshot& s) {
       40.0f, std::min((avail - gap) / 2, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2));
   const char* tip =
       "Feature cosine cos(Phi(ξ_μ), Phi(ξ_ν)) = K(ξ_μ, ξ_ν) / (‖W ξ_μ‖ ‖W ξ_ν‖), rows/columns = "
-      "memories (block means when M > 256). Stage I pushes the off-diagonal down: better separated memories.";
+      "memories (256 evenly spaced ones when M > 256). Stage I pushes the off-diagonal down: better separated "
+      "memories.";
   ImGui::BeginGroup();
   ImGui::TextUnformatted("K cosine at step 0");
   ImGui::Image(ui.heat_initial.imgui_id(), ImVec2(side, side));
@@ -128,6 +159,7 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const char* optimizers[] = {"sgd", "adam"};
   int opt = static_cast<int>(e.stage1.optimizer);
   combo_enum("opt", opt, optimizers, 2, "Plain gradient descent or Adam with step size gamma_i.", ui, "optimizer");
+  stage1_scale_settings(ui);
 
   if (!s.has_session || s.stage1_log.empty()) {
     ImGui::TextDisabled("Load memories first.");
@@ -135,8 +167,16 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     return;
   }
   const auto& last = s.stage1_log.back();
-  ImGui::Text("step %d   L = %.4g   Δ^Φ min %.3g mean %.3g   R_Φ %.3g", last.step, last.loss, last.delta_phi_min,
-              last.delta_phi_mean, last.r_phi);
+  if (s.stats_current) {
+    ImGui::Text("step %d   L = %.4g   Δ^Φ min %.3g mean %.3g   R_Φ %.3g", last.step, last.loss, last.delta_phi_min,
+                last.delta_phi_mean, last.r_phi);
+  } else {
+    // Mini-batch / stats-every rows between: the statistics over all M are those of an earlier step.
+    ImGui::Text("step %d   batch L = %.4g   statistics of step %d: Δ^Φ min %.3g  R_Φ %.3g", last.step,
+                s.stage1_log.size() > 1 ? s.stage1_log[s.stage1_log.size() - 2].batch_loss : last.loss, s.stats_step,
+                s.stats.delta_min, s.stats.r_phi);
+    formula_tip("Statistics over all M are computed on rows 0, K, 2K, ... ('stats every') and when Stage I stops.");
+  }
 
   // The three plots share the height left over after the heatmaps.
   const float avail_h = ImGui::GetContentRegionAvail().y;

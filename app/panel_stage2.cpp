@@ -91,6 +91,14 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     ui.push(make_set("T", std::to_string(std::clamp(steps, 0, 100000))));
   }
   formula_tip("Play runs the retrieval up to x_T. Enter applies.");
+  ImGui::SameLine();
+  const char* precisions[] = {"single", "double"};
+  int precision = static_cast<int>(e.stage2.precision);
+  ImGui::SetNextItemWidth(num_w);
+  if (ImGui::Combo("precision##2", &precision, precisions, 2)) ui.push(make_set("precision2", precisions[precision]));
+  formula_tip(
+      "Scores A x and the weighted sum Xi^T p in float or double; Sep, energy and the bound in double. In "
+      "single, 'energy never rose' allows 1e-5 |E| of rounding (README 'Decisions: precision').");
 
   struct Preset {
     const char* name;

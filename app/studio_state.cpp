@@ -68,14 +68,15 @@ const char* norm_name(uhop::Normalization n) {
 }  // namespace
 
 std::vector<std::string> setting_keys() {
-  return {"source",     "count",       "offset",     "pick",
-          "seed",       "rgb",         "width",      "height",
-          "norm",       "target",      "corruption", "corruption_seed",
-          "init",       "dim",         "lr",         "schedule",
-          "optimizer",  "t",           "loss",       "normalize_rows",
-          "w_seed",     "train_count", "speed1",     "stop_after",
-          "similarity", "alpha",       "topk",       "beta",
-          "T",          "speed2"};
+  return {"source",     "count",       "offset",      "pick",
+          "seed",       "rgb",         "width",       "height",
+          "norm",       "target",      "corruption",  "corruption_seed",
+          "init",       "dim",         "lr",          "schedule",
+          "optimizer",  "t",           "loss",        "normalize_rows",
+          "w_seed",     "train_count", "speed1",      "stop_after",
+          "precision1", "batch",       "stats_every", "similarity",
+          "alpha",      "topk",        "beta",        "T",
+          "speed2",     "precision2"};
 }
 
 void apply_setting(StudioState& s, const std::string& key, const std::string& value) {
@@ -140,6 +141,15 @@ void apply_setting(StudioState& s, const std::string& key, const std::string& va
     if (s.stage1_speed < 0) throw uhop::InputError(bad(key, value, "steps per second must be >= 0"));
   } else if (key == "stop_after") {
     s.stage1_stop_after = static_cast<int>(parse_int(key, value, 0, kBig));
+  } else if (key == "precision1") {
+    s.stage1.precision = uhop::parse_precision(value);
+  } else if (key == "batch") {
+    s.stage1.batch = static_cast<int>(parse_int(key, value, 0, kBig));
+    if (s.stage1.batch == 1) throw uhop::InputError(bad(key, value, "0 (all memories) or >= 2"));
+  } else if (key == "stats_every") {
+    s.stage1.stats_every = static_cast<int>(parse_int(key, value, 1, kBig));
+  } else if (key == "precision2") {
+    s.stage2.precision = uhop::parse_precision(value);
   } else if (key == "similarity") {
     s.stage2.similarity = uhop::parse_similarity(value);
   } else if (key == "alpha") {
@@ -173,9 +183,11 @@ std::string to_text(const StudioState& s) {
     << "\noptimizer=" << uhop::to_string(s.stage1.optimizer) << "\nt=" << num(s.stage1.t)
     << "\nloss=" << uhop::to_string(s.stage1.loss) << "\nnormalize_rows=" << (s.stage1.normalize_rows ? 1 : 0)
     << "\nw_seed=" << s.stage1.seed << "\ntrain_count=" << s.stage1.train_count << "\nspeed1=" << num(s.stage1_speed)
-    << "\nstop_after=" << s.stage1_stop_after << "\nsimilarity=" << uhop::to_string(s.stage2.similarity)
-    << "\nalpha=" << num(s.stage2.sep.alpha) << "\ntopk=" << s.stage2.sep.top_k << "\nbeta=" << num(s.stage2.beta)
-    << "\nT=" << s.stage2_steps << "\nspeed2=" << num(s.stage2_speed) << "\n";
+    << "\nstop_after=" << s.stage1_stop_after << "\nprecision1=" << uhop::to_string(s.stage1.precision)
+    << "\nbatch=" << s.stage1.batch << "\nstats_every=" << s.stage1.stats_every
+    << "\nsimilarity=" << uhop::to_string(s.stage2.similarity) << "\nalpha=" << num(s.stage2.sep.alpha)
+    << "\ntopk=" << s.stage2.sep.top_k << "\nbeta=" << num(s.stage2.beta) << "\nT=" << s.stage2_steps
+    << "\nspeed2=" << num(s.stage2_speed) << "\nprecision2=" << uhop::to_string(s.stage2.precision) << "\n";
   return o.str();
 }
 }  // namespace studio

@@ -44,8 +44,8 @@ struct StudioState {
 
 // Sets one field from its script/serialized name; throws uhop::InputError naming the key or value when either is bad.
 // Keys: source count offset pick seed(load seed) rgb size width height norm target corruption corruption_seed
-// init dim lr schedule optimizer t loss normalize_rows w_seed train_count speed1 stop_after similarity alpha topk
-// beta T speed2.
+// init dim lr schedule optimizer t loss normalize_rows w_seed train_count speed1 stop_after precision1 batch
+// stats_every similarity alpha topk beta T speed2 precision2.
 void apply_setting(StudioState& state, const std::string& key, const std::string& value);
 // "key=value" lines for every setting, in a fixed order; apply_setting of each line gives back the same state.
 std::string to_text(const StudioState& state);

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "numerics/corruption.h"
+#include "numerics/feature_geometry.h"
 #include "numerics/input_error.h"
 #include "data/memory_sources.h"
 #include "numerics/progress.h"
@@ -27,86 +28,36 @@ double now_seconds() {
 bool same_stage1(const uhop::Stage1Settings& a, const uhop::Stage1Settings& b) {
   return a.init == b.init && a.dim == b.dim && a.lr == b.lr && a.schedule == b.schedule && a.optimizer == b.optimizer &&
          a.t == b.t && a.loss == b.loss && a.normalize_rows == b.normalize_rows && a.seed == b.seed &&
-         a.train_count == b.train_count;
+         a.train_count == b.train_count && a.precision == b.precision && a.batch == b.batch &&
+         a.stats_every == b.stats_every;
 }
 
 bool same_stage2(const uhop::RetrievalSettings& a, const uhop::RetrievalSettings& b) {
   return a.similarity == b.similarity && a.sep.alpha == b.sep.alpha && a.sep.top_k == b.sep.top_k && a.beta == b.beta &&
-         a.beta_after_sep == b.beta_after_sep;
+         a.beta_after_sep == b.beta_after_sep && a.precision == b.precision;
 }
 
-// E(x_{s+1}) <= E(x_s) up to rounding, for every step where both are defined (CCCP: energy never rises).
-bool energy_never_rises(const std::vector<uhop::RetrievalRecord>& log) {
+// E(x_{s+1}) <= E(x_s) up to rounding, for every step where both are defined (CCCP: energy never rises). Rounding
+// is 1e-9 |E| in double and 1e-5 |E| in single precision (README "Decisions: precision").
+bool energy_never_rises(const std::vector<uhop::RetrievalRecord>& log, uhop::Precision precision) {
+  const double tolerance = precision == uhop::Precision::single_precision ? 1e-5 : 1e-9;
   for (size_t s = 1; s < log.size(); ++s) {
     double a = log[s - 1].energy, b = log[s].energy;
-    if (std::isfinite(a) && std::isfinite(b) && b > a + 1e-9 * std::max(1.0, std::abs(a))) return false;
+    if (std::isfinite(a) && std::isfinite(b) && b > a + tolerance * std::max(1.0, std::abs(a))) return false;
   }
   return true;
 }
 }  // namespace
 
-Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size) {
+Heatmap feature_cosine_heatmap(const uhop::Matrix& memories, const uhop::Matrix& w, int max_size) {
   Heatmap h;
-  const int m = static_cast<int>(gram.rows());
-  if (m == 0) return h;
-  h.n = std::min(m, max_size);
-  std::vector<double> sum(static_cast<size_t>(h.n) * h.n, 0.0), count(sum.size(), 0.0);
-  for (int j = 0; j < m; ++j) {
-    const int bj = static_cast<int>(static_cast<long long>(j) * h.n / m);
-    const double nj = std::sqrt(std::max(gram(j, j), 0.0));
-    for (int i = 0; i < m; ++i) {
-      const int bi = static_cast<int>(static_cast<long long>(i) * h.n / m);
-      const double ni = std::sqrt(std::max(gram(i, i), 0.0));
-      const double c = ni > 0 && nj > 0 ? gram(i, j) / (ni * nj) : 0.0;
-      sum[static_cast<size_t>(bi) * h.n + bj] += c;
-      count[static_cast<size_t>(bi) * h.n + bj] += 1;
-    }
-  }
-  h.values.resize(sum.size());
-  for (size_t k = 0; k < sum.size(); ++k) h.values[k] = static_cast<float>(count[k] > 0 ? sum[k] / count[k] : 0.0);
+  if (memories.rows() == 0) return h;
+  const uhop::Matrix c = uhop::feature_cosine_sample(memories, w, max_size);
+  h.n = static_cast<int>(c.rows());
+  h.values.resize(static_cast<size_t>(h.n) * h.n);
+  for (int i = 0; i < h.n; ++i)
+    for (int j = 0; j < h.n; ++j) h.values[static_cast<size_t>(i) * h.n + j] = static_cast<float>(c(i, j));
   return h;
-}
-
-void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke) {
-  const int w = shape.width, h = shape.height, channels = std::max(shape.channels, 1);
-  if (w <= 0 || h <= 0 || query.size() != shape.size() || stroke.radius <= 0) return;
-  // Densify the polyline so a fast mouse drag still paints a continuous line.
-  std::vector<std::pair<float, float>> dabs;
-  for (size_t k = 0; k < stroke.points.size(); ++k) {
-    if (k == 0) {
-      dabs.push_back(stroke.points[0]);
-      continue;
-    }
-    auto [x0, y0] = stroke.points[k - 1];
-    auto [x1, y1] = stroke.points[k];
-    const float len = std::hypot(x1 - x0, y1 - y0);
-    const int n = std::max(1, static_cast<int>(std::ceil(len / std::max(0.25f, stroke.radius * 0.5f))));
-    for (int s = 1; s <= n; ++s) dabs.emplace_back(x0 + (x1 - x0) * s / n, y0 + (y1 - y0) * s / n);
-  }
-  // Per pixel, the strongest coverage over all dabs (so overlapping dabs do not accumulate).
-  std::vector<float> cover(static_cast<size_t>(w) * h, 0.0f);
-  for (auto [cx, cy] : dabs) {
-    const int x_lo = std::max(0, static_cast<int>(std::floor(cx - stroke.radius)));
-    const int x_hi = std::min(w - 1, static_cast<int>(std::ceil(cx + stroke.radius)));
-    const int y_lo = std::max(0, static_cast<int>(std::floor(cy - stroke.radius)));
-    const int y_hi = std::min(h - 1, static_cast<int>(std::ceil(cy + stroke.radius)));
-    for (int y = y_lo; y <= y_hi; ++y) {
-      for (int x = x_lo; x <= x_hi; ++x) {
-        const float d = std::hypot(x + 0.5f - cx, y + 0.5f - cy);
-        const float a = stroke.intensity * std::clamp(1.0f - d / stroke.radius + 0.5f, 0.0f, 1.0f);
-        float& c = cover[static_cast<size_t>(y) * w + x];
-        c = std::max(c, a);
-      }
-    }
-  }
-  for (int ch = 0; ch < channels; ++ch) {
-    for (int p = 0; p < w * h; ++p) {
-      const float a = cover[p];
-      if (a <= 0) continue;
-      double& v = query[static_cast<Eigen::Index>(ch) * w * h + p];
-      v = (1.0 - a) * v + a * stroke.value;
-    }
-  }
 }
 
 StudioWorker::StudioWorker(StudioState initial) : state_(std::move(initial)) {
@@ -210,6 +161,11 @@ void StudioWorker::run() {
     } else if (playing_ && now_seconds() >= next_play_step_) {
       try {
         step_playing();
+      } catch (const uhop::Cancelled&) {
+        stage1_playing_ = stage2_playing_ = false;
+        playing_ = false;
+        message_ = "cancelled";
+        publish(true);
       } catch (const std::exception& e) {
         stage1_playing_ = stage2_playing_ = false;
         playing_ = false;
@@ -264,7 +220,12 @@ void StudioWorker::load(const Command& c) {
     set = uhop::load_memories(next.source, next.load, &warnings, progress);
   }
   if (next.target >= set.count()) next.target = 0;
-  auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2);
+  const std::string stats_label = "Statistics of " + std::to_string(set.count()) + " memories";
+  auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2, [&](double f) {
+    set_busy(stats_label, f);
+    maybe_publish();
+    return !cancel_.load();
+  });
   auto gallery = std::make_shared<MemoryGallery>();
   gallery->version = ++memory_version_;
   gallery->set = std::move(set);
@@ -275,18 +236,39 @@ void StudioWorker::load(const Command& c) {
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = false;
-  heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+  heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
+  heat_now_w_.resize(0, 0);  // new memories: the current heatmap is redone even for the same W
   restart_query();
 }
 
 void StudioWorker::stage1_steps(int n) {
   for (int i = 0; i < n; ++i) {
     if (cancel_) throw uhop::Cancelled();
-    set_busy("Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n), static_cast<double>(i) / n);
-    session_->stage1_step();
+    const std::string label = "Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n);
+    set_busy(label, static_cast<double>(i) / n);
+    session_->stage1_step(busy_progress(label, static_cast<double>(i) / n, static_cast<double>(i + 1) / n));
     stage1_finished_ = false;
     maybe_publish();
   }
+  ensure_stats();
+}
+
+uhop::ProgressFn StudioWorker::busy_progress(const std::string& label, double from, double to) {
+  return [this, label, from, to](double f) {
+    set_busy(label, from + (to - from) * f);
+    maybe_publish();
+    return !cancel_.load();
+  };
+}
+
+// The last row always gets the statistics over all M (with --stats-every K, or mini-batch, rows between have none).
+void StudioWorker::ensure_stats() {
+  if (!session_ || session_->stats_current()) return;
+  const std::string label = "Statistics of " + std::to_string(session_->memories().count()) + " memories";
+  const bool in_command = !busy_label_.empty();  // a command's label is cleared when the command ends
+  set_busy(label, 0);
+  session_->ensure_stats(busy_progress(label, 0, 1));
+  if (!in_command) busy_label_.clear();
 }
 
 void StudioWorker::save_session(const std::string& path) {
@@ -334,9 +316,10 @@ void StudioWorker::load_session(const std::string& path) {
         return !cancel_.load();
       },
       &warnings);
-  // W_0's heatmap: a fresh session from the same settings (and the given W_0) is at step 0.
-  uhop::Session initial(restored.memories(), file.stage1, file.stage2);
-  if (file.w0) initial.set_initial_w(*file.w0);
+  // W_0's heatmap, from the same settings (or the given W_0).
+  const uhop::Matrix w0 =
+      file.w0 ? *file.w0
+              : uhop::init_feature_map(file.stage1.init, restored.memories().dim(), file.stage1.dim, file.stage1.seed);
   auto gallery = std::make_shared<MemoryGallery>();
   gallery->version = ++memory_version_;
   gallery->set = restored.memories();
@@ -347,7 +330,8 @@ void StudioWorker::load_session(const std::string& path) {
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = file.stage1_finished;
-  heat_initial_ = feature_cosine_heatmap(initial.geometry().gram);
+  heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, w0);
+  heat_now_w_.resize(0, 0);
   session_path_ = path;
   message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
 }
@@ -410,7 +394,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
     if (a.init != b.init || a.dim != b.dim || a.seed != b.seed || a.train_count != b.train_count) {
       session_->reset_stage1();  // a new W_0 was asked for: the old log no longer describes it
       stage1_finished_ = false;
-      heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+      heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
       message_ = "W re-initialized (" + std::string(uhop::to_string(b.init)) + ")";
     }
   }
@@ -517,12 +501,13 @@ void StudioWorker::process(const Command& c) {
       return;
     case CommandKind::stage1_pause:
       stage1_playing_ = false;
+      ensure_stats();
       return;
     case CommandKind::stage1_reset:
       stage1_playing_ = false;
       session_->reset_stage1();
       stage1_finished_ = false;
-      heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+      heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
       return;
     case CommandKind::stage1_finish:
       session_->finish_stage1();
@@ -566,8 +551,9 @@ void StudioWorker::step_playing() {
     if (stop > 0 && session_->stage1_steps() >= stop) {
       stage1_playing_ = false;
       message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
+      ensure_stats();
     } else {
-      session_->stage1_step();
+      session_->stage1_step([this](double) { return !cancel_.load(); });
       stage1_finished_ = false;
       if (state_.stage1_speed > 0) interval = 1.0 / state_.stage1_speed;
     }
@@ -626,7 +612,16 @@ void StudioWorker::publish(bool full) {
     s->stats = session_->stats();
     s->identity_stats = session_->identity_stats();
     s->heat_initial = heat_initial_;
-    s->heat_now = feature_cosine_heatmap(session_->geometry().gram);
+    // The heatmap of the current W costs two products of up to 256 memories: redone when W changed, and while
+    // Stage I plays only with the full publishes (a few per second).
+    if ((full || !stage1_playing_ || heat_now_.n == 0) &&
+        (heat_now_w_.rows() != session_->w().rows() || heat_now_w_ != session_->w())) {
+      heat_now_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
+      heat_now_w_ = session_->w();
+    }
+    s->heat_now = heat_now_;
+    s->stats_current = session_->stats_current();
+    s->stats_step = session_->stats_step();
     s->query = session_->query();
     s->target_image = session_->memories().patterns.row(session_->target()).transpose();
     if (full || !last_full_) {
@@ -641,7 +636,7 @@ void StudioWorker::publish(bool full) {
         s->success = s->nearest == run.target;
         s->exact_guaranteed = run.log.back().exact_guaranteed;
       }
-      s->energy_monotone = energy_never_rises(run.log);
+      s->energy_monotone = energy_never_rises(run.log, state_.stage2.precision);
       last_full_time_ = now_seconds();
     } else {
       const StudioSnapshot& f = *last_full_;

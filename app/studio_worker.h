@@ -25,7 +25,8 @@ struct MemoryGallery {
   uhop::MemorySet set;
 };
 
-// A K(Xi, Xi)-derived matrix for the heatmap, downsampled to at most kMaxHeatmap x kMaxHeatmap (block means).
+// The feature cosines for the heatmap: all memories up to kMaxHeatmap, else kMaxHeatmap evenly spaced ones (a
+// sample, exact cosines; no M x M matrix, so 60,000 memories cost what 256 do).
 struct Heatmap {
   static constexpr int kMaxHeatmap = 256;
   int n = 0;                  // n x n, row-major
@@ -42,6 +43,8 @@ struct StudioSnapshot {
   // Stage I
   std::vector<uhop::Stage1Record> stage1_log;
   uhop::SeparationStats stats, identity_stats;
+  bool stats_current = false;      // stats describe the current W (else the W of step stats_step)
+  int stats_step = -1;             // the Stage I step whose W the statistics describe
   Heatmap heat_initial, heat_now;  // step 0 and the current W
   bool stage1_playing = false;
 
@@ -101,6 +104,8 @@ class StudioWorker {
   void restart_query();
   void load(const Command& c);
   void stage1_steps(int n);
+  void ensure_stats();  // statistics over all M for the last row, with progress and cancel
+  uhop::ProgressFn busy_progress(const std::string& label, double from, double to);
   void save_session(const std::string& path);
   void load_session(const std::string& path);
   void run_sweep(const Command& c);
@@ -119,7 +124,8 @@ class StudioWorker {
   StudioState state_;
   std::unique_ptr<uhop::Session> session_;
   std::shared_ptr<const MemoryGallery> gallery_;
-  Heatmap heat_initial_;
+  Heatmap heat_initial_, heat_now_;
+  uhop::Matrix heat_now_w_;  // the W heat_now_ was computed for
   bool stage1_playing_ = false, stage2_playing_ = false;
   uint64_t version_ = 0, commands_done_ = 0, error_id_ = 0, memory_version_ = 0;
   std::string error_, message_, busy_label_;
@@ -136,7 +142,8 @@ class StudioWorker {
   std::string session_path_;
 };
 
-Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size = Heatmap::kMaxHeatmap);
+Heatmap feature_cosine_heatmap(const uhop::Matrix& memories, const uhop::Matrix& w,
+                               int max_size = Heatmap::kMaxHeatmap);
 // The brush (see BrushStroke) applied to a query of the given shape.
 void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke);
 }  // namespace studio

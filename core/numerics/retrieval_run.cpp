@@ -17,7 +17,7 @@ bool is_softmax(const RetrievalSettings& s) {
 void describe_last_state(RetrievalRun& run) {
   const Vector& x = run.trajectory.back();
   const int s = static_cast<int>(run.trajectory.size()) - 1;
-  const Vector target = run.op.memories.row(run.target).transpose();
+  const Vector target = run.op.memories->row(run.target).transpose();
   const Vector scores = similarity_scores(run.op, x);
   const RetrievalSettings& set = run.settings;
   run.weights = separate(set.beta_after_sep ? scores : Vector(set.beta * scores), set.sep);
@@ -27,7 +27,7 @@ void describe_last_state(RetrievalRun& run) {
   r.error = (x - target).norm();
   r.paper_error = paper_error(target, x);
   r.target_weight = run.weights[run.target];
-  (run.op.memories.rowwise() - x.transpose()).rowwise().squaredNorm().minCoeff(&r.nearest);
+  squared_distances(*run.op.memories, x).minCoeff(&r.nearest);
   r.energy = kNaN;
   if (has_energy(run.op.similarity) && set.sep.top_k == 0) {
     // E(x) = 1/2 K(x,x) - (1/beta) Psi*(beta k(x)), with k(x) = the scores just computed.
@@ -56,7 +56,15 @@ void describe_last_state(RetrievalRun& run) {
 
 RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const RetrievalSettings& settings,
                              const Vector& query, int target, const SeparationStats* stats, const Matrix* features) {
+  return start_retrieval(std::make_shared<const Matrix>(memories), w, settings, query, target, stats, features);
+}
+
+RetrievalRun start_retrieval(std::shared_ptr<const Matrix> shared_memories, const Matrix& w,
+                             const RetrievalSettings& settings, const Vector& query, int target,
+                             const SeparationStats* stats, const Matrix* features,
+                             std::shared_ptr<const MatrixF> memories_single) {
   validate(settings);
+  const Matrix& memories = *shared_memories;
   if (memories.rows() < 1) throw InputError("no memories to retrieve from");
   if (target < 0 || target >= memories.rows())
     throw InputError("target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.rows() - 1));
@@ -66,7 +74,8 @@ RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const Retr
   if (!query.allFinite()) throw InputError("query has a NaN or infinite value");
   RetrievalRun run;
   run.settings = settings;
-  run.op = make_retrieval_operator(memories, w, settings.similarity, features);
+  run.op = make_retrieval_operator(std::move(shared_memories), w, settings.similarity, settings.precision,
+                                   std::move(memories_single), features);
   run.has_stats = stats != nullptr && has_energy(settings.similarity);
   if (run.has_stats) run.stats = *stats;
   run.target = target;
@@ -77,7 +86,7 @@ RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const Retr
 
 void retrieval_run_step(RetrievalRun& run) {
   // x_{s+1} = Xi^T p_s, with p_s = Sep(beta s(x_s)) already computed for row s.
-  Vector next = run.op.memories.transpose() * run.weights;
+  Vector next = weighted_memories(run.op, run.weights);
   if (run.settings.beta_after_sep) next *= run.settings.beta;
   run.trajectory.push_back(std::move(next));
   describe_last_state(run);

@@ -18,11 +18,11 @@ std::string cell(double v) {
 }  // namespace
 
 void write_stage1_log(std::ostream& out, const std::vector<Stage1Record>& log) {
-  out << "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm\n";
+  out << "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,batch_loss\n";
   for (const auto& r : log)
     out << r.step << ',' << cell(r.loss) << ',' << cell(r.delta_phi_min) << ',' << cell(r.delta_phi_mean) << ','
         << cell(r.r_phi) << ',' << cell(r.delta_phi_max) << ',' << cell(r.m_phi) << ',' << cell(r.lr) << ','
-        << cell(r.grad_norm) << '\n';
+        << cell(r.grad_norm) << ',' << cell(r.batch_loss) << '\n';
 }
 
 void write_retrieval_log(std::ostream& out, const std::vector<RetrievalRecord>& log) {

@@ -9,7 +9,7 @@
 #include "session.h"
 
 namespace uhop {
-// step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm
+// step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,batch_loss
 void write_stage1_log(std::ostream& out, const std::vector<Stage1Record>& log);
 // step,energy,error,bound,in_sphere,paper_error,bound_value,exact_guaranteed,one_hot,target_weight,nearest
 void write_retrieval_log(std::ostream& out, const std::vector<RetrievalRecord>& log);

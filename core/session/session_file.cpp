@@ -17,8 +17,11 @@ namespace {
 using json = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kStage1LogColumns = {
-    "step", "loss", "delta_phi_min", "delta_phi_mean", "r_phi", "delta_phi_max", "m_phi", "lr", "grad_norm"};
+// Files written before a column was added hold a prefix of this list (at least the first 9 columns).
+const std::vector<std::string> kStage1LogColumns = {"step",      "loss",          "delta_phi_min", "delta_phi_mean",
+                                                    "r_phi",     "delta_phi_max", "m_phi",         "lr",
+                                                    "grad_norm", "batch_loss"};
+constexpr size_t kStage1LogFirstColumns = 9;
 constexpr long long kMaxSteps = 100000000;
 
 // One JSON object being read: every lookup is remembered so that finish() can refuse keys nobody asked for (a
@@ -167,7 +170,7 @@ Matrix read_matrix(ObjectReader& parent, const std::string& key, const std::stri
 std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
   ObjectReader r(parent.required("stage1_log"), parent.file(), "stage1_log");
   const json& columns = r.required("columns");
-  if (!columns.is_array() || columns.size() != kStage1LogColumns.size())
+  if (!columns.is_array() || columns.size() < kStage1LogFirstColumns || columns.size() > kStage1LogColumns.size())
     throw r.error("columns", "must be the " + std::to_string(kStage1LogColumns.size()) + " Stage I log columns");
   for (size_t i = 0; i < columns.size(); ++i)
     if (!columns[i].is_string() || columns[i].get<std::string>() != kStage1LogColumns[i])
@@ -178,14 +181,15 @@ std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
   for (size_t i = 0; i < rows.size(); ++i) {
     const std::string where = r.path("rows") + "[" + std::to_string(i) + "]";
     const json& row = rows[i];
-    if (!row.is_array() || row.size() != kStage1LogColumns.size())
-      throw r.error_at(where, "must be an array of " + std::to_string(kStage1LogColumns.size()) + " values");
+    if (!row.is_array() || row.size() != columns.size())
+      throw r.error_at(where, "must be an array of " + std::to_string(columns.size()) + " values");
     if (!row[0].is_number_integer() || row[0].get<long long>() != static_cast<long long>(i))
       throw r.error_at(where, "step must be " + std::to_string(i));
     Stage1Record rec;
     rec.step = static_cast<int>(i);
+    rec.batch_loss = std::numeric_limits<double>::quiet_NaN();  // not in files written before the column existed
     double* fields[] = {&rec.loss, &rec.delta_phi_min, &rec.delta_phi_mean, &rec.r_phi, &rec.delta_phi_max, &rec.m_phi,
-                        &rec.lr,   &rec.grad_norm};
+                        &rec.lr,   &rec.grad_norm,     &rec.batch_loss};
     for (size_t c = 1; c < row.size(); ++c) *fields[c - 1] = json_number_or_nan(row[c], r, where);
     log.push_back(rec);
   }
@@ -281,6 +285,11 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
     s.seed = r.seed("seed", 0);
     s.train_count = static_cast<int>(r.integer("train_count", 0, 0, 1 << 30));
     if (s.train_count == 1) throw r.error("train_count", "must be 0 (all) or >= 2");
+    // Files from before these keys were computed in double, full batch, statistics on every row.
+    s.precision = r.choice("precision", Precision::double_precision, parse_precision);
+    s.batch = static_cast<int>(r.integer("batch", 0, 0, 1 << 30));
+    if (s.batch == 1) throw r.error("batch", "must be 0 (all memories) or >= 2");
+    s.stats_every = static_cast<int>(r.integer("stats_every", 1, 1, 1 << 30));
     f.stage1_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxSteps));
     f.stage1_finished = r.boolean("finished", false);
     r.finish();
@@ -295,6 +304,7 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
     s.beta = r.number("beta", 1.0);
     if (!(s.beta > 0)) throw r.error("beta", "must be > 0");
     s.beta_after_sep = r.boolean("beta_after_sep", false);
+    s.precision = r.choice("precision", Precision::double_precision, parse_precision);
     f.stage2_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxSteps));
     r.finish();
   }
@@ -371,6 +381,9 @@ std::string session_json(const SessionFile& f, const std::string& w_side_file, c
   stage1["normalize_rows"] = s1.normalize_rows;
   stage1["seed"] = s1.seed;
   stage1["train_count"] = s1.train_count;
+  stage1["precision"] = to_string(s1.precision);
+  stage1["batch"] = s1.batch;
+  stage1["stats_every"] = s1.stats_every;
   stage1["steps"] = f.stage1_steps;
   stage1["finished"] = f.stage1_finished;
   field("stage1", stage1);
@@ -381,6 +394,7 @@ std::string session_json(const SessionFile& f, const std::string& w_side_file, c
   stage2["top_k"] = s2.sep.top_k;
   stage2["beta"] = s2.beta;
   stage2["beta_after_sep"] = s2.beta_after_sep;
+  stage2["precision"] = to_string(s2.precision);
   stage2["steps"] = f.stage2_steps;
   field("stage2", stage2);
   json query;
@@ -406,9 +420,10 @@ std::string session_json(const SessionFile& f, const std::string& w_side_file, c
   if (!f.stage1_log.empty()) {
     json rows = json::array();
     for (const Stage1Record& r : f.stage1_log)
-      rows.push_back(json::array({r.step, nan_as_null(r.loss), nan_as_null(r.delta_phi_min),
-                                  nan_as_null(r.delta_phi_mean), nan_as_null(r.r_phi), nan_as_null(r.delta_phi_max),
-                                  nan_as_null(r.m_phi), nan_as_null(r.lr), nan_as_null(r.grad_norm)}));
+      rows.push_back(
+          json::array({r.step, nan_as_null(r.loss), nan_as_null(r.delta_phi_min), nan_as_null(r.delta_phi_mean),
+                       nan_as_null(r.r_phi), nan_as_null(r.delta_phi_max), nan_as_null(r.m_phi), nan_as_null(r.lr),
+                       nan_as_null(r.grad_norm), nan_as_null(r.batch_loss)}));
     out << ",\n  \"stage1_log\": {\"columns\": " << json(kStage1LogColumns).dump() << ", \"rows\": ";
     write_rows(out, rows, "    ");
     out << "}";
@@ -491,6 +506,7 @@ Session restore_session(const SessionFile& f, const ProgressFn& progress, std::v
     session.stage1_step();
     step_done(i + 1);
   }
+  if (f.stage1_steps > 0) session.ensure_stats();  // the last row always has them (as after uhop stage1)
   if (f.stage1_finished) session.finish_stage1();
   if (f.w) {
     const Matrix& w = session.w();

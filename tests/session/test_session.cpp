@@ -107,8 +107,13 @@ TEST_CASE("Adam lowers the loss too", "[session]") {
 
 TEST_CASE("session refuses bad input with a message", "[session][bad-input]") {
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Ones(1, 3), "one")), Catch::Contains("at least 2 memories"));
-  CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Zero(kMaxSessionMemories + 1, 1), "big")),
-                    Catch::Contains("--count"));
+  Stage1Settings bad_batch;
+  bad_batch.batch = 1;
+  CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Identity(3, 3), "x"), bad_batch), Catch::Contains("batch"));
+  Stage1Settings bad_every;
+  bad_every.stats_every = 0;
+  CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Identity(3, 3), "x"), bad_every),
+                    Catch::Contains("stats-every"));
   Stage1Settings s1;
   s1.dim = 2;
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Identity(3, 3), "x"), s1), Catch::Contains("D = 2"));
