@@ -128,8 +128,9 @@ void build_fonts(float pixels, bool backend_ready) {
   const char* dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   ImFont* font = nullptr;
   std::error_code ec;
-  // Latin-1, Greek, and the punctuation/math blocks the labels use (Δ^Φ, ξ_μ, ‖·‖, ≤, −, subscripts).
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2027, 0x2070, 0x209F, 0x2200, 0x22FF, 0};
+  // Latin-1, Greek, the punctuation/math blocks the labels use (Δ^Φ, ξ_μ, ‖·‖, ≤, −, subscripts), geometric shapes (▼).
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2027, 0x2070,
+                                   0x209F, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
   if (std::filesystem::exists(dejavu, ec)) font = io.Fonts->AddFontFromFileTTF(dejavu, pixels, nullptr, ranges);
   if (!font) {
     ImFontConfig cfg;

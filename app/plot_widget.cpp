@@ -58,25 +58,10 @@ void update_view(const PlotFigure& figure, PlotWidgetState& state, const PlotWid
   }
 }
 
-struct Ticks {
-  std::vector<double> values;
-  std::vector<std::string> labels;
-};
-Ticks make_ticks(double lo, double hi, bool log_axis, int max_count) {
-  Ticks t;
-  if (log_axis) {
-    t.values = log_ticks(lo, hi, max_count);
-    for (double v : t.values) t.labels.push_back(format_tick(v, v));
-  } else {
-    t.values = nice_ticks(lo, hi, max_count);
-    const double step = nice_step(lo, hi, max_count);
-    for (double v : t.values) t.labels.push_back(format_tick(v, step));
-  }
-  return t;
-}
-float widest(const Ticks& t) {
+using Ticks = std::vector<PlotTick>;
+float widest(const Ticks& ticks) {
   float w = 0;
-  for (const std::string& s : t.labels) w = std::max(w, ImGui::CalcTextSize(s.c_str()).x);
+  for (const PlotTick& t : ticks) w = std::max(w, ImGui::CalcTextSize(t.label.c_str()).x);
   return w;
 }
 
@@ -156,13 +141,13 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
   const float bottom = f.font_h + 8 + (figure.x_label.empty() ? 0 : f.font_h + 2);
   const float plot_h0 = std::max(10.0f, f.size.y - top - bottom);
   f.y_ticks =
-      make_ticks(state.view.y0, state.view.y1, state.view.log_y, std::clamp(int(plot_h0 / (f.font_h * 2.2f)), 2, 10));
+      axis_ticks(state.view.y0, state.view.y1, state.view.log_y, std::clamp(int(plot_h0 / (f.font_h * 2.2f)), 2, 10));
   const float left = 6 + (figure.y_label.empty() ? 0 : f.font_h + 4) + widest(f.y_ticks) + 8;
   const float right = 12;
   f.plot = {f.origin.x + left, f.origin.y + top, std::max(10.0f, f.size.x - left - right), plot_h0};
   for (int n = 12; n >= 2; --n) {
-    f.x_ticks = make_ticks(state.view.x0, state.view.x1, false, n);
-    if (f.x_ticks.values.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
+    f.x_ticks = axis_ticks(state.view.x0, state.view.x1, false, n);
+    if (f.x_ticks.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
   }
 
   if (options.show_legend) {
@@ -241,19 +226,19 @@ void draw_axes(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, c
     dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), f.origin.y + style.ItemInnerSpacing.y), text_col,
                 figure.title.c_str());
   }
-  for (size_t i = 0; i < f.x_ticks.values.size(); ++i) {
-    const float x = std::round(float(to_pixel(view, plot, f.x_ticks.values[i], view.y0).x));
+  for (const PlotTick& t : f.x_ticks) {
+    const float x = std::round(float(to_pixel(view, plot, t.value, view.y0).x));
     dl->AddLine(ImVec2(x, pmin.y), ImVec2(x, pmax.y), grid_col);
     dl->AddLine(ImVec2(x, pmax.y), ImVec2(x, pmax.y + 4), frame_col);
-    const ImVec2 ts = ImGui::CalcTextSize(f.x_ticks.labels[i].c_str());
-    dl->AddText(ImVec2(x - ts.x / 2, pmax.y + 5), text_col, f.x_ticks.labels[i].c_str());
+    const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+    dl->AddText(ImVec2(x - ts.x / 2, pmax.y + 5), text_col, t.label.c_str());
   }
-  for (size_t i = 0; i < f.y_ticks.values.size(); ++i) {
-    const float y = std::round(float(to_pixel(view, plot, view.x0, f.y_ticks.values[i]).y));
+  for (const PlotTick& t : f.y_ticks) {
+    const float y = std::round(float(to_pixel(view, plot, view.x0, t.value).y));
     dl->AddLine(ImVec2(pmin.x, y), ImVec2(pmax.x, y), grid_col);
     dl->AddLine(ImVec2(pmin.x - 4, y), ImVec2(pmin.x, y), frame_col);
-    const ImVec2 ts = ImGui::CalcTextSize(f.y_ticks.labels[i].c_str());
-    dl->AddText(ImVec2(pmin.x - 6 - ts.x, y - ts.y / 2), text_col, f.y_ticks.labels[i].c_str());
+    const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+    dl->AddText(ImVec2(pmin.x - 6 - ts.x, y - ts.y / 2), text_col, t.label.c_str());
   }
   if (!figure.x_label.empty()) {
     const ImVec2 ts = ImGui::CalcTextSize(figure.x_label.c_str());
@@ -302,6 +287,19 @@ void draw_series(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure,
     if (s.dashed) paths = dash_paths(paths, 6, 4);
     draw_paths(dl, paths, rgb(s.color), options.line_width);
   }
+  // Exact zeros on a log axis: a triangle on the bottom edge, and a note saying what it means.
+  bool any_zero = false;
+  for (const PlotSeries& s : figure.series) {
+    if (!s.visible || is_hidden(state, s.name)) continue;
+    for (const PixelPoint& m : zero_marks(s, view, plot)) {
+      const float k = std::max(4.0f, f.font_h * 0.3f);
+      dl->AddTriangleFilled(ImVec2(float(m.x) - k, float(m.y) - 1.7f * k),
+                            ImVec2(float(m.x) + k, float(m.y) - 1.7f * k), im(m), rgb(s.color));
+      any_zero = true;
+    }
+  }
+  if (any_zero)
+    dl->AddText(ImVec2(pmin.x + 4, pmin.y + 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), "\u25BC = exactly 0");
   if (std::isfinite(figure.marker_x)) {
     const float x = float(to_pixel(view, plot, figure.marker_x, view.y0).x);
     dl->AddLine(ImVec2(x, pmin.y), ImVec2(x, pmax.y), ImGui::GetColorU32(ImGuiCol_PlotLinesHovered, 0.8f), 1.5f);

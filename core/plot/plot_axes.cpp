@@ -141,6 +141,24 @@ std::string format_tick(double value, double step) {
   return std::string(buf) + "e" + std::to_string(exponent);
 }
 
+std::vector<PlotTick> axis_ticks(double lo, double hi, bool log_axis, int max_count) {
+  std::vector<PlotTick> ticks;
+  if (!log_axis) {
+    const double step = nice_step(lo, hi, max_count);
+    for (double v : nice_ticks(lo, hi, max_count)) ticks.push_back({v, format_tick(v, step)});
+    return ticks;
+  }
+  const std::vector<double> values = log_ticks(lo, hi, max_count);
+  for (size_t i = 0; i < values.size(); ++i) {
+    // The label needs the precision of the smaller of the value itself and the gap to its nearest neighbour.
+    double step = values[i];
+    if (i > 0) step = std::min(step, values[i] - values[i - 1]);
+    if (i + 1 < values.size()) step = std::min(step, values[i + 1] - values[i]);
+    ticks.push_back({values[i], format_tick(values[i], step)});
+  }
+  return ticks;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Fitting and view math
 
@@ -149,7 +167,12 @@ PlotView data_range(const PlotFigure& figure, const PlotFitOptions& options) {
   double xmin = kInf, xmax = -kInf, ymin = kInf, ymax = -kInf;
   const auto add = [&](double x, double y) {
     const double ay = axis_y(y, log_y);
-    if (!finite(x) || !finite(ay) || x < options.x_min || x > options.x_max) return;
+    if (!finite(x) || x < options.x_min || x > options.x_max) return;
+    if (log_y && y == 0) {  // an exact zero is drawn (zero_marks) at its x: fit x only
+      xmin = std::min(xmin, x), xmax = std::max(xmax, x);
+      return;
+    }
+    if (!finite(ay)) return;
     xmin = std::min(xmin, x), xmax = std::max(xmax, x);
     ymin = std::min(ymin, ay), ymax = std::max(ymax, ay);
   };
@@ -170,6 +193,7 @@ PlotView data_range(const PlotFigure& figure, const PlotFitOptions& options) {
     if (!log_y) view.y1 = 1;
     return view;
   }
+  if (ymin > ymax) ymin = 0, ymax = 1;  // x to fit but no y (only exact zeros on a log axis)
   // A zero span (one point, constant series) gets a span of its own: 20% of the value, a decade on log axes.
   const auto widen = [](double& lo, double& hi, double pad, double zero_span) {
     const double span = hi - lo;
@@ -180,6 +204,7 @@ PlotView data_range(const PlotFigure& figure, const PlotFitOptions& options) {
       lo -= half, hi += half;
     }
   };
+  if (log_y && options.log_floor_decades > 0) ymin = std::max(ymin, ymax - options.log_floor_decades);
   widen(xmin, xmax, options.pad_x, 0);
   widen(ymin, ymax, options.pad_y, log_y ? 1.0 : 0);
   if (log_y) ymin = std::max(ymin, -300.0), ymax = std::min(ymax, 300.0);

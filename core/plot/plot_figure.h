@@ -76,6 +76,15 @@ std::vector<double> log_ticks(double lo, double hi, int max_count = 10);
 // For log ticks pass step = value.
 std::string format_tick(double value, double step);
 
+struct PlotTick {
+  double value;
+  std::string label;
+};
+// The ticks of one axis with labels that tell them apart: linear ticks get the decimals of their step; log ticks
+// the precision of the gap to their nearest neighbour (so one decade reads "8.2, 8.4, 8.6", not "8, 8, 8"). Every
+// renderer (screen, SVG, PNG) labels its axes with this.
+std::vector<PlotTick> axis_ticks(double lo, double hi, bool log_axis, int max_count);
+
 // ---- fitting and view math ----
 struct PlotFitOptions {
   double pad_x = 0.05, pad_y = 0.05;  // fraction of the span added on each side (in log10 units for log y)
@@ -83,6 +92,10 @@ struct PlotFitOptions {
   std::vector<std::string> hidden;    // series/band names to ignore besides those with visible == false
   double x_min = -std::numeric_limits<double>::infinity();  // only samples with x in [x_min, x_max] count
   double x_max = std::numeric_limits<double>::infinity();
+  // A log axis reaches at most this many decades below its largest value: an error of 1e-132 next to 1e2 is
+  // "numerically zero", and an axis down to it would invite "10^100 times better" readings (values below the floor
+  // leave the plot at its bottom edge; exact zeros get their own marks, see zero_marks).
+  double log_floor_decades = 12;
 };
 // Auto-fit view of the visible series and bands, skipping NaN/inf (and y <= 0 on a log axis). A constant or
 // single-point range gets a non-zero span around the value; no data gives [0,1] x [0,1] ([1,10] on log y).
@@ -120,15 +133,19 @@ std::vector<std::vector<PixelPoint>> series_paths(const PlotSeries& series, cons
 // A band as closed pixel polygons (hi forwards, lo backwards), one per run of finite samples, clipped to `clip`.
 std::vector<std::vector<PixelPoint>> band_polygons(const PlotBand& band, const PlotView& view, const PixelRect& rect,
                                                    const PixelRect& clip);
+// Exact zeros on a log view cannot be placed on the axis, yet "the error is exactly 0" is often the point of a plot:
+// each sample with y == 0 (x inside the view) gets a mark on the bottom edge of `rect`. Empty on linear views.
+std::vector<PixelPoint> zero_marks(const PlotSeries& series, const PlotView& view, const PixelRect& rect);
+// Where a legend box of `w` x `h` pixels hides the least data: the corner of `plot` (inset by `margin`) whose box
+// covers the fewest visible series and band samples (lines sampled every few pixels), preferring top-right, then
+// top-left, bottom-right, bottom-left on ties.
+PixelRect place_legend(const PlotFigure& figure, const PlotView& view, const PixelRect& plot, double w, double h,
+                       double margin);
 // Cut polylines into dashes of `on` pixels separated by `off` pixels, measured along the line.
 std::vector<std::vector<PixelPoint>> dash_paths(const std::vector<std::vector<PixelPoint>>& paths, double on,
                                                 double off);
 
 // Where the exports put things, for a `width` x `height` figure (in CSS pixels; `scale` multiplies every size).
-struct PlotTick {
-  double value;
-  std::string label;
-};
 struct PlotLayout {
   double width = 0, height = 0, scale = 1;
   PixelRect plot;  // the data area

@@ -131,6 +131,53 @@ std::vector<std::vector<PixelPoint>> band_polygons(const PlotBand& band, const P
   return polys;
 }
 
+std::vector<PixelPoint> zero_marks(const PlotSeries& series, const PlotView& view, const PixelRect& rect) {
+  std::vector<PixelPoint> marks;
+  if (!view.log_y || !series.visible) return marks;
+  const size_t n = std::min(series.x.size(), series.y.size());
+  const double lo = std::min(view.x0, view.x1), hi = std::max(view.x0, view.x1);
+  for (size_t i = 0; i < n; ++i) {
+    if (series.y[i] != 0 || !finite(series.x[i]) || series.x[i] < lo || series.x[i] > hi) continue;
+    marks.push_back({to_pixel(view, rect, series.x[i], 1.0).x, rect.y + rect.h});
+  }
+  return marks;
+}
+
+PixelRect place_legend(const PlotFigure& figure, const PlotView& view, const PixelRect& plot, double w, double h,
+                       double margin) {
+  const double left = plot.x + margin, right = plot.x + plot.w - w - margin;
+  const double top = plot.y + margin, bottom = plot.y + plot.h - h - margin;
+  const PixelRect corners[4] = {{right, top, w, h}, {left, top, w, h}, {right, bottom, w, h}, {left, bottom, w, h}};
+  int hits[4] = {0, 0, 0, 0};
+  const auto count = [&](PixelPoint p) {
+    for (int k = 0; k < 4; ++k) hits[k] += inside(corners[k], p);
+  };
+  // Lines are sampled every 3 pixels so a segment that crosses a box without a sample inside still counts.
+  const auto count_path = [&](const std::vector<PixelPoint>& path) {
+    for (size_t i = 0; i < path.size(); ++i) {
+      count(path[i]);
+      if (i == 0) continue;
+      const double len = std::hypot(path[i].x - path[i - 1].x, path[i].y - path[i - 1].y);
+      const int pieces = std::min(2000, static_cast<int>(len / 3));
+      for (int k = 1; k < pieces; ++k) count(lerp(path[i - 1], path[i], static_cast<double>(k) / pieces));
+    }
+  };
+  for (const PlotSeries& s : figure.series) {
+    if (!s.visible) continue;
+    for (const auto& path : series_paths(s, view, plot, plot)) count_path(path);
+    for (const PixelPoint& p : zero_marks(s, view, plot)) count(p);
+  }
+  for (const PlotBand& b : figure.bands) {
+    if (!b.visible) continue;
+    for (const auto& poly : band_polygons(b, view, plot, plot)) count_path(poly);
+  }
+  int best = 0;
+  for (int k = 1; k < 4; ++k) {
+    if (hits[k] < hits[best]) best = k;
+  }
+  return corners[best];
+}
+
 std::vector<std::vector<PixelPoint>> dash_paths(const std::vector<std::vector<PixelPoint>>& paths, double on,
                                                 double off) {
   if (!(on > 0) || !(off > 0)) return paths;
@@ -169,17 +216,6 @@ std::vector<std::vector<PixelPoint>> dash_paths(const std::vector<std::vector<Pi
 // Layout shared by every file export (text widths estimated: see plot_style.h).
 
 namespace {
-std::vector<PlotTick> make_ticks(double lo, double hi, bool log_axis, int max_count) {
-  std::vector<PlotTick> ticks;
-  if (log_axis) {
-    for (double v : log_ticks(lo, hi, max_count)) ticks.push_back({v, format_tick(v, v)});
-  } else {
-    const double step = nice_step(lo, hi, max_count);
-    for (double v : nice_ticks(lo, hi, max_count)) ticks.push_back({v, format_tick(v, step)});
-  }
-  return ticks;
-}
-
 double widest(const std::vector<PlotTick>& ticks, double font) {
   double w = 0;
   for (const PlotTick& t : ticks) w = std::max(w, text_width_estimate(t.label, font));
@@ -196,13 +232,13 @@ PlotLayout plot_layout(const PlotFigure& figure, const PlotView& view, double wi
   const double bottom = 8 * s + L.tick_font * 1.2 + 6 * s + (figure.x_label.empty() ? 0 : L.label_font * 1.6);
   const double plot_h = std::max(1.0, L.height - top - bottom);
   const int y_count = std::clamp(static_cast<int>(plot_h / (L.tick_font * 3)), 2, 10);
-  L.y_ticks = make_ticks(view.y0, view.y1, view.log_y, y_count);
+  L.y_ticks = axis_ticks(view.y0, view.y1, view.log_y, y_count);
   const double left =
       8 * s + (figure.y_label.empty() ? 0 : L.label_font * 1.6) + widest(L.y_ticks, L.tick_font) + 8 * s;
   // The last x label may hang over the right edge of the plot area by half its width.
   double plot_w = std::max(1.0, L.width - left - 16 * s);
   for (int n = 12; n >= 2; --n) {
-    L.x_ticks = make_ticks(view.x0, view.x1, false, n);
+    L.x_ticks = axis_ticks(view.x0, view.x1, false, n);
     const double w = widest(L.x_ticks, L.tick_font);
     if (L.x_ticks.size() * (w + 2 * L.tick_font) <= plot_w) break;
   }

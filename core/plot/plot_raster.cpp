@@ -306,6 +306,13 @@ std::vector<uint8_t> render_plot_rgba(const PlotFigure& figure, const PlotView& 
     for (const auto& path : paths) c.polyline(path, kSeriesWidth * s);
     c.composite(ser.color, 1);
   }
+  bool any_zero = false;
+  for (const PlotSeries& ser : figure.series) {
+    const std::vector<PixelPoint> marks = zero_marks(ser, view, P);
+    for (const PixelPoint& m : marks) c.polygon(zero_mark_triangle(m, 4 * s));
+    if (!marks.empty()) c.composite(ser.color, 1), any_zero = true;
+  }
+  if (any_zero) draw_text(c, kZeroNote, P.x + 4 * s, P.y + L.tick_font * 1.1, L.tick_font * 0.9, 0x555555, 0);
   if (finite(figure.marker_x)) {
     const double x = to_pixel(view, P, figure.marker_x, view.y0).x;
     c.segment({x, P.y}, {x, P.y + P.h}, 1.25 * s);
@@ -346,7 +353,7 @@ std::vector<uint8_t> render_plot_rgba(const PlotFigure& figure, const PlotView& 
 
   const std::vector<LegendEntry> entries = legend_entries(figure);
   if (!entries.empty()) {
-    const LegendBox B = legend_box(L, entries);
+    const LegendBox B = legend_box(L, entries, figure, view);
     // The box is sized from estimated text widths; widen it if the real text is wider.
     double text_w = 0;
     for (const LegendEntry& e : entries) text_w = std::max(text_w, double(rasterize_text(e.name, L.tick_font).w));

@@ -49,17 +49,25 @@ inline std::vector<LegendEntry> legend_entries(const PlotFigure& f) {
   return entries;
 }
 
-// Legend box in the top-right corner of the plot area.
+// Legend box in the corner of the plot area where it hides the least data (place_legend).
 struct LegendBox {
   double x, y, w, h, row, swatch, pad;
 };
-inline LegendBox legend_box(const PlotLayout& L, const std::vector<LegendEntry>& entries) {
+inline LegendBox legend_box(const PlotLayout& L, const std::vector<LegendEntry>& entries, const PlotFigure& figure,
+                            const PlotView& view) {
   const double s = L.scale, pad = 6 * s, swatch = 22 * s, row = L.tick_font * 1.45;
   double text_w = 0;
   for (const LegendEntry& e : entries) text_w = std::max(text_w, text_width_estimate(e.name, L.tick_font));
   const double w = pad + swatch + pad + text_w + pad, h = pad + row * entries.size() + pad * 0.5;
-  return {L.plot.x + L.plot.w - w - 8 * s, L.plot.y + 8 * s, w, h, row, swatch, pad};
+  const PixelRect box = place_legend(figure, view, L.plot, w, h, 8 * s);
+  return {box.x, box.y, w, h, row, swatch, pad};
 }
+
+// A small downward triangle with its tip on `p` (a zero mark on the bottom edge of a log plot), size in pixels.
+inline std::vector<PixelPoint> zero_mark_triangle(PixelPoint p, double size) {
+  return {{p.x - size, p.y - 1.7 * size}, {p.x + size, p.y - 1.7 * size}, {p.x, p.y}};
+}
+constexpr const char* kZeroNote = "\u25BC = exactly 0";
 
 inline PixelRect inflate(const PixelRect& r, double by) {
   return {r.x - by, r.y - by, r.w + 2 * by, r.h + 2 * by};

@@ -115,6 +115,18 @@ void write_plot_svg(std::ostream& out, const PlotFigure& figure, const PlotView&
       out << "/>\n";
     }
   }
+  bool any_zero = false;
+  for (const PlotSeries& s : figure.series) {
+    for (const PixelPoint& m : zero_marks(s, view, P)) {
+      out << "<polygon points=\"" << points_attr(zero_mark_triangle(m, 4)) << "\" fill=\"" << hex_color(s.color)
+          << "\"/>\n";
+      any_zero = true;
+    }
+  }
+  if (any_zero) {
+    out << "<text x=\"" << px(P.x + 4) << "\" y=\"" << px(P.y + L.tick_font * 1.1) << "\" font-size=\""
+        << L.tick_font * 0.9 << "\" fill=\"" << hex_color(0x555555) << "\">" << xml_escape(kZeroNote) << "</text>\n";
+  }
   if (finite(figure.marker_x)) {
     const double x = to_pixel(view, P, figure.marker_x, view.y0).x;
     out << "<line x1=\"" << px(x) << "\" y1=\"" << px(P.y) << "\" x2=\"" << px(x) << "\" y2=\"" << px(P.y + P.h)
@@ -174,7 +186,7 @@ void write_plot_svg(std::ostream& out, const PlotFigure& figure, const PlotView&
 
   const std::vector<LegendEntry> entries = legend_entries(figure);
   if (!entries.empty()) {
-    const LegendBox B = legend_box(L, entries);
+    const LegendBox B = legend_box(L, entries, figure, view);
     out << "<g font-size=\"" << L.tick_font << "\">\n";
     out << "<rect x=\"" << px(B.x) << "\" y=\"" << px(B.y) << "\" width=\"" << px(B.w) << "\" height=\"" << px(B.h)
         << "\" fill=\"#ffffff\" fill-opacity=\"0.88\" stroke=\"" << hex_color(kLegendBorder) << "\"/>\n";

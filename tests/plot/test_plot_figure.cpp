@@ -263,7 +263,7 @@ TEST_CASE("data_range fits visible data with padding and survives degenerate inp
     CHECK(v.y0 < 0);
     CHECK(v.y1 > 0);
   }
-  SECTION("log y ignores non-positive values and pads in decades") {
+  SECTION("log y ignores negative values, fits only the x of exact zeros (zero marks) and pads in decades") {
     f.series[0] = make_series("l", {0, 1, 2, 3}, {-1, 0, 1e-3, 10}, 0);
     PlotFitOptions o;
     o.log_y = true;
@@ -271,7 +271,7 @@ TEST_CASE("data_range fits visible data with padding and survives degenerate inp
     CHECK(v.log_y);
     CHECK(v.y0 == Approx(std::pow(10.0, -3 - 0.2)));
     CHECK(v.y1 == Approx(std::pow(10.0, 1 + 0.2)));
-    CHECK(v.x0 == Approx(2 - 0.05));
+    CHECK(v.x0 == Approx(1 - 0.1));  // x from 1 (the exact zero) to 3, padded by 5 % of 2
     f.series[0] = make_series("k", {0, 1}, {5, 5}, 0);
     v = data_range(f, o);
     CHECK(v.y0 > 0);
