@@ -581,7 +581,8 @@ void StudioWorker::maybe_publish() {
   const double now = now_seconds();
   if (now - last_publish_ < min_publish_interval_) return;
   // Rebuilding the retrieval after W changed costs a product with W^T W: at most a few times per second.
-  const bool full = !last_full_ || now - last_full_time_ >= 0.5;
+  // With 60,000 memories a rebuild takes a second: spaced so it takes at most a fifth of the worker's time.
+  const bool full = !last_full_ || now - last_full_time_ >= std::max(0.5, 4 * last_full_cost_);
   publish(full);
 }
 
@@ -625,6 +626,7 @@ void StudioWorker::publish(bool full) {
     s->query = session_->query();
     s->target_image = session_->memories().patterns.row(session_->target()).transpose();
     if (full || !last_full_) {
+      const double started = now_seconds();
       const uhop::RetrievalRun& run = session_->retrieval();
       s->trajectory = run.trajectory;
       s->retrieval_log = run.log;
@@ -638,6 +640,7 @@ void StudioWorker::publish(bool full) {
       }
       s->energy_monotone = energy_never_rises(run.log, state_.stage2.precision);
       last_full_time_ = now_seconds();
+      last_full_cost_ = last_full_time_ - started;
     } else {
       const StudioSnapshot& f = *last_full_;
       s->trajectory = f.trajectory;

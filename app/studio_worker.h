@@ -135,6 +135,7 @@ class StudioWorker {
   double last_publish_ = -1e9;
   double next_play_step_ = 0;
   double last_full_time_ = -1e9;
+  double last_full_cost_ = 0;  // seconds the last full publish took (the retrieval rebuilt for the new W)
   std::shared_ptr<const StudioSnapshot> last_full_;  // Stage II part reused by Stage-I-only publishes
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
   bool sweep_running_ = false;

@@ -29,12 +29,14 @@ Stage1Settings settings(benchmark::State& state) {
   Stage1Settings s1;
   s1.precision = state.range(1) ? Precision::single_precision : Precision::double_precision;
   s1.batch = static_cast<int>(state.range(2));
-  s1.stats_every = 1 << 30;  // steps only; the statistics sweep is measured on its own below
+  // Full batch: statistics on every row (the default; the same sweep as the gradient). Mini-batch: steps only, the
+  // statistics sweep over all M is measured on its own below.
+  s1.stats_every = s1.batch > 0 ? 1 << 30 : 1;
   s1.lr = 0.1;
   return s1;
 }
 
-// One Stage I step: full batch (batch 0) or mini-batch; the statistics of the new W are not computed.
+// One Stage I step: full batch (batch 0; with the statistics of the new W) or mini-batch (without).
 void BM_Stage1StepAtScale(benchmark::State& state) {
   follow_free_cores();
   const Stage1Settings s1 = settings(state);

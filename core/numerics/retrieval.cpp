@@ -1,5 +1,6 @@
 #include "retrieval.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -126,18 +127,49 @@ Vector retrieval_step(const RetrievalOperator& op, const RetrievalSettings& sett
 }
 
 namespace {
-// One block of queries: S = X A^T (or distances), row-wise Sep in double, X+ = P Xi, in T.
+bool plain_softmax(const RetrievalSettings& settings) {
+  return settings.sep.top_k == 0 && settings.sep.alpha == 1.0;
+}
+
+// Sep over each column of S^T (M x count: one query per column, contiguous), in place. Softmax in T with the
+// normalizing sum in double; other separation functions on a double copy of the column.
 template <typename T>
-void retrieval_block(const RetrievalOperator& op, const RetrievalSettings& settings, const Matrix& queries,
-                     Eigen::Index q0, Eigen::Index count, const MatrixT<T>& scores_matrix, const MatrixT<T>& memories,
-                     Matrix& out) {
+void separate_columns(MatrixT<T>& st, const RetrievalSettings& settings) {
+  const double scale = settings.beta_after_sep ? 1.0 : settings.beta;
+  for (Eigen::Index q = 0; q < st.cols(); ++q) {
+    auto col = st.col(q);
+    if (plain_softmax(settings)) {
+      const T top = col.maxCoeff();
+      col = ((col.array() - top) * static_cast<T>(scale)).exp().matrix();
+      const double sum = col.template cast<double>().sum();
+      col *= static_cast<T>(1.0 / sum);
+    } else {
+      const Vector z = scale * col.template cast<double>();
+      col = separate(z, settings.sep).template cast<T>();
+    }
+  }
+}
+
+// One block of queries for dot/kernel: S^T = A X^T, column-wise Sep, X+^T = Xi^T P^T, all products in T.
+template <typename T>
+void retrieval_block(const RetrievalSettings& settings, const Matrix& queries, Eigen::Index q0, Eigen::Index count,
+                     const MatrixT<T>& scores_matrix, const MatrixT<T>& memories, Matrix& out) {
+  const MatrixT<T> xt = queries.middleRows(q0, count).transpose().template cast<T>();
+  MatrixT<T> st(scores_matrix.rows(), count);
+  st.noalias() = scores_matrix * xt;
+  separate_columns(st, settings);
+  MatrixT<T> next(memories.cols(), count);
+  next.noalias() = memories.transpose() * st;
+  out.middleRows(q0, count) = next.transpose().template cast<double>();
+  if (settings.beta_after_sep) out.middleRows(q0, count) *= settings.beta;
+}
+
+// Distance similarities, in double: S = -||xi - x|| (or the L1 distance), row-wise Sep, X+ = P Xi.
+void distance_block(const RetrievalOperator& op, const RetrievalSettings& settings, const Matrix& queries,
+                    Eigen::Index q0, Eigen::Index count, Matrix& out) {
   const auto x = queries.middleRows(q0, count);
   Matrix s(count, op.count());
-  if (op.similarity == Similarity::dot || op.similarity == Similarity::kernel) {
-    const MatrixT<T> xt = x.template cast<T>();
-    const MatrixT<T> st = xt * scores_matrix.transpose();
-    s = st.template cast<double>();
-  } else if (op.similarity == Similarity::euclidean) {
+  if (op.similarity == Similarity::euclidean) {
     // -||xi - x|| = -sqrt(||xi||^2 - 2 <xi, x> + ||x||^2): one product instead of Q*M vector differences.
     s.noalias() = -2.0 * x * op.memories->transpose();
     s.colwise() += x.rowwise().squaredNorm();
@@ -148,23 +180,25 @@ void retrieval_block(const RetrievalOperator& op, const RetrievalSettings& setti
   }
   if (!settings.beta_after_sep) s *= settings.beta;
   separate_rows(s, settings.sep);
-  const MatrixT<T> pt = s.template cast<T>();
-  const MatrixT<T> xnext = pt * memories;
-  out.middleRows(q0, count) = xnext.template cast<double>();
+  out.middleRows(q0, count).noalias() = s * *op.memories;
   if (settings.beta_after_sep) out.middleRows(q0, count) *= settings.beta;
 }
 }  // namespace
 
 Matrix retrieval_step_batch(const RetrievalOperator& op, const RetrievalSettings& settings, const Matrix& queries) {
   Matrix out(queries.rows(), op.memories->cols());
-  constexpr Eigen::Index kQueryBlock = 64;
+  // Blocks of queries: their scores (M x block) stay in cache between the two products, and no Q x M matrix is
+  // formed. The block depends on Q only (results do not depend on the thread count).
+  const Eigen::Index block = std::clamp<Eigen::Index>((queries.rows() + 3) / 4, 16, 256);
   const bool single = op.memories_single && op.scores_single;
-  parallel_rows(queries.rows(), kQueryBlock, [&](Eigen::Index q0, Eigen::Index count) {
-    if (single)
-      retrieval_block<float>(op, settings, queries, q0, count, *op.scores_single, *op.memories_single, out);
+  const bool product = op.similarity == Similarity::dot || op.similarity == Similarity::kernel;
+  parallel_rows(queries.rows(), block, [&](Eigen::Index q0, Eigen::Index count) {
+    if (!product)
+      distance_block(op, settings, queries, q0, count, out);
+    else if (single)
+      retrieval_block<float>(settings, queries, q0, count, *op.scores_single, *op.memories_single, out);
     else
-      retrieval_block<double>(op, settings, queries, q0, count, op.scores_matrix ? *op.scores_matrix : *op.memories,
-                              *op.memories, out);
+      retrieval_block<double>(settings, queries, q0, count, *op.scores_matrix, *op.memories, out);
   });
   return out;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "data/memory_sources.h"
 #include "naive_formulas.h"
 #include "numerics/feature_geometry.h"
 #include "numerics/input_error.h"
@@ -252,4 +253,37 @@ TEST_CASE("feature cosine sample: exact cosines of evenly spaced memories", "[pa
       CHECK(cs(a, b) == Approx(fa.dot(fb) / (fa.norm() * fb.norm())).margin(1e-12));
     }
   CHECK(feature_cosine_sample(c.xi, c.w, 256).rows() == 50);
+}
+
+TEST_CASE("single precision statistics: the float tiles choose, double recomputes the value",
+          "[pair-sweep][precision]") {
+  // Unrefined float tiles miss these by 10-50x (Delta^Phi min/max ~1e-6, single memories' Delta^Phi ~1e-2).
+  LoadOptions o;
+  o.count = 500;
+  std::shared_ptr<const Matrix> xi;
+  try {
+    xi = std::make_shared<const Matrix>(load_memories("builtin:fashion-mnist", o).patterns);
+  } catch (const InputError&) {
+    WARN("builtin:fashion-mnist is not installed: skipped");
+    return;
+  }
+  Rng rng(3);
+  Matrix w = Matrix::Identity(784, 784);
+  for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] += 0.02 * rng.normal();
+  for (const Matrix& ww : {Matrix(), w}) {
+    Stage1Request request;
+    request.stats = true;
+    const Stage1Evaluation d = make_stage1_kernel(xi, nullptr, Precision::double_precision)->evaluate(ww, {}, request);
+    const Stage1Evaluation s = make_stage1_kernel(xi, nullptr, Precision::single_precision)->evaluate(ww, {}, request);
+    const auto rel = [](double a, double b) { return std::abs(a - b) / std::abs(a); };
+    INFO((ww.size() ? "W = I + noise" : "W = I"));
+    CHECK(rel(d.stats.delta_min, s.stats.delta_min) < 1e-6);
+    CHECK(rel(d.stats.delta_max, s.stats.delta_max) < 1e-6);
+    CHECK(rel(d.stats.delta_mean, s.stats.delta_mean) < 1e-6);
+    CHECK(rel(d.stats.r_phi, s.stats.r_phi) < 1e-6);
+    double worst = 0;
+    for (Eigen::Index mu = 0; mu < d.stats.delta.size(); ++mu)
+      worst = std::max(worst, rel(d.stats.delta[mu], s.stats.delta[mu]));
+    CHECK(worst < 1e-3);
+  }
 }
