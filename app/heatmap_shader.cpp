@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "gl.h"
+#include "plot/plot_heatmap.h"
 
 namespace studio {
 namespace {
@@ -35,17 +36,10 @@ unsigned compile(GLenum type, const std::string& source, const std::string& name
   return s;
 }
 
-const float kStops[9][3] = {{0.267f, 0.005f, 0.329f}, {0.278f, 0.173f, 0.478f}, {0.231f, 0.322f, 0.545f},
-                            {0.173f, 0.447f, 0.557f}, {0.129f, 0.569f, 0.549f}, {0.153f, 0.678f, 0.506f},
-                            {0.369f, 0.788f, 0.384f}, {0.667f, 0.863f, 0.196f}, {0.993f, 0.906f, 0.144f}};
 }  // namespace
 
 void colormap_rgb(float t, unsigned char rgb[3]) {
-  t = std::clamp(t, 0.0f, 1.0f) * 8.0f;
-  const int i = std::min(static_cast<int>(t), 7);
-  const float f = t - i;
-  for (int k = 0; k < 3; ++k)
-    rgb[k] = static_cast<unsigned char>(std::lround(255 * (kStops[i][k] * (1 - f) + kStops[i + 1][k] * f)));
+  uhop::colormap_rgb(t, rgb);  // core's colormap: the same stops as shaders/colormap.frag and the file exports
 }
 
 HeatmapShader::~HeatmapShader() {

@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include <stb_image_write.h>
 
 #include "io/atomic_file.h"
 #include "export_names.h"
+#include "insight_figures.h"
 #include "numerics/input_error.h"
+#include "studio_figures.h"
 #include "studio_ui.h"
 
 namespace studio {
@@ -82,10 +85,17 @@ RgbaImage enlarged(const RgbaImage& in) {
 RgbaImage panel_image(const StudioSnapshot& s, const std::string& id) {
   if (id == "heat-initial" || id == "heat-now") {
     if (s.heat_now.n <= 0) throw uhop::InputError("export-image " + id + ": no heatmap yet (load memories first)");
-    float lo = 0;  // the panel's shared colour range: cosines in [min(0, lowest), 1]
-    for (float v : s.heat_initial.values) lo = std::min(lo, v);
-    for (float v : s.heat_now.values) lo = std::min(lo, v);
-    return heatmap_image(id == "heat-now" ? s.heat_now : s.heat_initial, lo, 1.0f);
+    const Heatmap& h = id == "heat-now" ? s.heat_now : s.heat_initial;
+    const auto [lo, hi] = heatmap_range(h);  // its own scale, as on screen
+    return heatmap_image(h, lo, hi);
+  }
+  if (id == "landscape-mhm" || id == "landscape-uhop") {
+    const auto& v = s.insight.landscape;
+    if (!v || !v->error.empty() || v->a.empty())
+      throw uhop::InputError("export-image " + id + ": no landscape yet (run `landscape` first)");
+    float lo = 0, hi = 1;  // the panel's own colour range (2nd..98th percentile of this grid)
+    const Heatmap h = landscape_heatmap(*v, id == "landscape-uhop", &lo, &hi);
+    return heatmap_image(h, lo, hi);
   }
   if (!s.has_session || !s.memories) throw uhop::InputError("export-image " + id + ": load memories first");
   const auto& set = s.memories->set;
@@ -126,16 +136,18 @@ void export_image_by_id(UiContext& ui, const std::string& id, const std::string&
 void image_context_menu(UiContext& ui, const char* id) {
   const std::string popup = std::string("##export_") + id;
   if (!ImGui::BeginPopupContextItem(popup.c_str())) return;
-  if (ImGui::MenuItem("Export PNG")) {
+  const bool heatmap = std::string(id).rfind("heat-", 0) == 0;
+  if (ImGui::MenuItem(heatmap ? "Export cells PNG (no colorbar)" : "Export PNG")) {
     const std::string path = next_export_path(ui.export_dir, id, "png");
     try {
       export_image_by_id(ui, id, path);
-      ui.set_status("saved " + path);
+      ui.set_status("saved " + std::filesystem::absolute(path).lexically_normal().string());
     } catch (const std::exception& e) {
       ui.set_status(e.what(), true);
     }
   }
-  ImGui::TextDisabled("to %s (File > Export folder)", ui.export_dir[0] ? ui.export_dir : "the current folder");
+  if (heatmap) figure_export_menu_items(ui, id);  // the figure with its colorbar and values
+  ImGui::TextDisabled("to %s (File > Export options)", ui.export_dir[0] ? ui.export_dir : "the current folder");
   ImGui::EndPopup();
 }
 }  // namespace studio

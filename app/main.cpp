@@ -1,21 +1,26 @@
 // U-Hop Studio: watch U-Hop's two stages work. This file is the controller: window, fonts, flags, the script runner,
-// keyboard shortcuts, screenshots and the frame loop. Panels are in panel_*.cpp; the numerics run on the worker.
+// the story, keyboard shortcuts, screenshots and the frame loop. Panels are in panel_*.cpp; the numerics run on the
+// worker.
 //
 // Flags:
 //   --memories SRC       initial memories (default builtin:fashion-mnist, falling back to builtin:glyphs)
 //   --script FILE        commands (see studio_commands.h) run in order, each after the previous one finished
+//   --session FILE       start from a session file (see core/session/session_file.h); a bad file is reported and the
+//                        default memories stay loaded
+//   --no-story           do not play the guided story at start
+//   For tests and capture (they never change what the app does):
 //   --frames N           quit after N frames (with --script: not before the script has finished)
 //   --screenshot FILE    PNG of the whole window written just before quitting
-//   --dump-state FILE    a text summary of the final snapshot written on exit (for tests)
+//   --dump-state FILE    a text summary of the state, rewritten (atomically) while it changes and on exit
+//   --window WxH         the initial window size (default: 1600x1000, at most the monitor)
+//   --font-size PX       text size (default 15, times the monitor's content scale)
 //   --bench-frames N     render N frames while Stage I trains M = 1000 Fashion-MNIST memories; print frame CPU times
 //   --bench-count M      the bench's M (default 1000; 60000 is the whole training set)
 //   --bench-batch B      the bench trains mini-batches of B (default 0: full batch); the memory grid scrolls a row
 //                        per frame, so the thumbnail cache is exercised
-//   --font-size PX       text size (default 16, times the monitor's content scale)
-//   --session FILE       start from a session file (see core/session/session_file.h); a bad file is reported and the
-//                        default memories stay loaded
-// Exit status: 0; 2 for bad flags; 3 when the --script had errors (reported on screen and on stderr); 4 when a
-// script export-plot/export-image failed.
+// Started without --memories, --session or --script (capture flags do not count), the Studio plays its guided story.
+// Exit status: 0; 2 for bad flags; 3 when the --script had errors, at parse time or when a command failed (reported
+// on screen and on stderr); 4 when a script export-plot/export-image failed.
 #include "gl.h"
 #include "io/cpu_load.h"
 
@@ -26,17 +31,24 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstring>
+#include <deque>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <ctime>
+#include <unistd.h>
 #include <vector>
 
 #include "io/atomic_file.h"
 #include "numerics/input_error.h"
+#include "numerics/number_text.h"
 #include "export_names.h"
 #include "screenshot.h"
 #include "session/session_file.h"
@@ -46,66 +58,93 @@
 namespace {
 struct Options {
   std::string memories = "builtin:fashion-mnist";
+  bool memories_given = false;
   std::string script, screenshot, dump_state, session;
   long frames = 0;
   long bench_frames = 0, bench_count = 1000, bench_batch = 0;
   float font_size = 0;
+  int window_w = 0, window_h = 0;
+  bool no_story = false;
+  // The story plays unless the user asked for something specific (capture flags do not count).
+  bool story() const { return !no_story && !memories_given && session.empty() && script.empty() && bench_frames == 0; }
 };
 
 void usage() {
   std::fprintf(stderr,
-               "usage: uhop-studio [--memories SRC] [--script FILE] [--frames N] [--screenshot FILE]\n"
-               "                   [--dump-state FILE] [--bench-frames N [--bench-count M] [--bench-batch B]]\n"
-               "                   [--font-size PX] [--session FILE]\n");
+               "usage: uhop-studio [--memories SRC] [--session FILE] [--script FILE] [--no-story]\n"
+               "                   [--frames N] [--screenshot FILE] [--dump-state FILE] [--window WxH]\n"
+               "                   [--font-size PX] [--bench-frames N [--bench-count M] [--bench-batch B]]\n");
 }
 
+// Flags are parsed strictly, like uhop's (cli/cli_args.h): a flag given twice, an empty value and a number out of
+// range (core/numerics/number_text.h) are refused with exit status 2.
 bool parse_args(int argc, char** argv, Options& o) {
+  std::set<std::string> seen;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
       usage();
       std::exit(0);
     }
+    if (a == "--no-story") {
+      o.no_story = true;
+      continue;
+    }
     if (i + 1 >= argc) {
-      std::fprintf(stderr, "uhop-studio: %s needs a value\n", a.c_str());
+      std::fprintf(stderr, "uhop-studio: %s needs a value\n", uhop::text_excerpt(a).c_str());
       return false;
     }
     std::string v = argv[++i];
-    char* end = nullptr;
-    if (a == "--memories") {
-      o.memories = v;
-    } else if (a == "--script") {
-      o.script = v;
-    } else if (a == "--screenshot") {
-      o.screenshot = v;
-    } else if (a == "--session") {
-      o.session = v;
-    } else if (a == "--dump-state") {
-      o.dump_state = v;
-    } else if (a == "--frames" || a == "--bench-frames" || a == "--bench-count" || a == "--bench-batch") {
-      long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n < (a == "--bench-batch" ? 0 : 1) || n > 100000000) {
-        std::fprintf(stderr, "uhop-studio: %s: expected a positive integer, got '%s'\n", a.c_str(), v.c_str());
+    if (!seen.insert(a).second) {
+      std::fprintf(stderr, "uhop-studio: %s given twice\n", uhop::text_excerpt(a).c_str());
+      return false;
+    }
+    if (v.empty()) {
+      std::fprintf(stderr, "uhop-studio: %s needs a value, got an empty one\n", uhop::text_excerpt(a).c_str());
+      return false;
+    }
+    try {
+      if (a == "--memories") {
+        o.memories = v;
+        o.memories_given = true;
+      } else if (a == "--window") {
+        const auto x = v.find('x');
+        if (x == std::string::npos) throw uhop::InputError("--window: expected WxH, e.g. 1280x720, got '" + v + "'");
+        o.window_w = static_cast<int>(uhop::parse_whole_number(v.substr(0, x), 320, 16384, "--window width"));
+        o.window_h = static_cast<int>(uhop::parse_whole_number(v.substr(x + 1), 240, 16384, "--window height"));
+      } else if (a == "--script") {
+        o.script = v;
+      } else if (a == "--screenshot") {
+        o.screenshot = v;
+      } else if (a == "--session") {
+        o.session = v;
+      } else if (a == "--dump-state") {
+        o.dump_state = v;
+      } else if (a == "--frames" || a == "--bench-frames") {
+        (a == "--frames" ? o.frames : o.bench_frames) = uhop::parse_whole_number(v, 1, 100000000, a);
+      } else if (a == "--bench-count") {
+        o.bench_count = uhop::parse_whole_number(v, 2, uhop::kMaxSessionMemories, a);
+      } else if (a == "--bench-batch") {
+        o.bench_batch = uhop::parse_whole_number(v, 0, uhop::kMaxSessionMemories, a);
+      } else if (a == "--font-size") {
+        const double f = uhop::parse_real_number(v, a);
+        if (f < 6 || f > 96) throw uhop::InputError("--font-size: expected 6..96, got '" + v + "'");
+        o.font_size = static_cast<float>(f);
+      } else {
+        std::fprintf(stderr, "uhop-studio: unknown flag %s\n", uhop::text_excerpt(a).c_str());
         return false;
       }
-      (a == "--frames"         ? o.frames
-       : a == "--bench-frames" ? o.bench_frames
-       : a == "--bench-count"  ? o.bench_count
-                               : o.bench_batch) = n;
-    } else if (a == "--font-size") {
-      float f = std::strtof(v.c_str(), &end);
-      if (*end || f < 6 || f > 96) {
-        std::fprintf(stderr, "uhop-studio: --font-size: expected 6..96, got '%s'\n", v.c_str());
-        return false;
-      }
-      o.font_size = f;
-    } else {
-      std::fprintf(stderr, "uhop-studio: unknown flag %s\n", a.c_str());
+    } catch (const uhop::InputError& e) {
+      std::fprintf(stderr, "uhop-studio: %s\n", e.what());
       return false;
     }
   }
   return true;
 }
+
+// Input the user gave since the last frame (keys, buttons, wheel, text, drops; not plain mouse motion): it stops the
+// story's autoplay and keeps the frame loop awake for a few frames (ImGui settles hover and popups over 2-3 frames).
+bool g_input = false;
 
 // Key presses recorded by our GLFW callback (ImGui's backend chains to it): ImGui 1.86 only sees keys held at
 // frame start, so a press and release between two frames (fast taps, xdotool) would otherwise be lost.
@@ -114,29 +153,81 @@ struct KeyPress {
 };
 std::vector<KeyPress> g_key_presses;
 void on_key(GLFWwindow*, int key, int, int action, int mods) {
-  if (action == GLFW_PRESS) g_key_presses.push_back({key, mods});
+  if (action != GLFW_PRESS) return;  // a release is the end of an input already counted
+  g_key_presses.push_back({key, mods});
+  // A screenshot (F12), the presentation layout (F5) or quitting (Ctrl+Q) is not an intervention: the story goes on.
+  const bool capture = key == GLFW_KEY_F12 || key == GLFW_KEY_F5 || (key == GLFW_KEY_Q && (mods & GLFW_MOD_CONTROL)) ||
+                       key == GLFW_KEY_LEFT_CONTROL || key == GLFW_KEY_RIGHT_CONTROL;
+  if (!capture) g_input = true;
 }
 
 std::vector<std::string> g_dropped;  // filled by the GLFW drop callback, consumed by the frame loop
 void on_drop(GLFWwindow*, int count, const char** paths) {
   for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
+  g_input = true;
 }
 
-void build_fonts(float pixels, bool backend_ready) {
+// Mouse button changes in the order they came. ImGui 1.86's GLFW backend reads the buttons once per frame, so a
+// fast double click whose release and second press fall between two frames (a slow frame, xdotool) counted once;
+// feed_mouse_buttons() hands ImGui at most one change per frame instead.
+struct ButtonChange {
+  int button;
+  bool down;
+};
+std::deque<ButtonChange> g_button_changes;
+bool g_buttons_fed[3] = {false, false, false};
+void on_mouse_button(GLFWwindow*, int button, int action, int) {
+  if (action == GLFW_PRESS) g_input = true;
+  if (button >= 0 && button < 3) g_button_changes.push_back({button, action == GLFW_PRESS});
+}
+// After the backend's NewFrame (which polled the buttons): the next queued change, the rest wait for later frames.
+void feed_mouse_buttons(ImGuiIO& io) {
+  while (!g_button_changes.empty()) {
+    const ButtonChange c = g_button_changes.front();
+    g_button_changes.pop_front();
+    if (g_buttons_fed[c.button] != c.down) {
+      g_buttons_fed[c.button] = c.down;
+      break;
+    }
+  }
+  for (int b = 0; b < 3; ++b) io.MouseDown[b] = g_buttons_fed[b];
+}
+void on_scroll(GLFWwindow*, double, double) {
+  g_input = true;
+}
+void on_char(GLFWwindow*, unsigned int) {
+  g_input = true;
+}
+
+// The UI font and the story's caption font (1.3x), DejaVu Sans when installed; the style's sizes follow the font
+// (15 px = 1x) so padding and spacing grow with the text on a projector or a HiDPI screen.
+void build_fonts(studio::UiContext& ui, float pixels, bool backend_ready) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   const char* dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  ImFont* font = nullptr;
   std::error_code ec;
+  const bool have_dejavu = std::filesystem::exists(dejavu, ec);
   // Latin-1, Greek, the punctuation/math blocks the labels use (Δ^Φ, ξ_μ, ‖·‖, ≤, −, subscripts), geometric shapes (▼).
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2027, 0x2070,
                                    0x209F, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
-  if (std::filesystem::exists(dejavu, ec)) font = io.Fonts->AddFontFromFileTTF(dejavu, pixels, nullptr, ranges);
-  if (!font) {
-    ImFontConfig cfg;
-    cfg.SizePixels = pixels;
-    io.Fonts->AddFontDefault(&cfg);
-  }
+  const auto add = [&](float px) {
+    ImFont* font = have_dejavu ? io.Fonts->AddFontFromFileTTF(dejavu, px, nullptr, ranges) : nullptr;
+    if (!font) {
+      ImFontConfig cfg;
+      cfg.SizePixels = px;
+      font = io.Fonts->AddFontDefault(&cfg);
+    }
+    return font;
+  };
+  add(pixels);
+  ui.caption_font = add(std::round(pixels * 1.3f));
+  ui.applied_font_size = pixels;
+  ImGuiStyle& style = ImGui::GetStyle();
+  style = ImGuiStyle();
+  ImGui::StyleColorsDark(&style);
+  style.WindowRounding = 3;
+  style.FrameRounding = 3;
+  style.ScaleAllSizes(pixels / 15.0f);
   if (backend_ready) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -194,16 +285,46 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void write_dump(const std::string& path, const studio::StudioSnapshot& s, long frames) {
+// Milliseconds since the process started (its start time in /proc/self/stat, in clock ticks since boot).
+double ms_since_process_start() {
+  FILE* f = std::fopen("/proc/self/stat", "r");
+  if (!f) return -1;
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  const char* p = std::strrchr(buf, ')');  // the command name may hold spaces; fields resume after it
+  unsigned long long start = 0;
+  for (int field = 3; p && *p && field <= 22; ++field) {
+    p = std::strchr(p + 1, ' ');  // the space before field `field`
+    if (p && field == 22) start = std::strtoull(p + 1, nullptr, 10);
+  }
+  timespec now{};
+  clock_gettime(CLOCK_BOOTTIME, &now);
+  return (now.tv_sec + now.tv_nsec * 1e-9) * 1e3 - static_cast<double>(start) * 1e3 / sysconf(_SC_CLK_TCK);
+}
+
+// The --dump-state text: "key=value" lines, the frame count first.
+std::string dump_text(const studio::UiContext& ui, long frames, double first_frame_ms) {
+  const studio::StudioSnapshot& s = *ui.snap;
   std::ostringstream o;
+  char buf[96];
   o << "frames=" << frames << "\n";
+  std::snprintf(buf, sizeof buf, "%.0f", first_frame_ms);
+  o << "first_frame_ms=" << buf << "\n";
+  const ImVec2 d = ImGui::GetIO().DisplaySize;
+  o << "window=" << static_cast<int>(d.x) << "," << static_cast<int>(d.y) << "\n";
+  std::snprintf(buf, sizeof buf, "%.1f", ImGui::GetFontSize());
+  o << "font_size=" << buf << "\n";
+  o << "layout=" << (ui.layout == studio::LayoutMode::presentation ? "presentation" : "standard") << "\n";
   o << "source=" << s.state.source << "\n";
   o << "memories=" << (s.memories ? s.memories->set.count() : 0) << "\n";
   o << "target=" << s.state.target << "\n";
   o << "stage1_steps=" << (s.stage1_log.empty() ? 0 : s.stage1_log.back().step) << "\n";
   o << "stage1_playing=" << (s.stage1_playing ? 1 : 0) << "\n";
   o << "stage2_steps=" << (s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step) << "\n";
-  char buf[64];
+  o << "mhm_nearest=" << (s.baseline_log.empty() ? -1 : s.baseline_log.back().nearest) << "\n";
+  o << "uhop_nearest=" << (s.retrieval_log.empty() ? -1 : s.retrieval_log.back().nearest) << "\n";
   std::snprintf(buf, sizeof buf, "%.9g", s.query.size() ? s.query.sum() : 0.0);
   o << "query_sum=" << buf << "\n";
   if (!s.stage1_log.empty()) {
@@ -214,15 +335,32 @@ void write_dump(const std::string& path, const studio::StudioSnapshot& s, long f
     std::snprintf(buf, sizeof buf, "%.17g", s.retrieval_log.back().error);
     o << "stage2_error=" << buf << "\n";
   }
+  o << "story="
+    << (ui.story.mode() == studio::StoryMode::autoplay ? "autoplay"
+        : ui.story.mode() == studio::StoryMode::tour   ? "tour"
+                                                       : "off")
+    << "\n";
+  o << "story_step=" << ui.story.step() << "\n";
+  o << "story_step_done=" << (ui.story.step_done() ? 1 : 0) << "\n";
+  o << "busy=" << (s.busy ? 1 : 0) << "\n";
   o << "session=" << s.session_path << "\n";
   o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n";
   o << "error=" << s.error << "\n";
-  const std::string text = o.str();
-  uhop::write_bytes_atomically(path, text.data(), text.size());
+  o << "message=" << s.message << "\n";
+  o << "last_error=" << s.last_error << "\n";
+  o << "errors=" << s.error_id << "\n";
+  for (const auto& [key, r] : ui.rects) {
+    // panel.<id> -> rect.<id>; plot.<id> and widget.<name> keep their prefix
+    const std::string name = key.rfind("panel.", 0) == 0 ? key.substr(6) : key;
+    std::snprintf(buf, sizeof buf, "%.0f,%.0f,%.0f,%.0f", r.x, r.y, r.w, r.h);
+    o << "rect." << name << "=" << buf << "\n";
+  }
+  return o.str();
 }
 
 // The window: OpenGL 3.3 core, at most 1600 x 1000 and never larger than the monitor.
-GLFWwindow* open_window(bool bench) {
+GLFWwindow* open_window(const Options& opt) {
+  const bool bench = opt.bench_frames > 0;
   glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "GLFW error %d: %s\n", code, text); });
   if (!glfwInit()) {
     std::fprintf(stderr, "uhop-studio: cannot initialize GLFW (no display? try xvfb-run)\n");
@@ -240,6 +378,7 @@ GLFWwindow* open_window(bool bench) {
       win_h = std::min(win_h, mode->height);
     }
   }
+  if (opt.window_w > 0) win_w = opt.window_w, win_h = opt.window_h;
   GLFWwindow* window = glfwCreateWindow(win_w, win_h, "U-Hop Studio", nullptr, nullptr);
   if (!window) {
     std::fprintf(stderr, "uhop-studio: cannot create an OpenGL 3.3 window\n");
@@ -248,28 +387,27 @@ GLFWwindow* open_window(bool bench) {
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(bench ? 0 : 1);  // the bench measures CPU time per frame, not vsync waits
+  // Ours before ImGui's backend, which chains to them.
   glfwSetDropCallback(window, on_drop);
-  glfwSetKeyCallback(window, on_key);  // before ImGui's backend, which chains to it
+  glfwSetKeyCallback(window, on_key);
+  glfwSetMouseButtonCallback(window, on_mouse_button);
+  glfwSetScrollCallback(window, on_scroll);
+  glfwSetCharCallback(window, on_char);
   return window;
 }
 
-// ImGui with its GLFW/OpenGL3 backends, style and fonts scaled from the monitor's content scale, the heatmap shader.
+// ImGui with its GLFW/OpenGL3 backends, fonts (and the style's sizes) scaled from the monitor's content scale, the
+// heatmap shader.
 void init_imgui(GLFWwindow* window, studio::UiContext& ui, const Options& opt, const char* argv0) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // a fixed, reproducible layout on every start (tests and screenshots rely on it)
-  ImGui::StyleColorsDark();
-  ImGuiStyle& style = ImGui::GetStyle();
-  style.WindowRounding = 3;
-  style.FrameRounding = 3;
-
   float xs = 1, ys = 1;
   glfwGetWindowContentScale(window, &xs, &ys);
   ui.content_scale = std::max(1.0f, std::max(xs, ys));  // HiDPI: bigger text and spacing
-  style.ScaleAllSizes(ui.content_scale);
   ui.font_size = opt.font_size > 0 ? opt.font_size : 15 * ui.content_scale;
-  build_fonts(ui.font_size, false);
+  build_fonts(ui, ui.wanted_font_size(), false);
 
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
@@ -290,14 +428,18 @@ studio::StudioState initial_state(const Options& opt) {
   return initial;
 }
 
-// The first commands: load the memories (Fashion-MNIST falls back to glyphs), then the --session, and for the
-// bench, Stage I playing without a stop.
+// The first commands: load the memories (Fashion-MNIST falls back to glyphs) unless the story loads its own, then
+// the --session, and for the bench, Stage I playing without a stop.
 void start_worker(studio::StudioWorker& worker, studio::UiContext& ui, const Options& opt) {
-  studio::Command load;
-  load.kind = studio::CommandKind::load;
-  load.path = worker.snapshot()->state.source;
-  load.fallback_to_glyphs = load.path.rfind("builtin:fashion-mnist", 0) == 0;
-  worker.push(load);
+  if (opt.story()) {
+    ui.story.start(studio::StoryMode::autoplay);
+  } else {
+    studio::Command load;
+    load.kind = studio::CommandKind::load;
+    load.path = worker.snapshot()->state.source;
+    load.fallback_to_glyphs = load.path.rfind("builtin:fashion-mnist", 0) == 0;
+    worker.push(load);
+  }
   if (!opt.session.empty()) {
     studio::Command c = studio::make_command(studio::CommandKind::load_session);
     c.path = opt.session;
@@ -326,13 +468,23 @@ void handle_drops(studio::UiContext& ui) {
   g_dropped.clear();
 }
 
-// Keys (recorded by on_key so fast taps are not lost): F12 screenshot, Ctrl+Q quit; and, unless a text field has
-// the keyboard, Space play/pause Stage I, N one step, R reset, F1 help.
+// Keys (recorded by on_key so fast taps are not lost): F12 screenshot, Ctrl+Q quit, F5 presentation layout, Esc
+// ends the story; in the tour Right/Page Down next and Left/Page Up back (a presenter's clicker); and, unless a text
+// field has the keyboard, Space play/pause Stage I, N one step, R reset Stage I, F1 help.
 void handle_keys(studio::UiContext& ui, bool& quit) {
   const ImGuiIO& io = ImGui::GetIO();
   for (const KeyPress& k : g_key_presses) {
     if (k.key == GLFW_KEY_F12) ui.screenshot_requested = true;
     if (k.key == GLFW_KEY_Q && (k.mods & GLFW_MOD_CONTROL)) quit = true;
+    if (k.key == GLFW_KEY_F5) {
+      ui.layout = ui.layout == studio::LayoutMode::presentation ? studio::LayoutMode::standard
+                                                                : studio::LayoutMode::presentation;
+    }
+    if (k.key == GLFW_KEY_ESCAPE && ui.story.active()) ui.story.stop();
+    if (ui.story.mode() == studio::StoryMode::tour && !io.WantTextInput) {
+      if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PAGE_DOWN) ui.story.next();
+      if (k.key == GLFW_KEY_LEFT || k.key == GLFW_KEY_PAGE_UP) ui.story.back();
+    }
     if (io.WantTextInput || (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT))) continue;  // typing into a field
     if (k.key == GLFW_KEY_SPACE) {
       ui.push(studio::make_command(ui.snap->stage1_playing ? studio::CommandKind::stage1_pause
@@ -352,6 +504,7 @@ void handle_keys(studio::UiContext& ui, bool& quit) {
 std::pair<int, int> render_frame(GLFWwindow* window, studio::UiContext& ui, bool& quit) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  feed_mouse_buttons(ImGui::GetIO());
   ImGui::NewFrame();
   handle_keys(ui, quit);
   studio::draw_studio(ui);
@@ -410,6 +563,15 @@ struct FrameBench {
 };
 }  // namespace
 
+// Whether the next frame must come at once (something moves or may move) or the loop may wait for an event.
+bool needs_frames(const studio::UiContext& ui, const studio::StudioWorker& worker, const studio::ScriptRunner& script,
+                  uint64_t drawn_version, int frames_since_input) {
+  const ImGuiIO& io = ImGui::GetIO();
+  return !worker.idle() || ui.snap->version != drawn_version || !script.done(worker) ||
+         (ui.story.active() && ui.story.seconds_to_next_event(0) == 0) || frames_since_input < 3 || io.MouseDown[0] ||
+         io.MouseDown[1] || !g_button_changes.empty() || ui.font_dirty;
+}
+
 // parse options -> open window -> start the worker and load -> frame loop -> write outputs.
 int main(int argc, char** argv) {
   Options opt;
@@ -419,34 +581,64 @@ int main(int argc, char** argv) {
   }
   uhop::follow_free_cores();  // the numerics' threads follow the cores the render thread and others leave free
   FrameBench bench{opt.bench_frames, {}, {}};
-  GLFWwindow* window = open_window(bench.enabled());
+  GLFWwindow* window = open_window(opt);
   if (!window) return 1;
 
   studio::UiContext ui;
   init_imgui(window, ui, opt, argv[0]);
-  studio::StudioWorker worker(initial_state(opt));
+  // Owned here and stopped before GLFW is shut down: its publish callback posts GLFW events.
+  auto worker_owner = std::make_unique<studio::StudioWorker>(initial_state(opt));
+  studio::StudioWorker& worker = *worker_owner;
+  worker.set_on_publish([] { glfwPostEmptyEvent(); });  // a new snapshot wakes an idle frame loop
   ui.worker = &worker;
   ui.bench_scroll = bench.enabled() && opt.bench_batch > 0;
+  ui.snap = worker.snapshot();
   start_worker(worker, ui, opt);
-  ui.presets = find_presets();
   studio::ScriptRunner script;
   if (!opt.script.empty()) script.load(opt.script, ui);
+  ui.presets = find_presets();
 
   long frame = 0;
   bool quit = false;
+  double first_frame_ms = -1;
+  uint64_t drawn_version = 0;
+  int frames_since_input = 0;
+  int story_serial = 0;
+  std::string last_dump;
+  auto last_dump_time = std::chrono::steady_clock::now();
+  const auto clock_s = [] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  };
   while (!quit && !glfwWindowShouldClose(window)) {
-    glfwPollEvents();
+    // Wait for events while nothing moves (an idle Studio uses no CPU to speak of); at most 0.5 s, so a blinking
+    // text cursor and the story's timed steps still advance. The bench measures frames: it never waits.
+    if (frame == 0 || bench.enabled() || needs_frames(ui, worker, script, drawn_version, frames_since_input)) {
+      glfwPollEvents();
+    } else {
+      glfwWaitEventsTimeout(std::clamp(ui.story.seconds_to_next_event(clock_s()), 0.001, 0.5));
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const double cpu0 = thread_cpu_ms();
+    frames_since_input = g_input ? 0 : frames_since_input + 1;
+    if (g_input && ui.story.mode() == studio::StoryMode::autoplay) ui.story.stop();  // any input stops the story
+    g_input = false;
+    ui.snap = worker.snapshot();
     script.step(ui);
+    ui.story.update(worker, clock_s());
+    if (ui.story.active() && ui.story.serial() != story_serial) {  // a step began: show its panels
+      story_serial = ui.story.serial();
+      for (const std::string& id : ui.story.current().show) ui.bring_to_front(id);
+    }
     const bool script_done = script.done(worker);
     ui.snap = worker.snapshot();
     handle_drops(ui);
-    if (ui.font_dirty) {
-      build_fonts(ui.font_size, true);
+    if (ui.font_dirty || ui.wanted_font_size() != ui.applied_font_size) {
+      build_fonts(ui, ui.wanted_font_size(), true);
       ui.font_dirty = false;
     }
+    drawn_version = ui.snap->version;
     const auto [fb_w, fb_h] = render_frame(window, ui, quit);
+    studio::record_frame(ui, fb_w, fb_h);  // a frame for the recorder when one is due (finalized when ui goes)
     const double frame_ms = ms_since(t0), frame_cpu_ms = thread_cpu_ms() - cpu0;
     ++frame;
     if (bench.enabled() && bench.record(*ui.snap, frame_ms, frame_cpu_ms, frame)) quit = true;
@@ -460,6 +652,21 @@ int main(int argc, char** argv) {
     }
     if (quit && !opt.screenshot.empty()) shoot(ui, opt.screenshot, fb_w, fb_h);
     glfwSwapBuffers(window);
+    if (first_frame_ms < 0) first_frame_ms = ms_since_process_start();
+    // --dump-state: rewritten when it changes (at most 5 times a second), so tests can wait on the state.
+    if (!opt.dump_state.empty() && ms_since(last_dump_time) >= 200) {
+      const std::string text = dump_text(ui, frame, first_frame_ms);
+      const std::string state = text.substr(text.find('\n') + 1);  // all but the frame count
+      if (state != last_dump) {
+        last_dump = state;
+        last_dump_time = std::chrono::steady_clock::now();
+        try {
+          uhop::write_bytes_atomically(opt.dump_state, text.data(), text.size());
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "uhop-studio: %s\n", e.what());
+        }
+      }
+    }
     // Outside the bench, cap at ~60 frames/s so the UI leaves the CPU to the worker (Xvfb has no vsync).
     if (!bench.enabled()) {
       const double left = 16.0 - ms_since(t0);
@@ -468,18 +675,23 @@ int main(int argc, char** argv) {
   }
 
   if (bench.enabled()) bench.report(*worker.snapshot());
+  ui.snap = worker.snapshot();
   if (!opt.dump_state.empty()) {
     try {
-      write_dump(opt.dump_state, *worker.snapshot(), frame);
+      const std::string text = dump_text(ui, frame, first_frame_ms);
+      uhop::write_bytes_atomically(opt.dump_state, text.data(), text.size());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "uhop-studio: %s\n", e.what());
     }
   }
+  const bool script_failed = script.had_errors() || script.runtime_errors(*ui.snap);
   worker.cancel();
+  ui.snap.reset();
+  worker_owner.reset();  // joins the worker thread
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  return script.had_errors() ? 3 : script.export_failed() ? 4 : 0;
+  return script_failed ? 3 : script.export_failed() ? 4 : 0;
 }

@@ -25,72 +25,55 @@ void push_load(UiContext& ui, const std::string& source) {
                                                            : "first"}};
   ui.push(c);
 }
-}  // namespace
-
-void panel_memories(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
-  set_initial_window(pos, size);
-  if (!ImGui::Begin("Memories")) {
-    ImGui::End();
-    return;
-  }
-  const StudioSnapshot& s = *ui.snap;
-  const float label_w = ImGui::GetFontSize() * 4.5f;
-  ImGui::SetNextItemWidth(-label_w);
-  const bool enter =
-      ImGui::InputText("##source", ui.source_path, sizeof ui.source_path, ImGuiInputTextFlags_EnterReturnsTrue);
-  formula_tip(
-      "SRC: an image folder, an IDX file (MNIST family, .gz ok), a CIFAR .bin, a CSV, builtin:fashion-mnist\n"
-      "or builtin:glyphs. You can also drop a file or folder onto the window.");
-  ImGui::SameLine();
-  if (ImGui::Button("Load") || enter) push_load(ui, ui.source_path);
-  formula_tip("Load the memories xi_1..xi_M (rows of Xi). Stage I restarts from W_0.");
-  if (ImGui::Button("Fashion-MNIST")) push_load(ui, "builtin:fashion-mnist");
-  ImGui::SameLine();
-  if (ImGui::Button("Glyphs")) push_load(ui, "builtin:glyphs");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(-1);
-  if (ImGui::BeginCombo("##recent", "Recent", ImGuiComboFlags_None)) {
-    for (const auto& r : ui.recent_sources) {
-      if (ImGui::Selectable(r.c_str())) push_load(ui, r);
-    }
-    if (ui.recent_sources.empty()) ImGui::TextDisabled("(none yet)");
-    ImGui::EndCombo();
-  }
-
+void load_options(UiContext& ui) {
   auto& o = ui.load_edit.load;
-  const float field = ImGui::GetFontSize() * 5;
+  const float field = ImGui::GetFontSize() * 4;
+  const float label = ImGui::GetFontSize() * 3.2f;
   ImGui::SetNextItemWidth(field);
   ImGui::InputInt("M", &o.count, 0, 0);
   o.count = std::max(0, o.count);
-  formula_tip("M: how many memories to load (0 = all). Loaded on Load.");
-  ImGui::SameLine();
+  formula_tip("M: how many memories to load (0 = all; fewer when the source has fewer). Applied by Load.");
+  flow(field + label);
   ImGui::SetNextItemWidth(field);
   ImGui::InputInt("offset", &o.offset, 0, 0);
   o.offset = std::max(0, o.offset);
-  ImGui::SameLine();
+  formula_tip("Skip this many items of the source first (file order). Applied by Load.");
   const char* picks[] = {"first", "random", "per-class"};
   int pick = static_cast<int>(o.pick);
-  ImGui::SetNextItemWidth(-1);
+  flow(field * 2);
+  ImGui::SetNextItemWidth(field * 2);
   if (ImGui::Combo("##pick", &pick, picks, 3)) o.pick = static_cast<uhop::Pick>(pick);
-  formula_tip("Which items: the first M, M at random (seeded), or balanced over classes.");
+  formula_tip("Which items: the first M, M at random (seeded), or balanced over classes. Applied by Load.");
+  flow(field + label);
   ImGui::SetNextItemWidth(field);
   ImGui::InputInt("w", &o.width, 0, 0);
-  ImGui::SameLine();
+  formula_tip("Width every image is resized to (pixels; 0 = the first image's width). d = w h (x3 for RGB).");
+  flow(field + label);
   ImGui::SetNextItemWidth(field);
   ImGui::InputInt("h", &o.height, 0, 0);
   o.width = std::clamp(o.width, 0, 4096);
   o.height = std::clamp(o.height, 0, 4096);
-  formula_tip("Resize every image to w x h (0 = the first image's size).");
-  ImGui::SameLine();
+  formula_tip("Height every image is resized to (pixels; 0 = the first image's height). Give both or neither.");
+  flow(label * 1.5f);
   ImGui::Checkbox("rgb", &o.keep_rgb);
   formula_tip("Keep colour (d = 3 h w, channel-major) or convert to gray (d = h w).");
-  ImGui::SameLine();
   const char* norms[] = {"[0,1]", "unit norm", "centered"};
   int norm = static_cast<int>(o.normalization);
-  ImGui::SetNextItemWidth(-1);
+  flow(field * 2);
+  ImGui::SetNextItemWidth(field * 2);
   if (ImGui::Combo("##norm", &norm, norms, 3)) o.normalization = static_cast<uhop::Normalization>(norm);
   formula_tip("Pixels scaled to [0,1]; optionally each memory scaled to ‖xi‖ = 1, or centered.");
+}
 
+// The warnings of the last load, the set's description and the thumbnail grid (only visible rows are submitted);
+// ends the panel's window.
+void panel_memories_grid(UiContext& ui) {
+  const StudioSnapshot& s = *ui.snap;
+  for (const std::string& w : s.warnings) {  // e.g. "asked for 20 memories but there are only 12: loaded 12"
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", w.c_str());
+    ImGui::PopTextWrapPos();
+  }
   if (!s.memories) {
     ImGui::TextDisabled(s.busy ? "Loading..." : "No memories loaded.");
     ImGui::End();
@@ -146,4 +129,41 @@ void panel_memories(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   image_context_menu(ui, "memories");
   ImGui::End();
 }
+}  // namespace
+
+void panel_memories(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
+  if (!begin_panel(ui, "memories", "Memories", pos, size)) {
+    ImGui::End();
+    return;
+  }
+  const float label_w = ImGui::GetFontSize() * 4.5f;
+  ImGui::SetNextItemWidth(-label_w);
+  const bool enter =
+      ImGui::InputText("##source", ui.source_path, sizeof ui.source_path, ImGuiInputTextFlags_EnterReturnsTrue);
+  formula_tip(
+      "SRC: an image folder, an IDX file (MNIST family, .gz ok), a CIFAR .bin, a CSV, builtin:fashion-mnist\n"
+      "or builtin:glyphs. You can also drop a file or folder onto the window.");
+  ImGui::SameLine();
+  if (ImGui::Button("Load") || enter) push_load(ui, ui.source_path);
+  formula_tip("Load the memories xi_1..xi_M (rows of Xi). Stage I restarts from W_0.");
+  if (ImGui::Button("Fashion-MNIST")) push_load(ui, "builtin:fashion-mnist");
+  flow(ImGui::GetFontSize() * 4);
+  if (ImGui::Button("Glyphs")) push_load(ui, "builtin:glyphs");
+  flow(ImGui::GetFontSize() * 6);
+  ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x));
+  if (ImGui::BeginCombo("##recent", "Recent", ImGuiComboFlags_None)) {
+    for (const auto& r : ui.recent_sources) {
+      if (ImGui::Selectable(r.c_str())) push_load(ui, r);
+    }
+    if (ui.recent_sources.empty()) ImGui::TextDisabled("(none yet)");
+    ImGui::EndCombo();
+  }
+
+  // How many and how to preprocess: behind a header (applied by Load) so the thumbnails keep their room at big fonts.
+  ImGui::SetNextItemOpen(ui.show_load_options, ImGuiCond_Always);
+  ui.show_load_options = ImGui::CollapsingHeader("How many, which, size, colour, normalization");
+  if (ui.show_load_options) load_options(ui);
+  panel_memories_grid(ui);
+}
+
 }  // namespace studio

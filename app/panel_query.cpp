@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "studio_state.h"
 #include "studio_ui.h"
 
 namespace studio {
@@ -25,8 +26,7 @@ void push_corruption(UiContext& ui) {
 }  // namespace
 
 void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
-  set_initial_window(pos, size);
-  if (!ImGui::Begin("Query")) {
+  if (!begin_panel(ui, "query", "Query", pos, size)) {
     ImGui::End();
     return;
   }
@@ -35,16 +35,13 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   int kind = static_cast<int>(corr.kind);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::Combo("##kind", &kind, kKinds, 6)) {
-    corr.kind = static_cast<uhop::CorruptionKind>(kind);
-    if (corr.kind == uhop::CorruptionKind::dropout || corr.kind == uhop::CorruptionKind::salt_pepper ||
-        corr.kind == uhop::CorruptionKind::occlude) {
-      corr.strength = std::min(corr.strength, 0.9);
-    }
+    corr = with_kind(corr, static_cast<uhop::CorruptionKind>(kind));  // a strength that means something for it
     push_corruption(ui);
   }
+  ui.record_item("corruption_kind");
   formula_tip(kKindTips[kind]);
-  ImGui::SameLine();
   if (corr.kind != uhop::CorruptionKind::mask_half) {
+    flow(ImGui::GetFontSize() * 7);
     float strength = static_cast<float>(corr.strength);
     const bool probability =
         corr.kind != uhop::CorruptionKind::gaussian && corr.kind != uhop::CorruptionKind::gaussian_norm;
@@ -55,25 +52,25 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
       corr.strength = strength;
     if (ImGui::IsItemDeactivatedAfterEdit()) push_corruption(ui);
     formula_tip("Corruption strength: sigma for the Gaussian kinds, a probability or fraction otherwise.");
-    ImGui::SameLine();
   }
+  flow(ImGui::GetFontSize() * 4);
   if (ImGui::Button("Re-roll")) ui.push(make_command(CommandKind::reroll));
   formula_tip("Same corruption, next random seed.");
-  ImGui::SameLine();
+  flow(ImGui::GetFontSize() * 5);
   ImGui::TextDisabled("seed %llu", static_cast<unsigned long long>(s.state.corruption_seed));
 
   if (ImGui::RadioButton("Brush", !ui.eraser)) ui.eraser = false;
-  ImGui::SameLine();
+  flow(ImGui::GetFontSize() * 4.5f);
   if (ImGui::RadioButton("Eraser", ui.eraser)) ui.eraser = true;
-  ImGui::SameLine();
+  flow(ImGui::GetFontSize() * 7);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
   ImGui::SliderFloat("size", &ui.brush_radius, 0.5f, 8, "%.1f");
   formula_tip("Brush radius in image pixels.");
-  ImGui::SameLine();
+  flow(ImGui::GetFontSize() * 7);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
   ImGui::SliderFloat("ink", &ui.brush_intensity, 0.05f, 1, "%.2f");
   formula_tip("Intensity a: x_p <- (1 - a k(dist)) x_p + a k(dist) v, v = 1 (brush) or 0 (eraser).");
-  ImGui::SameLine();
+  flow(ImGui::GetFontSize() * 3.5f);
   if (ImGui::Button("Clear")) ui.push(make_command(CommandKind::clear_query));
   formula_tip("Query x = 0 (then draw your own).");
 
@@ -108,6 +105,7 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ImGui::Text("query x_0 (draw here)");
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##canvas", ImVec2(canvas_w, canvas_h));
+  ui.record_item("query_canvas");
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
   image_context_menu(ui, "query");

@@ -1,35 +1,70 @@
-// Plot exports: the right-click menu of every plot (SVG, PNG 1x/2x rendered offscreen by core, CSV) and the
-// export-plot script command. The app picks the file names; core writes the files atomically.
+// Figure exports: the right-click menu of every plot (PNG, PNG 2x, SVG, PDF, CSV, Export options) and of every
+// heatmap (the same formats with its colorbar), and the export-plot script command. One path for all of them: the
+// figure of an id (a line plot as shown, or a heatmap) goes to core's save_figure with the page the export options
+// give (size in px or cm with DPI, font scale, light/dark); files are written atomically and the status bar says
+// where each one went.
 #include <algorithm>
-#include <cctype>
+#include <filesystem>
 
 #include "export_names.h"
+#include "insight_figures.h"
+#include "io/atomic_file.h"
 #include "numerics/input_error.h"
+#include "plot/plot_export.h"
 #include "studio_figures.h"
 #include "studio_ui.h"
 
 namespace studio {
 namespace {
-std::string extension_of(const std::string& path) {
-  const auto dot = path.find_last_of('.');
-  const auto slash = path.find_last_of('/');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
-  std::string ext = path.substr(dot + 1);
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
+namespace fs = std::filesystem;
+
+// The figure `id` of the snapshot as it is shown, and its size on screen. False when there is nothing to show.
+bool figure_for(UiContext& ui, const std::string& id, uhop::ExportFigure& out, std::pair<int, int>& screen) {
+  if (!ui.snap) return false;
+  const auto size = ui.plot_sizes.find(id);
+  screen = size != ui.plot_sizes.end() ? size->second : std::pair<int, int>(640, 360);
+  uhop::HeatmapFigure heat;
+  if (studio_heatmap(*ui.snap, id, heat)) {
+    if (size == ui.plot_sizes.end()) screen = {560, 480};
+    out.heatmap = std::move(heat);
+    return true;
+  }
+  uhop::PlotWidgetState* state = ui.plot_state(id);
+  uhop::PlotFigure figure;
+  if (!state || !studio_figure(*ui.snap, id, figure)) return false;
+  out.plot = uhop::figure_as_shown(figure, *state);
+  out.view = state->view;
+  if (state->auto_fit || size == ui.plot_sizes.end()) {
+    // Fitted as the widget fits it (it may not have been drawn with the newest data, or at all).
+    uhop::PlotFitOptions fit;
+    fit.pad_x = fit.pad_y = uhop::PlotWidgetOptions().fit_padding;
+    fit.log_y = state->log_y.value_or(figure.log_y);
+    fit.hidden = state->hidden;
+    out.view = uhop::data_range(figure, fit);
+  }
+  return true;
 }
 
-void save_plot(const std::string& path, const uhop::PlotFigure& figure, const uhop::PlotView& view, int w, int h,
-               int scale) {
-  const std::string ext = extension_of(path);
-  if (ext == "svg") {
-    uhop::save_plot_svg(path, figure, view, w, h);
-  } else if (ext == "png") {
-    uhop::save_plot_png(path, figure, view, w, h, static_cast<float>(scale));
-  } else if (ext == "csv") {
-    uhop::save_plot_csv(path, figure);
-  } else {
-    throw uhop::InputError(path + ": unknown plot format (use .svg, .png or .csv)");
+std::string absolute(const std::string& path) {
+  std::error_code ec;
+  const fs::path p = fs::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
+}
+
+// Exports `id` in `format` to an auto-named file in the export folder and says so in the status bar.
+void export_auto_named(UiContext& ui, const std::string& id, uhop::PlotFormat format, int scale) {
+  const std::string& folder = ui.snap->state.exports.folder;
+  std::error_code ec;
+  if (!folder.empty() && !fs::is_directory(folder, ec)) {
+    ui.set_status("export folder '" + folder + "' does not exist (File > Export options)", true);
+    return;
+  }
+  const std::string path = next_export_path(folder, id, uhop::to_string(format));
+  try {
+    export_plot_by_id(ui, id, path, scale);
+    ui.set_status("saved " + absolute(path));
+  } catch (const std::exception& e) {
+    ui.set_status(e.what(), true);
   }
 }
 }  // namespace
@@ -42,45 +77,75 @@ uhop::PlotWidgetState* UiContext::plot_state(const std::string& id) {
   if (id == "error") return &plot_error;
   if (id == "compare") return &plot_compare;
   if (id == "sweep") return &plot_sweep;
+  if (is_insight_plot(id)) return &insight_plots[id];
   return nullptr;
 }
 
 uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::PlotFigure& figure,
                                    uhop::PlotWidgetState& state, const uhop::PlotWidgetOptions& options) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
   const uhop::PlotWidgetEvents ev = uhop::draw_plot_widget(id, figure, state, options);
-  if (ev.width > 0 && ev.height > 0) ui.plot_sizes[id] = {ev.width, ev.height};
-  if (ev.export_request == uhop::PlotExport::None) return ev;
-  const bool png = ev.export_request == uhop::PlotExport::Png || ev.export_request == uhop::PlotExport::Png2x;
-  const char* ext = png ? "png" : ev.export_request == uhop::PlotExport::Svg ? "svg" : "csv";
-  const int scale = ev.export_request == uhop::PlotExport::Png2x ? 2 : 1;
-  const std::string path = next_export_path(ui.export_dir, id, ext);
-  try {
-    save_plot(path, uhop::figure_as_shown(figure, state), state.view, ev.width, ev.height, scale);
-    ui.set_status("saved " + path);
-  } catch (const std::exception& e) {
-    ui.set_status(e.what(), true);
+  if (ev.width > 0 && ev.height > 0) {
+    ui.plot_sizes[id] = {ev.width, ev.height};
+    ui.item_rects[id] = ImVec4(origin.x, origin.y, origin.x + ev.width, origin.y + ev.height);
+  }
+  ui.record_rect(std::string("plot.") + id, origin,
+                 ImVec2(static_cast<float>(ev.width), static_cast<float>(ev.height)));
+  switch (ev.export_request) {
+    case uhop::PlotExport::None:
+      break;
+    case uhop::PlotExport::Options:
+      ui.show_export_options = true;
+      break;
+    case uhop::PlotExport::Png:
+    case uhop::PlotExport::Png2x:
+      export_auto_named(ui, id, uhop::PlotFormat::png, ev.export_request == uhop::PlotExport::Png2x ? 2 : 1);
+      break;
+    case uhop::PlotExport::Svg:
+      export_auto_named(ui, id, uhop::PlotFormat::svg, 1);
+      break;
+    case uhop::PlotExport::Pdf:
+      export_auto_named(ui, id, uhop::PlotFormat::pdf, 1);
+      break;
+    case uhop::PlotExport::Csv:
+      export_auto_named(ui, id, uhop::PlotFormat::csv, 1);
+      break;
   }
   return ev;
 }
 
+void figure_export_menu_items(UiContext& ui, const std::string& id) {
+  const uhop::ExportSettings& e = ui.snap->state.exports;
+  const std::string preferred = std::string("Export ") + uhop::to_string(e.format) + " (export options)";
+  if (ImGui::MenuItem(preferred.c_str())) export_auto_named(ui, id, e.format, 1);
+  for (uhop::PlotFormat f :
+       {uhop::PlotFormat::png, uhop::PlotFormat::pdf, uhop::PlotFormat::svg, uhop::PlotFormat::csv}) {
+    const std::string label = std::string("Export figure ") + uhop::to_string(f);
+    if (ImGui::MenuItem(label.c_str())) export_auto_named(ui, id, f, 1);
+  }
+  if (ImGui::MenuItem("Export options...")) ui.show_export_options = true;
+}
+
 void export_plot_by_id(UiContext& ui, const std::string& id, const std::string& path, int scale) {
-  uhop::PlotWidgetState* state = ui.plot_state(id);
-  uhop::PlotFigure figure;
-  if (!state || !ui.snap || !studio_figure(*ui.snap, id, figure)) {
+  if ((id == "landscape-mhm" || id == "landscape-uhop") && uhop::plot_format_of_path(path) == uhop::PlotFormat::csv) {
+    // The grid itself (as `uhop landscape` writes it) rather than the iso-lines' coordinates.
+    if (!ui.snap || !ui.snap->insight.landscape || ui.snap->insight.landscape->a.empty())
+      throw uhop::InputError("export-plot " + id + ": no landscape yet (run `landscape` first)");
+    uhop::write_file_atomically(path, [&](std::ostream& out) { write_landscape_grid_csv(*ui.snap, out); });
+    return;
+  }
+  uhop::ExportFigure figure;
+  std::pair<int, int> screen;
+  if (!figure_for(ui, id, figure, screen)) {
     throw uhop::InputError("export-plot " + id + ": nothing to plot yet" +
-                           (id == "sweep" ? " (run a sweep first)" : " (load memories first)"));
+                           (id == "sweep"                   ? " (run a sweep first)"
+                            : id.rfind("landscape", 0) == 0 ? " (run `landscape` first)"
+                                                            : " (load memories first)"));
   }
-  const uhop::PlotFigure shown = uhop::figure_as_shown(figure, *state);
-  uhop::PlotView view = state->view;
-  if (state->auto_fit || !ui.plot_sizes.count(id)) {
-    // Fitted as the widget fits it (it may not have been drawn with the newest data, or at all).
-    uhop::PlotFitOptions fit;
-    fit.pad_x = fit.pad_y = uhop::PlotWidgetOptions().fit_padding;
-    fit.log_y = state->log_y.value_or(figure.log_y);
-    fit.hidden = state->hidden;
-    view = uhop::data_range(figure, fit);
-  }
-  auto size = ui.plot_sizes.count(id) ? ui.plot_sizes[id] : std::pair<int, int>(640, 360);
-  save_plot(path, shown, view, size.first, size.second, std::clamp(scale, 1, 4));
+  const std::optional<uhop::PlotFormat> format = uhop::plot_format_of_path(path);
+  if (!format) throw uhop::input_error(path, "unknown plot format (use .svg, .pdf, .png or .csv)");
+  const uhop::ExportPage page =
+      uhop::export_page(ui.snap->state.exports, screen.first, screen.second, std::clamp(scale, 1, 4));
+  uhop::save_figure(path, *format, figure, page);
 }
 }  // namespace studio

@@ -385,7 +385,9 @@ void draw_menu(const WidgetFrame& f, PlotWidgetState& state, bool log_y, PlotWid
   if (ImGui::MenuItem("Export PNG...")) events.export_request = PlotExport::Png;
   if (ImGui::MenuItem("Export PNG 2x...")) events.export_request = PlotExport::Png2x;
   if (ImGui::MenuItem("Export SVG...")) events.export_request = PlotExport::Svg;
+  if (ImGui::MenuItem("Export PDF...")) events.export_request = PlotExport::Pdf;
   if (ImGui::MenuItem("Export CSV...")) events.export_request = PlotExport::Csv;
+  if (ImGui::MenuItem("Export options...")) events.export_request = PlotExport::Options;
   ImGui::Separator();
   if (ImGui::MenuItem("Fit", "double-click")) state.auto_fit = state.follow_latest = true;
   if (ImGui::MenuItem("Log Y", nullptr, log_y)) state.log_y = !log_y;
@@ -432,12 +434,15 @@ PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, Plot
 
   const bool show_readout = f.over_plot() && !state.dragging && !f.legend_row_at(f.mouse) && !f.over_button() &&
                             !ImGui::IsPopupOpen("##menu");
-  if (f.over_plot()) events.hover_x = from_pixel(state.view, f.plot, f.mouse.x, f.mouse.y).x;
+  if (f.over_plot()) {
+    const PixelPoint data = from_pixel(state.view, f.plot, f.mouse.x, f.mouse.y);
+    events.hover_x = data.x, events.hover_y = data.y;
+  }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   draw_axes(dl, f, figure, state.view, options);
   draw_series(dl, f, figure, state, options, show_readout);
   draw_legend(dl, f, figure, options);
-  if (show_readout) draw_readout(f, figure, state);
+  if (show_readout && options.value_readout) draw_readout(f, figure, state);
   draw_follow_button(dl, f);
   draw_menu(f, state, log_y, events);
   ImGui::PopID();

@@ -27,6 +27,7 @@ struct PlotWidgetOptions {
   double fit_padding = 0.05;     // fraction of the span added around the data on fit
   double follow_padding = 0.02;  // room right of the newest sample when following
   float zoom_per_wheel_notch = 0.85f;
+  bool value_readout = true;  // the tooltip of every series' value at the mouse's x (off for scatter plots)
 };
 
 // Everything that persists for one plot between frames. Serializable as plain fields.
@@ -39,13 +40,14 @@ struct PlotWidgetState {
   bool dragging = false;            // a pan started inside the plot area (not on the legend)
 };
 
-enum class PlotExport { None, Png, Png2x, Svg, Csv };
+enum class PlotExport { None, Png, Png2x, Svg, Pdf, Csv, Options };
 
 struct PlotWidgetEvents {
   PlotExport export_request = PlotExport::None;
   int width = 0, height = 0;  // the widget's size on screen in pixels: a good export size
   bool hovered = false;
   double hover_x = kPlotNaN;  // data x under the mouse when hovering the plot area
+  double hover_y = kPlotNaN;  // data y under the mouse when hovering the plot area
   bool view_changed_by_user = false;
 };
 

@@ -15,9 +15,35 @@ void ScriptRunner::load(const std::string& path, UiContext& ui) {
 
 void ScriptRunner::step(UiContext& ui) {
   if (next_ >= commands_.size() || !ui.worker->idle() || !pending_screenshot_.empty()) return;
+  if (!started_) {
+    started_ = true;
+    errors_before_ = ui.worker->snapshot()->error_id;
+  }
   const Command& c = commands_[next_];
-  const bool gui_export = c.kind == CommandKind::export_plot || c.kind == CommandKind::export_image;
+  const bool gui_export = c.kind == CommandKind::export_plot || c.kind == CommandKind::export_image ||
+                          c.kind == CommandKind::record_start || c.kind == CommandKind::record_stop;
   if (c.kind == CommandKind::wait) {
+    // A story in autoplay is work in progress too: wait until it shows its last step.
+    if (ui.story.mode() == StoryMode::autoplay && !ui.story.at_end()) return;
+    ++next_;
+    return;
+  }
+  if (c.kind == CommandKind::story) {
+    if (c.id == "auto") ui.story.start(StoryMode::autoplay);
+    if (c.id == "tour") ui.story.start(StoryMode::tour);
+    if (c.id == "stop") ui.story.stop();
+    if (c.id == "next") ui.story.next();
+    if (c.id == "back") ui.story.back();
+    ++next_;
+    return;
+  }
+  if (c.kind == CommandKind::layout) {
+    ui.layout = c.id == "presentation" ? LayoutMode::presentation : LayoutMode::standard;
+    ++next_;
+    return;
+  }
+  if (c.kind == CommandKind::view) {  // GUI side: the window opens (or closes) now
+    if (bool* flag = view_flag(ui, c.id)) *flag = c.number != 0;
     ++next_;
     return;
   }
@@ -34,12 +60,16 @@ void ScriptRunner::step(UiContext& ui) {
     return;
   }
   try {
-    if (c.kind == CommandKind::export_plot) {
-      export_plot_by_id(ui, c.id, c.path, c.number);
+    if (c.kind == CommandKind::record_start || c.kind == CommandKind::record_stop) {
+      run_record_command(ui, c);
     } else {
-      export_image_by_id(ui, c.id, c.path);
+      if (c.kind == CommandKind::export_plot) {
+        export_plot_by_id(ui, c.id, c.path, c.number);
+      } else {
+        export_image_by_id(ui, c.id, c.path);
+      }
+      ui.set_status("saved " + c.path);
     }
-    ui.set_status("saved " + c.path);
   } catch (const std::exception& e) {
     ui.set_status("line " + std::to_string(c.line) + ": " + e.what(), true);
     export_failed_ = true;

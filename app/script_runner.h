@@ -1,6 +1,7 @@
 // Runs a --script file inside the frame loop: each command is sent when the worker is idle, so it starts after the
-// previous one finished; `wait` just waits; `screenshot` and the GUI exports (export-plot, export-image) let the
-// layout settle 3 frames so the snapshot and the plots' sizes on screen are the newest.
+// previous one finished; `wait` also waits for a playing story to reach its end; `screenshot`, the GUI exports
+// (export-plot, export-image) and `record` let the layout settle 3 frames so the snapshot and the plots' sizes on
+// screen are the newest; `story`, `tour`, `next`, `back` and `layout` act on the UI.
 #pragma once
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ class ScriptRunner {
     return next_ >= commands_.size() && pending_screenshot_.empty() && worker.idle();
   }
   bool had_errors() const { return had_errors_; }
+  // A command of the script failed when it ran (an unreadable file, a bad session): the worker reported an error
+  // after the script's first command was sent.
+  bool runtime_errors(const StudioSnapshot& s) const { return started_ && s.error_id > errors_before_; }
   bool export_failed() const { return export_failed_; }
 
  private:
@@ -28,5 +32,7 @@ class ScriptRunner {
   int settle_frames_ = 0;
   std::string pending_screenshot_;
   bool had_errors_ = false, export_failed_ = false;
+  bool started_ = false;
+  uint64_t errors_before_ = 0;
 };
 }  // namespace studio

@@ -2,10 +2,13 @@
 
 #include <cctype>
 #include <cstdio>
-#include <fstream>
+#include <cmath>
 #include <sstream>
 
+#include "io/file_bytes.h"
 #include "numerics/input_error.h"
+#include "plot/plot_animation.h"
+#include "numerics/number_text.h"
 #include "studio_state.h"
 #include "studio_sweep.h"
 
@@ -27,20 +30,14 @@ bool split_key_value(const std::string& word, std::string& key, std::string& val
 }
 
 int parse_count(const std::string& what, const std::string& text, int lo, int hi) {
-  char* end = nullptr;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < lo || v > hi) {
-    throw uhop::InputError(what + ": expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                           ", got '" + text + "'");
-  }
-  return static_cast<int>(v);
+  return static_cast<int>(uhop::parse_whole_number(text, lo, hi, what));
 }
 
 std::pair<float, float> parse_point(const std::string& word) {
   float x = 0, y = 0;
   char extra = 0;
-  if (std::sscanf(word.c_str(), "%f,%f%c", &x, &y, &extra) != 2) {
-    throw uhop::InputError("expected a point X,Y, got '" + word + "'");
+  if (std::sscanf(word.c_str(), "%f,%f%c", &x, &y, &extra) != 2 || !std::isfinite(x) || !std::isfinite(y)) {
+    throw uhop::InputError("expected a point X,Y (finite numbers), got '" + word + "'");
   }
   return {x, y};
 }
@@ -67,6 +64,8 @@ void parse_stage(const std::vector<std::string>& w, bool stage1, Command& c) {
     c.kind = stage1 ? CommandKind::stage1_reset : CommandKind::stage2_reset;
   } else if (w[1] == "finish" && stage1) {
     c.kind = CommandKind::stage1_finish;
+  } else if (w[1] == "normalize" && stage1) {
+    c.kind = CommandKind::stage1_normalize;
   } else {
     throw uhop::InputError(name + ": unknown action '" + w[1] + "'");
   }
@@ -96,7 +95,7 @@ std::string joined(const std::vector<std::string>& ids) {
 
 void parse_export(const std::vector<std::string>& w, bool plot, Command& c) {
   const std::string verb = w[0];
-  const auto& ids = plot ? plot_ids() : image_ids();
+  const auto& ids = plot ? export_plot_ids() : image_ids();
   if (w.size() < 3 || w.size() > (plot ? 4u : 3u)) {
     throw uhop::InputError(verb + (plot ? ": expected ID FILE [scale=N]" : ": expected ID FILE") +
                            " (ID: " + joined(ids) + ")");
@@ -107,8 +106,8 @@ void parse_export(const std::vector<std::string>& w, bool plot, Command& c) {
   c.path = w[2];
   c.number = 1;
   const std::string ext = lower_extension(c.path);
-  if (plot ? ext != ".svg" && ext != ".png" && ext != ".csv" : ext != ".png") {
-    throw uhop::InputError(verb + ": '" + c.path + "' must end in " + (plot ? ".svg, .png or .csv" : ".png"));
+  if (plot ? ext != ".svg" && ext != ".pdf" && ext != ".png" && ext != ".csv" : ext != ".png") {
+    throw uhop::InputError(verb + ": '" + c.path + "' must end in " + (plot ? ".svg, .pdf, .png or .csv" : ".png"));
   }
   if (w.size() == 4) {
     std::string k, v;
@@ -116,6 +115,31 @@ void parse_export(const std::vector<std::string>& w, bool plot, Command& c) {
       throw uhop::InputError(verb + ": expected scale=N, got '" + w[3] + "'");
     if (ext != ".png") throw uhop::InputError(verb + ": scale=N is for PNG files");
     c.number = parse_count("scale", v, 1, 4);
+  }
+}
+
+void parse_record(const std::vector<std::string>& w, Command& c) {
+  if (w.size() == 2 && w[1] == "stop") {
+    c.kind = CommandKind::record_stop;
+    return;
+  }
+  if (w.size() < 3 || w.size() > 5 || w[1] != "start")
+    throw uhop::InputError("record: expected 'record start FILE [panel=ID] [fps=N]' or 'record stop'");
+  c.kind = CommandKind::record_start;
+  c.path = w[2];
+  c.number = 10;
+  uhop::animation_format_of_path(c.path);  // a bad extension is reported with the line
+  for (size_t i = 3; i < w.size(); ++i) {
+    std::string k, v;
+    if (split_key_value(w[i], k, v) && k == "panel") {
+      if (!is_one_of(v, record_panel_ids()))
+        throw uhop::InputError("record: unknown panel '" + v + "' (known: " + joined(record_panel_ids()) + ")");
+      c.id = v;
+    } else if (split_key_value(w[i], k, v) && k == "fps") {
+      c.number = parse_count("fps", v, 1, 60);
+    } else {
+      throw uhop::InputError("record: expected panel=ID or fps=N, got '" + w[i] + "'");
+    }
   }
 }
 
@@ -173,6 +197,8 @@ const char* to_string(CommandKind kind) {
       return "stage1 reset";
     case CommandKind::stage1_finish:
       return "stage1 finish";
+    case CommandKind::stage1_normalize:
+      return "stage1 normalize";
     case CommandKind::stage2_steps:
       return "stage2 steps";
     case CommandKind::stage2_play:
@@ -199,17 +225,61 @@ const char* to_string(CommandKind kind) {
       return "load-session";
     case CommandKind::sweep:
       return "sweep";
+    case CommandKind::record_start:
+      return "record start";
+    case CommandKind::record_stop:
+      return "record stop";
+    case CommandKind::story:
+      return "story";
+    case CommandKind::layout:
+      return "layout";
+    case CommandKind::landscape:
+      return "landscape";
+    case CommandKind::view:
+      return "view";
   }
   return "?";
 }
 
 const std::vector<std::string>& plot_ids() {
-  static const std::vector<std::string> ids = {"loss", "delta", "radius", "energy", "error", "compare", "sweep"};
+  static const std::vector<std::string> ids = {
+      "loss",      "delta",           "radius",           "energy",          "error",
+      "compare",   "sweep",           "probe-error",      "probe-retrieved", "margin",
+      "beta-star", "feature-map-mhm", "feature-map-uhop", "landscape-mhm",   "landscape-uhop"};
   return ids;
 }
 
 const std::vector<std::string>& image_ids() {
-  static const std::vector<std::string> ids = {"memories", "query", "target", "trajectory", "heat-initial", "heat-now"};
+  static const std::vector<std::string> ids = {"memories",     "query",    "target",        "trajectory",
+                                               "heat-initial", "heat-now", "landscape-mhm", "landscape-uhop"};
+  return ids;
+}
+
+const std::vector<std::string>& view_ids() {
+  static const std::vector<std::string> ids = {"probe", "margin", "feature-map", "landscape", "sweep", "help"};
+  return ids;
+}
+
+const std::vector<std::string>& export_plot_ids() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> all = plot_ids();
+    all.insert(all.end(), {"heat-initial", "heat-now"});
+    return all;
+  }();
+  return ids;
+}
+
+const std::vector<std::string>& panel_ids() {
+  static const std::vector<std::string> ids = {"memories", "query", "stage1", "stage2", "sweep", "help"};
+  return ids;
+}
+
+const std::vector<std::string>& record_panel_ids() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> all = export_plot_ids();
+    all.insert(all.end(), panel_ids().begin(), panel_ids().end());
+    return all;
+  }();
   return ids;
 }
 
@@ -287,6 +357,8 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       parse_stage(w, verb == "stage1", c);
     } else if (verb == "export-plot" || verb == "export-image") {
       parse_export(w, verb == "export-plot", c);
+    } else if (verb == "record") {
+      parse_record(w, c);
     } else if (verb == "save-session" || verb == "load-session") {
       if (w.size() != 2) throw uhop::InputError(verb + ": expected one file name");
       c.kind = verb == "save-session" ? CommandKind::save_session : CommandKind::load_session;
@@ -299,6 +371,40 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
         c.settings.emplace_back(k, v);
       }
       sweep_request(StudioState(), c.settings);  // bad options are reported with the line, before anything runs
+    } else if (verb == "story" || verb == "tour" || verb == "next" || verb == "back") {
+      c.kind = CommandKind::story;
+      if (verb == "story") {
+        if (w.size() > 2 || (w.size() == 2 && w[1] != "stop")) throw uhop::InputError("story: expected nothing or 'stop'");
+        c.id = w.size() == 2 ? "stop" : "auto";
+      } else {
+        if (w.size() != 1) throw uhop::InputError(verb + ": takes no arguments");
+        c.id = verb;
+      }
+    } else if (verb == "layout") {
+      if (w.size() != 2 || (w[1] != "standard" && w[1] != "presentation"))
+        throw uhop::InputError("layout: expected standard or presentation");
+      c.kind = CommandKind::layout;
+      c.id = w[1];
+    } else if (verb == "view") {
+      if (w.size() < 2 || w.size() > 3 || !is_one_of(w[1], view_ids()) ||
+          (w.size() == 3 && w[2] != "on" && w[2] != "off"))
+        throw uhop::InputError("view: expected ID [on|off] (ID: " + joined(view_ids()) + ")");
+      c.kind = CommandKind::view;
+      c.id = w[1];
+      c.number = w.size() == 3 && w[2] == "off" ? 0 : 1;
+    } else if (verb == "landscape") {
+      c.kind = CommandKind::landscape;
+      if (w.size() == 2 && w[1] == "off") {
+        c.id = "off";
+      } else {
+        for (size_t i = 1; i < w.size(); ++i) {
+          std::string k, v;
+          if (!split_key_value(w[i], k, v) || (k != "rival" && k != "grid"))
+            throw uhop::InputError("landscape: expected rival=J|auto, grid=N or off, got '" + w[i] + "'");
+          c.settings.emplace_back(k == "grid" ? "landscape_grid" : k, v);
+        }
+        check_settings(c.settings);
+      }
     } else if (verb == "set") {
       if (w.size() < 2) throw uhop::InputError("set: expected KEY=VALUE, e.g. set beta=4");
       c.kind = CommandKind::set;
@@ -335,14 +441,15 @@ ParsedScript parse_script(const std::string& text, const std::string& name) {
 }
 
 ParsedScript load_script(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // A FIFO or a device given as the script is refused without blocking; a script is at most 4 MiB.
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = uhop::read_whole_file(path, 4 << 20);
+  } catch (const uhop::InputError& e) {
     ParsedScript out;
-    out.errors.push_back(path + ": cannot read the script file");
+    out.errors.push_back(e.what());
     return out;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_script(text.str(), path);
+  return parse_script(std::string(bytes.begin(), bytes.end()), path);
 }
 }  // namespace studio

@@ -11,21 +11,42 @@
 //   erase X,Y [X,Y ...] [radius=R]             paint zeros
 //   clear                      query = all zeros
 //   query FILE                 load the query from an image file (resized to the memories' size)
-//   stage1 steps=N | play | pause | reset | finish      Stage I: N gradient steps on W, or play/pause, or W = W_0,
-//                                                       or the row normalization of Algorithm 1 line 4
+//   stage1 steps=N | play | pause | reset | finish | normalize
+//                              Stage I: N gradient steps on W, or play/pause, or W = W_0 (Stage II keeps its steps
+//                              and follows W_0), or finish: the row normalization of Algorithm 1 line 4 when the
+//                              normalize_rows setting is on, or normalize: every row of W to unit length now
 //   stage2 steps=N | play | pause | reset               Stage II: N retrieval steps x_{t+1} = T(x_t) ...
 //   set KEY=VALUE [KEY=VALUE ...]                       any setting, e.g. set beta=4 alpha=1.5 similarity=kernel
 //   wait                       until the worker is idle (nothing queued, not busy, not playing)
 //   screenshot FILE            (GUI only) PNG of the whole window, written atomically
-//   export-plot ID FILE [scale=N]   (GUI only) a plot as shown, format by extension: .svg .png .csv; scale 1..4 for
-//                              PNG. ID: loss delta radius energy error compare sweep
+//   export-plot ID FILE [scale=N]   (GUI only) a plot as shown, format by extension: .svg .pdf .png .csv; scale 1..4
+//                              for PNG. ID: loss delta radius energy error compare sweep probe-error probe-retrieved
+//                              margin beta-star feature-map-mhm feature-map-uhop landscape-mhm landscape-uhop
+//                              (landscape-*.csv: the grid a,b,energy_mhm,energy_kernel, as `uhop landscape` writes),
+//                              or a heatmap with its colorbar: heat-initial heat-now. Size, font scale and theme:
+//                              the export options (set export_size=... etc., see studio_state.h)
 //   export-image ID FILE       (GUI only) PNG of an image panel. ID: memories query target trajectory heat-initial
-//                              heat-now
+//                              heat-now landscape-mhm landscape-uhop
+//   record start FILE [panel=ID] [fps=N]   (GUI only) record the window (or one panel/plot) while anything plays:
+//                              FILE.gif, FILE.mp4 (needs ffmpeg on PATH), or a folder of numbered PNGs (no extension
+//                              or a trailing '/'); fps 1..60 (default 10). ID: a plot or heatmap id above, or a panel:
+//                              memories query stage1 stage2 sweep help
+//   record stop                finish the recording (written atomically; also on quit)
 //   save-session FILE          every setting, the query and the step counts as a session file (JSON, atomic)
 //   load-session FILE          restore a session file (a bad file is refused, the current state kept)
-//   sweep [vary=M|sigma] [values=10,20] [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] out=DIR
-//                              the paper's retrieval-error sweep (core/session/sweep.h), outputs in DIR
-//   cancel                     stop long work and playing
+//   sweep [preset=authors-noise|authors-capacity|authors-max-loss|studio] [vary=M|sigma] [values=10,20]
+//         [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] [train_count=all|half|N] [beta_after_sep=0|1]
+//         [init=..] [lr=X] [schedule=..] [loss=avg|max] [noise=KIND] ... out=DIR
+//                              the paper's retrieval-error sweep (core/session/sweep.h), outputs in DIR; a preset is
+//                              applied first, the other options override it (all options: app/studio_sweep.h)
+//   story [stop]               (GUI only) play the guided story from the start (any input stops it), or stop it
+//   tour | next | back         (GUI only) the story step by step: start it, go to the next step, or one step back
+//   layout standard|presentation   (GUI only) the panel layout (presentation: F5, Compare large, big fonts)
+//   landscape [rival=J|auto] [grid=N] | off   the energy landscape on the plane through the query, the target and
+//                              memory J (auto: what MHM retrieves, else the nearest other), N x N points (8..512),
+//                              coarse then fine; it then follows W, the query and the settings until `off` or cancel
+//   view ID [on|off]           (GUI only) open or close a window: probe margin feature-map landscape sweep help
+//   cancel                     stop long work and playing (and the live landscape)
 // Example:
 //   load builtin:glyphs count=20
 //   target 3
@@ -56,6 +77,7 @@ enum class CommandKind {
   stage1_pause,
   stage1_reset,
   stage1_finish,
+  stage1_normalize,  // every row of W to unit length now (the "Normalize rows" button)
   stage2_steps,
   stage2_play,
   stage2_pause,
@@ -68,7 +90,13 @@ enum class CommandKind {
   export_image,  // GUI side: the image panel `id` to `path`
   save_session,
   load_session,
-  sweep,  // options in `settings`
+  sweep,         // options in `settings`
+  record_start,  // GUI side: `path`, panel `id` (empty: the whole window), `number` frames per second
+  record_stop,
+  story,      // GUI side: `id` is auto, stop, tour, next or back
+  layout,     // GUI side: `id` is standard or presentation
+  landscape,  // options (rival, landscape_grid) in `settings`; id "off" stops the live landscape
+  view,       // GUI side: window `id` open (number 1) or closed (0)
 };
 const char* to_string(CommandKind kind);
 
@@ -98,9 +126,14 @@ Command make_command(CommandKind kind, int number = 0);
 Command make_set(const std::string& key, const std::string& value);
 Command make_set(const std::string& key, double value);
 
-// The ids export-plot and export-image accept.
+// The ids export-plot, export-image and view accept.
 const std::vector<std::string>& plot_ids();
+const std::vector<std::string>& view_ids();
 const std::vector<std::string>& image_ids();
+const std::vector<std::string>& export_plot_ids();  // plot_ids() and the heatmaps (heat-initial heat-now)
+// What `record start ... panel=ID` accepts: export_plot_ids() and the panels.
+const std::vector<std::string>& record_panel_ids();
+const std::vector<std::string>& panel_ids();  // memories query stage1 stage2 sweep help
 
 // One line (without its newline) -> a command. Returns false for blank/comment lines. Throws uhop::InputError
 // "line N: problem" for anything wrong, including bad values (checked against a scratch StudioState).

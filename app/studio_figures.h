@@ -2,8 +2,11 @@
 // the screen, the exports (context menu, export-plot) and `uhop replay` all draw the very same figures.
 #pragma once
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "plot/plot_figure.h"
+#include "plot/plot_heatmap.h"
 #include "session/run_plots.h"
 #include "studio_worker.h"
 
@@ -32,4 +35,12 @@ inline uhop::PlotFigure compare_figure(const StudioSnapshot& s) {
 // The figure for an id (core's run_plot_ids() plus "sweep"); false when the id is unknown or there is nothing to
 // plot yet (no session, no sweep).
 bool studio_figure(const StudioSnapshot& s, const std::string& id, uhop::PlotFigure& out);
+
+// The heatmaps as figures with a colorbar: "heat-initial" (the feature cosines of W_0) and "heat-now" (the current
+// W). False when the id is not a heatmap or there is none yet. New heatmaps add their id here.
+bool studio_heatmap(const StudioSnapshot& s, const std::string& id, uhop::HeatmapFigure& out);
+const std::vector<std::string>& heatmap_ids();
+// A heatmap's colour scale, from its own values only (never shared with another panel, so the step-0 heatmap keeps
+// its colours while Stage I trains): [min(0, lowest value), 1] for cosines.
+std::pair<float, float> heatmap_range(const Heatmap& h);
 }  // namespace studio

@@ -16,11 +16,13 @@ struct SweepRequest {
   std::string out_dir;
 };
 
-// Options (key=value): vary=M|sigma values=10,20 methods=mhm,uhop seeds=N first_seed=N stage1_steps=N
-// memories=SRC (default: the loaded source, with its size/rgb/normalization) sigma=S (fixed noise when M varies)
-// count=M (fixed M when sigma varies) beta=B steps=T out=DIR (required). Everything else comes from
-// uhop::default_sweep_settings(). Throws uhop::InputError naming the key for a bad or unknown option, and for
-// settings core's sweep_cells() refuses.
+// Options (key=value): preset=NAME (uhop::sweep_preset_names(); applied first wherever it stands, every other
+// option overrides it) vary=M|sigma values=10,20 methods=mhm,uhop seeds=N first_seed=N stage1_steps=N
+// memories=SRC (default: the loaded source, with its size/rgb/normalization, also with a preset) sigma=S (fixed noise
+// strength when M varies) count=M (fixed M when sigma varies) beta=B steps=T train_count=all|half|N
+// beta_after_sep=0|1 init=identity|gaussian|orthogonal lr=X schedule=constant|inv-sqrt|reference loss=avg|max t=T
+// noise=KIND out=DIR (required). Without a preset everything else comes from uhop::default_sweep_settings().
+// Throws uhop::InputError naming the key for a bad or unknown option, and for settings core's sweep_cells() refuses.
 SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair<std::string, std::string>>& options);
 
 struct SweepOutcome {
@@ -29,5 +31,6 @@ struct SweepOutcome {
   int cells = 0;
   std::string summary;  // one line for the panel: "8 cells, 2 methods x 2 values x 2 seeds"
   std::vector<std::pair<std::string, std::string>> options;  // as given to sweep_request (the panel shows them)
+  uhop::SweepSettings settings;                              // as resolved: the preset with the options over it
 };
 }  // namespace studio

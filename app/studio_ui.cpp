@@ -1,23 +1,113 @@
 #include "studio_ui.h"
 
+#include "studio_text.h"
+
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <set>
+
+#include "numerics/input_error.h"
 
 namespace studio {
 void UiContext::set_status(const std::string& text, bool error) {
-  status = text;
+  status = uhop::printable_text(text);  // paths, script lines and file excerpts may hold control bytes
   status_is_error = error;
-  if (error) std::fprintf(stderr, "uhop-studio: %s\n", text.c_str());
+  status_set_at = snap ? snap->commands_done : 0;
+  if (error) std::fprintf(stderr, "uhop-studio: %s\n", status.c_str());
+}
+
+float UiContext::wanted_font_size() const {
+  return layout == LayoutMode::presentation ? std::max(font_size * 1.25f, 22.0f * content_scale) : font_size;
+}
+
+void UiContext::record_item(const std::string& name) {
+  record_rect("widget." + name, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
 }
 
 ImU32 rgb(uint32_t hex, int alpha) {
   return IM_COL32((hex >> 16) & 0xff, (hex >> 8) & 0xff, hex & 0xff, alpha);
 }
 
-void set_initial_window(const ImVec2& pos, const ImVec2& size) {
-  ImGui::SetNextWindowPos(pos, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
+bool begin_panel(UiContext& ui, const char* id, const std::string& title, const ImVec2& pos, const ImVec2& size) {
+  ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
+  ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+  ui.record_rect(std::string("panel.") + id, pos, size);
+  const std::string label = title + "###" + id;  // the title may change (Stage II names its space), the id not
+  return ImGui::Begin(label.c_str(), nullptr,
+                      ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+}
+
+float min_plot_height() {
+  return std::max(96.0f, ImGui::GetTextLineHeight() * 6.0f);
+}
+
+void plot_stack(const char* id, const std::vector<PlotSlot>& slots, float height) {
+  if (slots.empty()) return;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float gap = style.ItemSpacing.y;
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float min_h = min_plot_height();
+  float weights = 0;
+  for (const PlotSlot& s : slots) weights += s.weight;
+  // 1. One above the other, heights by weight, when the smallest still gets min_h.
+  const float usable = height - gap * (slots.size() - 1);
+  float smallest = usable;
+  for (const PlotSlot& s : slots) smallest = std::min(smallest, usable * s.weight / weights);
+  if (smallest >= min_h || slots.size() == 1) {
+    for (const PlotSlot& s : slots) s.draw(ImVec2(width, std::max(usable * s.weight / weights, min_h)));
+    return;
+  }
+  // 2. Two columns (rows of two), when each cell is wide and tall enough.
+  const int rows = static_cast<int>((slots.size() + 1) / 2);
+  const float cell_w = std::floor((width - style.ItemSpacing.x) / 2);
+  const float cell_h = std::floor((height - gap * (rows - 1)) / rows);
+  if (cell_w >= std::max(220.0f, ImGui::GetFontSize() * 14) && cell_h >= min_h) {
+    for (size_t k = 0; k < slots.size(); ++k) {
+      if (k % 2 == 1) ImGui::SameLine();
+      ImGui::BeginGroup();
+      ImGui::PushID(static_cast<int>(k));
+      slots[k].draw(ImVec2(cell_w, cell_h));
+      ImGui::PopID();
+      ImGui::EndGroup();
+    }
+    return;
+  }
+  // 3. Too little room for all of them: one at a time, chosen by a tab, at the full height (never a strip).
+  ImGui::PushID(id);
+  if (ImGui::BeginTabBar("##stack")) {
+    for (const PlotSlot& s : slots) {
+      if (!ImGui::BeginTabItem(s.tab)) continue;
+      // The room left, down to 80 px (a panel too short for even that scrolls rather than draw a strip).
+      s.draw(ImVec2(width, std::max(height - ImGui::GetFrameHeightWithSpacing(), 80.0f)));
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::PopID();
+}
+
+void flow(float item_width, bool first) {
+  if (first) return;
+  const float right = ImGui::GetWindowContentRegionMax().x + ImGui::GetWindowPos().x;
+  const float x = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
+  if (x + item_width <= right) ImGui::SameLine();
+}
+
+void keep_inside_display(const ImVec2& default_pos, const ImVec2& default_size) {
+  const ImVec2 d = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(default_pos, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(default_size, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSizeConstraints(ImVec2(std::min(200.0f, d.x), std::min(120.0f, d.y)), d);
+}
+
+void clamp_window_to_display() {
+  const ImVec2 d = ImGui::GetIO().DisplaySize, p = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
+  const PanelRect r = clamp_to_display({p.x, p.y, sz.x, sz.y}, d.x, d.y, ImGui::GetFrameHeight());
+  if (r.x != p.x || r.y != p.y) ImGui::SetWindowPos(ImVec2(r.x, r.y));
+  if (r.w != sz.x || r.h != sz.y) ImGui::SetWindowSize(ImVec2(r.w, r.h));
 }
 
 void formula_tip(const char* text) {
@@ -181,21 +271,39 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   }
   ImGui::TextDisabled("|");
   ImGui::SameLine();
-  if (s.error_id != ui.seen_error_id && !s.error.empty()) {
+  if (s.error_id != ui.seen_error_id) {
     ui.seen_error_id = s.error_id;
-    ui.set_status(s.error, true);
-  } else if (s.message != ui.seen_message) {
-    ui.seen_message = s.message;  // a newer worker message (e.g. "saved session ...") replaces an older status
-    if (!s.message.empty()) ui.set_status(s.message);
+    if (!s.error.empty()) std::fprintf(stderr, "uhop-studio: %s\n", s.error.c_str());
   }
-  if (!ui.status.empty()) {
-    ImGui::TextColored(ui.status_is_error ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.9f, 0.6f, 1), "%s",
-                       ui.status.c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.status.c_str());
-  } else if (!s.message.empty()) {
-    ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", s.message.c_str());
+  if (!s.suggested_size.empty()) {  // a load refused for its size: offer the size that fits
+    const std::string label = "Load at " + s.suggested_size;
+    if (ImGui::SmallButton(label.c_str())) {
+      Command c;
+      c.kind = CommandKind::load;
+      c.path = s.refused_source;
+      c.settings = {{"size", s.suggested_size}, {"count", std::to_string(ui.load_edit.load.count)}};
+      ui.push(c);
+    }
+    formula_tip("Load the same source with every image resized to this size (d within the Studio's limit).");
+    ImGui::SameLine();
+  }
+  const StatusText st = status_text(ui.status, ui.status_is_error, ui.status_set_at, s);
+  if (!st.text.empty()) {
+    const ImVec4 color = st.kind == TextKind::bad       ? ImVec4(1, 0.45f, 0.4f, 1)
+                         : st.kind == TextKind::warning ? ImVec4(0.95f, 0.8f, 0.4f, 1)
+                                                        : ImVec4(0.6f, 0.9f, 0.6f, 1);
+    ImGui::TextColored(color, "%s", st.text.c_str());
+    if (ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+      ImGui::TextUnformatted(st.text.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
   } else {
-    ImGui::TextDisabled("Space play/pause Stage I   N step   R reset   F12 screenshot   F1 help   Ctrl+Q quit");
+    ImGui::TextDisabled(
+        "Space play/pause Stage I   N step   R reset Stage I   F5 presentation   F12 screenshot   "
+        "F1 help   Ctrl+Q quit");
   }
   ImGui::End();
 }
@@ -234,12 +342,11 @@ void file_menu(UiContext& ui) {
   if (ImGui::MenuItem("Load session...")) ui.open_load_session = true;
   if (!ui.snap->session_path.empty()) ImGui::TextDisabled("last: %s", ui.snap->session_path.c_str());
   ImGui::Separator();
-  ImGui::TextUnformatted("Export folder");
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
-  ImGui::InputTextWithHint("##exportdir", "(current folder)", ui.export_dir, sizeof ui.export_dir);
+  if (ImGui::MenuItem("Export options...")) ui.show_export_options = true;
   formula_tip(
-      "Where right-click exports (plots: SVG/PNG/CSV, images: PNG) and F12 screenshots go, named "
-      "<plot>-NNN.<ext> so nothing is overwritten. Empty = the folder the Studio was started in.");
+      "Format, size (px, or cm with a DPI), font scale, light/dark and the folder of right-click exports (plots and "
+      "heatmaps: PNG/PDF/SVG/CSV, images: PNG) and F12 screenshots, named <plot>-NNN.<ext> so nothing is "
+      "overwritten. Saved with the session.");
   if (ImGui::MenuItem("Screenshot", "F12")) ui.screenshot_requested = true;
   ImGui::Separator();
   if (ImGui::MenuItem("Quit", "Ctrl+Q")) ui.quit_requested = true;
@@ -260,30 +367,149 @@ void presets_menu(UiContext& ui) {
   if (ui.presets.empty()) ImGui::TextDisabled("(no presets found: assets/presets/)");
   ImGui::EndMenu();
 }
+
+const char* panel_title(const std::string& id) {
+  if (id == "memories") return "Memories";
+  if (id == "query") return "Query";
+  if (id == "stage1") return "Stage I";
+  if (id == "stage2") return "Stage II";
+  if (id == "compare") return "Compare";
+  return "?";
+}
+
+// The story's caption under the menu bar: step k of n, the caption in a larger font, and Back/Next (tour) or End.
+// Returns its height (0 when no story plays).
+float caption_bar(UiContext& ui, float top) {
+  if (!ui.story.active()) return 0;
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const std::string text = ui.story.caption(*ui.snap);
+  ImFont* font = ui.caption_font ? ui.caption_font : ImGui::GetFont();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float buttons_w = ImGui::GetFontSize() * 14;
+  const float wrap = std::max(100.0f, display.x - buttons_w - style.WindowPadding.x * 4);
+  const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, text.c_str());
+  const float h = std::min(display.y * 0.3f, std::max(ts.y, ImGui::GetFrameHeight() * 2) +
+                                                 ImGui::GetTextLineHeightWithSpacing() + style.WindowPadding.y * 2);
+  ImGui::SetNextWindowPos(ImVec2(0, top));
+  ImGui::SetNextWindowSize(ImVec2(display.x, h));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.13f, 0.17f, 0.27f, 1));
+  ImGui::Begin("##story", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoFocusOnAppearing);
+  ui.record_rect("panel.story", ImVec2(0, top), ImVec2(display.x, h));
+  ImGui::BeginGroup();
+  ImGui::TextDisabled("%s %d/%d: %s", ui.story.mode() == StoryMode::tour ? "Tour" : "Story", ui.story.step() + 1,
+                      ui.story.steps(), ui.story.title().c_str());
+  ImGui::PushFont(font);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  ImGui::EndGroup();
+  ImGui::SameLine(display.x - buttons_w);
+  ImGui::BeginGroup();
+  if (ui.story.mode() == StoryMode::tour) {
+    ImGui::BeginDisabled(ui.story.step() == 0);
+    if (ImGui::Button("< Back")) ui.story.back();
+    ImGui::EndDisabled();
+    ui.record_item("story_back");
+    formula_tip("The previous step (Left arrow, Page Up).");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(ui.story.step() + 1 >= ui.story.steps());
+    if (ImGui::Button("Next >")) ui.story.next();
+    ImGui::EndDisabled();
+    ui.record_item("story_next");
+    formula_tip("The next step (Right arrow, Page Down: a presenter's clicker works).");
+    ImGui::SameLine();
+  } else if (ImGui::Button("Tour")) {
+    ui.story.start(StoryMode::tour);
+  }
+  if (ImGui::Button("End")) ui.story.stop();
+  ui.record_item("story_end");
+  formula_tip("End the story; everything stays as it is (Esc).");
+  ImGui::EndGroup();
+  ImGui::End();
+  ImGui::PopStyleColor();
+  return h;
+}
+
+// For each column that shows its panels as tabs: a strip of buttons, one per panel, the front one highlighted.
+// Returns the panels that are not in front (not drawn this frame).
+std::set<std::string> tab_strips(UiContext& ui, const StudioLayout& layout, float top, float tab_h) {
+  std::set<std::string> hidden;
+  for (const LayoutColumn& c : layout.column_list) {
+    if (!c.tabbed) continue;
+    std::string& front = ui.column_front[c.panels.front()];
+    for (const std::string& id : ui.wanted_front) {
+      if (std::find(c.panels.begin(), c.panels.end(), id) != c.panels.end()) front = id;
+    }
+    if (std::find(c.panels.begin(), c.panels.end(), front) == c.panels.end()) front = c.panels.front();
+    ImGui::SetNextWindowPos(ImVec2(c.x, top));
+    ImGui::SetNextWindowSize(ImVec2(c.w, tab_h));
+    const std::string name = "##tabs_" + c.panels.front();
+    ImGui::Begin(name.c_str(), nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+    for (const std::string& id : c.panels) {
+      if (id != c.panels.front()) ImGui::SameLine();
+      const bool on = id == front;
+      if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+      if (ImGui::Button(panel_title(id))) front = id;
+      if (on) ImGui::PopStyleColor();
+      ui.record_item("tab_" + id);
+      if (!on) hidden.insert(id);
+    }
+    ImGui::End();
+  }
+  ui.wanted_front.clear();
+  return hidden;
+}
+
+void view_menu(UiContext& ui) {
+  if (!ImGui::BeginMenu("View")) return;
+  float fs = ui.font_size;
+  if (ImGui::SliderFloat("Font size", &fs, 10, 40, "%.0f px")) ui.font_size = fs;
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.font_dirty = true;
+  formula_tip("Larger text for projectors (the panels reflow).");
+  if (ImGui::MenuItem("Standard layout", nullptr, ui.layout == LayoutMode::standard)) ui.layout = LayoutMode::standard;
+  if (ImGui::MenuItem("Presentation layout", "F5", ui.layout == LayoutMode::presentation))
+    ui.layout = ui.layout == LayoutMode::presentation ? LayoutMode::standard : LayoutMode::presentation;
+  formula_tip("For a lecture: Compare large, big text, advanced controls hidden. F5 switches back.");
+  ImGui::Separator();
+  ImGui::MenuItem("Sweep panel", nullptr, &ui.show_sweep);
+  formula_tip("The paper's retrieval-error sweeps: error vs M or sigma for several methods and seeds.");
+  insight_view_menu(ui);
+  ImGui::EndMenu();
+}
+
+void story_menu(UiContext& ui) {
+  if (!ImGui::BeginMenu("Story")) return;
+  if (ImGui::MenuItem("Play the story")) ui.story.start(StoryMode::autoplay);
+  formula_tip("MHM retrieves the wrong memory, Stage I trains W, U-Hop retrieves the right one; any input stops it.");
+  if (ImGui::MenuItem("Tour (step by step)")) ui.story.start(StoryMode::tour);
+  formula_tip("The same story, one step per Next (button, Right arrow, Page Down).");
+  if (ImGui::MenuItem("End", "Esc", false, ui.story.active())) ui.story.stop();
+  ImGui::EndMenu();
+}
 }  // namespace
 
 void draw_studio(UiContext& ui) {
   ++ui.frame;  // thumbnails drawn from here on are this frame's (the cache keeps their slots until rendered)
   ui.thumbnails_uploaded = 0;
+  ui.rects.clear();
   sync_edit_state(ui);
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   float menu_h = 0;
   if (ImGui::BeginMainMenuBar()) {
     file_menu(ui);
-    if (ImGui::BeginMenu("View")) {
-      float fs = ui.font_size;
-      if (ImGui::SliderFloat("Font size", &fs, 10, 40, "%.0f px")) ui.font_size = fs;
-      if (ImGui::IsItemDeactivatedAfterEdit()) ui.font_dirty = true;
-      formula_tip("Larger text for projectors (rebuilds the font).");
-      ImGui::MenuItem("Sweep panel", nullptr, &ui.show_sweep);
-      formula_tip("The paper's retrieval-error sweeps: error vs M or sigma for several methods and seeds.");
-      ImGui::EndMenu();
-    }
+    view_menu(ui);
     presets_menu(ui);
+    story_menu(ui);
     if (ImGui::BeginMenu("Help")) {
       if (ImGui::MenuItem("How U-Hop works", "F1")) ui.show_help = true;
       ImGui::EndMenu();
     }
+    record_menu(ui);  // recorder_ui.cpp: the Record menu and, while recording, its readout
     const StudioSnapshot& s = *ui.snap;
     if (s.memories) {
       ImGui::TextDisabled("  %s   M = %d   d = %d   Stage I step %d   Stage II step %d", s.state.source.c_str(),
@@ -294,23 +520,32 @@ void draw_studio(UiContext& ui) {
     menu_h = ImGui::GetWindowSize().y;
     ImGui::EndMainMenuBar();
   }
+  const float caption_h = caption_bar(ui, menu_h);
   const float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2 - 2;
-  const float top = menu_h, h = display.y - menu_h - status_h, w = display.x;
-  // Grid: [Memories / Query] [Stage I] [Stage II / Compare]
-  const float c0 = std::floor(w * 0.26f), c1 = std::floor(w * 0.37f), c2 = w - c0 - c1;
-  const float mem_h = std::floor(h * 0.42f), s2_h = std::floor(h * 0.64f);
-  panel_memories(ui, ImVec2(0, top), ImVec2(c0, mem_h));
-  panel_query(ui, ImVec2(0, top + mem_h), ImVec2(c0, h - mem_h));
-  panel_stage1(ui, ImVec2(c0, top), ImVec2(c1, h));
-  panel_stage2(ui, ImVec2(c0 + c1, top), ImVec2(c2, s2_h));
-  panel_compare(ui, ImVec2(c0 + c1, top + s2_h), ImVec2(c2, h - s2_h));
+  const float tab_h = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2;
+  const StudioLayout layout =
+      compute_layout(display.x, display.y, menu_h + caption_h, status_h, ImGui::GetFontSize(), ui.layout, tab_h);
+  const std::set<std::string> hidden = tab_strips(ui, layout, menu_h + caption_h, tab_h);
+  using PanelFn = void (*)(UiContext&, const ImVec2&, const ImVec2&);
+  const std::pair<const char*, PanelFn> panels[] = {{"memories", panel_memories},
+                                                    {"query", panel_query},
+                                                    {"stage1", panel_stage1},
+                                                    {"stage2", panel_stage2},
+                                                    {"compare", panel_compare}};
+  for (const auto& [id, draw] : panels) {
+    const auto it = layout.panels.find(id);
+    if (it == layout.panels.end() || hidden.count(id)) continue;
+    draw(ui, ImVec2(it->second.x, it->second.y), ImVec2(it->second.w, it->second.h));
+  }
   if (ui.show_help) panel_help(ui);
   // A sweep started from a script (or the panel) opens the panel so its progress and result are visible.
   if (ui.snap->sweep_running && !ui.sweep_was_running) ui.show_sweep = true;
   ui.sweep_was_running = ui.snap->sweep_running;
   if (ui.show_sweep) panel_sweep(ui);
+  draw_insight_windows(ui);
   session_popup(ui, true);
   session_popup(ui, false);
+  export_options_window(ui);
   status_bar(ui, ImVec2(0, display.y - status_h), ImVec2(display.x, status_h));
 }
 }  // namespace studio

@@ -4,6 +4,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -12,9 +13,14 @@
 #include "gl_texture.h"
 #include "heatmap_shader.h"
 #include "plot_widget.h"
+#include "recorder.h"
+#include "story.h"
+#include "studio_layout.h"
 #include "studio_worker.h"
 
 namespace studio {
+struct LandscapeOverlay;  // panel_landscape.cpp: iso-lines cached per landscape
+
 struct UiContext {
   StudioWorker* worker = nullptr;
   std::shared_ptr<const StudioSnapshot> snap;
@@ -54,7 +60,14 @@ struct UiContext {
   uhop::PlotWidgetState* plot_state(const std::string& id);
 
   // Exports and sessions.
-  char export_dir[1024] = "";  // where auto-named exports go; empty = the current directory
+  char export_dir[1024] = "";  // where auto-named exports go (state.exports.folder); empty = the current directory
+  bool show_export_options = false;  // the Export options window (export_dialog.cpp)
+  // Recording (recorder_ui.cpp) and where plots/heatmaps were drawn this frame, for `record ... panel=ID`.
+  Recorder recorder;
+  std::string record_path = "uhop-recording.gif", record_panel;
+  int record_fps = 10;
+  uint64_t seen_record_id = 0;
+  std::map<std::string, ImVec4> item_rects;  // id -> (x0, y0, x1, y1) in ImGui coordinates
   char session_path[1024] = "session.json";
   bool open_save_session = false, open_load_session = false;
   struct Preset {
@@ -65,33 +78,79 @@ struct UiContext {
   // Sweep panel form.
   bool show_sweep = false, sweep_was_running = false;
   const void* sweep_shown = nullptr;  // the SweepOutcome the form was last synced from
-  int sweep_vary = 0;                 // 0: M, 1: sigma
+  int sweep_preset = 0;  // 0: none (uhop::default_sweep_settings), else 1 + uhop::sweep_preset_names() index
+  int sweep_vary = 0;    // 0: M, 1: sigma
   char sweep_values[256] = "10,20,30";
   std::vector<char> sweep_methods;  // one flag per uhop::sweep_method_names()
   int sweep_seeds = 2, sweep_stage1_steps = 50, sweep_count = 30;
   float sweep_sigma = 0.1f;
   char sweep_out[1024] = "sweep-out";
 
+  // The "why" views (panel_probe/margin/feature_map/landscape.cpp), opened from the View menu or `view ID`.
+  bool show_probe = false, show_margin = false, show_feature_map = false, show_landscape = false;
+  std::map<std::string, uhop::PlotWidgetState> insight_plots;  // by plot id (probe-error, margin, ...)
+  GlTexture landscape_mhm_tex, landscape_uhop_tex;
+  uint64_t landscape_tex_version = 0;
+  bool landscape_requested = false;  // the landscape window asked the worker once for this opening
+  std::shared_ptr<LandscapeOverlay> landscape_overlay;
+
   // App-level.
-  float font_size = 16;
-  float content_scale = 1;
+  float font_size = 16;           // the user's text size (View menu, --font-size), times the content scale
+  float content_scale = 1;        // the monitor's (HiDPI)
+  float applied_font_size = 0;    // the size the font atlas was built at (presentation enlarges it)
+  ImFont* caption_font = nullptr;  // the story's captions: 1.3x the text size
   bool font_dirty = false;
+  LayoutMode layout = LayoutMode::standard;
+  // In a column that shows its panels as tabs (a big font on a small screen): the panel in front, by column (keyed
+  // by the column's first panel id). bring_to_front() picks the column that holds `id`.
+  std::map<std::string, std::string> column_front;
+  std::vector<std::string> wanted_front;  // panels to bring to front in the next frame (the story's steps)
+  void bring_to_front(const std::string& id) { wanted_front.push_back(id); }
   bool show_help = false;
   bool screenshot_requested = false;
   bool quit_requested = false;
-  std::string seen_message;  // the worker message already shown in the status bar
-  std::string status;        // last UI message (screenshots, drops, script problems)
+  std::string status;            // last UI message (screenshots, drops, script problems)
   bool status_is_error = false;
-  uint64_t seen_error_id = 0;
-  std::string fallback_message;
+  uint64_t status_set_at = 0;    // worker commands done when it was set: a later command replaces it
+  uint64_t seen_error_id = 0;    // worker errors already echoed to stderr
+  bool show_advanced1 = false, show_advanced2 = false, show_load_options = false;
+
+  // The guided story (story.h): started on first launch, by the Story menu and the story/tour script commands.
+  StoryPlayer story;
+
+  // Where things were drawn this frame, for --dump-state and tests that click: "panel.<id>", "plot.<id>",
+  // "widget.<name>" -> x, y, w, h in window pixels. Cleared at the start of each frame.
+  std::map<std::string, PanelRect> rects;
+  void record_rect(const std::string& key, ImVec2 pos, ImVec2 size) { rects[key] = {pos.x, pos.y, size.x, size.y}; }
+  void record_item(const std::string& name);  // the last ImGui item as "widget.<name>"
 
   void push(Command c) { worker->push(std::move(c)); }
   void set_status(const std::string& text, bool error = false);
+  // The text size the panels use now: the user's, or 1.25x it (at least 22 px x content scale) in presentation.
+  float wanted_font_size() const;
 };
 
-// Layout on first use: a grid sized from the display (ImGui 1.86 has no docking).
-void set_initial_window(const ImVec2& pos, const ImVec2& size);
 void draw_studio(UiContext& ui);
+// A fixed panel of the layout at pos/size (recorded as "panel.<id>"); false when collapsed (then call End anyway).
+bool begin_panel(UiContext& ui, const char* id, const std::string& title, const ImVec2& pos, const ImVec2& size);
+// The smallest height a plot is drawn at: below it plots are stacked in tabs (plot_stack) rather than squeezed.
+float min_plot_height();
+// Plots sharing `height`: one above the other when each gets at least min_plot_height(), else as tabs with one
+// plot at the full height (never a strip). `draw` gets the size for the plot it draws.
+struct PlotSlot {
+  const char* tab;
+  std::function<void(const ImVec2& size)> draw;
+  float weight = 1;
+};
+void plot_stack(const char* id, const std::vector<PlotSlot>& slots, float height);
+// Places the next items side by side while they fit the panel's width, else on a new line: call before each item
+// of a control row with the item's width (wraps instead of cutting controls off at big fonts).
+void flow(float item_width, bool first = false);
+// A window opened from the menus (help, sweep): kept inside the display whatever its size. keep_inside_display goes
+// before Begin (first position and size, size limits), clamp_window_to_display after it (moves it back inside when
+// the display shrank or the user dragged it out).
+void keep_inside_display(const ImVec2& default_pos, const ImVec2& default_size);
+void clamp_window_to_display();
 
 void panel_memories(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size);
@@ -100,14 +159,39 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size);
 void panel_help(UiContext& ui);
 void panel_sweep(UiContext& ui);
+// The "why" views (issue "see why U-Hop works"); for now windows from the View menu (pos/size on first use).
+void panel_probe(UiContext& ui, const ImVec2& pos, const ImVec2& size);
+void panel_margin(UiContext& ui, const ImVec2& pos, const ImVec2& size);
+void panel_feature_map(UiContext& ui, const ImVec2& pos, const ImVec2& size);
+void panel_landscape(UiContext& ui, const ImVec2& pos, const ImVec2& size);
+// The View-menu flag of a window by id (probe margin feature-map landscape sweep help); null for an unknown id.
+bool* view_flag(UiContext& ui, const std::string& id);
+// The View menu's entries for the "why" views, and the open windows drawn where they first appear.
+void insight_view_menu(UiContext& ui);
+void draw_insight_windows(UiContext& ui);
 
 // ---- exports (plot_exports.cpp, image_exports.cpp)
 // draw_plot_widget plus what the Studio does around it: remembers the size and answers the right-click exports with
 // an auto-named file in the export folder ("<id>-NNN.svg"), reported in the status bar.
 uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::PlotFigure& figure,
                                    uhop::PlotWidgetState& state, const uhop::PlotWidgetOptions& options);
-// The plot `id` of the current snapshot as shown, to `path` (.svg .png .csv; scale for PNG). Throws InputError.
+// The plot or heatmap `id` of the current snapshot as shown, to `path` (.svg .pdf .png .csv by extension; scale
+// multiplies the PNG resolution), sized and styled by the export options. Throws InputError naming the path.
 void export_plot_by_id(UiContext& ui, const std::string& id, const std::string& path, int scale);
+// Menu items exporting figure `id` (a plot or a heatmap) to auto-named files in the export folder.
+void figure_export_menu_items(UiContext& ui, const std::string& id);
+// The Export options window (format, size in px or cm with DPI, font scale, light/dark, folder): export_dialog.cpp.
+void export_options_window(UiContext& ui);
+// The feature-cosine heatmaps at step 0 and now, each with its own colour scale and a colorbar (heatmap_view.cpp).
+void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s, const ImVec2& room);
+
+// ---- recording (recorder_ui.cpp)
+// The Record menu and, while recording, the readout (time, frames, dropped, size) in the menu bar.
+void record_menu(UiContext& ui);
+// After rendering, before the swap: hands the recorder a frame when one is due (the one call in the frame loop).
+void record_frame(UiContext& ui, int framebuffer_width, int framebuffer_height);
+// `record start|stop` from a script. Throws InputError.
+void run_record_command(UiContext& ui, const Command& c);
 // The image panel `id` of the current snapshot as a PNG (the pixels shown, scaled up). Throws InputError.
 void export_image_by_id(UiContext& ui, const std::string& id, const std::string& path);
 // Right-click menu on the last item: "Export PNG" of image panel `id` to an auto-named file.

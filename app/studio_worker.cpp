@@ -4,21 +4,26 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <new>
 
 #include "numerics/corruption.h"
-#include "numerics/feature_geometry.h"
 #include "numerics/input_error.h"
 #include "data/memory_sources.h"
 #include "numerics/progress.h"
 #include "session/session_file.h"
+#include "brush.h"
+#include "studio_text.h"
 
 namespace studio {
+static_assert(static_cast<long long>(kMaxStudioDim) * kMaxStudioDim <= uhop::kMaxWValues,
+              "the Studio's d x d W must fit the session's limit");
 namespace {
 double now_seconds() {
   using clock = std::chrono::steady_clock;
@@ -104,13 +109,13 @@ std::shared_ptr<const StudioSnapshot> StudioWorker::snapshot() const {
 
 bool StudioWorker::idle() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return queue_.empty() && !working_ && !playing_;
+  return queue_.empty() && !working_ && !playing_ && !background_pending_;
 }
 
 bool StudioWorker::wait_idle(double timeout_seconds) const {
   std::unique_lock<std::mutex> lock(mutex_);
   return cv_.wait_for(lock, std::chrono::duration<double>(timeout_seconds),
-                      [this] { return queue_.empty() && !working_ && !playing_; });
+                      [this] { return queue_.empty() && !working_ && !playing_ && !background_pending_; });
 }
 
 void StudioWorker::run() {
@@ -127,7 +132,7 @@ void StudioWorker::run() {
       std::unique_lock<std::mutex> lock(mutex_);
       auto has_work = [this] { return stop_ || !queue_.empty(); };
       if (!playing_) {
-        cv_.wait(lock, [&] { return has_work() || playing_; });
+        cv_.wait(lock, [&] { return has_work() || playing_ || background_pending_; });
       } else {
         const double wait = next_play_step_ - now_seconds();
         if (wait > 0) cv_.wait_for(lock, std::chrono::duration<double>(wait), has_work);
@@ -141,10 +146,19 @@ void StudioWorker::run() {
       }
     }
     if (have) {
+      // The status describes the last command: a new one starts with none (a stale error or "stopped after 200
+      // steps" would otherwise stay on screen after later successful actions).
+      error_.clear();
+      message_.clear();
+      suggested_size_.clear();
+      refused_source_.clear();
       try {
         process(command);
       } catch (const uhop::Cancelled&) {
         message_ = "cancelled";
+      } catch (const std::bad_alloc&) {  // not "std::bad_alloc": say what happened
+        std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
+        report_error(where + to_string(command.kind) + ": out of memory (the request is too large for this machine)");
       } catch (const std::exception& e) {  // InputError for bad input; anything else is reported, not fatal
         std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
         report_error(where + to_string(command.kind) + ": " + e.what());
@@ -152,6 +166,7 @@ void StudioWorker::run() {
       busy_label_.clear();
       progress_ = 0;
       ++commands_done_;
+      update_background_work();
       publish(true);
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -172,13 +187,23 @@ void StudioWorker::run() {
         report_error(std::string("play: ") + e.what());
         publish(true);
       }
+      update_background_work();
+      cv_.notify_all();
+    } else if (!playing_ && background_pending_) {  // idle: a live landscape catches up (gives way to commands)
+      try {
+        if (refresh_landscape(true, true, false)) publish(true);
+      } catch (const std::exception& e) {
+        landscape_live_ = false;
+        report_error(std::string("landscape: ") + e.what());
+      }
+      update_background_work();
       cv_.notify_all();
     }
   }
 }
 
 void StudioWorker::report_error(const std::string& what) {
-  error_ = what;
+  error_ = last_error_ = what;
   ++error_id_;
 }
 
@@ -210,16 +235,37 @@ void StudioWorker::load(const Command& c) {
   };
   set_busy("Loading " + next.source, 0);
   publish(false);
+  // Images too large for the Studio's W are refused with a size that fits, before the file is read (the Studio's
+  // check runs ahead of the session's own limits, whose message cannot suggest a size).
+  auto check_studio_size = [&](const uhop::ImageShape& shape) {
+    const long long d = shape.size(), big_d = std::max<long long>(d, next.stage1.dim);
+    if (big_d <= kMaxStudioDim) return;
+    suggested_size_ = size_within_cap(shape.width, shape.height, shape.channels);
+    refused_source_ = next.source;
+    throw uhop::InputError(next.source + ": images of " + std::to_string(shape.width) + "x" +
+                           std::to_string(shape.height) + (shape.channels == 3 ? " RGB" : "") +
+                           " give d = " + std::to_string(d) + " values each; Stage I trains a " +
+                           std::to_string(big_d) + " x " + std::to_string(d) + " feature map W (" +
+                           std::to_string(big_d * d * 8 / (1 << 20)) + " MiB), more than the Studio holds (d up to " +
+                           std::to_string(kMaxStudioDim) + "): load them resized, e.g. to " + suggested_size_);
+  };
+  // A set the session cannot hold (too many memories, a W too large) is refused before the file is read.
+  uhop::LoadOptions options = uhop::with_session_limits(next.load, next.stage1.dim);
+  options.check_fits = [&, session_fits = options.check_fits](long long count, const uhop::ImageShape& shape) {
+    if (shape.size() > 0) check_studio_size(shape);
+    session_fits(count, shape);
+  };
   uhop::MemorySet set;
   try {
-    set = uhop::load_memories(next.source, next.load, &warnings, progress);
+    set = uhop::load_memories(next.source, options, &warnings, progress);
   } catch (const uhop::InputError& e) {
     if (!c.fallback_to_glyphs || next.source.rfind("builtin:fashion-mnist", 0) != 0) throw;
     message_ = std::string(e.what()) + " -- showing builtin:glyphs instead";
     next.source = "builtin:glyphs";
-    set = uhop::load_memories(next.source, next.load, &warnings, progress);
+    set = uhop::load_memories(next.source, options, &warnings, progress);
   }
   if (next.target >= set.count()) next.target = 0;
+  check_studio_size(set.shape);
   const std::string stats_label = "Statistics of " + std::to_string(set.count()) + " memories";
   auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2, [&](double f) {
     set_busy(stats_label, f);
@@ -236,9 +282,11 @@ void StudioWorker::load(const Command& c) {
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = false;
+  stage1_warning_.clear();
   heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
   heat_now_w_.resize(0, 0);  // new memories: the current heatmap is redone even for the same W
   restart_query();
+  reset_views();
 }
 
 void StudioWorker::stage1_steps(int n) {
@@ -246,11 +294,12 @@ void StudioWorker::stage1_steps(int n) {
     if (cancel_) throw uhop::Cancelled();
     const std::string label = "Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n);
     set_busy(label, static_cast<double>(i) / n);
-    session_->stage1_step(busy_progress(label, static_cast<double>(i) / n, static_cast<double>(i + 1) / n));
-    stage1_finished_ = false;
+    timed_stage1_step(busy_progress(label, static_cast<double>(i) / n, static_cast<double>(i + 1) / n));
+    after_stage1_step();
     maybe_publish();
   }
   ensure_stats();
+  finish_stage1_run();
 }
 
 uhop::ProgressFn StudioWorker::busy_progress(const std::string& label, double from, double to) {
@@ -271,69 +320,9 @@ void StudioWorker::ensure_stats() {
   if (!in_command) busy_label_.clear();
 }
 
-void StudioWorker::save_session(const std::string& path) {
-  uhop::SessionOrigin origin;
-  origin.memories = state_.source;
-  origin.load = state_.load;
-  // capture_session stores the query as a vector when this corruption does not reproduce it (a hand drawing).
-  origin.corruption = uhop::to_string(state_.corruption);
-  origin.corruption_seed = state_.corruption_seed;
-  origin.stage1_finished = stage1_finished_;
-  uhop::write_session_file(path, uhop::capture_session(*session_, origin));
-  session_path_ = path;
-  message_ = "saved session " + path;
-}
-
-void StudioWorker::load_session(const std::string& path) {
-  // Read and validate first: a malformed file throws naming the key, before anything here has changed.
-  const uhop::SessionFile file = uhop::read_session_file(path);
-  StudioState next = state_;
-  next.source = file.memories;
-  if (next.source.rfind("builtin:", 0) != 0 && !file.base_dir.empty() &&
-      std::filesystem::path(next.source).is_relative()) {
-    std::error_code ec;
-    const auto beside = std::filesystem::path(file.base_dir) / next.source;
-    if (std::filesystem::exists(beside, ec)) next.source = beside.string();  // as restore_session resolves it
-  }
-  next.load = file.load;
-  next.stage1 = file.stage1;
-  next.stage2 = file.stage2;
-  next.target = file.target;
-  if (!file.corruption.empty()) {  // a stored (hand-drawn) query keeps the current corruption controls
-    apply_setting(next, "corruption", file.corruption);
-    next.corruption_seed = file.corruption_seed;
-  }
-  if (file.stage2_steps > 0) next.stage2_steps = file.stage2_steps;
-  std::vector<std::string> warnings;
-  const std::string label = "Loading session " + path;
-  set_busy(label, 0);
-  publish(false);
-  uhop::Session restored = uhop::restore_session(
-      file,
-      [&](double f) {
-        set_busy(label, f);
-        maybe_publish();
-        return !cancel_.load();
-      },
-      &warnings);
-  // W_0's heatmap, from the same settings (or the given W_0).
-  const uhop::Matrix w0 =
-      file.w0 ? *file.w0
-              : uhop::init_feature_map(file.stage1.init, restored.memories().dim(), file.stage1.dim, file.stage1.seed);
-  auto gallery = std::make_shared<MemoryGallery>();
-  gallery->version = ++memory_version_;
-  gallery->set = restored.memories();
-  // Commit only now: a failed load keeps the previous session.
-  state_ = next;
-  session_ = std::make_unique<uhop::Session>(std::move(restored));
-  gallery_ = gallery;
-  warnings_ = warnings;
-  stage1_playing_ = stage2_playing_ = false;
-  stage1_finished_ = file.stage1_finished;
-  heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, w0);
-  heat_now_w_.resize(0, 0);
-  session_path_ = path;
-  message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
+void StudioWorker::after_stage1_step() {
+  stage1_finished_ = false;
+  if (stage1_warning_.empty()) stage1_warning_ = loss_jump_warning(session_->stage1_log(), state_.stage1.optimizer);
 }
 
 void StudioWorker::run_sweep(const Command& c) {
@@ -376,6 +365,7 @@ void StudioWorker::run_sweep(const Command& c) {
       "retrieval error vs " + std::string(uhop::to_string(s.vary)) + " (" + s.memories + ", " + fixed + ")");
   outcome->out_dir = req.out_dir;
   outcome->options = c.settings;
+  outcome->settings = s;
   outcome->cells = cells;
   const size_t methods = s.methods.empty() ? uhop::default_sweep_methods().size() : s.methods.size();
   const size_t values = s.values.empty() ? uhop::paper_sweep_values(s.vary).size() : s.values.size();
@@ -394,6 +384,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
     if (a.init != b.init || a.dim != b.dim || a.seed != b.seed || a.train_count != b.train_count) {
       session_->reset_stage1();  // a new W_0 was asked for: the old log no longer describes it
       stage1_finished_ = false;
+      stage1_warning_.clear();
       heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
       message_ = "W re-initialized (" + std::string(uhop::to_string(b.init)) + ")";
     }
@@ -404,6 +395,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
       before.corruption_seed != state_.corruption_seed) {
     restart_query();
   }
+  apply_probe_settings();
 }
 
 void StudioWorker::process(const Command& c) {
@@ -417,18 +409,25 @@ void StudioWorker::process(const Command& c) {
     case CommandKind::cancel:
       cancel_ = false;
       stage1_playing_ = stage2_playing_ = false;
+      landscape_live_ = false;
       message_ = "cancelled";
       return;
     case CommandKind::wait:
     case CommandKind::screenshot:  // the GUI handles these; to the worker they are no-ops
     case CommandKind::export_plot:
     case CommandKind::export_image:
+    case CommandKind::record_start:
+    case CommandKind::record_stop:
+    case CommandKind::view:
       return;
     case CommandKind::load_session:
       load_session(c.path);
       return;
     case CommandKind::sweep:
       run_sweep(c);
+      return;
+    case CommandKind::landscape:
+      landscape_command(c);
       return;
     case CommandKind::set:
     case CommandKind::corrupt:
@@ -502,16 +501,26 @@ void StudioWorker::process(const Command& c) {
     case CommandKind::stage1_pause:
       stage1_playing_ = false;
       ensure_stats();
+      finish_stage1_run();
       return;
     case CommandKind::stage1_reset:
       stage1_playing_ = false;
       session_->reset_stage1();
       stage1_finished_ = false;
+      stage1_warning_.clear();
       heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
+      map_anchor_to_mhm_ = true;
       return;
     case CommandKind::stage1_finish:
       session_->finish_stage1();
       stage1_finished_ = true;
+      ensure_stats();  // the statistics (and Stage II's bound) of the normalized W
+      return;
+    case CommandKind::stage1_normalize:
+      session_->normalize_w_rows();
+      ensure_stats();
+      message_ = "rows of W normalized to unit length (after Stage I step " + std::to_string(session_->stage1_steps()) +
+                 "; not a log row)";
       return;
     case CommandKind::save_session:
       save_session(c.path);
@@ -550,11 +559,12 @@ void StudioWorker::step_playing() {
     const int stop = state_.stage1_stop_after;
     if (stop > 0 && session_->stage1_steps() >= stop) {
       stage1_playing_ = false;
-      message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
       ensure_stats();
+      finish_stage1_run();
+      message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
     } else {
-      session_->stage1_step([this](double) { return !cancel_.load(); });
-      stage1_finished_ = false;
+      timed_stage1_step([this](double) { return !cancel_.load(); });
+      after_stage1_step();
       if (state_.stage1_speed > 0) interval = 1.0 / state_.stage1_speed;
     }
   }
@@ -600,11 +610,18 @@ void StudioWorker::publish(bool full) {
                   : stage2_playing_    ? "Stage II playing"
                                        : "";
   s->progress = progress_;
-  s->error = error_;
+  // Text that reaches the screen is made printable here, once: it embeds paths and file excerpts.
+  s->busy_label = uhop::printable_text(s->busy_label);
+  s->error = uhop::printable_text(error_);
+  s->last_error = uhop::printable_text(last_error_);
   s->error_id = error_id_;
-  s->message = message_;
+  s->message = uhop::printable_text(message_);
   s->warnings = warnings_;
+  for (std::string& w : s->warnings) w = uhop::printable_text(w);
   s->sweep = sweep_;
+  s->suggested_size = suggested_size_;
+  s->refused_source = refused_source_;
+  s->stage1_warning = stage1_warning_;
   s->sweep_running = sweep_running_;
   s->session_path = session_path_;
   if (session_) {
@@ -654,6 +671,7 @@ void StudioWorker::publish(bool full) {
       s->energy_monotone = f.energy_monotone;
     }
   }
+  publish_views(*s, full);
   if (full || !last_full_) last_full_ = s;
   last_publish_ = now_seconds();
   {
@@ -661,5 +679,6 @@ void StudioWorker::publish(bool full) {
     snapshot_ = s;
     playing_ = stage1_playing_ || stage2_playing_;
   }
+  if (on_publish_) on_publish_();
 }
 }  // namespace studio

@@ -6,12 +6,14 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "insight_snapshot.h"
 #include "numerics/memory_set.h"
 #include "session/session.h"
 #include "studio_commands.h"
@@ -64,15 +66,22 @@ struct StudioSnapshot {
   std::shared_ptr<const SweepOutcome> sweep;
   bool sweep_running = false;
   std::string session_path;
+  InsightSnapshot insight;  // the "why" views (insight_worker.cpp)
 
   // Status
   bool busy = false;
   std::string busy_label;
-  double progress = 0;    // of the busy work, in [0,1]
-  std::string error;      // last error (bad input), empty when none
-  uint64_t error_id = 0;  // increases with each new error so the UI can pop it up once
-  std::string message;    // last informational message (e.g. a fallback)
+  double progress = 0;     // of the busy work, in [0,1]
+  std::string error;       // the last command's error (bad input), empty when none
+  std::string last_error;  // the most recent error of any command (kept: for logs, scripts' exit status, tests)
+  uint64_t error_id = 0;   // increases with each new error so the UI can pop it up once
+  std::string message;     // last informational message (e.g. a fallback)
   std::vector<std::string> warnings;
+  // error and message describe the last command: a later command that succeeds clears them, so the status bar
+  // never keeps a stale "stopped after 200 steps" or an old error.
+  std::string suggested_size;  // "WxH" after a load refused for its size (d x d W too large): the UI offers it
+  std::string refused_source;  // ... for this source
+  std::string stage1_warning;  // e.g. the loss jumped (learning rate too large for the optimizer); empty when none
 };
 
 class StudioWorker {
@@ -91,6 +100,9 @@ class StudioWorker {
   bool wait_idle(double timeout_seconds = 60) const;
   // Publishes at most this often while stepping (default 60/s); 0 = after every step.
   void set_max_publish_rate(double per_second) { min_publish_interval_ = per_second > 0 ? 1.0 / per_second : 0; }
+  // Called on the worker thread after each publish (the UI posts an empty event so an idle frame loop wakes up).
+  // Set before pushing the first command.
+  void set_on_publish(std::function<void()> f) { on_publish_ = std::move(f); }
 
  private:
   void run();
@@ -109,6 +121,21 @@ class StudioWorker {
   void save_session(const std::string& path);
   void load_session(const std::string& path);
   void run_sweep(const Command& c);
+  // ---- the "why" views (insight_worker.cpp)
+  void apply_probe_settings();  // the session's probe from state_ (after loads and setting changes)
+  // One Stage I step (progress and cancel as given); measures it and picks the probe's every-k.
+  void timed_stage1_step(const uhop::ProgressFn& progress = {});
+  void finish_stage1_run();                  // after a run of steps: the last row probed, the map refreshed
+  void reset_views();                        // new memories or a new W_0: the map's alignment chain restarts
+  void landscape_command(const Command& c);  // `landscape [rival=J|auto] [grid=N] | off`
+  // Coarse or fine grid; abortable: gives way to a queued command (returns false); show_progress: in the status bar.
+  bool refresh_landscape(bool fine, bool abortable, bool show_progress);
+  bool landscape_stale() const;
+  uint64_t landscape_inputs_key() const;
+  uint64_t w_key() const;  // changes whenever W may have changed
+  void update_feature_map(bool force);
+  void publish_views(StudioSnapshot& s, bool full);
+  void update_background_work();  // sets background_pending_ when a live landscape is stale
 
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
@@ -128,7 +155,8 @@ class StudioWorker {
   uhop::Matrix heat_now_w_;  // the W heat_now_ was computed for
   bool stage1_playing_ = false, stage2_playing_ = false;
   uint64_t version_ = 0, commands_done_ = 0, error_id_ = 0, memory_version_ = 0;
-  std::string error_, message_, busy_label_;
+  std::string error_, message_, busy_label_, last_error_;
+  std::function<void()> on_publish_;
   std::vector<std::string> warnings_;
   double progress_ = 0;
   double min_publish_interval_ = 1.0 / 60;
@@ -138,13 +166,26 @@ class StudioWorker {
   double last_full_cost_ = 0;  // seconds the last full publish took (the retrieval rebuilt for the new W)
   std::shared_ptr<const StudioSnapshot> last_full_;  // Stage II part reused by Stage-I-only publishes
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
+  std::string suggested_size_, refused_source_, stage1_warning_;
+  void after_stage1_step();  // checks the new loss row (warning on a jump)
   bool sweep_running_ = false;
   std::shared_ptr<const SweepOutcome> sweep_;
   std::string session_path_;
+  // The "why" views' state (worker thread only, except background_pending_ under mutex_).
+  bool background_pending_ = false;
+  bool landscape_live_ = false, landscape_computing_ = false;
+  std::shared_ptr<const LandscapeView> landscape_;
+  std::shared_ptr<const FeatureMapView> feature_map_;
+  uint64_t landscape_key_ = 0, map_key_ = 0;  // what the current landscape / U-Hop map were computed from
+  uhop::Matrix landscape_mhm_cache_;          // MHM's grid (independent of W) and what it was computed from
+  uint64_t landscape_mhm_key_ = 0;
+  bool map_anchor_to_mhm_ = true;  // the next U-Hop frame aligns to MHM's map (after a load or reset)
+  double map_time_ = -1e9, landscape_time_ = -1e9;
+  double stage1_seconds_ = 0, probe_seconds_ = 0;
+  int probe_every_ = 1;
+  uint64_t view_version_ = 0;
 };
 
 Heatmap feature_cosine_heatmap(const uhop::Matrix& memories, const uhop::Matrix& w,
                                int max_size = Heatmap::kMaxHeatmap);
-// The brush (see BrushStroke) applied to a query of the given shape.
-void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke);
 }  // namespace studio

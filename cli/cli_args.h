@@ -1,6 +1,13 @@
 // Flag parsing and memory loading shared by the uhop subcommands (each subcommand lists its own flags; anything
 // else is an error naming it).
+//
+// Every flag is parsed once, strictly: a flag given twice is refused ("--count given twice"), a value given to a
+// switch is refused ("--normalize-rows takes no value": "--normalize-rows=0" must not switch it on), an empty value
+// is refused (an empty path would mean the current folder), and numbers go through core/numerics/number_text.h with
+// a range per flag, so "--count 4294967298" is refused instead of wrapping and "--beta 1e400" instead of becoming
+// inf. Step counts are bounded by kMaxStage1Steps / kMaxStage2Steps (core/session/session.h).
 #pragma once
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -9,8 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "numerics/input_error.h"
 #include "data/memory_sources.h"
+#include "numerics/input_error.h"
+#include "numerics/number_text.h"
+#include "session/session.h"
 
 namespace uhop::cli {
 // --flag value pairs and bare switches; anything unknown is an error naming it.
@@ -28,26 +37,29 @@ struct Args {
     if (it == values.end()) throw InputError("missing required flag --" + k);
     return it->second;
   }
+  // A finite number (inf, nan and values beyond a double are refused).
   double number(const std::string& k, double fallback) const {
     if (!values.count(k)) return fallback;
-    const std::string& v = values.at(k);
-    char* end = nullptr;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0') throw InputError("--" + k + " expects a number, got '" + v + "'");
-    return x;
+    return parse_real_number(values.at(k), "--" + k);
   }
-  long long integer(const std::string& k, long long fallback) const {
+  // A whole number in [lo, hi] (the one range-checked integer parser every flag uses).
+  long long integer(const std::string& k, long long fallback, long long lo, long long hi) const {
     if (!values.count(k)) return fallback;
-    const std::string& v = values.at(k);
-    char* end = nullptr;
-    const long long x = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0') throw InputError("--" + k + " expects a whole number, got '" + v + "'");
-    return x;
+    return parse_whole_number(values.at(k), lo, hi, "--" + k);
+  }
+  int count(const std::string& k, int fallback, int lo = 0, int hi = INT_MAX) const {
+    return static_cast<int>(integer(k, fallback, lo, hi));
+  }
+  uint64_t seed(const std::string& k, uint64_t fallback = 0) const {
+    if (!values.count(k)) return fallback;
+    return parse_seed_number(values.at(k), "--" + k);
   }
 };
 
 inline const std::set<std::string> kMemoryFlags = {"memories", "count", "offset", "pick", "size", "normalize"};
 inline const std::set<std::string> kMemorySwitches = {"rgb"};
+// Flags whose value may be empty (free text); every other flag needs a value.
+inline const std::set<std::string> kMayBeEmpty = {"description"};
 
 inline Args parse_args(int argc, char** argv, int first, std::set<std::string> flags, std::set<std::string> switches) {
   flags.insert(kMemoryFlags.begin(), kMemoryFlags.end());
@@ -60,13 +72,17 @@ inline Args parse_args(int argc, char** argv, int first, std::set<std::string> f
     const auto eq = key.find('=');
     const bool inline_value = eq != std::string::npos;
     if (inline_value) value = key.substr(eq + 1), key = key.substr(0, eq);
+    if (a.has(key)) throw InputError("--" + key + " given twice");
     if (switches.count(key)) {
+      if (inline_value)
+        throw InputError("--" + key + " takes no value (got '" + value + "'); leave it out to switch it off");
       a.switches.insert(key);
     } else if (flags.count(key)) {
       if (!inline_value) {
         if (i + 1 >= argc) throw InputError("flag --" + key + " needs a value");
         value = argv[++i];
       }
+      if (value.empty() && !kMayBeEmpty.count(key)) throw InputError("--" + key + " needs a value, got an empty one");
       a.values[key] = value;
     } else {
       throw InputError("unknown flag --" + key + " (see --help)");
@@ -75,32 +91,40 @@ inline Args parse_args(int argc, char** argv, int first, std::set<std::string> f
   return a;
 }
 
+// "WxH" with 1..4096 each.
+inline void parse_size_flag(const std::string& text, int& width, int& height) {
+  const auto x = text.find('x');
+  const std::string what = "--size (WxH, e.g. 28x28)";
+  if (x == std::string::npos) throw InputError(what + ": expected WxH, got '" + text + "'");
+  width = static_cast<int>(parse_whole_number(text.substr(0, x), 1, 4096, what + " width"));
+  height = static_cast<int>(parse_whole_number(text.substr(x + 1), 1, 4096, what + " height"));
+}
+
 // The memory flags as LoadOptions; seed_flag names the flag that seeds --pick random/per-class.
 inline LoadOptions load_options(const Args& a, const std::string& seed_flag = "seed") {
   LoadOptions o;
-  o.count = static_cast<int>(a.integer("count", 0));
-  o.offset = static_cast<int>(a.integer("offset", 0));
-  if (o.count < 0) throw InputError("--count must be >= 0");
-  if (o.offset < 0) throw InputError("--offset must be >= 0");
+  o.count = a.count("count", 0);
+  o.offset = a.count("offset", 0);
   if (a.has("pick")) o.pick = parse_pick(a.str("pick"));
-  o.seed = static_cast<uint64_t>(a.integer(seed_flag, 0));
+  o.seed = a.seed(seed_flag, 0);
   o.keep_rgb = a.has("rgb");
-  if (a.has("size")) {
-    const std::string s = a.str("size");
-    int w = 0, h = 0;
-    char extra = 0;
-    if (std::sscanf(s.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0 || w > 4096 || h > 4096)
-      throw InputError("--size expects WxH with 1..4096 each, e.g. 28x28 (got '" + s + "')");
-    o.width = w, o.height = h;
-  }
+  if (a.has("size")) parse_size_flag(a.str("size"), o.width, o.height);
   if (a.has("normalize")) o.normalization = parse_normalization(a.str("normalize"));
   return o;
 }
 
-inline MemorySet load(const Args& a) {
+inline void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "uhop: warning: " << printable_text(w) << "\n";
+}
+
+// Loads the memories for a Session: what a session cannot hold (more than 10000 memories, a W over 2^25 values for
+// this d and feature_dim) is refused before the file is read (with_session_limits).
+inline MemorySet load(const Args& a, long long feature_dim = 0, bool count_at_most = false) {
   std::vector<std::string> warnings;
-  MemorySet set = load_memories(a.required("memories"), load_options(a), &warnings);
-  for (const auto& w : warnings) std::cerr << "uhop: warning: " << w << "\n";
+  LoadOptions options = load_options(a);
+  options.count_at_most = count_at_most;
+  MemorySet set = load_memories(a.required("memories"), with_session_limits(options, feature_dim), &warnings);
+  print_warnings(warnings);
   return set;
 }
 }  // namespace uhop::cli

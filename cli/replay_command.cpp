@@ -13,20 +13,29 @@
 #include "numerics/input_error.h"
 #include "session/run_logs.h"
 #include "session/run_plots.h"
+#include "plot/plot_animation.h"
 #include "session/session_file.h"
+
+namespace uhop::cli {
+// cli/replay_animation.cpp
+void write_run_animation(const SessionFile& file, const Session& restored, const std::string& path, double fps);
+}  // namespace uhop::cli
 
 namespace {
 using namespace uhop;
 using namespace uhop::cli;
 namespace fs = std::filesystem;
 
-const char* kReplayHelp = R"(uhop replay --session FILE [--out DIR] [--save-session OUT.json]
+const char* kReplayHelp = R"(uhop replay --session FILE [--out DIR] [--save-session OUT.json] [--animate FILE [--fps N]]
 uhop --session FILE [--out DIR]
 Loads a session file (a preset from assets/presets/ or one saved by the Studio or 'uhop save-session'), replays
 its Stage I and Stage II steps and prints where it ends. With --out writes DIR/stage1.csv, DIR/retrieval.csv,
 DIR/baseline.csv (the MHM run on the same query), DIR/w.csv, DIR/query.csv and DIR/plots/<plot>.{svg,csv,png}
 for the Studio's plots loss, delta, radius, energy, error, compare (all files appear together or not at all).
 --save-session writes the replayed session back (e.g. to upgrade a hand-written preset with its W and curves).
+--animate writes the run as an animation of those six plots: one frame per Stage I step (Stage II rerun with that
+step's W), then one per Stage II step. FILE.gif, FILE.mp4 (H.264, needs the ffmpeg program on PATH) or a folder
+of numbered PNGs (no extension, or a trailing '/'); --fps N frames per second (1..60, default 10).
 )";
 
 const char* kSaveHelp = R"(uhop save-session --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
@@ -45,8 +54,8 @@ void print_summary(const Session& session) {
   const auto& s1 = session.stage1_log();
   const RetrievalRun& run = session.retrieval();
   const RetrievalRun& mhm = session.baseline();
-  std::printf("memories: %s, M = %d, d = %d\n", session.memories().source.c_str(), session.memories().count(),
-              session.memories().dim());
+  std::printf("memories: %s, M = %d, d = %d\n", printable_text(session.memories().source).c_str(),
+              session.memories().count(), session.memories().dim());
   std::printf("stage1: %d steps, loss %.6g -> %.6g, min Delta^Phi %.6g -> %.6g\n", session.stage1_steps(),
               s1.front().loss, s1.back().loss, s1.front().delta_phi_min, s1.back().delta_phi_min);
   for (const RetrievalRun* r : {&run, &mhm}) {
@@ -88,16 +97,30 @@ void export_run(const Session& session, const fs::path& dir) {
 int cmd_replay(int argc, char** argv) {
   // "uhop --session FILE" is "uhop replay --session FILE": flags start right after the command word otherwise.
   const int first = std::string(argv[1]) == "replay" ? 2 : 1;
-  const Args a = parse_args(argc, argv, first, {"session", "out", "save-session"}, {"help"});
+  const Args a = parse_args(argc, argv, first, {"session", "out", "save-session", "animate", "fps"}, {"help"});
   if (a.has("help")) return std::cout << kReplayHelp, 0;
   const std::string path = a.required("session");
+  const double fps = a.number("fps", 10);
+  if (a.has("fps") && !a.has("animate")) throw InputError("--fps goes with --animate FILE");
+  if (!(fps >= 1 && fps <= 60)) throw InputError("--fps must be 1..60");
+  if (a.has("animate")) {  // a bad name or folder fails before the replay
+    std::string target = a.str("animate");
+    animation_format_of_path(target);
+    while (target.size() > 1 && target.back() == '/') target.pop_back();
+    const fs::path parent = fs::path(target).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::is_directory(parent, ec))
+      throw input_error(a.str("animate"), "the folder " + parent.string() + " does not exist");
+  }
   const SessionFile file = read_session_file(path);
   std::vector<std::string> warnings;
   const Session session = restore_session(file, {}, &warnings);
-  for (const auto& w : warnings) std::fprintf(stderr, "uhop: warning: %s\n", w.c_str());
-  if (!file.description.empty()) std::printf("%s\n", file.description.c_str());
+  print_warnings(warnings);
+  // The description is text from the file: printed printable (no escape sequences reach the terminal).
+  if (!file.description.empty()) std::printf("%s\n", printable_text(file.description).c_str());
   print_summary(session);
   if (a.has("out")) export_run(session, a.str("out"));
+  if (a.has("animate")) write_run_animation(file, session, a.str("animate"), fps);
   if (a.has("save-session")) {
     SessionOrigin origin;
     origin.memories = file.memories;
@@ -128,38 +151,39 @@ int cmd_save_session(int argc, char** argv) {
   origin.load = load_options(a, "pick-seed");
   origin.corruption = a.str("corrupt");
   if (!origin.corruption.empty()) parse_corruption(origin.corruption);
-  origin.corruption_seed = static_cast<uint64_t>(a.integer("corrupt-seed", 0));
+  origin.corruption_seed = a.seed("corrupt-seed");
   origin.description = a.str("description");
   origin.stage1_finished = true;
   Stage1Settings s1;
   if (a.has("init")) s1.init = parse_feature_init(a.str("init"));
-  s1.dim = static_cast<int>(a.integer("dim", 0));
+  s1.dim = a.count("dim", 0, 1, static_cast<int>(kMaxWValues));
   s1.lr = a.number("lr", s1.lr);
   if (a.has("schedule")) s1.schedule = parse_schedule(a.str("schedule"));
   if (a.has("optimizer")) s1.optimizer = parse_optimizer(a.str("optimizer"));
   s1.t = a.number("t", s1.t);
   if (a.has("loss")) s1.loss = parse_loss_kind(a.str("loss"));
   s1.normalize_rows = a.has("normalize-rows");
-  s1.seed = static_cast<uint64_t>(a.integer("stage1-seed", 0));
-  s1.train_count = static_cast<int>(a.integer("train-count", 0));
+  s1.seed = a.seed("stage1-seed");
+  s1.train_count = a.count("train-count", 0);
   RetrievalSettings s2;
   if (a.has("similarity")) s2.similarity = parse_similarity(a.str("similarity"));
   s2.sep.alpha = a.number("alpha", 1.0);
-  s2.sep.top_k = static_cast<int>(a.integer("top-k", 0));
+  s2.sep.top_k = a.count("top-k", 0);
   s2.beta = a.number("beta", 1.0);
   s2.beta_after_sep = a.has("beta-after-sep");
-  const long long steps1 = a.integer("stage1-steps", 0), steps2 = a.integer("stage2-steps", 1);
-  if (steps1 < 0 || steps2 < 0) throw InputError("--stage1-steps and --stage2-steps must be >= 0");
-  const long long target = a.integer("target", 0);
+  const long long steps1 = a.integer("stage1-steps", 0, 0, kMaxStage1Steps);
+  const long long steps2 = a.integer("stage2-steps", 1, 0, kMaxStage2Steps);
+  const long long target = a.count("target", 0);
+  check_output_destination(out);
 
   std::vector<std::string> warnings;
-  MemorySet memories = load_memories(origin.memories, origin.load, &warnings);
-  for (const auto& w : warnings) std::fprintf(stderr, "uhop: warning: %s\n", w.c_str());
+  MemorySet memories = load_memories(origin.memories, with_session_limits(origin.load, s1.dim), &warnings);
+  print_warnings(warnings);
   if (target < 0 || target >= memories.count())
     throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1));
   Vector query = memories.patterns.row(target).transpose();
   if (a.has("query")) {
-    const Matrix q = read_csv_matrix(a.str("query"));
+    const Matrix q = read_csv_matrix(a.str("query"), kMaxWValues);
     if (q.size() != memories.dim())
       throw InputError(a.str("query") + ": has " + std::to_string(q.size()) +
                        " values, memories have d = " + std::to_string(memories.dim()));
@@ -169,7 +193,7 @@ int cmd_save_session(int argc, char** argv) {
   }
   Session session(std::move(memories), s1, s2);
   if (a.has("w0")) {
-    origin.w0 = read_csv_matrix(a.str("w0"));
+    origin.w0 = read_csv_matrix(a.str("w0"), kMaxWValues);
     session.set_initial_w(*origin.w0);
   }
   session.set_query(query, static_cast<int>(target));

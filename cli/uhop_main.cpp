@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@
 int cmd_sweep(int argc, char** argv);         // cli/sweep_command.cpp
 int cmd_replay(int argc, char** argv);        // cli/replay_command.cpp
 int cmd_save_session(int argc, char** argv);  // cli/replay_command.cpp
+int cmd_project(int argc, char** argv);       // cli/view_commands.cpp
+int cmd_landscape(int argc, char** argv);     // cli/view_commands.cpp
 
 namespace {
 using namespace uhop;
@@ -35,6 +38,8 @@ commands:
   sweep     the paper's retrieval-error sweeps over M or noise sigma (CSV per cell, merged, summary, figure)
   replay    replay a session file (--session FILE; also 'uhop --session FILE') and export logs, W and plots
   save-session  run a setup given by flags and save it as a session file
+  project   the normalized features W xi / ||W xi|| on their top two principal components (index,x,y)
+  landscape the energy on the plane through a query and two memories, for MHM and U-Hop (a,b,energy_mhm,...)
   help      this text
 memory flags (all commands): --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
   [--size WxH] [--rgb] [--normalize none|unit|center]
@@ -45,10 +50,18 @@ const char* kStage1Help = R"(uhop stage1 --memories SRC [--count M] (--w0 W.csv 
   [--dim D]) --steps N --lr X [--schedule constant|inv-sqrt|reference] [--optimizer sgd|adam] [--t T]
   [--loss avg|max] [--train-count N] [--normalize-rows] [--seed S] [--precision single|double]
   [--batch B] [--stats-every K] --out-w OUT.csv --log LOG.csv
+  [--probe KIND:STRENGTH [--probe-seed S] [--probe-steps T] [--probe-beta B]]
 --batch B trains each step on the pairs of B memories drawn from --seed (0 = all, full batch); --stats-every K
 computes the statistics over all M on rows 0, K, 2K, ... and the last row (empty cells in between).
-Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,batch_loss
-(row i = W_i).
+Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,
+bound_margin_min,batch_loss (row i = W_i; w_change = ||W_i - W_0||_F / ||W_0||_F; bound_margin_min = min_mu
+Delta^Phi_mu - 2 m_Phi R_Phi, Lemma 1's margin, empty where the statistics are; batch_loss = the loss on the
+memories of the step from W_i, empty on the last row).
+--probe queries every memory under the corruption KIND:STRENGTH (query mu seeded from S and mu, as uhop sweep does)
+and retrieves all of them batched, T steps (default 1) at beta B (default 1), softmax; it adds the columns
+probe_paper_error,probe_retrieved (U-Hop: kernel with W_i) and mhm_probe_paper_error,mhm_probe_retrieved (MHM,
+W = I: the same on every row): the mean ||clip(xi_mu) - clip(x_T)||^2 and the fraction whose x_T is nearest to
+its own memory.
 )";
 
 const char* kRetrieveHelp = R"(uhop retrieve --memories SRC [--count M] [--w W.csv] (--query Q.csv --target I |
@@ -61,38 +74,52 @@ one_hot,target_weight,nearest (row s = x_s; 'bound' bounds row s's error when x_
 
 int cmd_stage1(int argc, char** argv) {
   const Args a = parse_args(argc, argv, 2,
-                            {"w0", "init", "dim", "steps", "lr", "schedule", "optimizer", "t", "loss", "seed", "out-w",
-                             "log", "train-count", "precision", "batch", "stats-every"},
+                            {"w0",    "init",        "dim",   "steps",      "lr",          "schedule",    "optimizer",
+                             "t",     "loss",        "seed",  "out-w",      "log",         "train-count", "precision",
+                             "batch", "stats-every", "probe", "probe-seed", "probe-steps", "probe-beta"},
                             {"normalize-rows", "help"});
   if (a.has("help")) return std::cout << kStage1Help, 0;
   if (a.has("w0") && a.has("init")) throw InputError("give either --w0 or --init, not both");
   if (!a.has("w0") && !a.has("init")) throw InputError("missing --init (identity, gaussian, orthogonal) or --w0");
   const std::string out_w = a.required("out-w"), log_path = a.required("log");
-  const long long steps = a.integer("steps", -1);
-  if (steps < 0) throw InputError(a.has("steps") ? "--steps must be >= 0" : "missing required flag --steps");
+  if (!a.has("steps")) throw InputError("missing required flag --steps");
+  const long long steps = a.integer("steps", 0, 0, kMaxStage1Steps);
   Stage1Settings s;
   if (!a.has("lr")) throw InputError("missing required flag --lr");
   s.lr = a.number("lr", 0.1);
   if (a.has("init")) s.init = parse_feature_init(a.str("init"));
-  s.dim = static_cast<int>(a.integer("dim", 0));
-  if (s.dim < 0) throw InputError("--dim must be >= 1");
+  s.dim = a.count("dim", 0, 1, static_cast<int>(kMaxWValues));
   if (a.has("schedule")) s.schedule = parse_schedule(a.str("schedule"));
   if (a.has("optimizer")) s.optimizer = parse_optimizer(a.str("optimizer"));
   s.t = a.number("t", 2.0);
   if (a.has("loss")) s.loss = parse_loss_kind(a.str("loss"));
   s.normalize_rows = a.has("normalize-rows");
-  s.seed = static_cast<uint64_t>(a.integer("seed", 0));
-  s.train_count = static_cast<int>(a.integer("train-count", 0));
+  s.seed = a.seed("seed");
+  s.train_count = a.count("train-count", 0);
   if (a.has("precision")) s.precision = parse_precision(a.str("precision"));
-  const long long batch = a.integer("batch", 0), stats_every = a.integer("stats-every", 1);
-  if (batch < 0 || batch == 1 || batch > (1 << 30)) throw InputError("--batch must be 0 (all memories) or >= 2");
-  if (stats_every < 1 || stats_every > (1 << 30)) throw InputError("--stats-every must be >= 1");
-  s.batch = static_cast<int>(batch);
-  s.stats_every = static_cast<int>(stats_every);
+  s.batch = a.count("batch", 0, 0, 1 << 30);
+  if (s.batch == 1) throw InputError("--batch must be 0 (all memories) or >= 2");
+  s.stats_every = a.count("stats-every", 1, 1, 1 << 30);
+  std::optional<ProbeSettings> probe;
+  if (a.has("probe")) {
+    ProbeSettings p;
+    p.corruption = parse_corruption(a.str("probe"));
+    p.seed = a.seed("probe-seed");
+    p.steps = static_cast<int>(a.integer("probe-steps", 1, 0, 1000));
+    p.beta = a.number("probe-beta", 1.0);
+    validate(p);
+    probe = p;
+  } else {
+    for (const char* f : {"probe-seed", "probe-steps", "probe-beta"})
+      if (a.has(f)) throw InputError(std::string("--") + f + " needs --probe KIND:STRENGTH");
+  }
+  // Outputs that could never be written are refused before the work (checked again before the renames).
+  check_output_destination(out_w);
+  check_output_destination(log_path);
 
   Matrix w0;
-  if (a.has("w0")) w0 = read_csv_matrix(a.str("w0"));
-  MemorySet memories = load(a);
+  if (a.has("w0")) w0 = read_csv_matrix(a.str("w0"), kMaxWValues);
+  MemorySet memories = load(a, s.dim);
   if (s.dim != 0 && s.dim < memories.dim())
     throw InputError("--dim " + std::to_string(s.dim) + " is smaller than the memory dimension d = " +
                      std::to_string(memories.dim()) + " (W needs D >= d)");
@@ -100,18 +127,24 @@ int cmd_stage1(int argc, char** argv) {
   unused_stage2.precision = s.precision;  // the statistics of W = I are then the same sweep as row 0's
   Session session(std::move(memories), s, unused_stage2);
   if (a.has("w0")) session.set_initial_w(w0);
+  if (probe) session.set_probe(probe);
   for (long long i = 0; i < steps; ++i) session.stage1_step();
   session.ensure_stats();  // the last row always has the statistics
   session.finish_stage1();
   // Both outputs appear together or not at all.
   StagedFiles files;
-  files.add(log_path, [&](std::ostream& out) { write_stage1_log(out, session.stage1_log()); });
+  files.add(log_path, [&](std::ostream& out) { write_stage1_log(out, session.stage1_log(), probe.has_value()); });
   files.add(out_w, [&](std::ostream& out) { write_csv_matrix(out, session.w()); });
   files.commit();
   const auto& last = session.stage1_log().back();
   std::printf("stage1: %lld steps, loss %.6g -> %.6g, min Delta^Phi %.6g -> %.6g, R_Phi %.6g -> %.6g\n", steps,
               session.stage1_log().front().loss, last.loss, session.stage1_log().front().delta_phi_min,
               last.delta_phi_min, session.stage1_log().front().r_phi, last.r_phi);
+  if (probe)
+    std::printf("probe (%s, T = %d, beta %g): paper error %.6g -> %.6g (MHM %.6g), retrieved %.3g -> %.3g (MHM %.3g)\n",
+                to_string(probe->corruption).c_str(), probe->steps, probe->beta,
+                session.stage1_log().front().probe_paper_error, last.probe_paper_error, last.mhm_probe_paper_error,
+                session.stage1_log().front().probe_retrieved, last.probe_retrieved, last.mhm_probe_retrieved);
   return 0;
 }
 
@@ -123,15 +156,14 @@ int cmd_retrieve(int argc, char** argv) {
   if (a.has("help")) return std::cout << kRetrieveHelp, 0;
   const std::string out_path = a.required("out"), log_path = a.required("log");
   if (a.has("query") == a.has("corrupt")) throw InputError("give exactly one of --query Q.csv or --corrupt KIND:S");
-  const long long target = a.integer("target", -1);
   if (!a.has("target")) throw InputError("missing required flag --target");
-  const long long steps = a.integer("steps", 1);
-  if (steps < 0) throw InputError("--steps must be >= 0");
+  const long long target = a.count("target", 0);
+  const long long steps = a.integer("steps", 1, 0, kMaxStage2Steps);
   RetrievalSettings rs;
   rs.similarity =
       a.has("similarity") ? parse_similarity(a.str("similarity")) : (a.has("w") ? Similarity::kernel : Similarity::dot);
   rs.sep.alpha = a.number("alpha", 1.0);
-  rs.sep.top_k = static_cast<int>(a.integer("top-k", 0));
+  rs.sep.top_k = a.count("top-k", 0);
   rs.beta = a.number("beta", 1.0);
   rs.beta_after_sep = a.has("beta-after-sep");
   rs.precision = a.has("precision") ? parse_precision(a.str("precision")) : Precision::double_precision;
@@ -139,11 +171,13 @@ int cmd_retrieve(int argc, char** argv) {
   Corruption corruption;
   if (a.has("corrupt")) corruption = parse_corruption(a.str("corrupt"));
 
+  check_output_destination(out_path);
+  check_output_destination(log_path);
   Matrix w;
-  if (a.has("w")) w = read_csv_matrix(a.str("w"));
+  if (a.has("w")) w = read_csv_matrix(a.str("w"), kMaxWValues);
   Matrix query_file;
-  if (a.has("query")) query_file = read_csv_matrix(a.str("query"));
-  MemorySet memories = load(a);
+  if (a.has("query")) query_file = read_csv_matrix(a.str("query"), kMaxWValues);
+  MemorySet memories = load(a, a.has("w") ? w.rows() : 0);
   if (target < 0 || target >= memories.count())
     throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1));
   Vector query;
@@ -156,8 +190,7 @@ int cmd_retrieve(int argc, char** argv) {
       throw InputError(a.str("query") + ": query has " + std::to_string(query.size()) +
                        " values, memories have d = " + std::to_string(memories.dim()));
   } else {
-    query = corrupt(memories.patterns.row(target).transpose(), memories.shape, corruption,
-                    static_cast<uint64_t>(a.integer("seed", 0)));
+    query = corrupt(memories.patterns.row(target).transpose(), memories.shape, corruption, a.seed("seed"));
   }
   Stage1Settings s1;
   s1.precision = rs.precision;  // one sweep gives the statistics of W = I for both stages
@@ -182,19 +215,21 @@ int cmd_demo(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"steps", "lr", "target", "corrupt", "beta", "seed"}, {"help"});
   if (a.has("help")) return std::cout << "uhop demo [--memories builtin:fashion-mnist] [--count 100] [--steps 50]\n", 0;
   if (!a.has("memories")) a.values["memories"] = "builtin:fashion-mnist";
-  if (!a.has("count")) a.values["count"] = "100";
+  // Without --count the demo takes up to 100 memories: all 36 of builtin:glyphs, say, with a note.
+  const bool default_count = !a.has("count");
+  if (default_count) a.values["count"] = "100";
   std::vector<std::string> warnings;
   MemorySet memories;
   try {
-    memories = load(a);
+    memories = load(a, 0, default_count);
   } catch (const InputError& e) {
     if (a.str("memories") != "builtin:fashion-mnist") throw;
     std::cerr << "uhop: " << e.what() << "; using builtin:glyphs instead\n";
     a.values["memories"] = "builtin:glyphs";
-    memories = load(a);
+    memories = load(a, 0, default_count);
   }
-  std::printf("memories: %s, M = %d, d = %d (%s)\n", memories.source.c_str(), memories.count(), memories.dim(),
-              memories.preprocessing.c_str());
+  std::printf("memories: %s, M = %d, d = %d (%s)\n", printable_text(memories.source).c_str(), memories.count(),
+              memories.dim(), printable_text(memories.preprocessing).c_str());
   Stage1Settings s1;
   s1.lr = a.number("lr", 0.1);  // 0.5 and up oscillate on Fashion-MNIST (docs/sweep-results.md)
   s1.schedule = Schedule::constant;
@@ -202,12 +237,12 @@ int cmd_demo(int argc, char** argv) {
   rs.beta = a.number("beta", 1.0);
   rs.similarity = Similarity::kernel;
   Session session(std::move(memories), s1, rs);
-  const int target = static_cast<int>(a.integer("target", 0)) % session.memories().count();
+  const int target = a.count("target", 0) % session.memories().count();
   const Corruption c = parse_corruption(a.str("corrupt", "gaussian:0.1"));
-  session.set_query(corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c,
-                            static_cast<uint64_t>(a.integer("seed", 0))),
-                    target);
-  const long long steps = a.integer("steps", 100);
+  session.set_query(
+      corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c, a.seed("seed")),
+      target);
+  const long long steps = a.integer("steps", 100, 0, kMaxStage1Steps);
   std::printf("Stage I (%s loss, lr %g, t %g):\n", to_string(s1.loss), s1.lr, s1.t);
   for (long long i = 0; i <= steps; ++i) {
     if (i > 0) session.stage1_step();
@@ -238,8 +273,10 @@ int main(int argc, char** argv) {
     if (cmd == "sweep") return cmd_sweep(argc, argv);
     if (cmd == "replay" || cmd == "--session") return cmd_replay(argc, argv);
     if (cmd == "save-session") return cmd_save_session(argc, argv);
+    if (cmd == "project") return cmd_project(argc, argv);
+    if (cmd == "landscape") return cmd_landscape(argc, argv);
     if (cmd == "help" || cmd == "--help" || cmd == "-h") return std::cout << kUsage, 0;
-    std::cerr << "uhop: error: unknown command '" << cmd << "' (try 'uhop help')\n";
+    std::cerr << "uhop: error: unknown command '" << text_excerpt(cmd) << "' (try 'uhop help')\n";
     return 2;
   } catch (const InputError& e) {
     std::cerr << "uhop: error: " << e.what() << "\n";
@@ -248,7 +285,7 @@ int main(int argc, char** argv) {
     std::cerr << "uhop: error: out of memory\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "uhop: internal error: " << e.what() << "\n";
+    std::cerr << "uhop: internal error: " << printable_text(e.what()) << "\n";
     return 1;
   }
 }

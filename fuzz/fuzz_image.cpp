@@ -1,6 +1,6 @@
-// libFuzzer target: an encoded image (PNG, JPEG, BMP, TGA, PNM, ...) decoded by stb_image and preprocessed (the
-// first byte varies size/RGB/normalization so resizing is exercised too). InputError is expected; anything else
-// is a bug.
+// libFuzzer target: an encoded image through the loader the app uses for image files (load_image_from_memory:
+// libpng, libjpeg-turbo and the project's BMP/TGA/PNM decoders, then preprocessing; the first byte varies
+// size/RGB/normalization so resizing is exercised too). InputError is expected; anything else is a bug.
 #include <cstddef>
 #include <cstdint>
 

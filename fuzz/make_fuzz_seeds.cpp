@@ -1,5 +1,6 @@
-// Writes a small valid seed corpus for the fuzzers: IDX (raw and gzip), CIFAR-10/100 records, PNG/BMP/TGA/JPEG
-// and a PGM. Usage: make_fuzz_seeds OUT_DIR (creates OUT_DIR/idx, OUT_DIR/cifar, OUT_DIR/image).
+// Writes a small valid seed corpus for the fuzzers: IDX (raw and gzip), CIFAR-10/100 records, images (PNG, JPEG,
+// BMP in 8/24-bit, TGA uncompressed and RLE, PGM/PPM binary and text), session files and CSV matrices.
+// Usage: make_fuzz_seeds OUT_DIR (creates OUT_DIR/idx, OUT_DIR/cifar, OUT_DIR/image, OUT_DIR/session, OUT_DIR/csv).
 #include <stb_image_write.h>
 #include <zlib.h>
 
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path out = argv[1];
-  for (const char* sub : {"idx", "cifar", "image"}) fs::create_directories(out / sub);
+  for (const char* sub : {"idx", "cifar", "image", "session", "csv"}) fs::create_directories(out / sub);
 
   write(out / "idx/raw-3x5x4", idx_images(3, 5, 4));
   write(out / "idx/gz-2x28x28", gzip(idx_images(2, 28, 28)));
@@ -90,6 +91,69 @@ int main(int argc, char** argv) {
     b->insert(b->end(), header.begin(), header.end());
     b->insert(b->end(), gray.begin(), gray.end());
   });
-  std::printf("seeds written to %s\n", out.c_str());
+  save("ppm", 1, [&](auto* b) {
+    const std::string header = "P6 6 5 255\n";
+    b->insert(b->end(), header.begin(), header.end());
+    b->insert(b->end(), rgb.begin(), rgb.end());
+  });
+  save("pgm-text", 0x32, [&](auto* b) {
+    std::string text = "P2\n# comment\n6 5\n255\n";
+    for (uint8_t v : gray) text += std::to_string(v) + " ";
+    b->insert(b->end(), text.begin(), text.end());
+  });
+  save("bmp-8bit", 0, [&](auto* b) {  // 8-bit palette BMP, bottom-up, 4-byte aligned rows
+    const uint32_t stride = 8, offset = 14 + 40 + 256 * 4;
+    const auto le32 = [&](uint32_t v) {
+      for (int k = 0; k < 4; ++k) b->push_back(uint8_t(v >> (8 * k)));
+    };
+    b->push_back('B'), b->push_back('M'), le32(offset + stride * 5), le32(0), le32(offset);
+    le32(40), le32(6), le32(5), b->push_back(1), b->push_back(0), b->push_back(8), b->push_back(0);
+    le32(0), le32(stride * 5), le32(0), le32(0), le32(256), le32(0);
+    for (int i = 0; i < 256; ++i) le32(uint32_t(i) * 0x010101u);
+    for (int y = 4; y >= 0; --y)
+      for (uint32_t x = 0; x < stride; ++x) b->push_back(x < 6 ? gray[y * 6 + x] : 0);
+  });
+  save("tga-rgb-raw", 1, [&](auto* b) {  // uncompressed true colour, top-left origin
+    const uint8_t header[18] = {0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 5, 0, 24, 0x20};
+    b->insert(b->end(), header, header + 18);
+    for (int i = 0; i < 30; ++i) b->push_back(rgb[3 * i + 2]), b->push_back(rgb[3 * i + 1]), b->push_back(rgb[3 * i]);
+  });
+  stbi_write_tga_with_rle = 1;
+  save("tga-rgb-rle", 0, [&](auto* b) { stbi_write_tga_to_func(append_to_vector, b, 6, 5, 3, rgb.data()); });
+
+  // Session files: settings only, an embedded W with a Stage I log, a hand-drawn query, a side-file reference.
+  const std::string head = R"({"format": "uhop-session", "version": 1, "description": "seed",
+  "memories": {"source": "builtin:glyphs", "count": 4, "offset": 0, "pick": "random", "seed": 3, "rgb": false,
+               "width": 0, "height": 0, "normalize": "unit"},
+  "stage1": {"init": "gaussian", "dim": 3, "lr": 0.1, "schedule": "inv-sqrt", "optimizer": "adam", "t": 2.0,
+             "loss": "avg", "normalize_rows": true, "seed": 1, "train_count": 0, "steps": 1, "finished": true},
+  "stage2": {"similarity": "kernel", "alpha": 1.5, "top_k": 0, "beta": 2.0, "beta_after_sep": false, "steps": 2},
+)";
+  const auto text_file = [&](const fs::path& path, const std::string& text) { std::ofstream(path) << text; };
+  text_file(out / "session/settings.json",
+            head + R"(  "query": {"target": 1, "corruption": "gaussian:0.1", "seed": 2}})");
+  text_file(out / "session/embedded.json", head + R"(  "query": {"target": 0, "vector": [0.5, 1e-3, -2]},
+  "w": {"rows": [[1, 0, 0], [0, 1, 0], [0, 0, 1]]},
+  "stage1_log": {"columns": ["step", "loss", "delta_phi_min", "delta_phi_mean", "r_phi", "delta_phi_max", "m_phi", "lr",
+                 "grad_norm"], "rows": [[0, -1.5, 0.1, 0.2, 0.3, 0.4, 0.5, 0.1, 2.0], [1, -1.6, 0.1, 0.2, 0.3, 0.4, 0.5, null, null]]}})");
+  text_file(
+      out / "session/side-file.json",
+      head +
+          R"(  "query": {"target": 2}, "w": {"file": "s.w.csv", "rows": 800, "cols": 784, "bytes": 123, "fnv1a64": "0123456789abcdef"}})");
+
+  // CSV matrices: plain, with spaces, CRLF and a byte-order mark, scientific notation.
+  text_file(out / "csv/plain.csv", "1,0,0
+0,1,0
+0,0,1
+");
+  text_file(out / "csv/spaces.csv", "ï»¿ 1.5 , -2e-3	,3
+4,5,6
+
+");
+  text_file(out / "csv/precise.csv", "0.10000000000000001,-1.7976931348623157e+308
+2.2250738585072014e-308,7
+");
+  std::printf("seeds written to %s
+", out.c_str());
   return 0;
 }

@@ -4,10 +4,11 @@
 set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git
-  libeigen3-dev zlib1g-dev libstb-dev catch2 libbenchmark-dev nlohmann-json3-dev
+  libeigen3-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libstb-dev catch2 libbenchmark-dev nlohmann-json3-dev
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
   fonts-dejavu-core dataset-fashion-mnist
-  xvfb xauth xdotool
+  libcairo2-dev libgif-dev ffmpeg
+  xvfb xauth xdotool poppler-utils
   clang libclang-rt-14-dev
 )
 missing=()

@@ -9,7 +9,7 @@ bash scripts/install-deps.sh
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DUHOP_NATIVE=ON >/dev/null
 cmake --build build/release -j"$(nproc)"
 if [ -x build/release/app/uhop-studio ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  exec build/release/app/uhop-studio --memories builtin:fashion-mnist "$@"
+  exec build/release/app/uhop-studio "$@"  # no --memories: the guided story plays first
 fi
 echo "run: no display (or no GUI build): running the headless demo instead" >&2
 exec build/release/cli/uhop demo --memories builtin:fashion-mnist "$@"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 
 #include "io/file_bytes.h"
 #include "image_catalog.h"
@@ -39,9 +39,16 @@ const std::vector<std::string>& cifar10_class_names() {
   return names;
 }
 
-// One name per non-empty line, or empty when the file is absent or has the wrong number of lines.
+// One name per non-empty line, or empty when the file is absent, not a regular file, over 64 KiB or has the wrong
+// number of lines.
 std::vector<std::string> read_class_names(const std::filesystem::path& file, size_t expected) {
-  std::ifstream in(file);
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = read_whole_file(file.string(), 1 << 16);
+  } catch (const InputError&) {
+    return {};
+  }
+  std::istringstream in(std::string(bytes.begin(), bytes.end()));
   std::vector<std::string> names;
   std::string line;
   while (std::getline(in, line)) {
@@ -127,7 +134,15 @@ MemorySet load_cifar(const std::string& path, const LoadOptions& options, std::v
                      const ProgressFn& progress, const std::string& source) {
   report_progress(progress, 0.0);
   const uint64_t size = regular_file_size(path);
-  cifar_kind(size, path);  // size and name checks before reading
+  const CifarKind kind = cifar_kind(size, path);  // size and name checks before reading
+  if (options.check_fits) {
+    const long long records =
+        static_cast<long long>(size / (kind == CifarKind::cifar10 ? kCifar10Record : kCifar100Record));
+    const int channels = options.keep_rgb ? 3 : 1;
+    options.check_fits(planned_count(records, options), options.width > 0
+                                                            ? ImageShape{options.width, options.height, channels}
+                                                            : ImageShape{kCifarSide, kCifarSide, channels});
+  }
   const std::vector<uint8_t> bytes = read_whole_file(path, static_cast<uint64_t>(options.max_values));
   const CifarRecords records = parse_cifar(bytes.data(), bytes.size(), path);
   ImageCatalog catalog = cifar_catalog(records, source, file_name_of(path));

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "io/file_bytes.h"
@@ -154,21 +155,31 @@ std::vector<uint8_t> decode_idx_bytes(std::vector<uint8_t> stored, const std::st
   return content;
 }
 
-std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes) {
-  const uint64_t size = regular_file_size(path);
-  if (size == 0) throw input_error(path, "empty file (0 bytes)");
-  // Check the size against the header before reading (and allocating for) the whole file.
+std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes,
+                                   const std::function<void(const IdxHeader&)>& on_header) {
+  // Check the header (and what the caller makes of it) before reading and allocating for the whole file.
   const std::vector<uint8_t> prefix = read_file_prefix(path, 1 << 16);
+  if (prefix.empty()) throw input_error(path, "empty file (0 bytes)");
+  const uint64_t size = regular_file_size(path);
   const bool gz = is_gzip(prefix.data(), prefix.size());
   const std::vector<uint8_t> head = gz ? gunzip(prefix.data(), prefix.size(), path, kMaxHeaderBytes, true) : prefix;
   const IdxHeader header = parse_idx_header(head.data(), head.size(), path);
   const uint64_t expected = promised_bytes(header, path, max_bytes);
-  if (!gz) check_idx_size(header, size, path);
+  if (on_header) on_header(header);
+  if (!gz && size > 0) check_idx_size(header, size, path);
   // Deflate never grows data by more than a few bytes per 16 KiB block, so 1% + 64 KiB is generous.
   if (gz && size > expected + expected / 100 + (1 << 16))
     throw input_error(path, "compressed file (" + std::to_string(size) + " bytes) is larger than the " +
                                 std::to_string(expected) + " bytes its header promises");
-  return decode_idx_bytes(read_whole_file(path, size), path, max_bytes);
+  // ...and never shrinks it more than 1032:1, so a small file promising much more is a bomb or a lie: refused
+  // before inflating anything.
+  if (gz && size > 0 && expected / 1032 > size + 1024)
+    throw input_error(path, "a gzip file of " + std::to_string(size) + " bytes cannot hold the " +
+                                std::to_string(expected) +
+                                " bytes its header promises (deflate compresses at most "
+                                "1032:1)");
+  return decode_idx_bytes(read_whole_file(path, gz ? expected + expected / 100 + (1 << 16) : expected), path,
+                          max_bytes);
 }
 
 std::string find_idx_labels_file(const std::string& images_path) {
@@ -227,7 +238,15 @@ ImageCatalog idx_catalog(const IdxImages& images, std::vector<int> labels, const
 MemorySet load_idx(const std::string& images_path, const LoadOptions& options, std::vector<std::string>* warnings,
                    const ProgressFn& progress, const std::string& source, const std::vector<std::string>& class_names) {
   report_progress(progress, 0.0);
-  const std::vector<uint8_t> bytes = read_idx_file(images_path, options.max_values);
+  const auto check_fits = [&](const IdxHeader& header) {
+    if (!options.check_fits || header.dims.size() != 3) return;
+    const ImageShape shape = options.width > 0
+                                 ? ImageShape{options.width, options.height, 1}
+                                 : ImageShape{static_cast<int>(std::min<uint32_t>(header.dims[2], INT_MAX)),
+                                              static_cast<int>(std::min<uint32_t>(header.dims[1], INT_MAX)), 1};
+    options.check_fits(planned_count(header.dims[0], options), shape);
+  };
+  const std::vector<uint8_t> bytes = read_idx_file(images_path, options.max_values, check_fits);
   const IdxImages images = parse_idx_images(bytes.data(), bytes.size(), images_path, options.max_image_pixels);
   std::vector<int> labels;
   const std::string labels_path = find_idx_labels_file(images_path);

@@ -4,6 +4,7 @@
 // checked against it before anything is allocated, and gzip data is inflated only up to that promise.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,11 @@ std::vector<int> parse_idx_labels(const uint8_t* data, size_t size, const std::s
 // The bytes of an IDX file as stored (raw or gzip) -> the decompressed file, which must be exactly as long as its
 // header promises and at most max_bytes. Raw input is passed through without a copy.
 std::vector<uint8_t> decode_idx_bytes(std::vector<uint8_t> stored, const std::string& name, long long max_bytes);
-// Reads and decodes a file, checking its size against the header before reading all of it.
-std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes);
+// Reads and decodes a file, checking its size against the header before reading all of it: raw files must be
+// exactly as long as promised, gzip files can neither be larger than the promise nor smaller than deflate's 1032:1
+// allows. on_header (optional) sees the header first and may throw to refuse the file before the bulk is read.
+std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes,
+                                   const std::function<void(const IdxHeader&)>& on_header = {});
 
 // The labels file next to an images file: "images-idx3" -> "labels-idx1" in the name (so train-images-idx3-ubyte.gz
 // -> train-labels-idx1-ubyte.gz), with or without ".gz". "" when there is none.

@@ -70,7 +70,11 @@ std::vector<int> pick_order(int total, const std::vector<int>& labels, const Loa
     throw input_error(source, "offset " + std::to_string(options.offset) + " is past the end: there are only " +
                                   std::to_string(total) + " items");
   const int available = total - options.offset;
-  if (options.count > available)
+  if (options.count > available && options.count_at_most) {
+    if (warnings)
+      warnings->push_back(source + ": asked for up to " + std::to_string(options.count) + " memories, there are " +
+                          std::to_string(available) + ": taking all " + std::to_string(available));
+  } else if (options.count > available)
     throw input_error(source, "asked for " + std::to_string(options.count) + " memories but there are only " +
                                   std::to_string(available) +
                                   (options.offset > 0 ? " after offset " + std::to_string(options.offset) : ""));
@@ -78,7 +82,7 @@ std::vector<int> pick_order(int total, const std::vector<int>& labels, const Loa
   for (int i = 0; i < available; ++i) order[i] = options.offset + i;
   Pick pick = options.pick;
   if (pick == Pick::per_class && !has_labels(labels)) {
-    if (warnings) warnings->push_back(source + ": no labels, so --pick per-class picks at random instead");
+    if (warnings) warnings->push_back(source + ": no labels, so pick per-class picks at random instead");
     pick = Pick::random;
   }
   Rng rng(options.seed);
@@ -99,6 +103,12 @@ std::vector<int> pick_order(int total, const std::vector<int>& labels, const Loa
   return order;
 }
 
+long long planned_count(long long total, const LoadOptions& options) {
+  const long long available = std::max(0LL, total - options.offset);
+  if (options.count <= 0) return available;
+  return options.count_at_most ? std::min<long long>(options.count, available) : options.count;
+}
+
 MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& options, std::vector<std::string>* warnings,
                            const ProgressFn& progress) {
   const std::string& source = catalog.source;
@@ -108,8 +118,12 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
   if (static_cast<long long>(options.width) * options.height > options.max_image_pixels)
     throw input_error(
         source, "target size " + size_text(options.width, options.height) + " is larger than the image pixel limit");
+  const int wanted = static_cast<int>(planned_count(catalog.total, options));
+  if (options.check_fits)  // what the caller can hold, before anything else about the request
+    options.check_fits(wanted, options.width > 0 ? ImageShape{options.width, options.height,
+                                                              options.keep_rgb && catalog.colour ? 3 : 1}
+                                                 : ImageShape{0, 0, 1});
   const std::vector<int> order = pick_order(catalog.total, catalog.labels, options, source, warnings);
-  const int wanted = options.count > 0 ? options.count : static_cast<int>(order.size());
 
   MemorySet set;
   set.source = source;
@@ -135,6 +149,7 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
       // The first readable image fixes the shape unless the caller gave one.
       target.width = options.width > 0 ? options.width : view.width;
       target.height = options.height > 0 ? options.height : view.height;
+      if (options.check_fits) options.check_fits(wanted, ImageShape{target.width, target.height, target.channels});
       const long long values = static_cast<long long>(wanted) * target.dim();
       if (values > options.max_values)
         throw input_error(source, std::to_string(wanted) + " memories of " + std::to_string(target.dim()) +
@@ -164,9 +179,10 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
                         (skipped.size() > 1 ? "s: " : ": ") + list);
   }
   if (taken < wanted) {
-    if (options.count > 0)
-      throw input_error(source, "asked for " + std::to_string(options.count) + " memories but only " +
-                                    std::to_string(taken) + " images are readable");
+    const std::string readable = "asked for " + std::to_string(options.count) + " memories but only " +
+                                 std::to_string(taken) + " images are readable";
+    if (options.count > 0 && !options.count_at_most) throw input_error(source, readable);
+    if (options.count > 0 && warnings) warnings->push_back(source + ": " + readable + ": loaded " + std::to_string(taken));
     writer->flush();
     set.patterns.conservativeResize(taken, Eigen::NoChange);
   }

@@ -30,6 +30,10 @@ struct ImageCatalog {
 std::vector<int> pick_order(int total, const std::vector<int>& labels, const LoadOptions& options,
                             const std::string& source, std::vector<std::string>* warnings);
 
+// How many memories a load of total items will take (options.count, or all after the offset; with count_at_most at
+// most what there is): what LoadOptions::check_fits is asked about before the bulk of a file is read.
+long long planned_count(long long total, const LoadOptions& options);
+
 // Fetches items in pick order until options.count (0 = all) are read, converting each to a row. The target size is
 // options.width x options.height or the first read image's size. Unreadable items are skipped and listed in one
 // warning; if none is readable, or fewer than an explicit count, it throws.

@@ -1,7 +1,5 @@
 #include "image_folder.h"
 
-#include <stb_image.h>
-
 #include <algorithm>
 #include <cctype>
 #include <climits>
@@ -14,59 +12,32 @@
 namespace uhop {
 namespace fs = std::filesystem;
 
-void StbFree::operator()(uint8_t* pixels) const {
-  stbi_image_free(pixels);
-}
-
 namespace {
-std::string pixel_limit_text(int width, int height, long long max_image_pixels) {
-  return "image is " + std::to_string(width) + "x" + std::to_string(height) + " = " +
-         std::to_string(static_cast<long long>(width) * height) + " pixels, more than the limit of " +
-         std::to_string(max_image_pixels);
-}
-
 // Encoded files bigger than this cannot hold an image within the pixel limit (4 bytes per pixel is the most any
-// supported uncompressed format stores, plus room for headers); stb also takes an int length.
+// supported uncompressed format stores, plus room for headers and metadata).
 uint64_t max_image_file_bytes(long long max_image_pixels) {
   const long long bytes = max_image_pixels > (LLONG_MAX - (1 << 20)) / 4 ? LLONG_MAX : max_image_pixels * 4 + (1 << 20);
   return static_cast<uint64_t>(std::min<long long>(bytes, INT_MAX));
 }
-}  // namespace
 
-bool decode_image(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels,
-                  DecodedImage& image, std::string& problem) {
-  if (size == 0) {
-    problem = "empty file";
-    return false;
-  }
-  if (size > static_cast<size_t>(INT_MAX)) throw input_error(name, "file is too large for an image (over 2 GiB)");
-  const int length = static_cast<int>(size);
-  int width = 0, height = 0, channels = 0;
-  if (!stbi_info_from_memory(data, length, &width, &height, &channels)) {
-    problem = std::string("not a readable image: ") + stbi_failure_reason();
-    return false;
-  }
-  if (width <= 0 || height <= 0) {
-    problem = "image has no pixels";
-    return false;
-  }
-  if (static_cast<long long>(width) * height > max_image_pixels)
-    throw input_error(name, pixel_limit_text(width, height, max_image_pixels));
-  // Ask stb for 1 channel when the file is gray(+alpha), else 3: alpha is dropped, colour is reduced by our own luma.
-  const int wanted = channels >= 3 ? 3 : 1;
-  uint8_t* pixels = stbi_load_from_memory(data, length, &width, &height, &channels, wanted);
-  if (!pixels) {
-    problem = std::string("cannot decode: ") + stbi_failure_reason();
-    return false;
-  }
-  image.pixels.reset(pixels);
-  if (static_cast<long long>(width) * height > max_image_pixels)
-    throw input_error(name, pixel_limit_text(width, height, max_image_pixels));
-  image.width = width;
-  image.height = height;
-  image.channels = wanted;
-  return true;
+// The bytes of an image file, capped by what an image within the limit can need.
+std::vector<uint8_t> read_image_file(const std::string& path, long long max_image_pixels) {
+  const uint64_t cap = max_image_file_bytes(max_image_pixels);
+  std::vector<uint8_t> bytes = read_file_prefix(path, cap + 1);
+  if (bytes.size() > cap)
+    throw input_error(path, "file is more than " + std::to_string(cap) +
+                                " bytes, too large for an image within the limit of " +
+                                std::to_string(max_image_pixels) + " pixels");
+  return bytes;
 }
+
+// "path: problem" -> "problem", for the per-file list of skipped images.
+std::string without_path(const std::string& message, const std::string& path) {
+  const std::string printable_path = printable_text(path) + ": ";
+  return message.compare(0, printable_path.size(), printable_path) == 0 ? message.substr(printable_path.size())
+                                                                        : message;
+}
+}  // namespace
 
 bool has_image_extension(const std::string& path) {
   std::string extension = fs::path(path).extension().string();
@@ -131,30 +102,15 @@ struct FolderReader {
   DecodedImage image;
   bool read(const std::string& relative, ImageView& view, std::string& problem) {
     const std::string path = (fs::path(folder) / relative).string();
-    uint64_t size = 0;
-    try {
-      size = regular_file_size(path);
-    } catch (const InputError&) {
-      problem = "cannot access";
-      return false;
-    }
-    if (size == 0) {
-      problem = "empty file";
-      return false;
-    }
-    if (size > max_image_file_bytes(max_image_pixels))
-      throw input_error(path, "file is " + std::to_string(size) +
-                                  " bytes, too large for an image within the limit of " +
-                                  std::to_string(max_image_pixels) + " pixels");
     std::vector<uint8_t> bytes;
     try {
-      bytes = read_whole_file(path, size);
-    } catch (const InputError&) {
-      problem = "cannot read";
+      bytes = read_image_file(path, max_image_pixels);
+    } catch (const InputError& e) {
+      problem = without_path(e.what(), path);  // not readable (a FIFO, a device, too large): skipped, named
       return false;
     }
     if (!decode_image(bytes.data(), bytes.size(), path, max_image_pixels, image, problem)) return false;
-    view = interleaved_view(image.pixels.get(), image.width, image.height, image.channels);
+    view = interleaved_view(image.pixels.data(), image.width, image.height, image.channels);
     return true;
   }
 };
@@ -193,7 +149,7 @@ MemorySet single_image_set(const DecodedImage& image, const std::string& name, c
   const std::string file_name = file_name_of(name);
   catalog.name_of = [file_name](int) { return file_name; };
   catalog.fetch = [&image](int, ImageView& view, std::string&) {
-    view = interleaved_view(image.pixels.get(), image.width, image.height, image.channels);
+    view = interleaved_view(image.pixels.data(), image.width, image.height, image.channels);
     return true;
   };
   return build_memory_set(catalog, options, warnings, progress);
@@ -202,11 +158,9 @@ MemorySet single_image_set(const DecodedImage& image, const std::string& name, c
 
 MemorySet load_image_file(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
                           const ProgressFn& progress) {
-  const uint64_t size = regular_file_size(path);
-  if (size > max_image_file_bytes(options.max_image_pixels))
-    throw input_error(path, "file is " + std::to_string(size) + " bytes, too large for an image within the limit of " +
-                                std::to_string(options.max_image_pixels) + " pixels");
-  const std::vector<uint8_t> bytes = read_whole_file(path, size);
+  if (options.check_fits && options.width > 0)  // a target size the caller cannot hold: refused before decoding
+    options.check_fits(planned_count(1, options), ImageShape{options.width, options.height, options.keep_rgb ? 3 : 1});
+  const std::vector<uint8_t> bytes = read_image_file(path, options.max_image_pixels);
   DecodedImage image;
   std::string problem;
   if (!decode_image(bytes.data(), bytes.size(), path, options.max_image_pixels, image, problem))

@@ -50,11 +50,14 @@ bool ends_with(const std::string& text, const std::string& tail) {
 MemorySet load_csv_memories(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
                             const ProgressFn& progress) {
   report_progress(progress, 0.0);
-  MemorySet all = memory_set_from_matrix(read_csv_matrix(path), path);
+  MemorySet all =
+      memory_set_from_matrix(read_csv_matrix(path, std::min(options.max_csv_values, options.max_values)), path);
   if (warnings && (options.width > 0 || options.height > 0 || options.keep_rgb))
     warnings->push_back(path + ": image size and RGB options do not apply to CSV memories (used as given)");
   const std::vector<int> order = pick_order(all.count(), all.labels, options, path, warnings);
-  const int taken = options.count > 0 ? options.count : static_cast<int>(order.size());
+  const int taken =
+      options.count > 0 ? std::min(options.count, static_cast<int>(order.size())) : static_cast<int>(order.size());
+  if (options.check_fits) options.check_fits(taken, all.shape);
   MemorySet set = all;
   set.patterns.resize(taken, all.dim());
   set.names.clear();
@@ -105,7 +108,9 @@ MemorySet load_memories(const std::string& src, const LoadOptions& options, std:
   const fs::file_status status = fs::status(src, error);
   if (status.type() == fs::file_type::not_found) throw input_error(src, "no such file or folder");
   if (status.type() == fs::file_type::directory) return load_image_folder(src, options, warnings, progress);
-  if (regular_file_size(src) == 0) throw input_error(src, "empty file (0 bytes)");
+  // Opened and checked (a FIFO, a device such as /dev/zero, a socket are refused here, without blocking). Emptiness
+  // is read, not taken from the reported size: /proc files report 0 bytes and are read like any other file.
+  if (read_file_prefix(src, 1).empty()) throw input_error(src, "empty file (0 bytes)");
 
   const std::string file = lower(fs::path(src).filename().string());
   const std::string unzipped = ends_with(file, ".gz") ? file.substr(0, file.size() - 3) : file;
@@ -123,7 +128,7 @@ Pick parse_pick(const std::string& s) {
   if (s == "first") return Pick::first;
   if (s == "random") return Pick::random;
   if (s == "per-class") return Pick::per_class;
-  throw InputError("unknown --pick '" + s + "' (expected first, random or per-class)");
+  throw InputError("unknown pick '" + s + "' (expected first, random or per-class)");
 }
 
 Normalization parse_normalization(const std::string& s) {

@@ -3,6 +3,7 @@
 // file and the problem.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,22 @@ struct LoadOptions {
   int width = 0;          // resize every image to width x height; 0 = the first image's size
   int height = 0;
   Normalization normalization = Normalization::none;
-  long long max_image_pixels = 16384LL * 16384;  // larger images are refused
+  // Larger images are refused from their header, before any pixel is decoded: 8192 x 8192 (a 64-megapixel photo)
+  // needs at most 192 MB decoded and 256 MB of float scratch per plane while it is resized.
+  long long max_image_pixels = 8192LL * 8192;
   // Cap on M*d (and on the bytes of one IDX/CIFAR file), checked before allocating: 2^30 doubles = 8 GiB.
   long long max_values = 1LL << 30;
+  // Cap on the values of a CSV memory file (every row is parsed before offset/count apply): 2^26 = 512 MB of doubles.
+  long long max_csv_values = 1LL << 26;
+  // count is an upper bound: when fewer memories are available (after offset, or readable), take them all and say so
+  // in a warning (uhop demo's default of 100 on the 36 built-in glyphs; the Studio: a folder of 12 images with
+  // M = 20 loads the 12). Otherwise asking for more than there are is an error (a script asked for M).
+  bool count_at_most = false;
+  // Called as soon as a loader knows how many memories it will take and their shape (d = shape.size(); 0 when the
+  // shape is not known yet, e.g. an image folder before its first image is decoded), before it reads the bulk of
+  // the data or allocates for it. A caller that cannot hold the result throws InputError here: a Session does
+  // (see with_session_limits in session/session.h), so 60000 memories or a 200x200 W are refused before loading.
+  std::function<void(long long count, const ImageShape& shape)> check_fits;
 };
 
 // SRC forms: a directory; a .csv file; an IDX images file (*-idx3-ubyte[.gz]); a CIFAR .bin batch;

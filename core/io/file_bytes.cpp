@@ -1,9 +1,11 @@
 #include "file_bytes.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 #ifdef __linux__
 #include <sys/mman.h>
-#include <unistd.h>
 #endif
 
 #include <algorithm>
@@ -11,52 +13,129 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <memory>
 
 #include "numerics/input_error.h"
 
 namespace uhop {
-namespace fs = std::filesystem;
+namespace {
+std::string errno_text(int error) {
+  return std::strerror(error);
+}
+
+// What a non-regular file is, in words a user recognises.
+std::string file_type_problem(mode_t mode) {
+  if (S_ISDIR(mode)) return "is a folder, expected a file";
+  if (S_ISFIFO(mode)) return "is a FIFO (named pipe), not a regular file: refusing to read from it";
+  if (S_ISCHR(mode)) return "is a character device (like /dev/zero or /dev/null), not a regular file";
+  if (S_ISBLK(mode)) return "is a block device, not a regular file";
+  if (S_ISSOCK(mode)) return "is a socket, not a regular file";
+  return "is not a regular file";
+}
+
+std::string open_problem(int error, bool refuse_symlinks) {
+  if (error == ENOENT) return "no such file or folder";
+  if (error == ELOOP && refuse_symlinks) return "is a symbolic link, which is not allowed here";
+  if (error == ENOTDIR) return "a part of the path is not a folder";
+  return "cannot open (" + errno_text(error) + ")";
+}
+}  // namespace
+
+ReadableFile::ReadableFile(const std::string& path, bool refuse_symlinks) : path_(path) {
+  if (path.empty()) throw InputError("empty file name");
+  int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+  if (refuse_symlinks) flags |= O_NOFOLLOW;
+  fd_ = ::open(path.c_str(), flags);
+  if (fd_ < 0) {
+    const int error = errno;
+    struct stat info {};
+    // Sockets (ENXIO) and other special files that cannot even be opened: say what they are.
+    if (error != ENOENT && ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+      throw input_error(path, file_type_problem(info.st_mode));
+    throw input_error(path, open_problem(error, refuse_symlinks));
+  }
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0) {
+    const int error = errno;
+    ::close(fd_);
+    throw input_error(path, "cannot read the file's status (" + errno_text(error) + ")");
+  }
+  if (!S_ISREG(info.st_mode)) {
+    ::close(fd_);
+    throw input_error(path, file_type_problem(info.st_mode));
+  }
+  reported_size_ = info.st_size > 0 ? static_cast<uint64_t>(info.st_size) : 0;
+}
+
+ReadableFile::~ReadableFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+size_t ReadableFile::read_some(void* buffer, size_t bytes) {
+  while (true) {
+    const ssize_t got = ::read(fd_, buffer, bytes);
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno == EINTR) continue;
+    throw input_error(path_, "read failed (" + errno_text(errno) + ")");
+  }
+}
 
 uint64_t regular_file_size(const std::string& path) {
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  if (status.type() == fs::file_type::not_found) throw input_error(path, "no such file or folder");
-  if (error) throw input_error(path, "cannot access (" + error.message() + ")");
-  if (status.type() == fs::file_type::directory) throw input_error(path, "is a folder, expected a file");
-  if (status.type() != fs::file_type::regular) throw input_error(path, "not a regular file");
-  const uint64_t size = fs::file_size(path, error);
-  if (error) throw input_error(path, "cannot read the file size (" + error.message() + ")");
-  return size;
+  return ReadableFile(path).reported_size();
 }
 
 namespace {
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-std::vector<uint8_t> read_bytes(const std::string& path, uint64_t n) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw input_error(path, std::string("cannot open (") + std::strerror(errno) + ")");
-  std::vector<uint8_t> bytes(n);
-  const size_t got = n ? std::fread(bytes.data(), 1, n, file.get()) : 0;
-  if (got != n) throw input_error(path, "read failed after " + std::to_string(got) + " bytes");
+// Reads until end of file or until more than max_bytes arrived (then over_limit is set and the extra is dropped).
+std::vector<uint8_t> read_up_to(ReadableFile& file, uint64_t max_bytes, bool& over_limit) {
+  std::vector<uint8_t> bytes;
+  bytes.reserve(static_cast<size_t>(std::min<uint64_t>(file.reported_size(), std::min<uint64_t>(max_bytes, 1u << 30))));
+  over_limit = false;
+  uint8_t chunk[1 << 16];
+  while (true) {
+    const size_t got = file.read_some(chunk, sizeof chunk);
+    if (got == 0) break;
+    if (bytes.size() + got > max_bytes) {
+      bytes.insert(bytes.end(), chunk, chunk + (max_bytes - bytes.size()));
+      over_limit = true;
+      break;
+    }
+    bytes.insert(bytes.end(), chunk, chunk + got);
+  }
   return bytes;
 }
 }  // namespace
 
 std::vector<uint8_t> read_file_prefix(const std::string& path, uint64_t max_bytes) {
-  return read_bytes(path, std::min(regular_file_size(path), max_bytes));
+  ReadableFile file(path);
+  bool over_limit = false;
+  return read_up_to(file, max_bytes, over_limit);
 }
 
-std::vector<uint8_t> read_whole_file(const std::string& path, uint64_t max_bytes) {
-  const uint64_t size = regular_file_size(path);
-  if (size == 0) throw input_error(path, "empty file (0 bytes)");
-  if (size > max_bytes)
-    throw input_error(path, "file is " + std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) +
-                                " this loader accepts");
-  return read_bytes(path, size);
+std::vector<uint8_t> read_whole_file(const std::string& path, uint64_t max_bytes, bool refuse_symlinks) {
+  ReadableFile file(path, refuse_symlinks);
+  bool over_limit = false;
+  std::vector<uint8_t> bytes = read_up_to(file, max_bytes, over_limit);
+  if (over_limit)
+    throw input_error(path, "file is more than the " + std::to_string(max_bytes) + " bytes this loader accepts");
+  if (bytes.empty()) throw input_error(path, "empty file (0 bytes)");
+  return bytes;
+}
+
+void ContentHasher::add(const void* data, size_t size) {
+  const uint8_t* bytes = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < size; ++i) hash_ = (hash_ ^ bytes[i]) * 1099511628211ull;  // FNV-1a prime
+}
+
+std::string ContentHasher::text() const {
+  char text[20];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash_));
+  return text;
+}
+
+std::string content_hash(const void* data, size_t size) {
+  ContentHasher hasher;
+  hasher.add(data, size);
+  return hasher.text();
 }
 
 void advise_huge_pages(void* data, size_t bytes) {
@@ -127,6 +206,10 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string&
     if (status == Z_BUF_ERROR) {  // no progress possible: out of input (output room is never zero here)
       if (z.avail_in == 0 && next_feed == end) {
         if (allow_truncated) break;
+        if (out.empty())
+          throw input_error(name,
+                            "truncated gzip data (the file ends before the first byte of content: a cut-off "
+                            "gzip header?)");
         throw input_error(
             name, "truncated gzip data (the stream ends after " + std::to_string(out.size()) + " bytes of content)");
       }

@@ -1,5 +1,11 @@
-// Reading whole files and gzip data with sizes checked first, so a bad or hostile file cannot make us allocate
-// without bound. Errors are InputError "path: problem".
+// Reading files and gzip data with bounds, so a bad or hostile file cannot make us block or allocate without bound.
+// Errors are InputError "path: problem".
+//
+// Every read in the project opens its file through ReadableFile: open(O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+// so a FIFO cannot block the open, then fstat on the descriptor itself (no gap between check and use), and anything
+// that is not a regular file is refused with what it is (FIFO, character device such as /dev/zero or /dev/null,
+// block device, socket, folder). The size fstat reports is never trusted as the length (a /proc file says 0, a file
+// can grow): reads stop at end of file or at the caller's cap, whichever comes first.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -7,14 +13,48 @@
 #include <vector>
 
 namespace uhop {
-// Size of a regular file; throws for a missing path, a directory or an unreadable entry.
+class ReadableFile {
+ public:
+  // refuse_symlinks: O_NOFOLLOW, the last component may not be a symlink. For paths that come out of data files
+  // (a session's side files, see path_policy.h), not for paths a user typed.
+  explicit ReadableFile(const std::string& path, bool refuse_symlinks = false);
+  ~ReadableFile();
+  ReadableFile(const ReadableFile&) = delete;
+  ReadableFile& operator=(const ReadableFile&) = delete;
+  // Up to bytes bytes; 0 at end of file. Throws InputError on a read error.
+  size_t read_some(void* buffer, size_t bytes);
+  uint64_t reported_size() const { return reported_size_; }  // st_size: a hint for reserving, not the length
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  uint64_t reported_size_ = 0;
+  std::string path_;
+};
+
+// Size of a regular file as fstat reports it; throws for a missing path, a folder, a FIFO, a device or an
+// unreadable entry (the same checks as ReadableFile, without reading).
 uint64_t regular_file_size(const std::string& path);
 
 // Reads at most max_bytes from the start of the file (all of it when it is smaller).
 std::vector<uint8_t> read_file_prefix(const std::string& path, uint64_t max_bytes);
 
-// Reads the whole file; throws when it is empty or larger than max_bytes (what the caller can accept).
-std::vector<uint8_t> read_whole_file(const std::string& path, uint64_t max_bytes);
+// Reads the whole file, up to its end; throws when it is empty or longer than max_bytes (what the caller can
+// accept), whatever its reported size.
+std::vector<uint8_t> read_whole_file(const std::string& path, uint64_t max_bytes, bool refuse_symlinks = false);
+
+// A 64-bit FNV-1a hash of bytes, as 16 hex digits: a content check that tells a file from another version of it
+// (a session's W side file from the one its JSON was saved with), not a defence against forgery.
+std::string content_hash(const void* data, size_t size);
+// The same hash fed in pieces (content_hash(all) == feeding every piece in order, then text()).
+class ContentHasher {
+ public:
+  void add(const void* data, size_t size);
+  std::string text() const;
+
+ private:
+  uint64_t hash_ = 14695981039346656037ull;  // FNV-1a offset basis
+};
 
 // A hint for big buffers about to be filled: back them with transparent huge pages where Linux allows it. Filling
 // a fresh 376 MB matrix (60000 x 784 doubles) otherwise costs ~92k page faults, which dominate on some VMs.

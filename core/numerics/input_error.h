@@ -1,12 +1,26 @@
 // One exception type for everything a user can get wrong (files, flags, settings). Front ends catch it, print its
 // message on one line and carry on (GUI) or exit 2 (CLI). Messages name the file and line where one applies.
+//
+// Messages embed untrusted text (paths, file excerpts, script lines, JSON strings): every InputError message is
+// made printable when it is built (printable_text below), so no control byte or escape sequence from a file can
+// reach a terminal or the status bar, and a message is always one line. This lives here, in the room every other
+// room includes, so even numerics' own parse messages ("unknown --similarity 'x'") are covered.
 #pragma once
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
 namespace uhop {
+// Renders untrusted text printable and on one line: newline, carriage return and tab become \n \r \t; every other
+// control byte (C0, DEL, C1 as UTF-8), bidirectional-override characters and bytes that are not valid UTF-8
+// become \xNN; valid UTF-8 text (Δ^Φ, accents) and backslashes are kept, so applying it twice changes nothing.
+std::string printable_text(const std::string& text);
+// printable_text of at most max_bytes of text, with "..." when cut (for quoting file excerpts in messages).
+std::string text_excerpt(const std::string& text, size_t max_bytes = 40);
+
 struct InputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit InputError(const std::string& what) : std::runtime_error(printable_text(what)) {}
+  explicit InputError(const char* what) : InputError(std::string(what)) {}
 };
 
 // "where: what" when a place is known, else "what".

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "input_error.h"
@@ -13,7 +14,7 @@ Similarity parse_similarity(const std::string& s) {
   if (s == "kernel") return Similarity::kernel;
   if (s == "euclidean") return Similarity::euclidean;
   if (s == "manhattan") return Similarity::manhattan;
-  throw InputError("unknown --similarity '" + s + "' (expected dot, kernel, euclidean or manhattan)");
+  throw InputError("unknown similarity '" + s + "' (expected dot, kernel, euclidean or manhattan)");
 }
 const char* to_string(Similarity s) {
   switch (s) {
@@ -33,8 +34,11 @@ bool has_energy(Similarity s) {
 }
 
 void validate(const RetrievalSettings& settings) {
-  if (!std::isfinite(settings.beta) || !(settings.beta > 0))
-    throw InputError("beta must be a finite number > 0 (got " + std::to_string(settings.beta) + ")");
+  if (!std::isfinite(settings.beta) || !(settings.beta > 0) || settings.beta > kMaxBeta) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", settings.beta);
+    throw InputError(std::string("beta must be a number in (0, 1e100] (got ") + got + ")");
+  }
   validate(settings.sep);
 }
 

@@ -27,7 +27,10 @@ struct RetrievalSettings {
   // are double either way.
   Precision precision = Precision::double_precision;
 };
-void validate(const RetrievalSettings& settings);  // beta > 0 finite, alpha >= 1 (throws InputError)
+// beta's upper limit: far past one-hot for any data a session accepts (Sep is computed relative to the largest score,
+// so beta = 1e15 is exact); larger values could only overflow beta s(x).
+constexpr double kMaxBeta = 1e100;
+void validate(const RetrievalSettings& settings);  // 0 < beta <= kMaxBeta, alpha >= 1 (throws InputError)
 
 // Everything a retrieval step needs, precomputed once per (Xi, W): A = Xi W^T W so that s(x) = A x in O(Md).
 // The memories are shared with their owner (a Session holds 60,000 of them once), never copied.

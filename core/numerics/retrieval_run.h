@@ -35,7 +35,8 @@ struct RetrievalRun {
 };
 
 // stats may be null for distance similarities (then bound/in_sphere are undefined). Throws InputError on bad
-// settings, a target outside [0, M), or a query of the wrong dimension.
+// settings, a target outside [0, M), a query of the wrong dimension, or when beta times the largest similarity a
+// state can meet would not fit in a double (refused up front: "lower beta").
 // features: optional Xi W^T for this W (see make_retrieval_operator).
 RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const RetrievalSettings& settings,
                              const Vector& query, int target, const SeparationStats* stats,
@@ -46,4 +47,15 @@ RetrievalRun start_retrieval(std::shared_ptr<const Matrix> memories, const Matri
                              const Matrix* features = nullptr,
                              std::shared_ptr<const MatrixF> memories_single = nullptr);
 void retrieval_run_step(RetrievalRun& run);  // appends x_{s+1} and its row
+
+// A step in two halves, for callers that advance two runs together (Session: the main run and the MHM baseline):
+// prepare both, then commit both, so a refused step changes neither. Every value of a prepared state is finite:
+// where beta s(x), x or the energy would overflow a double, prepare throws InputError instead of logging NaN.
+struct PendingState {
+  Vector x;
+  Vector weights;
+  RetrievalRecord record;
+};
+PendingState prepare_retrieval_step(const RetrievalRun& run);
+void commit_retrieval_step(RetrievalRun& run, PendingState state);
 }  // namespace uhop

@@ -34,21 +34,26 @@ Vector softmax(const Vector& z) {
 
 Vector sparsemax(const Vector& z) {
   // Support = the k largest with 1 + k z_(k) > sum_{j<=k} z_(j); tau = (sum_{j<=k} z_(j) - 1) / k.
-  const std::vector<double> s = sorted_descending(z);
+  // Computed on u = z - max z (sparsemax is invariant to a shift): at beta = 1e15 the scores are ~1e17, where
+  // "1 + k z_(k)" and "z - tau" would lose the 1 entirely; relative to the max they stay exact near the top.
+  const Vector u = z.array() - z.maxCoeff();
+  const std::vector<double> s = sorted_descending(u);
   double cumsum = 0, tau = s[0] - 1;
   for (size_t k = 1; k <= s.size(); ++k) {
     cumsum += s[k - 1];
     if (1.0 + k * s[k - 1] > cumsum) tau = (cumsum - 1.0) / k;
   }
-  return (z.array() - tau).max(0.0);
+  return (u.array() - tau).max(0.0);
 }
 
 Vector entmax15(const Vector& z) {
   // With u = z/2 sorted descending and support {1..k}: sum_j (u_j - tau)^2 = 1 gives
   // tau_k = mean_k - sqrt(mean_k^2 - (sumsq_k - 1)/k); the support is the largest k with tau_k <= u_(k).
   const std::vector<double> s = sorted_descending(z);
-  const double shift = s[0] / 2;  // shift for stability: entmax is invariant to adding a constant to z
-  double sum = 0, sumsq = 0, tau = shift - 1;
+  // Everything relative to the max (entmax is invariant to adding a constant to z), including tau and the final
+  // z/2 - tau: adding the shift back would lose tau entirely once the scores are ~1e17 (beta = 1e15).
+  const double shift = s[0] / 2;
+  double sum = 0, sumsq = 0, tau = -1;
   for (size_t k = 1; k <= s.size(); ++k) {
     const double u = s[k - 1] / 2 - shift;
     sum += u;
@@ -58,24 +63,25 @@ Vector entmax15(const Vector& z) {
     if (disc < 0) break;
     const double tau_k = mean - std::sqrt(disc);
     if (tau_k <= u)
-      tau = tau_k + shift;
+      tau = tau_k;
     else
       break;
   }
-  Vector p = (z.array() / 2 - tau).max(0.0).square();
+  Vector p = ((z.array() / 2 - shift) - tau).max(0.0).square();
   return p / p.sum();  // remove rounding drift: the exact p already sums to 1 up to ~1e-16
 }
 
 Vector entmax_bisect(const Vector& z, double alpha) {
   if (near(alpha, 1.0)) return softmax(z);
   const double am1 = alpha - 1;
-  const Vector az = am1 * z;
-  const double mx = az.maxCoeff();
-  // f(tau) = sum_i [az_i - tau]_+^{1/(alpha-1)} - 1 is decreasing; f(mx - 1) >= 0 >= f(mx - M^{1-alpha}).
-  double lo = mx - 1.0, hi = mx - std::pow(static_cast<double>(z.size()), -am1);
+  // Scaled and shifted so the largest entry is 0 before bisecting: the bracket [-1, -M^{1-alpha}] is then resolved
+  // to ~1e-15 at any beta (with the max left in, mx - 1 == mx once the scores are ~1e17 and every weight was 0).
+  const Vector az = am1 * (z.array() - z.maxCoeff());
+  // f(tau) = sum_i [az_i - tau]_+^{1/(alpha-1)} - 1 is decreasing; f(-1) >= 0 >= f(-M^{1-alpha}).
+  double lo = -1.0, hi = -std::pow(static_cast<double>(z.size()), -am1);
   const double inv = 1.0 / am1;
   auto mass = [&](double tau) { return (az.array() - tau).max(0.0).pow(inv).sum(); };
-  for (int it = 0; it < 80 && hi - lo > 1e-15 * std::max(1.0, std::abs(mx)); ++it) {
+  for (int it = 0; it < 80 && hi - lo > 1e-15; ++it) {
     const double mid = 0.5 * (lo + hi);
     (mass(mid) >= 1.0 ? lo : hi) = mid;
   }

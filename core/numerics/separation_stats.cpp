@@ -33,7 +33,13 @@ SeparationStats separation_stats(const FeatureGeometry& g, const Matrix& memorie
 
 double retrieval_error_bound(const SeparationStats& s, int mu, double beta) {
   const double M = static_cast<double>(s.delta.size());
-  return 2 * s.m * (M - 1) * std::exp(-beta * (s.delta[mu] - 2 * s.m_phi * s.r_phi));
+  const double scale = 2 * s.m * (M - 1);
+  if (!(scale > 0)) return 0.0;  // all memories zero (m = 0) or a single memory: nothing to confuse
+  // In log space, so a large beta with a negative margin (Delta^Phi_mu < 2 m_Phi R_Phi) saturates instead of
+  // overflowing to inf: 2m(M-1) exp(-beta (...)) > DBL_MAX is written as DBL_MAX, "at least this" (vacuous).
+  const double log_bound = std::log(scale) - beta * (s.delta[mu] - 2 * s.m_phi * s.r_phi);
+  if (!(log_bound < std::log(std::numeric_limits<double>::max()))) return std::numeric_limits<double>::max();
+  return std::exp(log_bound);
 }
 
 bool bound_is_vacuous(const SeparationStats& s, double bound) {
@@ -51,6 +57,22 @@ bool entmax_is_one_hot(const Vector& scores, int mu, double beta, double alpha) 
   for (Eigen::Index nu = 0; nu < scores.size(); ++nu)
     if (nu != mu) best_other = std::max(best_other, scores[nu]);
   return beta * (scores[mu] - best_other) >= 1.0 / (alpha - 1);
+}
+
+double bound_margin(const SeparationStats& s, int mu) {
+  return s.delta[mu] - 2 * s.m_phi * s.r_phi;
+}
+double bound_margin_min(const SeparationStats& s) {
+  return s.delta_min - 2 * s.m_phi * s.r_phi;
+}
+double bound_margin_mean(const SeparationStats& s) {
+  return s.delta_mean - 2 * s.m_phi * s.r_phi;
+}
+
+double beta_star(double margin, double m, int count, double epsilon) {
+  if (!(margin > 0)) return std::numeric_limits<double>::infinity();
+  const double log_ratio = std::log(2 * m * (count - 1) / epsilon);
+  return log_ratio > 0 ? log_ratio / margin : 0.0;
 }
 
 double paper_error(const Vector& target, const Vector& x) {

@@ -1,6 +1,11 @@
-// The one description of a plot. The ImGui widget, the SVG/PNG/CSV exports and the CLI all read a PlotFigure and a
-// PlotView, so what is on screen and what is in a file cannot disagree. No GUI, no GL: plain structs and free
+// The one description of a plot. The ImGui widget, the SVG/PDF/PNG/CSV exports and the CLI all read a PlotFigure and
+// a PlotView, so what is on screen and what is in a file cannot disagree. No GUI, no GL: plain structs and free
 // functions, unit-testable without a window.
+//
+// Files are drawn by one routine (plot_draw.cpp: grid, ticks, series, bands, intervals, legend, labels) over a small
+// painter interface (plot_painter.h) with two painters: a hand-written SVG writer (plot_svg.cpp, real <text> that
+// LaTeX/Inkscape users can edit) and cairo (plot_cairo.cpp: PDF with real text, and PNG), so the three formats
+// cannot drift apart. The screen (app/plot_widget.cpp) draws with ImDrawList from the same layout math.
 //
 // Colours are 0xRRGGBB (no alpha: bands and shaded intervals get their transparency from the drawing code).
 // Pixel coordinates have y growing downwards, like the screen, SVG and images.
@@ -152,22 +157,39 @@ struct PlotLayout {
   std::vector<PlotTick> x_ticks, y_ticks;
   double tick_font = 11, label_font = 12, title_font = 14;  // pixel sizes, already scaled
 };
-PlotLayout plot_layout(const PlotFigure& figure, const PlotView& view, double width, double height, double scale = 1);
+// font_scale multiplies the text sizes only (e.g. 1.5 for slides); the layout makes room for the bigger labels.
+PlotLayout plot_layout(const PlotFigure& figure, const PlotView& view, double width, double height, double scale = 1,
+                       double font_scale = 1);
+
+// ---- appearance of a file ----
+enum class PlotTheme { light, dark };  // dark: dark background, light text (for dark slides)
+struct PlotStyle {
+  double font_scale = 1;  // text sizes times this (0.5..4)
+  PlotTheme theme = PlotTheme::light;
+};
 
 // ---- exports ----
 // Standalone SVG 1.1 of `width` x `height` pixels.
-void write_plot_svg(std::ostream& out, const PlotFigure& figure, const PlotView& view, int width, int height);
+void write_plot_svg(std::ostream& out, const PlotFigure& figure, const PlotView& view, int width, int height,
+                    const PlotStyle& style = {});
+// PDF (one page of width x height CSS pixels, i.e. 0.75 pt each): vector graphics, real (selectable) text.
+void write_plot_pdf(std::ostream& out, const PlotFigure& figure, const PlotView& view, double width, double height,
+                    const PlotStyle& style = {});
 // Header "x,<series...>,<band>_lo,<band>_hi" for visible series and bands; one row per distinct finite x
 // (sorted); an empty cell where that column has no sample at x or its value is NaN. Numbers as %.17g.
 void write_plot_csv(std::ostream& out, const PlotFigure& figure);
 // RGBA8, round(width*scale) x round(height*scale), rows top to bottom.
+// Drawn with cairo; empty for an empty size.
 std::vector<uint8_t> render_plot_rgba(const PlotFigure& figure, const PlotView& view, int width, int height,
-                                      float scale = 1);
+                                      float scale = 1, const PlotStyle& style = {});
 std::vector<uint8_t> encode_plot_png(const PlotFigure& figure, const PlotView& view, int width, int height,
-                                     float scale = 1);
+                                     float scale = 1, const PlotStyle& style = {});
 // Atomic file versions; throw InputError naming the path.
-void save_plot_svg(const std::string& path, const PlotFigure& figure, const PlotView& view, int width, int height);
+void save_plot_svg(const std::string& path, const PlotFigure& figure, const PlotView& view, int width, int height,
+                   const PlotStyle& style = {});
 void save_plot_csv(const std::string& path, const PlotFigure& figure);
 void save_plot_png(const std::string& path, const PlotFigure& figure, const PlotView& view, int width, int height,
-                   float scale = 1);
+                   float scale = 1, const PlotStyle& style = {});
+void save_plot_pdf(const std::string& path, const PlotFigure& figure, const PlotView& view, double width, double height,
+                   const PlotStyle& style = {});
 }  // namespace uhop

@@ -223,11 +223,12 @@ double widest(const std::vector<PlotTick>& ticks, double font) {
 }
 }  // namespace
 
-PlotLayout plot_layout(const PlotFigure& figure, const PlotView& view, double width, double height, double scale) {
+PlotLayout plot_layout(const PlotFigure& figure, const PlotView& view, double width, double height, double scale,
+                       double font_scale) {
   PlotLayout L;
-  const double s = scale;
+  const double s = scale, fs = std::clamp(std::isfinite(font_scale) ? font_scale : 1.0, 0.25, 8.0);
   L.width = width * s, L.height = height * s, L.scale = s;
-  L.tick_font = 11 * s, L.label_font = 12 * s, L.title_font = 14 * s;
+  L.tick_font = 11 * s * fs, L.label_font = 12 * s * fs, L.title_font = 14 * s * fs;
   const double top = figure.title.empty() ? 12 * s : L.title_font * 2.1;
   const double bottom = 8 * s + L.tick_font * 1.2 + 6 * s + (figure.x_label.empty() ? 0 : L.label_font * 1.6);
   const double plot_h = std::max(1.0, L.height - top - bottom);

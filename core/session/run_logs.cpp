@@ -17,12 +17,20 @@ std::string cell(double v) {
 }
 }  // namespace
 
-void write_stage1_log(std::ostream& out, const std::vector<Stage1Record>& log) {
-  out << "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,batch_loss\n";
-  for (const auto& r : log)
+void write_stage1_log(std::ostream& out, const std::vector<Stage1Record>& log, bool probe_columns) {
+  out << "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min,"
+         "batch_loss";
+  if (probe_columns) out << ",probe_paper_error,probe_retrieved,mhm_probe_paper_error,mhm_probe_retrieved";
+  out << '\n';
+  for (const auto& r : log) {
     out << r.step << ',' << cell(r.loss) << ',' << cell(r.delta_phi_min) << ',' << cell(r.delta_phi_mean) << ','
         << cell(r.r_phi) << ',' << cell(r.delta_phi_max) << ',' << cell(r.m_phi) << ',' << cell(r.lr) << ','
-        << cell(r.grad_norm) << ',' << cell(r.batch_loss) << '\n';
+        << cell(r.grad_norm) << ',' << cell(r.w_change) << ',' << cell(r.bound_margin_min) << ',' << cell(r.batch_loss);
+    if (probe_columns)
+      out << ',' << cell(r.probe_paper_error) << ',' << cell(r.probe_retrieved) << ',' << cell(r.mhm_probe_paper_error)
+          << ',' << cell(r.mhm_probe_retrieved);
+    out << '\n';
+  }
 }
 
 void write_retrieval_log(std::ostream& out, const std::vector<RetrievalRecord>& log) {
@@ -34,8 +42,8 @@ void write_retrieval_log(std::ostream& out, const std::vector<RetrievalRecord>& 
         << cell(r.target_weight) << ',' << r.nearest << '\n';
 }
 
-void save_stage1_log(const std::string& path, const std::vector<Stage1Record>& log) {
-  write_file_atomically(path, [&](std::ostream& out) { write_stage1_log(out, log); });
+void save_stage1_log(const std::string& path, const std::vector<Stage1Record>& log, bool probe_columns) {
+  write_file_atomically(path, [&](std::ostream& out) { write_stage1_log(out, log, probe_columns); });
 }
 void save_retrieval_log(const std::string& path, const std::vector<RetrievalRecord>& log) {
   write_file_atomically(path, [&](std::ostream& out) { write_retrieval_log(out, log); });

@@ -33,10 +33,11 @@ PlotFigure stage1_figure(const RunLogs& logs, const char* title, const char* y_l
   return f;
 }
 
-PlotFigure stage2_figure(const RunLogs& logs, const char* title) {
+PlotFigure stage2_figure(const RunLogs& logs, const char* title, const char* y_label) {
   PlotFigure f;
   f.title = title;
   f.x_label = "step t";
+  f.y_label = y_label;
   if (!logs.retrieval.empty()) f.marker_x = logs.retrieval.back().step;
   return f;
 }
@@ -97,7 +98,7 @@ PlotFigure radius_figure(const RunLogs& logs) {
 }
 
 PlotFigure energy_figure(const RunLogs& logs) {
-  PlotFigure f = stage2_figure(logs, "energy E(x_t)");
+  PlotFigure f = stage2_figure(logs, "energy E(x_t)", "E(x_t)");
   PlotSeries es = named_series("E", kPurple, "E(x) = 1/2 K(x,x) - (1/β) Ψ*_α(β k(x)) (without constants); never rises");
   append(es, logs.retrieval, &RetrievalRecord::energy);
   f.series.push_back(es);
@@ -105,7 +106,7 @@ PlotFigure energy_figure(const RunLogs& logs) {
 }
 
 PlotFigure error_figure(const RunLogs& logs) {
-  PlotFigure f = stage2_figure(logs, "error ‖x_t - ξ_μ‖ and the Lemma 1 bound");
+  PlotFigure f = stage2_figure(logs, "error ‖x_t - ξ_μ‖ and the Lemma 1 bound", "‖x_t - ξ_μ‖");
   f.log_y = true;
   PlotSeries err = named_series("measured", kBlue, "‖x_t - ξ_μ‖");
   PlotSeries bound = named_series("bound", kRed,
@@ -136,13 +137,30 @@ PlotFigure compare_figure(const RunLogs& logs) {
   PlotFigure f;
   f.title = "error ‖x_t - ξ_μ‖";
   f.x_label = "step t";
+  f.y_label = "‖x_t - ξ_μ‖";
   f.log_y = true;
   PlotSeries mhm = named_series("MHM", kGray, "dot similarity, W = I");
-  PlotSeries uhop = named_series("U-Hop", kBlue, std::string(to_string(logs.similarity)) + " similarity, current W");
+  PlotSeries uhop = named_series(method_name(logs.similarity), kBlue,
+                                 std::string(to_string(logs.similarity)) + " similarity" +
+                                     (logs.similarity == Similarity::kernel ? ", current W" : ""));
   append(mhm, logs.baseline, &RetrievalRecord::error);
   append(uhop, logs.retrieval, &RetrievalRecord::error);
   f.series = {mhm, uhop};
   return f;
+}
+
+const char* method_name(Similarity similarity) {
+  switch (similarity) {
+    case Similarity::kernel:
+      return "U-Hop";
+    case Similarity::dot:
+      return "MHM (main run)";
+    case Similarity::euclidean:
+      return "Euclidean";
+    case Similarity::manhattan:
+      return "Manhattan";
+  }
+  return "?";
 }
 
 const std::vector<std::string>& run_plot_ids() {

@@ -23,7 +23,11 @@ PlotFigure delta_figure(const RunLogs& logs);    // Delta^Phi min and mean, min.
 PlotFigure radius_figure(const RunLogs& logs);   // R_Phi vs step
 PlotFigure energy_figure(const RunLogs& logs);   // E(x_t)
 PlotFigure error_figure(const RunLogs& logs);    // ||x_t - xi_mu|| and the Lemma 1 bound, shaded intervals
-PlotFigure compare_figure(const RunLogs& logs);  // MHM vs U-Hop error
+PlotFigure compare_figure(const RunLogs& logs);  // MHM vs the main run's error (named by method_name)
+
+// What the main run is called on screen and in the compare plot: "U-Hop" (kernel), "MHM (main run)" (dot: the same
+// as the MHM baseline), "Euclidean", "Manhattan".
+const char* method_name(Similarity similarity);
 
 // The plot ids, in panel order: loss delta radius energy error compare.
 const std::vector<std::string>& run_plot_ids();

@@ -1,15 +1,19 @@
 #include "session_file.h"
 
+#include <climits>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "io/atomic_file.h"
 #include "data/csv_matrix.h"
+#include "io/atomic_file.h"
+#include "io/file_bytes.h"
+#include "io/path_policy.h"
 #include "numerics/input_error.h"
 
 namespace uhop {
@@ -17,11 +21,14 @@ namespace {
 using json = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
-// Files written before a column was added hold a prefix of this list (at least the first 9 columns).
+constexpr const char* kHashKey = "fnv1a64";  // content_hash of a side file
+
+// Columns are only ever appended: a file from an older build holds the first kFirstStage1LogColumns of them (the
+// log is informational, the replay recomputes it), and the missing ones read as undefined.
 const std::vector<std::string> kStage1LogColumns = {"step",      "loss",          "delta_phi_min", "delta_phi_mean",
                                                     "r_phi",     "delta_phi_max", "m_phi",         "lr",
-                                                    "grad_norm", "batch_loss"};
-constexpr size_t kStage1LogFirstColumns = 9;
+                                                    "grad_norm", "w_change",      "batch_loss"};
+constexpr size_t kFirstStage1LogColumns = 9;  // version 1 as first released (up to grad_norm)
 constexpr long long kMaxSteps = 100000000;
 
 // One JSON object being read: every lookup is remembered so that finish() can refuse keys nobody asked for (a
@@ -153,12 +160,23 @@ Matrix read_matrix(ObjectReader& parent, const std::string& key, const std::stri
   } else {
     const std::string file = r.string("file", "");
     if (!r.has("file")) throw r.error("file", "missing required key (or give \"rows\" as an array of rows)");
-    if (file.empty() || fs::path(file).is_absolute())
-      throw r.error("file", "must be a file name relative to the session file");
-    const long long rows = r.integer("rows", -1, 1, 1 << 30), cols = r.integer("cols", -1, 1, 1 << 30);
+    const long long rows = r.integer("rows", -1, 1, kMaxWValues), cols = r.integer("cols", -1, 1, kMaxWValues);
     if (rows < 0) throw r.error("rows", "missing required key");
     if (cols < 0) throw r.error("cols", "missing required key");
-    m = read_csv_matrix((fs::path(base_dir.empty() ? "." : base_dir) / file).string());
+    if (rows * cols > kMaxWValues)
+      throw r.error("rows", std::to_string(rows) + " x " + std::to_string(cols) + " is more than a session holds");
+    const long long bytes = r.integer("bytes", -1, 1, LLONG_MAX);
+    const std::string hash = r.string(kHashKey, "");
+    // The name is data: it must stay inside the session file's folder (no "..", not absolute, no symlink out).
+    const std::string path = resolve_inside_folder(base_dir, file, r.file() + ": " + r.path("file"));
+    CsvFileFacts facts;
+    m = read_csv_matrix(path, rows * cols, false, &facts);
+    // The JSON is renamed into place after its side files (the commit point): a side file that is not the one the
+    // JSON was saved with (a kill between the renames, an edit) is refused rather than installed.
+    if ((bytes >= 0 && static_cast<uint64_t>(bytes) != facts.bytes) || (!hash.empty() && hash != facts.hash))
+      throw r.error("file", file + " is not the file this session was saved with (" + std::to_string(facts.bytes) +
+                                " bytes, hash " + facts.hash + "; the session says " + std::to_string(bytes) +
+                                " bytes, hash " + hash + "): it was changed or replaced after the save");
     if (m.rows() != rows || m.cols() != cols)
       throw r.error("file", file + " holds a " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) +
                                 " matrix, the session says " + std::to_string(rows) + "x" + std::to_string(cols));
@@ -170,8 +188,9 @@ Matrix read_matrix(ObjectReader& parent, const std::string& key, const std::stri
 std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
   ObjectReader r(parent.required("stage1_log"), parent.file(), "stage1_log");
   const json& columns = r.required("columns");
-  if (!columns.is_array() || columns.size() < kStage1LogFirstColumns || columns.size() > kStage1LogColumns.size())
-    throw r.error("columns", "must be the " + std::to_string(kStage1LogColumns.size()) + " Stage I log columns");
+  if (!columns.is_array() || columns.size() < kFirstStage1LogColumns || columns.size() > kStage1LogColumns.size())
+    throw r.error("columns", "must be the first " + std::to_string(kFirstStage1LogColumns) + " to " +
+                                 std::to_string(kStage1LogColumns.size()) + " Stage I log columns");
   for (size_t i = 0; i < columns.size(); ++i)
     if (!columns[i].is_string() || columns[i].get<std::string>() != kStage1LogColumns[i])
       throw r.error("columns", "column " + std::to_string(i) + " must be \"" + kStage1LogColumns[i] + "\"");
@@ -188,13 +207,40 @@ std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
     Stage1Record rec;
     rec.step = static_cast<int>(i);
     rec.batch_loss = std::numeric_limits<double>::quiet_NaN();  // not in files written before the column existed
-    double* fields[] = {&rec.loss, &rec.delta_phi_min, &rec.delta_phi_mean, &rec.r_phi, &rec.delta_phi_max, &rec.m_phi,
-                        &rec.lr,   &rec.grad_norm,     &rec.batch_loss};
+    double* fields[] = {
+        &rec.loss, &rec.delta_phi_min, &rec.delta_phi_mean, &rec.r_phi,     &rec.delta_phi_max, &rec.m_phi,
+        &rec.lr,   &rec.grad_norm,     &rec.w_change,       &rec.batch_loss};
+    rec.w_change = std::numeric_limits<double>::quiet_NaN();  // columns an older file does not have
     for (size_t c = 1; c < row.size(); ++c) *fields[c - 1] = json_number_or_nan(row[c], r, where);
+    // Lemma 1's margins follow from the stored columns (as Session computes them); the target's needs Delta^Phi of
+    // one memory, which the file does not keep.
+    rec.bound_margin_min = rec.delta_phi_min - 2 * rec.m_phi * rec.r_phi;
+    rec.bound_margin_mean = rec.delta_phi_mean - 2 * rec.m_phi * rec.r_phi;
+    rec.bound_margin_target = std::numeric_limits<double>::quiet_NaN();
     log.push_back(rec);
   }
   r.finish();
   return log;
+}
+
+ExportSettings read_exports(ObjectReader& parent) {
+  ObjectReader r(parent.required("exports"), parent.file(), "exports");
+  ExportSettings e;
+  e.format = r.choice("format", e.format, parse_plot_format);
+  e.unit = r.choice("unit", e.unit, parse_size_unit);
+  e.width = r.number("width", e.width);
+  e.height = r.number("height", e.height);
+  e.dpi = r.number("dpi", e.dpi);
+  e.font_scale = r.number("font_scale", e.font_scale);
+  e.theme = r.choice("theme", e.theme, parse_plot_theme);
+  e.folder = r.string("folder", e.folder);
+  r.finish();
+  try {
+    check_export_settings(e);  // its messages start with the key
+  } catch (const InputError& err) {
+    throw input_error(r.file(), std::string("exports.") + err.what());
+  }
+  return e;
 }
 
 json matrix_rows(const Matrix& m) {
@@ -218,6 +264,63 @@ void write_rows(std::ostream& out, const json& rows, const std::string& indent) 
   out << "]";
 }
 
+// Nesting of arrays and objects, counted without recursion before the JSON library (which recurses) sees the
+// text: deeper than this is refused, so no file can exhaust the stack. Also counts values (commas and openings):
+// the parsed document costs ~50 bytes per value, so their number is capped too.
+constexpr int kMaxJsonDepth = 64;
+constexpr long long kMaxJsonValues = 1LL << 22;
+// The Stage I curve is stored only up to this many rows (~4 MB): it is informational (the replay recomputes it),
+// and a million-step curve would not fit the session file cap.
+constexpr size_t kMaxStoredLogRows = 20000;
+
+void check_json_shape(const std::string& text, const std::string& name) {
+  int depth = 0;
+  long long values = 0;
+  bool in_string = false, escaped = false;
+  size_t string_start = 0;
+  std::string last_key;  // the string before the latest ':', to name where a bad number sits
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      string_start = i + 1;
+    } else if (c == ':' && string_start > 0 && string_start <= i) {
+      const size_t end = text.rfind('"', i);
+      if (end != std::string::npos && end >= string_start) last_key = text.substr(string_start, end - string_start);
+    } else if (c == '[' || c == '{') {
+      ++values;
+      if (++depth > kMaxJsonDepth)
+        throw input_error(name, "arrays and objects nest more than " + std::to_string(kMaxJsonDepth) +
+                                    " levels deep (at byte " + std::to_string(i) + "): not a session file");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',') {
+      if (++values > kMaxJsonValues)
+        throw input_error(name, "holds more than " + std::to_string(kMaxJsonValues) +
+                                    " values: too large for a session file (large W goes to a side file)");
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      // A number the JSON library would refuse as out of range (1e400): named here with its key and place.
+      size_t end = i;
+      while (end < text.size() && std::strchr("+-.eE0123456789", text[end]) != nullptr) ++end;
+      const std::string token = text.substr(i, std::min<size_t>(end - i, 400));
+      if (std::isinf(std::strtod(token.c_str(), nullptr)))
+        throw input_error(name, (last_key.empty() ? std::string() : text_excerpt(last_key) + ": ") + "the number " +
+                                    text_excerpt(token) + " (at byte " + std::to_string(i) +
+                                    ") is out of range (beyond ±1.8e308): every number must be finite");
+      i = end - 1;
+    }
+  }
+}
+
 std::string side_file_name(const std::string& path, const char* suffix) {
   std::string stem = fs::path(path).filename().string();
   if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".json") == 0) stem.resize(stem.size() - 5);
@@ -233,14 +336,33 @@ std::string resolve_source(const SessionFile& file) {
 }
 }  // namespace
 
+namespace {
+SessionFile parse_session_document(const json& doc, const std::string& name, const std::string& base_dir);
+}  // namespace
+
 SessionFile parse_session_json(const std::string& text, const std::string& name, const std::string& base_dir) {
+  check_json_shape(text, name);
   json doc;
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     // e.what() carries nlohmann's "[json.exception.parse_error.101] " prefix; the byte position is what helps.
     throw input_error(name, "not a valid JSON document (syntax error at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range& e) {
+    // 406: a number such as 1e400 that no double can hold.
+    throw input_error(name, "a number is out of range (beyond ±1.8e308, e.g. 1e400): every number must be finite");
+  } catch (const json::exception& e) {
+    throw input_error(name, "not a valid JSON document (" + std::string(e.what()) + ")");
   }
+  try {
+    return parse_session_document(doc, name, base_dir);
+  } catch (const json::exception& e) {  // a type the checks above let through: still the file's fault, not ours
+    throw input_error(name, std::string("unexpected value (") + e.what() + ")");
+  }
+}
+
+namespace {
+SessionFile parse_session_document(const json& doc, const std::string& name, const std::string& base_dir) {
   ObjectReader top(doc, name, "");
   if (top.string("format", "") != "uhop-session")
     throw top.error("format", top.has("format") ? "must be \"uhop-session\"" : "missing required key");
@@ -273,7 +395,7 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
     ObjectReader r(top.required("stage1"), name, "stage1");
     Stage1Settings& s = f.stage1;
     s.init = r.choice("init", s.init, parse_feature_init);
-    s.dim = static_cast<int>(r.integer("dim", 0, 0, 1 << 20));
+    s.dim = static_cast<int>(r.integer("dim", 0, 0, kMaxWValues));
     s.lr = r.number("lr", s.lr);
     if (s.lr < 0) throw r.error("lr", "must be >= 0");
     s.schedule = r.choice("schedule", s.schedule, parse_schedule);
@@ -290,7 +412,7 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
     s.batch = static_cast<int>(r.integer("batch", 0, 0, 1 << 30));
     if (s.batch == 1) throw r.error("batch", "must be 0 (all memories) or >= 2");
     s.stats_every = static_cast<int>(r.integer("stats_every", 1, 1, 1 << 30));
-    f.stage1_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxSteps));
+    f.stage1_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxStage1Steps));
     f.stage1_finished = r.boolean("finished", false);
     r.finish();
   }
@@ -303,9 +425,10 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
     s.sep.top_k = static_cast<int>(r.integer("top_k", 0, 0, 1 << 30));
     s.beta = r.number("beta", 1.0);
     if (!(s.beta > 0)) throw r.error("beta", "must be > 0");
+    if (s.beta > kMaxBeta) throw r.error("beta", "must be <= 1e100");
     s.beta_after_sep = r.boolean("beta_after_sep", false);
     s.precision = r.choice("precision", Precision::double_precision, parse_precision);
-    f.stage2_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxSteps));
+    f.stage2_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxStage2Steps));
     r.finish();
   }
   {
@@ -338,20 +461,18 @@ SessionFile parse_session_json(const std::string& text, const std::string& name,
                                         " rows, stage1.steps = " + std::to_string(f.stage1_steps) + " needs " +
                                         std::to_string(f.stage1_steps + 1));
   }
+  if (top.has("exports")) f.exports = read_exports(top);
   top.finish();
   return f;
 }
+}  // namespace
 
 SessionFile read_session_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error(path, "cannot open the session file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw input_error(path, "cannot read the session file");
-  return parse_session_json(ss.str(), path, fs::path(path).parent_path().string());
+  const std::vector<uint8_t> bytes = read_whole_file(path, kMaxSessionFileBytes);
+  return parse_session_json(std::string(bytes.begin(), bytes.end()), path, fs::path(path).parent_path().string());
 }
 
-std::string session_json(const SessionFile& f, const std::string& w_side_file, const std::string& w0_side_file) {
+std::string session_json(const SessionFile& f, const SideFile& w_side_file, const SideFile& w0_side_file) {
   std::ostringstream out;
   const auto field = [&](const char* key, const json& value) { out << ",\n  \"" << key << "\": " << value.dump(); };
   out << "{\n  \"format\": \"uhop-session\",\n  \"version\": " << kSessionFormatVersion;
@@ -406,9 +527,14 @@ std::string session_json(const SessionFile& f, const std::string& w_side_file, c
     query["seed"] = f.corruption_seed;
   }
   field("query", query);
-  const auto matrix = [&](const char* key, const Matrix& m, const std::string& side_file) {
-    if (!side_file.empty()) {
-      field(key, json{{"file", side_file}, {"rows", m.rows()}, {"cols", m.cols()}});
+  const auto matrix = [&](const char* key, const Matrix& m, const SideFile& side_file) {
+    if (!side_file.name.empty()) {
+      json entry{{"file", side_file.name}, {"rows", m.rows()}, {"cols", m.cols()}};
+      if (!side_file.content.empty()) {
+        entry["bytes"] = side_file.content.size();
+        entry[kHashKey] = content_hash(side_file.content.data(), side_file.content.size());
+      }
+      field(key, entry);
       return;
     }
     out << ",\n  \"" << key << "\": {\"rows\": ";
@@ -417,16 +543,29 @@ std::string session_json(const SessionFile& f, const std::string& w_side_file, c
   };
   if (f.w0) matrix("w0", *f.w0, w0_side_file);
   if (f.w) matrix("w", *f.w, w_side_file);
-  if (!f.stage1_log.empty()) {
+  if (!f.stage1_log.empty() && f.stage1_log.size() <= kMaxStoredLogRows) {
     json rows = json::array();
     for (const Stage1Record& r : f.stage1_log)
       rows.push_back(
           json::array({r.step, nan_as_null(r.loss), nan_as_null(r.delta_phi_min), nan_as_null(r.delta_phi_mean),
                        nan_as_null(r.r_phi), nan_as_null(r.delta_phi_max), nan_as_null(r.m_phi), nan_as_null(r.lr),
-                       nan_as_null(r.grad_norm), nan_as_null(r.batch_loss)}));
+                       nan_as_null(r.grad_norm), nan_as_null(r.w_change), nan_as_null(r.batch_loss)}));
     out << ",\n  \"stage1_log\": {\"columns\": " << json(kStage1LogColumns).dump() << ", \"rows\": ";
     write_rows(out, rows, "    ");
     out << "}";
+  }
+  if (f.exports) {
+    const ExportSettings& e = *f.exports;
+    json exports;
+    exports["format"] = to_string(e.format);
+    exports["unit"] = to_string(e.unit);
+    exports["width"] = e.width;
+    exports["height"] = e.height;
+    exports["dpi"] = e.dpi;
+    exports["font_scale"] = e.font_scale;
+    exports["theme"] = to_string(e.theme);
+    exports["folder"] = e.folder;
+    field("exports", exports);
   }
   out << "\n}\n";
   return out.str();
@@ -436,14 +575,23 @@ void write_session_file(const std::string& path, const SessionFile& f) {
   const auto large = [](const std::optional<Matrix>& m) {
     return m && static_cast<long long>(m->rows()) * m->cols() > kEmbedWLimit;
   };
-  const std::string w_side = large(f.w) ? side_file_name(path, ".w.csv") : "";
-  const std::string w0_side = large(f.w0) ? side_file_name(path, ".w0.csv") : "";
+  const auto side_file = [&](const std::optional<Matrix>& m, const char* suffix) {
+    SideFile side;
+    if (!large(m)) return side;
+    side.name = side_file_name(path, suffix);
+    std::ostringstream text;
+    write_csv_matrix(text, *m);
+    side.content = text.str();  // written as is, and its size and hash recorded in the JSON
+    return side;
+  };
+  const SideFile w_side = side_file(f.w, ".w.csv"), w0_side = side_file(f.w0, ".w0.csv");
   const std::string text = session_json(f, w_side, w0_side);
   const fs::path dir = fs::path(path).parent_path();
-  // The JSON and its side files appear together or not at all.
+  // The JSON and its side files appear together or not at all; the JSON, which names the side files and records
+  // their hashes, is renamed last: it is the commit point.
   StagedFiles files;
-  if (!w_side.empty()) files.add((dir / w_side).string(), [&](std::ostream& o) { write_csv_matrix(o, *f.w); });
-  if (!w0_side.empty()) files.add((dir / w0_side).string(), [&](std::ostream& o) { write_csv_matrix(o, *f.w0); });
+  for (const SideFile* side : {&w_side, &w0_side})
+    if (!side->name.empty()) files.add((dir / side->name).string(), [&](std::ostream& o) { o << side->content; });
   files.add(path, [&](std::ostream& o) { o << text; });
   files.commit();
 }
@@ -493,7 +641,7 @@ Vector session_query(const SessionFile& f, const MemorySet& memories) {
 Session restore_session(const SessionFile& f, const ProgressFn& progress, std::vector<std::string>* warnings) {
   const int total_steps = f.stage1_steps + f.stage2_steps;
   const double load_share = total_steps > 0 ? 0.2 : 1.0;  // loading is quick next to a long replay
-  MemorySet memories = load_memories(resolve_source(f), f.load, warnings,
+  MemorySet memories = load_memories(resolve_source(f), with_session_limits(f.load, f.stage1.dim), warnings,
                                      [&](double x) { return !progress || progress(load_share * x); });
   const Vector query = session_query(f, memories);
   Session session(std::move(memories), f.stage1, f.stage2);

@@ -12,10 +12,21 @@
 // were computed in double, full batch, with statistics on every row, and read back that way.)
 //    "query": {"target", "corruption", "seed"} or {"target", "vector": [d numbers]},
 //    "w0": W, "w": W,                                 (both optional)
-//    "stage1_log": {"columns": [...], "rows": [[...], ...]}}   (optional; null for an undefined value)
-// where W is {"rows": [[...], ...]} (embedded) or {"file": "NAME.w.csv", "rows": D, "cols": d} (a side file next
-// to the session file, in the CSV matrix format). write_session_file embeds W when D*d <= kEmbedWLimit and writes a
-// side file otherwise (the session file and its side files are committed together).
+//    "stage1_log": {"columns": [...], "rows": [[...], ...]},   (optional; null for an undefined value)
+//    "exports": {"format", "unit", "width", "height", "dpi", "font_scale", "theme", "folder"}}
+//                                                     (optional: the Studio's export options, plot/plot_export.h;
+//                                                      absent in older files, which get the defaults)
+// where W is {"rows": [[...], ...]} (embedded) or {"file": "NAME.w.csv", "rows": D, "cols": d, "bytes": N,
+// "fnv1a64": "16 hex digits"} (a side file next to the session file, in the CSV matrix format; bytes and hash are
+// optional on read). write_session_file embeds W when D*d <= kEmbedWLimit and writes a side file otherwise.
+//
+// Hostile files (README "Decisions: hostile files"): a session file is at most kMaxSessionFileBytes, nests at most
+// 64 levels and holds at most 2^22 values (checked without recursion before parsing); numbers beyond a double
+// (1e400) and every other malformed value are refused naming the file and key. A side file name must stay inside
+// the session file's folder (no "..", not absolute, no symlink leading out: io/path_policy.h), and when the JSON
+// records its size and hash the file must match them: the side files are renamed into place before the JSON (the
+// commit point), so a kill between the renames, or a side file edited later, is refused instead of installing a W
+// the session was not saved with.
 //
 // Restoring replays: Stage I from W_0 for `steps` steps (then finish_stage1 when `finished`), and Stage II for its
 // `steps`. Replay is deterministic, so the logs come out identical to the original run's. The stored W is a check
@@ -30,11 +41,14 @@
 #include "numerics/corruption.h"
 #include "data/memory_sources.h"
 #include "numerics/progress.h"
+#include "plot/plot_export.h"
 #include "session.h"
 
 namespace uhop {
 constexpr int kSessionFormatVersion = 1;
 constexpr long long kEmbedWLimit = 100000;  // D*d above this goes to a side file
+// 32 MiB: a hand-written file with an embedded 784 x 784 W (614656 numbers, ~15 MB as text) and W_0 still fits.
+constexpr long long kMaxSessionFileBytes = 32LL << 20;
 
 struct SessionFile {
   std::string description;  // free text (presets say what they show)
@@ -51,8 +65,9 @@ struct SessionFile {
   int stage1_steps = 0;
   bool stage1_finished = false;  // finish_stage1() was applied after the steps (row normalization)
   int stage2_steps = 0;
-  std::vector<Stage1Record> stage1_log;  // the curve as saved (informational; the replay recomputes it)
-  std::string base_dir;                  // not stored: the session file's directory, set by read_session_file
+  std::vector<Stage1Record> stage1_log;   // the curve as saved (informational; the replay recomputes it)
+  std::optional<ExportSettings> exports;  // the export options the session was saved with; none = defaults
+  std::string base_dir;                   // not stored: the session file's directory, set by read_session_file
 };
 
 // Throws InputError "path: key.sub: problem" for anything that is not a valid version-1 session file.
@@ -60,8 +75,12 @@ SessionFile read_session_file(const std::string& path);
 SessionFile parse_session_json(const std::string& text, const std::string& name, const std::string& base_dir = "");
 // Atomic; a W side file "<path without .json>.w.csv" (and ".w0.csv") is committed together with the JSON.
 void write_session_file(const std::string& path, const SessionFile& file);
-std::string session_json(const SessionFile& file, const std::string& w_side_file = "",
-                         const std::string& w0_side_file = "");
+// A W stored beside the session file: its name (relative to the session file's folder) and its CSV text.
+struct SideFile {
+  std::string name;
+  std::string content;
+};
+std::string session_json(const SessionFile& file, const SideFile& w_side_file = {}, const SideFile& w0_side_file = {});
 
 // What a Session does not know about itself.
 struct SessionOrigin {

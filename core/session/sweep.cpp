@@ -1,6 +1,7 @@
 #include "sweep.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -54,7 +55,7 @@ Matrix train_feature_map(const Matrix& memories, const Stage1Settings& s, int st
     apply_update(w, grad, learning_rate(s.schedule, s.lr, i), s.optimizer, adam);
     if (!w.allFinite())
       throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (lr " + cell_text(s.lr) +
-                       "): lower --lr");
+                       "): lower the learning rate");
     report_progress(progress, static_cast<double>(i + 1) / steps);
   }
   if (s.normalize_rows) normalize_rows(w);
@@ -76,6 +77,7 @@ SweepCellResult evaluate_cell(const SweepSettings& s, const SweepCell& cell, con
   rs.similarity = method.similarity;
   rs.sep = method.sep;
   rs.beta = s.beta;
+  rs.beta_after_sep = s.beta_after_sep;
   const RetrievalOperator op =
       make_retrieval_operator(xi, method.similarity == Similarity::kernel ? w : Matrix(), method.similarity);
   for (int t = 0; t < s.retrieval_steps; ++t) x = retrieval_step_batch(op, rs, x);
@@ -102,6 +104,10 @@ SweepCellResult evaluate_cell(const SweepSettings& s, const SweepCell& cell, con
   for (double e : errors) var += (e - r.paper_error) * (e - r.paper_error);
   r.paper_error_std = std::sqrt(var / m);
   r.retrieved = static_cast<double>(retrieved) / m;
+  // Never a NaN cell: every retrieval step checks its values, so a non-finite error here is a bug to report loudly.
+  if (!std::isfinite(r.paper_error) || !std::isfinite(r.paper_error_std))
+    throw InputError("cell " + cell_file_name(cell) + ": the paper error is not finite (beta " + cell_text(s.beta) +
+                     "): lower beta or scale the memories down");
   return r;
 }
 
@@ -222,6 +228,17 @@ std::vector<SweepCell> sweep_cells(const SweepSettings& s) {
   }
   if (s.vary == SweepAxis::sigma && s.count < 2) throw InputError("M must be >= 2");
   if (any_uhop) validate(s.stage1, 1, 2);  // lr, t, train count; D >= d is checked against the data
+  if (any_uhop && (s.train_half || s.stage1.train_count > 0)) {
+    // Every cell must have enough memories to train on: floor(M/2) >= 2, or M >= n.
+    const std::vector<double> ms = s.vary == SweepAxis::count ? values : std::vector<double>{double(s.count)};
+    for (double m : ms) {
+      if (s.train_half && m < 4)
+        throw InputError("train count half: M = " + format_sigma(m) + " gives floor(M/2) < 2 memories to train on");
+      if (!s.train_half && m < s.stage1.train_count)
+        throw InputError("train count " + std::to_string(s.stage1.train_count) +
+                         " is larger than M = " + format_sigma(m));
+    }
+  }
   std::vector<SweepCell> cells;
   for (int k = 0; k < s.seeds; ++k)
     for (double v : values)
@@ -278,7 +295,8 @@ std::vector<SweepCellResult> run_sweep(const SweepSettings& s, const std::vector
         o.seed = first.seed;
       } else {
         o.pick = Pick::first;
-        o.offset = s.load.offset + static_cast<int>(first.seed - s.first_seed) * pool_m;
+        o.offset = static_cast<int>(
+            std::min<long long>(INT_MAX, s.load.offset + static_cast<long long>(first.seed - s.first_seed) * pool_m));
       }
       try {
         pool = load_memories(s.memories, o);
@@ -303,6 +321,7 @@ std::vector<SweepCellResult> run_sweep(const SweepSettings& s, const std::vector
     if (needs_w) {
       Stage1Settings st = s.stage1;
       st.seed = first.seed;
+      st.train_count = s.train_half ? first.m / 2 : s.stage1.train_count;
       w = train_feature_map(memories.patterns, st, s.stage1_steps, &stage1_loss,
                             [&](double f) { return !progress || progress((done + f * cost) / total); });
     }
@@ -455,20 +474,92 @@ PlotFigure sweep_figure(const std::vector<SweepSummaryRow>& rows, SweepAxis axis
   return fig;
 }
 
+void set_sweep_train_count(SweepSettings& s, const std::string& text) {
+  if (text == "all" || text == "half") {
+    s.train_half = text == "half";
+    s.stage1.train_count = 0;
+    return;
+  }
+  char* end = nullptr;
+  const long long n = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || n < 2 || n > 10000000)
+    throw InputError("train count '" + text + "': expected all, half or a whole number >= 2");
+  s.train_half = false;
+  s.stage1.train_count = static_cast<int>(n);
+}
+
+std::string sweep_train_count_text(const SweepSettings& s) {
+  if (s.train_half) return "half";
+  return s.stage1.train_count > 0 ? std::to_string(s.stage1.train_count) : "all";
+}
+
+std::string sweep_settings_summary(const SweepSettings& s) {
+  const Stage1Settings& st = s.stage1;
+  const std::string trained = s.train_half         ? "the first floor(M/2)"
+                              : st.train_count > 0 ? "the first " + std::to_string(st.train_count)
+                                                   : "all";
+  return std::string("Stage I: W_0 ") + to_string(st.init) + ", lr " + format_sigma(st.lr) + " " +
+         to_string(st.schedule) + ", " + to_string(st.loss) + " loss, t " + format_sigma(st.t) + ", " +
+         std::to_string(s.stage1_steps) + " steps on " + trained + "; noise " + s.noise + "; beta " +
+         format_sigma(s.beta) + (s.beta_after_sep ? " after Sep" : " inside Sep") + ", T " +
+         std::to_string(s.retrieval_steps);
+}
+
+void write_sweep_settings(std::ostream& out, const SweepSettings& s) {
+  const auto list = [](const auto& items, const auto& text) {
+    std::string t;
+    for (const auto& v : items) t += (t.empty() ? "" : ",") + text(v);
+    return t.empty() ? std::string("(default)") : t;
+  };
+  const std::vector<double> values = s.values.empty() ? paper_sweep_values(s.vary) : s.values;
+  const std::vector<std::string> methods = s.methods.empty() ? default_sweep_methods() : s.methods;
+  out << "preset " << (s.preset.empty() ? "(none)" : s.preset) << "\n"
+      << "memories " << s.memories << "\n"
+      << "pick " << (s.random_subset ? "random" : "first") << "\n"
+      << "vary " << to_string(s.vary) << "\n"
+      << "values " << list(values, format_sigma) << "\n"
+      << "methods " << list(methods, [](const std::string& m) { return m; }) << "\n"
+      << "seeds " << s.seeds << " (" << s.first_seed << ".." << s.first_seed + s.seeds - 1 << ")\n"
+      << "noise " << s.noise << "\n";
+  if (s.vary == SweepAxis::count) out << "sigma " << format_sigma(s.sigma) << "\n";
+  if (s.vary == SweepAxis::sigma) out << "count " << s.count << "\n";
+  out << "beta " << format_sigma(s.beta) << "\n"
+      << "beta_after_sep " << (s.beta_after_sep ? 1 : 0) << "\n"
+      << "retrieval_steps " << s.retrieval_steps << "\n"
+      << "init " << to_string(s.stage1.init) << "\n"
+      << "dim " << s.stage1.dim << "\n"
+      << "lr " << format_sigma(s.stage1.lr) << "\n"
+      << "schedule " << to_string(s.stage1.schedule) << "\n"
+      << "optimizer " << to_string(s.stage1.optimizer) << "\n"
+      << "loss " << to_string(s.stage1.loss) << "\n"
+      << "t " << format_sigma(s.stage1.t) << "\n"
+      << "stage1_steps " << s.stage1_steps << "\n"
+      << "train_count " << sweep_train_count_text(s) << "\n"
+      << "normalize_rows " << (s.stage1.normalize_rows ? 1 : 0) << "\n";
+}
+
 void write_sweep_outputs(const std::string& dir, const SweepSettings& s, const std::vector<SweepCellResult>& results) {
   namespace fs = std::filesystem;
   const std::vector<SweepSummaryRow> summary = summarize_sweep(results);
-  const std::string what = s.vary == SweepAxis::count ? "noise " + corruption_spec(s.noise, s.sigma)
+  // One short line (titles do not wrap at 900 px): the data and noise, then what decides the U-Hop curves;
+  // settings.txt holds the rest.
+  const std::string source = s.memories.rfind("builtin:", 0) == 0 ? s.memories.substr(8) : s.memories;
+  const std::string what = s.vary == SweepAxis::count ? corruption_spec(s.noise, s.sigma)
                                                       : "M = " + std::to_string(s.count) + ", " + s.noise;
-  const PlotFigure fig = sweep_figure(summary, s.vary,
-                                      "Retrieval error vs " + std::string(to_string(s.vary)) + " (" + s.memories +
-                                          ", " + what + ", beta " + format_sigma(s.beta) + ")");
+  const std::string stage1 = "W_0 " + std::string(to_string(s.stage1.init)) + ", lr " + format_sigma(s.stage1.lr) +
+                             " " + to_string(s.stage1.schedule) + ", " + to_string(s.stage1.loss) +
+                             (s.train_half ? ", W on M/2" : "") + (s.beta_after_sep ? ", beta after Sep" : "");
+  const std::string beta = s.beta == 1 ? "" : ", beta " + format_sigma(s.beta);
+  const PlotFigure fig = sweep_figure(
+      summary, s.vary,
+      "Error vs " + std::string(to_string(s.vary)) + " (" + source + ", " + what + beta + "; " + stage1 + ")");
   const PlotView view = data_range(fig);
   StagedFiles files;
   files.add((fs::path(dir) / "merged.csv").string(), [&](std::ostream& o) { write_sweep_rows(o, results); });
   files.add((fs::path(dir) / "summary.csv").string(), [&](std::ostream& o) { write_sweep_summary(o, summary); });
   files.add((fs::path(dir) / "figure.svg").string(), [&](std::ostream& o) { write_plot_svg(o, fig, view, 900, 560); });
   files.add((fs::path(dir) / "figure.csv").string(), [&](std::ostream& o) { write_plot_csv(o, fig); });
+  files.add((fs::path(dir) / "settings.txt").string(), [&](std::ostream& o) { write_sweep_settings(o, s); });
   files.commit();
 }
 }  // namespace uhop

@@ -32,6 +32,7 @@ SweepMethod parse_sweep_method(const std::string& name);  // throws InputError l
 const std::vector<std::string>& sweep_method_names();     // every known method, in the figure's order
 
 struct SweepSettings {
+  std::string preset;  // the named preset these settings started from (sweep_presets.h), "" for none: informational
   std::string memories = "builtin:fashion-mnist";
   LoadOptions load;  // size/rgb/normalization as given; count, pick seed and offset are set per cell
   SweepAxis vary = SweepAxis::count;
@@ -44,10 +45,18 @@ struct SweepSettings {
   double sigma = 0.1;              // fixed sigma when M varies
   int count = 100;                 // fixed M when sigma varies
   double beta = 1.0;
-  int retrieval_steps = 1;  // T
-  Stage1Settings stage1;    // for the -uhop methods
+  int retrieval_steps = 1;      // T
+  bool beta_after_sep = false;  // x+ = beta Xi^T Sep(s) for every method (the authors' update rule); else Sep(beta s)
+  Stage1Settings stage1;        // for the -uhop methods; stage1.train_count: train W on the first n memories (0 = all)
+  bool train_half = false;      // train W on the first floor(M/2) memories of each cell (overrides stage1.train_count)
   int stage1_steps = 100;
 };
+// --train-count / train_count=: "all", "half" (floor(M/2) per cell) or a whole number n >= 2 (every M must be >= n).
+void set_sweep_train_count(SweepSettings& settings, const std::string& text);  // throws InputError
+std::string sweep_train_count_text(const SweepSettings& settings);             // "all", "half" or "n"
+// One line naming the Stage I and retrieval settings, e.g. "Stage I: W_0 gaussian, lr 1 reference, avg loss, t 2,
+// 100 steps, trained on all; noise gaussian; beta 1 inside Sep" (figure titles, the Studio's panel, settings.txt).
+std::string sweep_settings_summary(const SweepSettings& settings);
 std::vector<double> paper_sweep_values(SweepAxis axis);  // M: 10..500; sigma: 0..2 (section 7)
 std::vector<std::string> default_sweep_methods();
 SweepSettings default_sweep_settings();  // the tuned defaults `uhop sweep` uses
@@ -103,7 +112,9 @@ void write_sweep_summary(std::ostream& out, const std::vector<SweepSummaryRow>& 
 // more than two decades (the band's low edge is then floored at mean/10 where mean - std <= 0).
 PlotFigure sweep_figure(const std::vector<SweepSummaryRow>& rows, SweepAxis axis, const std::string& title);
 
-// DIR/merged.csv, DIR/summary.csv, DIR/figure.svg, DIR/figure.csv, committed together.
+// Every resolved setting, one "key value" per line (written as DIR/settings.txt so a table names its settings).
+void write_sweep_settings(std::ostream& out, const SweepSettings& settings);
+// DIR/merged.csv, DIR/summary.csv, DIR/figure.svg, DIR/figure.csv, DIR/settings.txt, committed together.
 void write_sweep_outputs(const std::string& dir, const SweepSettings& settings,
                          const std::vector<SweepCellResult>& results);
 }  // namespace uhop

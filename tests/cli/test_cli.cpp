@@ -47,7 +47,7 @@ TEST_CASE("uhop stage1 end to end: log rows 0..N match the naive loss of each W"
   const auto log = read_log(dir / "log.csv");
   REQUIRE(log.size() == 6);  // header + W_0..W_4
   for (const char* c : {"step", "loss", "delta_phi_min", "delta_phi_mean", "r_phi"}) column(log[0], c);
-  const Matrix w = read_csv_matrix(dir / "w.csv");
+  const Matrix w = read_csv_matrix(dir / "w.csv", 1 << 20);
   REQUIRE(w.rows() == 4);
   REQUIRE(w.cols() == 3);
   CHECK(std::stod(log[5][column(log[0], "loss")]) == Approx(naive::separation_loss(w, xi, 2.0, false)));
@@ -83,7 +83,7 @@ TEST_CASE("uhop stage1 --batch --stats-every --precision: stats on rows 0, K, 2K
       CHECK(log[row + 1][loss].empty() != stats_row);
       CHECK(log[row + 1][bl].empty() == (row == 5));
     }
-    const Matrix w = read_csv_matrix(dir / "w.csv");
+    const Matrix w = read_csv_matrix(dir / "w.csv", 1 << 20);
     CHECK(std::stod(log[6][loss]) == Approx(naive::separation_loss(w, xi, 2.0, false)).epsilon(1e-5));
     CHECK(std::stod(log[6][column(log[0], "r_phi")]) == Approx(naive::r_phi(w, xi)).epsilon(1e-5));
   }
@@ -113,7 +113,7 @@ TEST_CASE("uhop retrieve end to end: energy, error and paper error against the n
   CHECK(std::stod(log[3][column(h, "energy")]) == Approx(naive::softmax_energy(w, xi, x2, 0.7)));
   const Vector clipped = x2.cwiseMax(0.0).cwiseMin(1.0) - target.cwiseMax(0.0).cwiseMin(1.0);
   CHECK(std::stod(log[3][column(h, "paper_error")]) == Approx(clipped.squaredNorm()));
-  const Matrix out = read_csv_matrix(dir / "x.csv");
+  const Matrix out = read_csv_matrix(dir / "x.csv", 1 << 20);
   REQUIRE(out.rows() == 1);
   CHECK((out.row(0).transpose() - x2).norm() < 1e-12);
 }

@@ -186,6 +186,24 @@ TEST_CASE("Unreadable files in a folder are skipped with one warning", "[loaders
     options.count = 3;
     REQUIRE_THROWS_WITH(load_memories(dir.path.string(), options), Contains("only 2 images are readable"));
   }
+  SECTION("count_at_most (the Studio) loads what is readable, with a note") {
+    LoadOptions options;
+    options.count = 3;
+    options.count_at_most = true;
+    std::vector<std::string> notes;
+    const MemorySet two = load_memories(dir.path.string(), options, &notes);
+    CHECK(two.count() == 2);
+    CHECK_THAT(notes.back(), Contains("asked for 3 memories but only 2 images are readable: loaded 2"));
+  }
+  SECTION("count_at_most: a folder with fewer files than M loads them all, with a note") {
+    LoadOptions options;
+    options.count = 20;
+    options.count_at_most = true;
+    std::vector<std::string> notes;
+    const MemorySet some = load_memories(dir.path.string(), options, &notes);
+    CHECK(some.count() == 2);
+    CHECK_THAT(notes.front(), Contains("asked for up to 20 memories, there are 4: taking all 4"));
+  }
   SECTION("none readable") {
     fs::remove(dir.file("a.png"));
     fs::remove(dir.file("d.png"));

@@ -209,7 +209,7 @@ TEST_CASE("progress is reported and cancel stops the load", "[loaders][progress]
 TEST_CASE("parse_pick and parse_normalization", "[loaders]") {
   CHECK(parse_pick("per-class") == Pick::per_class);
   CHECK(parse_normalization("center") == Normalization::centered);
-  REQUIRE_THROWS_WITH(parse_pick("some"), Contains("unknown --pick 'some'"));
+  REQUIRE_THROWS_WITH(parse_pick("some"), Contains("unknown pick 'some'"));
   REQUIRE_THROWS_WITH(parse_normalization("l2"), Contains("unknown normalization 'l2'"));
 }
 

@@ -16,10 +16,16 @@ grep -q "line 2" "$out/err1.txt"
 grep -q "line 3" "$out/err1.txt"
 grep -qx "memories=20" "$out/state1.txt"  # the default glyph set was loaded; the bad script did not run
 printf 'load builtin:glyphs count=6\nload /nonexistent/folder\nquery /nonexistent/q.png\nstage1 steps=2\n' > "$out/ok.txt"
+set +e
 "$app" --script "$out/ok.txt" --frames 5 --dump-state "$out/state2.txt"
+rc=$?
+set -e
 cat "$out/state2.txt"
+test "$rc" -eq 3  # commands that failed when they ran make the script's exit status 3 too
 grep -qx "memories=6" "$out/state2.txt"  # the failed load kept the previous memories
 grep -qx "stage1_steps=2" "$out/state2.txt"  # and the worker carried on
-grep -q "^error=.*nonexistent/q.png" "$out/state2.txt"
+grep -qx "errors=2" "$out/state2.txt"
+grep -q "^last_error=.*nonexistent/q.png" "$out/state2.txt"
+grep -qx "error=" "$out/state2.txt"  # the last command succeeded: no stale error on screen
 "$app" --frames 1 --bogus 2>/dev/null && exit 1
 echo "gui bad input: ok"

@@ -5,7 +5,11 @@
                                                   points map the CSV's (x, y) through one affine map (linear axes)
   check_exports.py svgsize FILE.svg               prints "W H" of the SVG root
   check_exports.py column A.csv COL_A B.csv COL_B A's column equals B's column (rows matched by x / step, rel 1e-12)
+  check_exports.py gif FILE.gif MIN_FRAMES         prints "FRAMES W H"; fails below MIN_FRAMES frames
+  check_exports.py pdf FILE.pdf TEXT...            one page that pdftoppm renders with ink on it (not blank), and
+                                                   pdftotext finds every TEXT (real text, not outlines)
 """
+import subprocess
 import csv
 import sys
 import xml.etree.ElementTree as ET
@@ -73,6 +77,53 @@ def check_column(a, col_a, b, col_b):
     print("%s[%s] == %s[%s] (%d values)" % (a, col_a, b, col_b, len(va)))
 
 
+def gif_frames(path):
+    """Counts image descriptors by walking the GIF's blocks (extensions and LZW data are skipped by length)."""
+    data = open(path, "rb").read()
+    if data[:6] not in (b"GIF87a", b"GIF89a"):
+        fail("%s: not a GIF" % path)
+    w, h, flags = data[6] | data[7] << 8, data[8] | data[9] << 8, data[10]
+    i = 13 + (3 * (2 << (flags & 7)) if flags & 0x80 else 0)
+
+    def skip_sub_blocks(i):
+        while data[i] != 0:
+            i += data[i] + 1
+        return i + 1
+    frames = 0
+    while i < len(data):
+        b = data[i]
+        if b == 0x3B:  # trailer
+            return frames, w, h
+        if b == 0x21:  # extension: label, then sub-blocks
+            i = skip_sub_blocks(i + 2)
+        elif b == 0x2C:  # image: descriptor, optional local colour table, LZW code size, sub-blocks
+            frames += 1
+            lflags = data[i + 9]
+            i += 10 + (3 * (2 << (lflags & 7)) if lflags & 0x80 else 0)
+            i = skip_sub_blocks(i + 1)
+        else:
+            fail("%s: unexpected block 0x%02x at byte %d" % (path, b, i))
+    fail("%s: no trailer (cut short?)" % path)
+
+
+def check_pdf(path, texts):
+    out = subprocess.run(["pdftoppm", "-gray", "-r", "40", "-singlefile", path], capture_output=True, check=True).stdout
+    # PGM: "P5\nW H\n255\n" then W*H bytes.
+    parts = out.split(b"\n", 3)
+    if parts[0] != b"P5":
+        fail("%s: pdftoppm gave no page" % path)
+    w, h = (int(v) for v in parts[1].split())
+    pixels = parts[3][: w * h]
+    ink = sum(1 for p in pixels if p < 200)
+    if ink < 0.005 * w * h or len(set(pixels)) < 8:
+        fail("%s: the page renders blank (%d of %d pixels with ink)" % (path, ink, w * h))
+    text = subprocess.run(["pdftotext", "-q", path, "-"], capture_output=True, check=True).stdout.decode()
+    for t in texts:
+        if t not in text:
+            fail("%s: pdftotext does not find %r in %r" % (path, t, text))
+    print("%s: %d x %d page, %.1f%% ink, text %s" % (path, w, h, 100.0 * ink / (w * h), texts))
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "svg":
@@ -82,5 +133,12 @@ if __name__ == "__main__":
         print(root.get("width"), root.get("height"))
     elif mode == "column":
         check_column(*sys.argv[2:6])
+    elif mode == "gif":
+        n, w, h = gif_frames(sys.argv[2])
+        if n < int(sys.argv[3]):
+            fail("%s: %d frames, expected at least %s" % (sys.argv[2], n, sys.argv[3]))
+        print(n, w, h)
+    elif mode == "pdf":
+        check_pdf(sys.argv[2], sys.argv[3:])
     else:
         fail("unknown mode " + mode)

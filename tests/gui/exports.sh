@@ -98,8 +98,10 @@ wait
 export-plot loss $out/d2.csv
 export-plot error $out/d2-error.csv
 SCRIPT
-"$app" --script "$out/d.txt" --frames 5 --dump-state "$out/d-state.txt"
+rc=0
+"$app" --script "$out/d.txt" --frames 5 --dump-state "$out/d-state.txt" || rc=$?
 cat "$out/d-state.txt"
+test "$rc" -eq 3  # the bad session failed when the script ran it
 grep -q "^error=.*stage2\.beta" "$out/d-state.txt"
 grep -qx "memories=10" "$out/d-state.txt"
 grep -qx "stage1_steps=4" "$out/d-state.txt"

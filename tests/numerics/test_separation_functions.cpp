@@ -41,6 +41,26 @@ TEST_CASE("softmax survives huge scores (stable shift)", "[sep]") {
   CHECK(log_sum_exp(z) == Approx(1000 + std::log(1 + std::exp(-1.0) + std::exp(-2000.0))));
 }
 
+TEST_CASE("sparsemax and entmax survive beta = 1e15: one-hot, never NaN (issue 12)", "[sep][hostile]") {
+  // Scores of a few units times beta = 1e15: the gaps are ~1e15, the values ~1e17, where 1 + k z_(k) and z - tau lose
+  // the 1 unless everything is taken relative to the max.
+  Vector s(4);
+  s << 91.25, 90.5, 12.0, -3.0;
+  for (double beta : {1e15, 1e17, 1e100}) {
+    const Vector z = beta * s;
+    INFO("beta " << beta);
+    for (const Vector& p : {softmax(z), sparsemax(z), entmax15(z), entmax_bisect(z, 1.3), entmax_bisect(z, 3.0)}) {
+      require_on_simplex(p);
+      CHECK(p[0] == 1.0);
+    }
+  }
+  // Relative precision is kept near the top: a gap of 0.5 with values ~1e6 still gives sparsemax (0.75, 0.25).
+  Vector close(2);
+  close << 1e6 + 0.5, 1e6;
+  CHECK(sparsemax(close)[0] == Approx(0.75).margin(1e-9));
+  CHECK(entmax_bisect(close, 2.0)[0] == Approx(0.75).margin(1e-6));
+}
+
 TEST_CASE("sparsemax matches its closed form for two entries and a hand-computed case", "[sep]") {
   // Two entries: p_1 = clip((1 + z_1 - z_2)/2, 0, 1).
   Rng rng(3);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The core's layers (core/CMakeLists.txt): each room may include the standard library, its own files (by bare
 # name) and the rooms below it ("room/name.h"). numerics, at the bottom, may include only the standard library,
-# Eigen and its own files. Also: no source file in the repository is over 700 lines (a long file hides its ideas).
+# Eigen and its own files. Also: no source file in the repository is over 700 lines (a long file hides its ideas),
+# and no product code (core/, cli/, app/) includes stb_image.h: user files are decoded by libpng, libjpeg-turbo and
+# the project's own decoders (core/data/image_decode.h); stb_image_resize and stb_image_write are fine.
 # Exit 1 listing every violation.
 set -u
 root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -39,6 +41,10 @@ for room in "${!below[@]}"; do
     esac
   done < <(grep -H '^[[:space:]]*#[[:space:]]*include' core/$room/*.h core/$room/*.cpp 2>/dev/null)
 done
+while IFS= read -r hit; do
+  echo "${hit%%:*}: includes stb_image.h: user files must not be decoded by stb_image (see core/data/image_decode.h)"
+  bad=1
+done < <(grep -rHE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]stb_image\.h[>"]' core cli app 2>/dev/null)
 while IFS= read -r f; do
   n=$(wc -l <"$f")
   [ "$n" -le 700 ] || { echo "$f: $n lines (over 700)"; bad=1; }

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "numerics/corruption.h"
 #include "data/csv_matrix.h"
@@ -45,6 +47,40 @@ TEST_CASE("stage I log: row i describes W_i, row 0 the initial W", "[session]") 
   CHECK(s.stage1_log()[0].loss > s.stage1_log()[3].loss);  // training lowers the loss at a small lr
 }
 
+TEST_CASE("stage I log: w_change is ||W_i - W_0||_F / ||W_0||_F on every row, 0 on row 0", "[session]") {
+  Stage1Settings s1;
+  s1.lr = 0.5;
+  Session s = make_session(4, s1);
+  const Matrix w0 = s.w();
+  std::vector<Matrix> ws = {w0};
+  for (int i = 0; i < 4; ++i) {
+    s.stage1_step();
+    ws.push_back(s.w());
+  }
+  REQUIRE(s.stage1_log().size() == 5);
+  CHECK(s.stage1_log()[0].w_change == 0);
+  for (int i = 1; i <= 4; ++i) {
+    double diff = 0, base = 0;  // naive sums over the entries
+    for (Eigen::Index r = 0; r < w0.rows(); ++r)
+      for (Eigen::Index c = 0; c < w0.cols(); ++c) {
+        diff += (ws[i](r, c) - w0(r, c)) * (ws[i](r, c) - w0(r, c));
+        base += w0(r, c) * w0(r, c);
+      }
+    INFO("row " << i);
+    CHECK(s.stage1_log()[i].w_change == Approx(std::sqrt(diff / base)).epsilon(1e-12));
+    CHECK(s.stage1_log()[i].w_change > 0);
+  }
+  // A new W_0 (reset or --w0) restarts the measure; the CSV carries it as the last column.
+  s.set_initial_w(2 * w0);
+  CHECK(s.stage1_log().back().w_change == 0);
+  s.stage1_step();
+  CHECK(s.stage1_log().back().w_change == Approx((s.w() - 2 * w0).norm() / (2 * w0).norm()).epsilon(1e-12));
+  const std::string csv = stage1_csv(s);
+  CHECK(csv.substr(0, csv.find('\n')) ==
+        "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min,"
+        "batch_loss");
+}
+
 TEST_CASE("same seed gives identical logs; another seed does not", "[session]") {
   Session a = make_session(5), b = make_session(5), c = make_session(6);
   for (Session* s : {&a, &b, &c}) {
@@ -85,6 +121,41 @@ TEST_CASE("row normalization applies after the last step and is not logged", "[s
   CHECK((s.w().rowwise().norm().array() - 1).abs().maxCoeff() < 1e-12);
 }
 
+TEST_CASE("normalize_w_rows normalizes now, whatever the setting; finish_stage1 only when it is on", "[session]") {
+  Session s = make_session(3);  // normalize_rows is off
+  s.stage1_step();
+  const Matrix trained = s.w();
+  s.finish_stage1();
+  CHECK(s.w() == trained);  // the setting is off: finish leaves W alone
+  s.normalize_w_rows();     // the Studio's "Normalize rows now" button
+  CHECK((s.w().rowwise().norm().array() - 1).abs().maxCoeff() < 1e-12);
+  CHECK(s.stage1_log().size() == 2);
+  double m_phi = 0;  // max_mu ||W xi_mu|| of the normalized W
+  for (int mu = 0; mu < s.memories().count(); ++mu)
+    m_phi = std::max(m_phi, naive::feature(s.w(), naive::row(s.memories().patterns, mu)).norm());
+  // The statistics of the normalized W are computed on demand (issue 16: they cost a sweep over all pairs).
+  CHECK_FALSE(s.stats_current());
+  s.ensure_stats();
+  CHECK(s.stats().m_phi == Approx(m_phi));
+  CHECK(s.stage1_log().size() == 2);  // still not a log row
+}
+
+TEST_CASE("resetting Stage I keeps Stage II's query and steps, replayed with W_0; MHM is untouched", "[session]") {
+  Session s = make_session(8);
+  s.set_query(
+      corrupt(s.memories().patterns.row(2).transpose(), s.memories().shape, parse_corruption("gaussian:0.3"), 5), 2);
+  for (int i = 0; i < 3; ++i) s.stage2_step();
+  const std::string at_w0 = stage2_csv(s);
+  const auto baseline = s.baseline().log;
+  for (int i = 0; i < 4; ++i) s.stage1_step();
+  CHECK(stage2_csv(s) != at_w0);  // follows the trained W
+  s.reset_stage1();
+  REQUIRE(s.retrieval().log.size() == 4);  // x_0..x_3: the lecturer need not re-run Stage II
+  CHECK(stage2_csv(s) == at_w0);           // exactly the run with W_0 again
+  CHECK(s.baseline().log.size() == baseline.size());
+  CHECK(s.baseline().log.back().error == baseline.back().error);
+}
+
 TEST_CASE("the reference schedule is logged step by step", "[session]") {
   Stage1Settings s1;
   s1.schedule = Schedule::reference;
@@ -114,6 +185,8 @@ TEST_CASE("session refuses bad input with a message", "[session][bad-input]") {
   bad_every.stats_every = 0;
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Identity(3, 3), "x"), bad_every),
                     Catch::Contains("stats-every"));
+  CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Zero(kMaxSessionMemories + 1, 1), "big")),
+                    Catch::Contains("load fewer memories"));
   Stage1Settings s1;
   s1.dim = 2;
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Identity(3, 3), "x"), s1), Catch::Contains("D = 2"));
@@ -172,10 +245,10 @@ TEST_CASE("CSV matrices: round trip and precise errors", "[csv][bad-input]") {
   const Matrix m = naive::random_gaussian(rng, 3, 4);
   std::stringstream io;
   write_csv_matrix(io, m);
-  CHECK(parse_csv_matrix(io, "mem") == m);
+  CHECK(parse_csv_matrix(io, "mem", 1 << 20) == m);
   auto parse = [](const std::string& text) {
     std::istringstream in(text);
-    return parse_csv_matrix(in, "f.csv");
+    return parse_csv_matrix(in, "f.csv", 1 << 20);
   };
   CHECK_THROWS_WITH(parse("1,2\n3\n"), Catch::Contains("f.csv:2") && Catch::Contains("1 fields, expected 2"));
   CHECK_THROWS_WITH(parse("1,abc\n"), Catch::Contains("f.csv:1") && Catch::Contains("not a number"));

@@ -2,6 +2,7 @@
 // presets in assets/presets/ load and show what they claim.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -272,6 +273,50 @@ TEST_CASE("session file: malformed files are refused naming the key", "[session_
   check_rejected("[1, 2]", "session.json: must be an object");
 }
 
+TEST_CASE("session file: a Stage I log from before w_change still loads and columns stay a known prefix",
+          "[session_file]") {
+  const std::string v1_columns =
+      R"(["step","loss","delta_phi_min","delta_phi_mean","r_phi","delta_phi_max","m_phi","lr","grad_norm")";
+  const std::string v1_rows = "[[0,1,2,3,4,5,6,0.1,7],[1,1,2,3,4,5,6,0.1,7],[2,0.5,2,3,4,5,6,null,null]]";
+  const auto with_log = [&](const std::string& columns, const std::string& rows) {
+    std::string text = valid_json();
+    const size_t end = text.rfind("\n}");
+    REQUIRE(end != std::string::npos);
+    return text.substr(0, end) + ",\n  \"stage1_log\": {\"columns\": " + columns + ", \"rows\": " + rows + "}\n}\n";
+  };
+  const SessionFile old = parse_session_json(with_log(v1_columns + "]", v1_rows), "old.json");
+  REQUIRE(old.stage1_log.size() == 3);
+  CHECK(old.stage1_log[2].loss == 0.5);
+  CHECK(old.stage1_log[1].grad_norm == 7);
+  CHECK(std::isnan(old.stage1_log[1].w_change));  // not in the file: undefined, not 0
+  const SessionFile now = parse_session_json(
+      with_log(v1_columns + R"(,"w_change"])",
+               "[[0,1,2,3,4,5,6,0.1,7,0],[1,1,2,3,4,5,6,0.1,7,0.25],[2,0.5,2,3,4,5,6,null,null,0.5]]"),
+      "now.json");
+  CHECK(now.stage1_log[1].w_change == 0.25);
+  CHECK(std::isnan(now.stage1_log[1].batch_loss));
+  // All eleven: batch_loss (issue 16) comes after w_change (issue 13).
+  const SessionFile all = parse_session_json(
+      with_log(v1_columns + R"(,"w_change","batch_loss"])",
+               "[[0,1,2,3,4,5,6,0.1,7,0,1.5],[1,1,2,3,4,5,6,0.1,7,0.25,0.75],[2,0.5,2,3,4,5,6,null,null,0.5,null]]"),
+      "all.json");
+  CHECK(all.stage1_log[1].w_change == 0.25);
+  CHECK(all.stage1_log[1].batch_loss == 0.75);
+  CHECK(std::isnan(all.stage1_log[2].batch_loss));
+  check_rejected(with_log(v1_columns + R"(,"batch_loss"])",
+                          "[[0,1,2,3,4,5,6,0.1,7,0],[1,1,2,3,4,5,6,0.1,7,0],[2,0.5,2,3,4,5,6,null,null,0]]"),
+                 "must be \"w_change\"");
+  check_rejected(with_log(R"(["step","loss","delta_phi_min","delta_phi_mean","r_phi","delta_phi_max","m_phi","lr"])",
+                          "[[0,1,2,3,4,5,6,0.1],[1,1,2,3,4,5,6,0.1],[2,0.5,2,3,4,5,6,null]]"),
+                 "stage1_log.columns");
+  check_rejected(with_log(v1_columns + R"(,"w_changed"])",
+                          "[[0,1,2,3,4,5,6,0.1,7,0],[1,1,2,3,4,5,6,0.1,7,0],[2,0.5,2,3,4,5,6,null,null,0]]"),
+                 "must be \"w_change\"");
+  check_rejected(
+      with_log(v1_columns + "]", "[[0,1,2,3,4,5,6,0.1,7],[1,1,2,3,4,5,6,0.1,7,0],[2,0.5,2,3,4,5,6,null,null]]"),
+      "must be an array of 9 values");
+}
+
 TEST_CASE("session file: a failed load leaves the caller's session as it was", "[session_file]") {
   cli::TempDir dir;
   SessionOrigin origin;
@@ -287,7 +332,7 @@ TEST_CASE("session file: a failed load leaves the caller's session as it was", "
   dir.write("far.json", replace(valid_json(), "\"target\":1", "\"target\":99"));
   CHECK_THROWS_WITH(session = restore_session(read_session_file(dir / "far.json")),
                     Catch::Contains("query.target: 99 is outside"));
-  CHECK_THROWS_WITH(read_session_file(dir / "missing.json"), Catch::Contains("cannot open"));
+  CHECK_THROWS_WITH(read_session_file(dir / "missing.json"), Catch::Contains("no such file"));
   CHECK(all_logs(session) == before);
   CHECK(session.w() == w_before);
 }
@@ -365,6 +410,72 @@ TEST_CASE("preset reference-code: the reference implementation's quirks are what
   CHECK(f.stage1.lr == 1);
   CHECK(f.stage1.loss == LossKind::avg);
   CHECK(f.stage2.similarity == Similarity::kernel);
+}
+
+// The pair of issue 13: one setting apart (W_0), the same memories, query and Stage I steps.
+TEST_CASE("preset pair gaussian-w0 / identity-w0: Stage I barely moves a Gaussian W_0 and separates from W_0 = I",
+          "[session_file][presets]") {
+  if (!have_fashion_mnist()) {
+    WARN("skipped: " << kFashionMnistDir << " is missing (apt install dataset-fashion-mnist)");
+    return;
+  }
+  const SessionFile g = read_session_file(preset("gaussian-w0-stage1-barely-moves-w.json"));
+  const SessionFile i = read_session_file(preset("identity-w0-stage1-separates.json"));
+  CHECK(g.stage1.init == FeatureInit::gaussian);
+  CHECK(i.stage1.init == FeatureInit::identity);
+  SessionFile g_as_identity = g;  // everything else is the same: the contrast is W_0's alone
+  g_as_identity.stage1.init = FeatureInit::identity;
+  g_as_identity.description = i.description;
+  CHECK(session_json(g_as_identity) == session_json(i));
+
+  const Session gs = restore_session(g), is = restore_session(i);
+  const auto& glog = gs.stage1_log();
+  const auto& ilog = is.stage1_log();
+  REQUIRE(glog.size() == 101);
+  REQUIRE(ilog.size() == 101);
+  // Gaussian W_0: W moves by less than 1e-3 of its norm, the loss hardly changes, U-Hop lands where MHM does.
+  CHECK(glog.back().w_change < 1e-3);
+  CHECK(std::abs(glog.back().loss - glog.front().loss) < 0.05);
+  CHECK(glog.back().delta_phi_min < 0);
+  const int target = gs.target();
+  CHECK(gs.baseline().log.back().nearest != target);
+  CHECK(gs.retrieval().log.back().nearest == gs.baseline().log.back().nearest);
+  // Its kernel scores are about d = 784 times the dot products: W_0^T W_0 ~ D I for N(0,1) entries.
+  const Matrix& xi = gs.memories().patterns;
+  const Vector wx = gs.w() * gs.query();
+  double ratio = 0;
+  for (Eigen::Index nu = 0; nu < xi.rows(); ++nu)
+    ratio += (gs.w() * xi.row(nu).transpose()).dot(wx) / xi.row(nu).dot(gs.query()) / xi.rows();
+  CHECK(ratio == Approx(784).epsilon(0.1));
+  CHECK(glog.front().m_phi / ilog.front().m_phi == Approx(28).epsilon(0.1));  // sqrt(784)
+
+  // W_0 = I: Stage I moves W by several percent, the loss falls, Delta^Phi_min turns positive, U-Hop retrieves.
+  CHECK(ilog.back().w_change > 0.05);
+  CHECK(ilog.front().loss - ilog.back().loss > 2);
+  CHECK(ilog.front().delta_phi_min < 0);
+  CHECK(ilog.back().delta_phi_min > 0);
+  CHECK(is.baseline().log.back().nearest != target);
+  CHECK(is.retrieval().log.back().nearest == target);
+
+  // The scale is the reason: lr x 784 lets the same Gaussian W_0 separate as W_0 = I does.
+  SessionFile g_scaled = g;
+  g_scaled.stage1.lr = g.stage1.lr * 784;
+  const Session scaled = restore_session(g_scaled);
+  CHECK(scaled.stage1_log().back().loss == Approx(ilog.back().loss).margin(0.05));
+  CHECK(scaled.stage1_log().back().w_change > 0.05);
+  CHECK(scaled.retrieval().log.back().nearest == target);
+  // The authors' lr 1 with the reference schedule (lr / sqrt(i!)) freezes it after about 10 steps.
+  SessionFile g_authors = g;
+  g_authors.stage1.lr = 1;
+  g_authors.stage1.schedule = Schedule::reference;
+  g_authors.stage1_steps = 30;  // gamma_30 = 1/sqrt(30!) ~ 6e-17: nothing moves after this
+  const Session frozen = restore_session(g_authors);
+  const auto& flog = frozen.stage1_log();
+  REQUIRE(flog.size() == 31);
+  CHECK(flog.back().w_change < 1e-3);
+  CHECK(flog.back().w_change == Approx(flog[10].w_change).epsilon(1e-2));
+  CHECK(flog[12].lr < 1e-4);
+  CHECK(frozen.retrieval().log.back().nearest == gs.baseline().log.back().nearest);
 }
 
 TEST_CASE("cli: save-session, replay and --session reproduce the run and export its plots", "[session_file][cli]") {

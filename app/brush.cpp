@@ -1,24 +1,29 @@
-// The brush and eraser on the query canvas: a stroke (polyline, radius, ink) painted into a query image.
+#include "brush.h"
+
 #include <algorithm>
 #include <cmath>
-#include <utility>
 #include <vector>
-
-#include "studio_worker.h"
 
 namespace studio {
 void apply_stroke(uhop::Vector& query, const uhop::ImageShape& shape, const BrushStroke& stroke) {
   const int w = shape.width, h = shape.height, channels = std::max(shape.channels, 1);
-  if (w <= 0 || h <= 0 || query.size() != shape.size() || stroke.radius <= 0) return;
+  if (w <= 0 || h <= 0 || query.size() != shape.size() || !(stroke.radius > 0) || !std::isfinite(stroke.radius)) return;
+  // Points are clamped to the canvas plus one radius (nothing beyond can be painted): a huge coordinate must not
+  // make the densified line below billions of dabs long. Non-finite points are dropped.
+  std::vector<std::pair<float, float>> points;
+  for (auto [x, y] : stroke.points)
+    if (std::isfinite(x) && std::isfinite(y))
+      points.emplace_back(std::clamp(x, -stroke.radius, w + stroke.radius),
+                          std::clamp(y, -stroke.radius, h + stroke.radius));
   // Densify the polyline so a fast mouse drag still paints a continuous line.
   std::vector<std::pair<float, float>> dabs;
-  for (size_t k = 0; k < stroke.points.size(); ++k) {
+  for (size_t k = 0; k < points.size(); ++k) {
     if (k == 0) {
-      dabs.push_back(stroke.points[0]);
+      dabs.push_back(points[0]);
       continue;
     }
-    auto [x0, y0] = stroke.points[k - 1];
-    auto [x1, y1] = stroke.points[k];
+    auto [x0, y0] = points[k - 1];
+    auto [x1, y1] = points[k];
     const float len = std::hypot(x1 - x0, y1 - y0);
     const int n = std::max(1, static_cast<int>(std::ceil(len / std::max(0.25f, stroke.radius * 0.5f))));
     for (int s = 1; s <= n; ++s) dabs.emplace_back(x0 + (x1 - x0) * s / n, y0 + (y1 - y0) * s / n);

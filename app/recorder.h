@@ -1,0 +1,73 @@
+// Records the Studio while it plays: frames (RGBA, captured by the GUI after rendering, app/recorder_ui.cpp) go into
+// a bounded queue; an encoder thread writes them with uhop::AnimationWriter (GIF, MP4 through ffmpeg, or a folder of
+// PNGs), so encoding never stalls the UI. When the queue is full a new frame is dropped and counted (shown in the
+// readout) rather than blocking the frame loop or growing memory. No GL, no ImGui: unit-tested in tests/app/.
+//
+//   recorder.start("run.gif", "", 10);                 // throws InputError: bad path, unknown format, no ffmpeg
+//   if (recorder.wants_frame(now)) recorder.add_frame(rgba, w, h, now);   // every frame, after rendering
+//   recorder.stop();                                    // the encoder finishes the queue and the file
+// The destructor (window closed) stops and waits, so the file is always finalized.
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "plot/plot_animation.h"
+
+namespace studio {
+struct RecordStatus {
+  bool recording = false;  // taking frames
+  bool finishing = false;  // stopped, the encoder still writing
+  std::string path, panel;
+  uhop::AnimationFormat format = uhop::AnimationFormat::gif;
+  double fps = 10;
+  int width = 0, height = 0;  // the frame size (from the first frame)
+  long captured = 0, written = 0, dropped = 0, queued = 0;
+  uint64_t bytes = 0;        // written to the output so far
+  double seconds = 0;        // of recorded video (written / fps)
+  std::string error;         // the encoder failed (the partial output is removed)
+  std::string finished;      // the message of the last finished recording ("recorded 42 frames to ...")
+  uint64_t finished_id = 0;  // increases with each finished (or failed) recording
+};
+
+class Recorder {
+ public:
+  // max_queued_bytes bounds the frames waiting for the encoder (and so the memory a slow encoder can take).
+  explicit Recorder(size_t max_queued_bytes = size_t(160) << 20);
+  ~Recorder();
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  // Checks the path (format, folder, ffmpeg for MP4) and starts. panel: "" for the whole window. fps 1..60.
+  // Throws uhop::InputError; refuses while a recording is running or finishing.
+  void start(const std::string& path, const std::string& panel, double fps);
+  // True when a frame is due at time `now` (seconds, any monotonic clock).
+  bool wants_frame(double now) const;
+  // A captured frame (RGBA8, rows top to bottom). Every frame gets the first frame's size: larger ones are cropped
+  // and smaller ones padded with the edge colour, so a panel that is resized mid-recording still records.
+  void add_frame(const std::vector<uint8_t>& rgba, int width, int height, double now);
+  void stop();    // returns at once; the encoder thread finalizes
+  void finish();  // stop and wait until the file is complete
+  RecordStatus status() const;
+  bool active() const;  // recording or finishing
+
+ private:
+  void encode_loop();
+
+  const size_t max_queued_bytes_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::vector<uint8_t>> queue_;
+  size_t queued_bytes_ = 0;
+  bool stop_requested_ = false;
+  double next_frame_time_ = -1;
+  RecordStatus status_;
+  std::unique_ptr<uhop::AnimationWriter> writer_;  // owned by the encoder thread while it runs
+  std::thread thread_;
+};
+}  // namespace studio

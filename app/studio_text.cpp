@@ -1,0 +1,73 @@
+#include "studio_text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "studio_state.h"
+
+namespace studio {
+StatusText status_text(const std::string& ui_text, bool ui_error, uint64_t ui_set_at, const StudioSnapshot& s) {
+  if (!ui_text.empty() && s.commands_done <= ui_set_at) return {ui_text, ui_error ? TextKind::bad : TextKind::good};
+  if (!s.error.empty()) return {s.error, TextKind::bad};
+  if (!s.message.empty()) return {s.message, TextKind::warning};
+  return {};
+}
+
+StatusText retrieval_verdict(const StudioSnapshot& s, bool baseline) {
+  const auto& log = baseline ? s.baseline_log : s.retrieval_log;
+  if (log.empty()) return {"no run yet", TextKind::neutral};
+  const auto& last = log.back();
+  std::string label = "#" + std::to_string(last.nearest);
+  if (s.memories && last.nearest >= 0 && last.nearest < s.memories->set.count()) {
+    const auto& set = s.memories->set;
+    const int l = last.nearest < static_cast<int>(set.labels.size()) ? set.labels[last.nearest] : -1;
+    if (l >= 0 && l < static_cast<int>(set.class_names.size())) label += " " + set.class_names[l];
+  }
+  if (last.step == 0) return {"t = 0: not retrieved yet (x_0 is nearest to " + label + ")", TextKind::neutral};
+  if (last.nearest == s.state.target) return {"retrieved " + label, TextKind::good};
+  return {"wrong memory: " + label, TextKind::bad};
+}
+
+std::string size_within_cap(int width, int height, int channels, int max_dim) {
+  const double per_pixel = std::max(channels, 1);
+  const double scale = std::sqrt(max_dim / (per_pixel * std::max(1, width) * std::max(1, height)));
+  int w = std::max(1, static_cast<int>(std::floor(width * scale)));
+  int h = std::max(1, static_cast<int>(std::floor(height * scale)));
+  while (static_cast<double>(w) * h * per_pixel > max_dim && (w > 1 || h > 1)) {
+    if (w >= h) --w; else --h;
+  }
+  return std::to_string(w) + "x" + std::to_string(h);
+}
+
+std::string loss_jump_warning(const std::vector<uhop::Stage1Record>& log, uhop::Optimizer optimizer) {
+  if (log.size() < 2) return "";
+  const auto& a = log[log.size() - 2];
+  const auto& b = log.back();
+  if (!(b.loss > a.loss + 0.1 * std::abs(a.loss) + 1e-12)) return "";
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "Stage I: the loss jumped from %.4g to %.4g at step %d: the learning rate %.3g is likely too large "
+                "for %s (its default is %.3g)",
+                a.loss, b.loss, b.step, a.lr, uhop::to_string(optimizer), default_lr(optimizer));
+  return buf;
+}
+
+std::string method_label(uhop::Similarity similarity) {
+  switch (similarity) {
+    case uhop::Similarity::kernel:
+      return "U-Hop (kernel)";
+    case uhop::Similarity::dot:
+      return "MHM (dot)";
+    case uhop::Similarity::euclidean:
+      return "Euclidean";
+    case uhop::Similarity::manhattan:
+      return "Manhattan";
+  }
+  return "?";
+}
+
+std::string retrieval_space(uhop::Similarity similarity) {
+  return similarity == uhop::Similarity::kernel ? "kernel space" : "pixel space";
+}
+}  // namespace studio

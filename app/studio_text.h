@@ -1,0 +1,38 @@
+// Texts the panels show for a snapshot, GUI-free so tests can prove them: the status line, the verdict of a
+// retrieval run, and the names of the methods.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "studio_worker.h"
+
+namespace studio {
+enum class TextKind { neutral, good, bad, warning };
+
+struct StatusText {
+  std::string text;
+  TextKind kind = TextKind::neutral;
+};
+// The status bar: the newest of the UI's own message (set when the worker had finished `ui_set_at` commands) and
+// the worker's message or error for its last command. A command finished after the UI's message replaces it; a
+// worker error or message belongs to the last command only (see StudioSnapshot). Empty text: nothing to say.
+StatusText status_text(const std::string& ui_text, bool ui_error, uint64_t ui_set_at, const StudioSnapshot& s);
+
+// A run's outcome for a badge or a Compare column. At t = 0 nothing was retrieved yet: neutral ("x_0, nearest #4
+// Coat"), never a green "retrieved"; from t = 1 on good when the memory nearest to x_t is the target, else bad.
+StatusText retrieval_verdict(const StudioSnapshot& s, bool baseline);
+
+// The main run's method as the panels name it: "U-Hop (kernel)", "MHM (dot)", "Euclidean", "Manhattan"; and where
+// it retrieves: "kernel space" for U-Hop, "pixel space" otherwise.
+std::string method_label(uhop::Similarity similarity);
+std::string retrieval_space(uhop::Similarity similarity);
+// The Studio trains a d x d W (D = d by default): d is capped at the session's limit for W (uhop::kMaxWValues = 2^25
+// doubles = 256 MiB, so d <= 5792; checked by a static_assert in studio_worker.cpp).
+constexpr int kMaxStudioDim = 5792;
+// The largest w x h below the cap with the aspect ratio of width x height (channels values per pixel): what the
+// Studio offers when a folder of large images is refused. "WxH".
+std::string size_within_cap(int width, int height, int channels, int max_dim = kMaxStudioDim);
+// A Stage I loss that rose by more than 10 % of its magnitude in one step (the avg loss falls steadily when the
+// learning rate suits the optimizer): the warning text, or empty.
+std::string loss_jump_warning(const std::vector<uhop::Stage1Record>& log, uhop::Optimizer optimizer);
+}  // namespace studio

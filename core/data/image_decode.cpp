@@ -1,0 +1,83 @@
+#include "image_decode.h"
+
+#include <cstring>
+
+#include "image_decoders.h"
+#include "numerics/input_error.h"
+
+namespace uhop {
+namespace {
+std::string size_text(long long width, long long height) {
+  return std::to_string(width) + "x" + std::to_string(height);
+}
+
+bool starts_with(const uint8_t* data, size_t size, const char* signature, size_t length) {
+  return size >= length && std::memcmp(data, signature, length) == 0;
+}
+}  // namespace
+
+DecodeStatus check_pixel_limit(long long width, long long height, const DecodeLimits& limits, std::string& problem) {
+  if (width <= 0 || height <= 0) {
+    problem = "image has no pixels (" + size_text(width, height) + ")";
+    return DecodeStatus::unreadable;
+  }
+  if (width > limits.max_pixels / height) {
+    problem = "image is " + size_text(width, height) + " = " + std::to_string(width * height) +
+              " pixels, more than the limit of " + std::to_string(limits.max_pixels);
+    return DecodeStatus::too_large;
+  }
+  return DecodeStatus::ok;
+}
+
+DecodeStatus check_file_holds(long long width, long long height, long long needed_bytes, size_t file_bytes,
+                              const char* what, std::string& problem) {
+  if (needed_bytes <= 0 || static_cast<unsigned long long>(needed_bytes) <= file_bytes) return DecodeStatus::ok;
+  problem = "header says " + size_text(width, height) + " but " + what + " of " + std::to_string(file_bytes) +
+            " bytes cannot hold that many pixels (truncated, or a header that lies)";
+  return DecodeStatus::unreadable;
+}
+
+void allocate_image(DecodedImage& image, int width, int height, int channels) {
+  image.width = width;
+  image.height = height;
+  image.channels = channels;
+  image.pixels.assign(static_cast<size_t>(width) * height * channels, 0);
+}
+
+bool decode_image(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels,
+                  DecodedImage& image, std::string& problem) {
+  image = DecodedImage{};
+  if (size == 0) {
+    problem = "empty file";
+    return false;
+  }
+  const DecodeLimits limits{max_image_pixels};
+  DecodeStatus status = DecodeStatus::unreadable;
+  if (starts_with(data, size, "\x89PNG\r\n\x1a\n", 8)) {
+    status = decode_png(data, size, limits, image, problem);
+  } else if (starts_with(data, size, "\xff\xd8\xff", 3)) {
+    status = decode_jpeg(data, size, limits, image, problem);
+  } else if (starts_with(data, size, "BM", 2)) {
+    status = decode_bmp(data, size, limits, image, problem);
+  } else if (size >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '6') {
+    status = decode_pnm(data, size, limits, image, problem);
+  } else if (starts_with(data, size, "GIF8", 4)) {
+    problem = "GIF images are not supported (use PNG, JPEG, BMP, TGA or PNM)";
+  } else if (starts_with(data, size, "8BPS", 4)) {
+    problem = "Photoshop (PSD) images are not supported (use PNG, JPEG, BMP, TGA or PNM)";
+  } else if (starts_with(data, size, "#?RADIANCE", 10) || starts_with(data, size, "#?RGBE", 6)) {
+    problem = "HDR images are not supported (use PNG, JPEG, BMP, TGA or PNM)";
+  } else if (looks_like_tga(data, size)) {
+    status = decode_tga(data, size, limits, image, problem);
+  } else {
+    problem = "not a readable image (no PNG, JPEG, BMP, PNM or TGA header)";
+  }
+  problem = printable_text(problem);  // library messages can quote chunk names and other bytes of the file
+  if (status == DecodeStatus::too_large) throw input_error(name, problem);
+  if (status != DecodeStatus::ok) {
+    image = DecodedImage{};
+    return false;
+  }
+  return true;
+}
+}  // namespace uhop

@@ -1,0 +1,115 @@
+// JPEG through libjpeg-turbo. Errors longjmp out of the library (its default would exit the process); warnings
+// (corrupt data the decoder can skip) are silent. Memory is capped through the library's own memory manager and the
+// number of progressive scans through its progress hook, so a small hostile file can take neither much memory nor
+// much time.
+#include <cstdio>
+// jpeglib.h needs FILE and size_t declared first.
+#include <jpeglib.h>
+
+#include <csetjmp>
+
+#include "image_decoders.h"
+
+namespace uhop {
+namespace {
+constexpr int kMaxScans = 1000;  // real progressive files have ~10; thousands of scans is a known slow-decode trick
+
+struct JpegErrors {
+  jpeg_error_mgr manager;  // first member: libjpeg passes a pointer to it
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX] = {};
+};
+
+void on_error(j_common_ptr cinfo) {
+  auto* errors = reinterpret_cast<JpegErrors*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, errors->message);
+  longjmp(errors->jump, 1);
+}
+
+void on_message(j_common_ptr, int) {}  // warnings and traces: silent (libjpeg's default prints to stderr)
+
+struct ScanLimit {
+  jpeg_progress_mgr manager;  // first member
+  JpegErrors* errors = nullptr;
+};
+
+void on_progress(j_common_ptr cinfo) {
+  if (cinfo->is_decompressor) {
+    auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+    if (d->input_scan_number > kMaxScans) {
+      auto* limit = reinterpret_cast<ScanLimit*>(cinfo->progress);
+      std::snprintf(limit->errors->message, sizeof limit->errors->message, "more than %d progressive scans", kMaxScans);
+      longjmp(limit->errors->jump, 1);
+    }
+  }
+}
+
+// Everything that can longjmp is in here; returns false with errors.message set on a library error.
+bool read_jpeg(jpeg_decompress_struct& cinfo, JpegErrors& errors, const uint8_t* data, size_t size,
+               const DecodeLimits& limits, DecodedImage& image, std::string& problem, DecodeStatus& status) {
+  if (setjmp(errors.jump)) return false;
+  jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
+  jpeg_read_header(&cinfo, TRUE);
+  const long long width = cinfo.image_width, height = cinfo.image_height;
+  status = check_pixel_limit(width, height, limits, problem);
+  if (status != DecodeStatus::ok) return true;
+  // Every 8x8 block costs at least a bit (a DC code), so a file cannot hold more than 512 pixels per byte of one
+  // component; kJpegPixelsPerByte allows twice that (and 64 Ki pixels for tiny files).
+  const long long most = static_cast<long long>(size) * kJpegPixelsPerByte + (1 << 16);
+  status = check_file_holds(width, height, width * height <= most ? 0 : static_cast<long long>(size) + 1, size,
+                            "a JPEG", problem);
+  if (status != DecodeStatus::ok) return true;
+  if (cinfo.num_components != 1 && cinfo.num_components != 3) {
+    std::snprintf(errors.message, sizeof errors.message, "%d colour components (CMYK?) are not supported",
+                  cinfo.num_components);
+    return false;
+  }
+  cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  // The decoder's own working memory (a progressive file keeps all coefficients: 2 bytes per sample).
+  cinfo.mem->max_memory_to_use = static_cast<long>(8 * width * height + (16 << 20));
+  jpeg_start_decompress(&cinfo);
+  const int channels = cinfo.output_components;
+  if ((channels != 1 && channels != 3) || static_cast<long long>(cinfo.output_width) != width ||
+      static_cast<long long>(cinfo.output_height) != height) {
+    std::snprintf(errors.message, sizeof errors.message, "unexpected output layout");
+    return false;
+  }
+  allocate_image(image, static_cast<int>(width), static_cast<int>(height), channels);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW row = image.pixels.data() + static_cast<size_t>(cinfo.output_scanline) * width * channels;
+    if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) {
+      std::snprintf(errors.message, sizeof errors.message, "the decoder stopped early");
+      return false;
+    }
+  }
+  jpeg_finish_decompress(&cinfo);
+  return true;
+}
+}  // namespace
+
+DecodeStatus decode_jpeg(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodedImage& image,
+                         std::string& problem) {
+  jpeg_decompress_struct cinfo{};
+  JpegErrors errors;
+  cinfo.err = jpeg_std_error(&errors.manager);
+  errors.manager.error_exit = on_error;
+  errors.manager.emit_message = on_message;
+  ScanLimit scan_limit;
+  scan_limit.manager.progress_monitor = on_progress;
+  scan_limit.errors = &errors;
+  if (setjmp(errors.jump)) {  // jpeg_create_decompress itself can fail (out of memory)
+    problem = std::string("cannot decode JPEG: ") + errors.message;
+    return DecodeStatus::unreadable;
+  }
+  jpeg_create_decompress(&cinfo);
+  cinfo.progress = &scan_limit.manager;
+  DecodeStatus status = DecodeStatus::ok;
+  const bool finished = read_jpeg(cinfo, errors, data, size, limits, image, problem, status);
+  jpeg_destroy_decompress(&cinfo);
+  if (!finished) {
+    problem = std::string("cannot decode JPEG: ") + errors.message;
+    return DecodeStatus::unreadable;
+  }
+  return status;
+}
+}  // namespace uhop

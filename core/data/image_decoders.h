@@ -1,0 +1,37 @@
+// The per-format decoders behind decode_image (image_decode.h), one file each. Each returns ok, or unreadable with
+// problem set, or too_large (more pixels than the limit; decode_image turns it into an InputError). They read only
+// within [data, data + size) and allocate the pixel buffer only after the checks of image_decode.h.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "image_decode.h"
+
+namespace uhop {
+enum class DecodeStatus { ok, unreadable, too_large };
+
+struct DecodeLimits {
+  long long max_pixels = 0;
+};
+
+DecodeStatus decode_png(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodedImage& image,
+                        std::string& problem);
+DecodeStatus decode_jpeg(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodedImage& image,
+                         std::string& problem);
+DecodeStatus decode_bmp(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodedImage& image,
+                        std::string& problem);
+DecodeStatus decode_tga(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodedImage& image,
+                        std::string& problem);
+bool looks_like_tga(const uint8_t* data, size_t size);
+DecodeStatus decode_pnm(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodedImage& image,
+                        std::string& problem);
+
+// Shared checks, for the decoders: the pixel limit (too_large) and "the header promises more than the file holds"
+// (unreadable). Both set problem; they return ok when the image may be allocated.
+DecodeStatus check_pixel_limit(long long width, long long height, const DecodeLimits& limits, std::string& problem);
+DecodeStatus check_file_holds(long long width, long long height, long long needed_bytes, size_t file_bytes,
+                              const char* what, std::string& problem);
+// Allocates width x height x channels bytes (after the checks above).
+void allocate_image(DecodedImage& image, int width, int height, int channels);
+}  // namespace uhop

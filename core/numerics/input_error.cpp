@@ -1,0 +1,83 @@
+#include "input_error.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace uhop {
+namespace {
+void append_hex(std::string& out, unsigned char byte) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\x%02x", byte);
+  out += buf;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i] (2..4), or 0 when it is not one; code is its code point.
+size_t utf8_sequence(const std::string& s, size_t i, uint32_t& code) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = byte(i);
+  size_t n = 0;
+  uint32_t min = 0;
+  if (lead >= 0xC2 && lead <= 0xDF)
+    n = 2, code = lead & 0x1F, min = 0x80;
+  else if (lead >= 0xE0 && lead <= 0xEF)
+    n = 3, code = lead & 0x0F, min = 0x800;
+  else if (lead >= 0xF0 && lead <= 0xF4)
+    n = 4, code = lead & 0x07, min = 0x10000;
+  else
+    return 0;
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (byte(i + k) & 0x3F);
+  }
+  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;  // overlong, surrogate
+  return n;
+}
+
+// C1 controls (U+0080..U+009F: some terminals take U+009B as CSI) and the bidirectional overrides that can make
+// text display in a different order than it is stored.
+bool unsafe_code_point(uint32_t code) {
+  return (code >= 0x80 && code <= 0x9F) || (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
+         code == 0x200E || code == 0x200F || code == 0x061C;
+}
+}  // namespace
+
+std::string printable_text(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+      ++i;
+    } else if (c < 0x80) {
+      append_hex(out, c);  // other C0 controls (ESC, NUL, ...) and DEL
+      ++i;
+    } else {
+      uint32_t code = 0;
+      const size_t n = utf8_sequence(text, i, code);
+      if (n == 0) {
+        append_hex(out, c);
+        ++i;
+      } else if (unsafe_code_point(code)) {
+        for (size_t k = 0; k < n; ++k) append_hex(out, static_cast<unsigned char>(text[i + k]));
+        i += n;
+      } else {
+        out.append(text, i, n);
+        i += n;
+      }
+    }
+  }
+  return out;
+}
+
+std::string text_excerpt(const std::string& text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return printable_text(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+  return printable_text(text.substr(0, cut)) + "...";
+}
+}  // namespace uhop

@@ -1,0 +1,86 @@
+// The Studio's logic against hostile input (issue 12): a brush stroke with huge or non-finite coordinates stays
+// bounded (points clamped to the canvas), a script that is a FIFO is refused without blocking, numbers in script
+// lines are range-checked, and messages that reach the status bar are printable.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "studio_commands.h"
+#include "studio_worker.h"
+
+using namespace studio;
+using Catch::Matchers::Contains;
+
+namespace {
+void run_script(StudioWorker& w, const std::string& text) {
+  ParsedScript p = parse_script(text);
+  REQUIRE(p.errors.empty());
+  for (auto& c : p.commands) w.push(c);
+  REQUIRE(w.wait_idle(120));
+}
+}  // namespace
+
+TEST_CASE("a brush stroke with a huge coordinate is clamped to the canvas (bounded time and memory)",
+          "[studio][hostile]") {
+  StudioWorker w;
+  // The old code densified the line to 1e9 / 0.25 dabs: minutes and gigabytes. Clamped, it is a line to the corner.
+  run_script(w, "load builtin:glyphs count=4\ntarget 0\nclear\nbrush 3,3 1000000000,1000000000 radius=1\n");
+  const auto snap = w.snapshot();
+  REQUIRE(snap->error.empty());
+  const int side = 28;
+  CHECK(snap->query[3 * side + 3] > 0.5);                // the start of the stroke
+  CHECK(snap->query[27 * side + 27] > 0.5);              // the clamped end: the canvas corner
+  CHECK(snap->query[14 * side + 14] > 0.5);              // the diagonal between them
+  CHECK(snap->query[3 * side + 27] == 0.0);              // off the line
+  run_script(w, "clear\nbrush -1e30,-1e30 radius=2\n");  // entirely off the canvas: nothing painted
+  CHECK(w.snapshot()->query.norm() == 0.0);
+}
+
+TEST_CASE("script lines: non-finite points and out-of-range numbers are refused with their line", "[studio][hostile]") {
+  const ParsedScript p = parse_script(
+      "brush inf,3\n"
+      "brush nan,nan\n"
+      "target 4294967296\n"
+      "set seed=99999999999999999999\n"
+      "set beta=1e400\n"
+      "set T=100000\n"
+      "load builtin:glyphs count=4294967298\n",
+      "s.txt");
+  REQUIRE(p.errors.size() == 7);
+  CHECK_THAT(p.errors[0], Contains("line 1") && Contains("finite"));
+  CHECK_THAT(p.errors[2], Contains("line 3") && Contains("outside"));
+  CHECK_THAT(p.errors[3], Contains("line 4") && Contains("outside"));
+  CHECK_THAT(p.errors[4], Contains("line 5") && Contains("out of range"));
+  CHECK_THAT(p.errors[5], Contains("line 6") && Contains("outside"));
+  CHECK_THAT(p.errors[6], Contains("line 7") && Contains("outside"));
+}
+
+TEST_CASE("a script or session that is a FIFO is refused at once; messages are printable", "[studio][hostile]") {
+  char tmpl[] = "/tmp/uhop-studio-hostile-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string fifo = dir + "/script.txt";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const ParsedScript p = load_script(fifo);
+  REQUIRE(p.errors.size() == 1);
+  CHECK_THAT(p.errors[0], Contains("FIFO"));
+  StudioWorker w;
+  Command c;
+  c.kind = CommandKind::load_session;
+  c.path = fifo;
+  w.push(c);
+  REQUIRE(w.wait_idle(60));
+  CHECK_THAT(w.snapshot()->error, Contains("FIFO"));
+  // A source path with an escape sequence: the error that reaches the status bar has it escaped.
+  Command load;
+  load.kind = CommandKind::load;
+  load.path = dir + "/\x1b[2Jno\nsuch";
+  w.push(load);
+  REQUIRE(w.wait_idle(60));
+  const std::string error = w.snapshot()->error;
+  CHECK_THAT(error, Contains("\\x1b[2Jno\\nsuch"));
+  CHECK(error.find('\x1b') == std::string::npos);
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,229 @@
+// The recorder (queue + encoder thread, without a window), the record/export script lines, the export options as
+// settings (and in saved sessions), and each heatmap's own colour scale.
+#include <gif_lib.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "numerics/input_error.h"
+#include "recorder.h"
+#include "studio_commands.h"
+#include "studio_figures.h"
+#include "studio_state.h"
+#include "studio_worker.h"
+
+using namespace studio;
+namespace fs = std::filesystem;
+
+namespace {
+std::string temp_dir() {
+  const fs::path dir = fs::temp_directory_path() / ("uhop_recording_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+std::vector<uint8_t> frame(int w, int h, uint8_t shade) {
+  std::vector<uint8_t> rgba(static_cast<size_t>(w) * h * 4, shade);
+  for (size_t k = 3; k < rgba.size(); k += 4) rgba[k] = 255;
+  return rgba;
+}
+
+int gif_frames(const std::string& path, int& w, int& h) {
+  int err = 0;
+  GifFileType* gif = DGifOpenFileName(path.c_str(), &err);
+  if (!gif || DGifSlurp(gif) != GIF_OK) {
+    if (gif) DGifCloseFile(gif, &err);
+    return -1;
+  }
+  w = gif->SWidth, h = gif->SHeight;
+  const int n = gif->ImageCount;
+  DGifCloseFile(gif, &err);
+  return n;
+}
+
+Command parsed(const std::string& line) {
+  Command c;
+  REQUIRE(parse_command_line(line, 1, c));
+  return c;
+}
+}  // namespace
+
+TEST_CASE("recorder: frames at the fps go through the encoder thread into a GIF of the first frame's size",
+          "[studio][recorder]") {
+  const std::string path = temp_dir() + "/rec.gif";
+  fs::remove(path);
+  Recorder r;
+  r.start(path, "", 10);
+  CHECK(r.wants_frame(100.0));
+  r.add_frame(frame(40, 30, 10), 40, 30, 100.0);
+  CHECK(!r.wants_frame(100.05));  // the next frame is due 1/10 s later
+  CHECK(r.wants_frame(100.1));
+  double t = 100.1;
+  for (int k = 1; k < 12; ++k, t += 0.1) {
+    // Later frames of other sizes (a resized panel) are cropped or padded to 40 x 30.
+    const int w = k % 3 == 0 ? 50 : k % 3 == 1 ? 20 : 40, h = k % 2 ? 25 : 35;
+    r.add_frame(frame(w, h, static_cast<uint8_t>(20 * k)), w, h, t);
+  }
+  CHECK_THROWS_WITH(r.start(temp_dir() + "/other.gif", "", 10), Catch::Contains("already running"));
+  r.stop();
+  CHECK(!r.status().recording);
+  r.finish();
+  const RecordStatus s = r.status();
+  CHECK(!s.finishing);
+  CHECK(s.error.empty());
+  CHECK(s.captured == 12);
+  CHECK(s.written + s.dropped == s.captured);
+  CHECK(s.finished.find("rec.gif") != std::string::npos);
+  int w = 0, h = 0;
+  CHECK(gif_frames(path, w, h) == s.written);
+  CHECK(w == 40);
+  CHECK(h == 30);
+  CHECK(s.bytes == fs::file_size(path));
+}
+
+TEST_CASE("recorder: a full queue drops frames instead of blocking, and counts them", "[studio][recorder]") {
+  const std::string dir = temp_dir() + "/drops";
+  fs::remove_all(dir);
+  Recorder r(1);  // room for one queued frame at a time
+  r.start(dir, "", 30);
+  for (int k = 0; k < 40; ++k) r.add_frame(frame(200, 200, static_cast<uint8_t>(k)), 200, 200, k / 30.0);
+  r.finish();
+  const RecordStatus s = r.status();
+  CHECK(s.captured == 40);
+  CHECK(s.written + s.dropped == 40);
+  CHECK(s.written >= 1);
+  size_t pngs = 0;
+  for (const auto& e : fs::directory_iterator(dir)) pngs += e.path().extension() == ".png";
+  CHECK(pngs == static_cast<size_t>(s.written));
+}
+
+TEST_CASE("recorder: bad paths and a missing ffmpeg are refused at start; closing finalizes", "[studio][recorder]") {
+  Recorder r;
+  CHECK_THROWS_WITH(r.start("/nonexistent-dir/x.gif", "", 10), Catch::Contains("/nonexistent-dir"));
+  CHECK_THROWS_WITH(r.start(temp_dir() + "/x.webm", "", 10), Catch::Contains(".webm"));
+  CHECK_THROWS_AS(r.start(temp_dir() + "/x.gif", "", 0), uhop::InputError);
+  const char* saved = std::getenv("PATH");
+  const std::string old = saved ? saved : "";
+  ::setenv("PATH", "/nonexistent", 1);
+  CHECK_THROWS_WITH(r.start(temp_dir() + "/x.mp4", "", 10), Catch::Contains("ffmpeg"));
+  ::setenv("PATH", old.c_str(), 1);
+  CHECK(!r.active());
+
+  const std::string path = temp_dir() + "/closed.gif";
+  fs::remove(path);
+  {
+    Recorder closing;
+    closing.start(path, "stage1", 10);
+    for (int k = 0; k < 3; ++k) closing.add_frame(frame(16, 16, static_cast<uint8_t>(50 * k)), 16, 16, k * 0.1);
+  }  // destroyed while recording (the window closed): the file is finished, not lost
+  int w = 0, h = 0;
+  CHECK(gif_frames(path, w, h) == 3);
+
+  Recorder empty;
+  empty.start(temp_dir() + "/empty.gif", "", 10);
+  empty.finish();
+  CHECK(empty.status().error.find("no frames") != std::string::npos);
+  CHECK(!fs::exists(temp_dir() + "/empty.gif"));
+}
+
+TEST_CASE("record and export-plot lines parse; bad ones name the problem", "[studio][commands][recorder]") {
+  Command c = parsed("record start out/run.gif panel=loss fps=15");
+  CHECK(c.kind == CommandKind::record_start);
+  CHECK(c.path == "out/run.gif");
+  CHECK(c.id == "loss");
+  CHECK(c.number == 15);
+  c = parsed("record start frames/");
+  CHECK(c.number == 10);
+  CHECK(c.id.empty());
+  CHECK(parsed("record start a.mp4 panel=stage1").id == "stage1");
+  CHECK(parsed("record stop").kind == CommandKind::record_stop);
+  CHECK(parsed("export-plot heat-now h.pdf").id == "heat-now");
+  CHECK(parsed("export-plot loss l.pdf").kind == CommandKind::export_plot);
+  const auto refused = [](const std::string& line, const std::string& why) {
+    Command bad;
+    INFO(line);
+    CHECK_THROWS_WITH(parse_command_line(line, 7, bad), Catch::StartsWith("line 7: ") && Catch::Contains(why));
+  };
+  refused("record start run.avi", ".avi");
+  refused("record start run.gif fps=0", "fps");
+  refused("record start run.gif panel=nowhere", "unknown panel 'nowhere'");
+  refused("record go", "record start FILE");
+  refused("record start run.gif speed=2", "expected panel=ID or fps=N");
+  refused("export-plot loss l.jpg", ".svg, .pdf, .png or .csv");
+  refused("set export_format=jpg", "export_format");
+  refused("set export_size=10x10", "export_size");
+}
+
+TEST_CASE("export options are settings: checked, converted between px and cm, round-tripped", "[studio][state]") {
+  StudioState s;
+  apply_setting(s, "export_size", "800x480");
+  apply_setting(s, "export_unit", "cm");  // the same physical size: 800 px at 96/in = 21.2 cm
+  CHECK(s.exports.width == Approx(21.2));
+  CHECK(s.exports.height == Approx(12.7));
+  apply_setting(s, "export_dpi", "300");
+  apply_setting(s, "export_theme", "dark");
+  apply_setting(s, "export_font_scale", "1.5");
+  apply_setting(s, "export_folder", "my figures");
+  apply_setting(s, "export_format", "pdf");
+  CHECK_THROWS_AS(apply_setting(s, "export_dpi", "5"), uhop::InputError);
+  CHECK(s.exports.dpi == 300);  // a refused change leaves the options as they were
+  StudioState b;
+  const std::string text = to_text(s);
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t nl = text.find('\n', pos), eq = text.find('=', pos);
+    apply_setting(b, text.substr(pos, eq - pos), text.substr(eq + 1, nl - eq - 1));
+    pos = nl + 1;
+  }
+  CHECK(to_text(b) == text);
+  CHECK(b.exports.folder == "my figures");
+  CHECK(b.exports.theme == uhop::PlotTheme::dark);
+}
+
+TEST_CASE("a saved session keeps the export options; the step-0 heatmap keeps its scale while training",
+          "[studio][worker][session]") {
+  const std::string path = temp_dir() + "/with-exports.json";
+  StudioWorker worker;
+  Command load = make_command(CommandKind::load);
+  load.path = "builtin:glyphs";
+  load.settings = {{"count", "12"}};
+  worker.push(load);
+  Command set = make_set("export_format", "pdf");
+  set.settings.emplace_back("export_theme", "dark");
+  worker.push(set);
+  REQUIRE(worker.wait_idle());
+  const auto before = worker.snapshot();
+  uhop::HeatmapFigure h0, n0;
+  REQUIRE(studio_heatmap(*before, "heat-initial", h0));
+  REQUIRE(studio_heatmap(*before, "heat-now", n0));
+  worker.push(make_command(CommandKind::stage1_steps, 15));
+  Command save = make_command(CommandKind::save_session);
+  save.path = path;
+  worker.push(save);
+  worker.push(make_set("export_format", "svg"));
+  REQUIRE(worker.wait_idle());
+  const auto after = worker.snapshot();
+  REQUIRE(after->error.empty());
+  uhop::HeatmapFigure h1, n1;
+  REQUIRE(studio_heatmap(*after, "heat-initial", h1));
+  REQUIRE(studio_heatmap(*after, "heat-now", n1));
+  CHECK(h1.lo == h0.lo);  // step 0's colours do not follow the training
+  CHECK(h1.hi == h0.hi);
+  float lowest = 0;
+  for (float v : after->heat_now.values) lowest = std::min(lowest, v);
+  CHECK(n1.lo == Approx(lowest));  // "now" uses its own values
+  CHECK(n1.rows == after->heat_now.n);
+  CHECK(n1.x1 == 12);
+  CHECK(!studio_heatmap(*after, "loss", h1));
+
+  Command back = make_command(CommandKind::load_session);
+  back.path = path;
+  worker.push(back);
+  REQUIRE(worker.wait_idle());
+  CHECK(worker.snapshot()->error.empty());
+  CHECK(worker.snapshot()->state.exports.format == uhop::PlotFormat::pdf);
+  CHECK(worker.snapshot()->state.exports.theme == uhop::PlotTheme::dark);
+}
