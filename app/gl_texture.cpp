@@ -44,6 +44,14 @@ void GlTexture::upload_rgba(const uint8_t* rgba, int width, int height, bool nea
   glBindTexture(GL_TEXTURE_2D, 0);
 }
 
+void GlTexture::upload_region(const uint8_t* rgba, int x, int y, int w, int h) {
+  if (!id_ || w <= 0 || h <= 0 || x < 0 || y < 0 || x + w > width_ || y + h > height_) return;
+  glBindTexture(GL_TEXTURE_2D, id_);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, x, y, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+  glBindTexture(GL_TEXTURE_2D, 0);
+}
+
 namespace {
 // The affine map value -> [0,1] used for display.
 void display_range(const uhop::Vector& v, double& lo, double& scale) {

@@ -20,6 +20,8 @@ class GlTexture {
 
   // Nearest filtering: a 28 x 28 memory should look like pixels, not a blur.
   void upload_rgba(const uint8_t* rgba, int width, int height, bool nearest = true);
+  // Replaces the w x h pixels at (x, y) of an uploaded texture.
+  void upload_region(const uint8_t* rgba, int x, int y, int w, int h);
   unsigned id() const { return id_; }
   int width() const { return width_; }
   int height() const { return height_; }

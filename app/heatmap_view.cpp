@@ -12,8 +12,9 @@
 namespace studio {
 namespace {
 constexpr const char* kTip =
-    "Feature cosine cos(Phi(ξ_μ), Phi(ξ_ν)) = K(ξ_μ, ξ_ν) / (‖W ξ_μ‖ ‖W ξ_ν‖), rows/columns = memories (block means "
-    "when M > 256). Stage I pushes the off-diagonal down: better separated memories. Each heatmap has its own colour "
+    "Feature cosine cos(Phi(ξ_μ), Phi(ξ_ν)) = K(ξ_μ, ξ_ν) / (‖W ξ_μ‖ ‖W ξ_ν‖), rows/columns = memories (256 evenly "
+    "spaced ones when M > 256: exact cosines of a sample). Stage I pushes the off-diagonal down: better separated "
+    "memories. Each heatmap has its own colour "
     "scale, shown by its colorbar.";
 
 // A vertical colour ramp of height `h` at the cursor, hi at the top, with tick values on its right.
@@ -76,8 +77,7 @@ void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s, const ImVec2& roo
   const float bar_w = ImGui::GetFontSize() * 0.7f;
   const float bar_total = bar_w + 6 + ImGui::CalcTextSize("-0.00").x + ImGui::GetStyle().ItemInnerSpacing.x;
   const float side =
-      std::max(40.0f, std::min((avail - gap) / 2 - bar_total,
-                               room.y - ImGui::GetTextLineHeightWithSpacing() * 1.5f));
+      std::max(40.0f, std::min((avail - gap) / 2 - bar_total, room.y - ImGui::GetTextLineHeightWithSpacing() * 1.5f));
   char now[64];
   std::snprintf(now, sizeof now, "now (step %d)", s.stage1_log.empty() ? 0 : s.stage1_log.back().step);
   one_heatmap(ui, "heat-initial", "K cosine at step 0", ui.heat_initial, s.heat_initial, side, bar_w);

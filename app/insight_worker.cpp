@@ -69,9 +69,9 @@ void StudioWorker::apply_probe_settings() {
   probe_seconds_ = session_->last_probe_seconds();
 }
 
-void StudioWorker::timed_stage1_step() {
+void StudioWorker::timed_stage1_step(const uhop::ProgressFn& progress) {
   const double start = now_seconds();
-  session_->stage1_step();
+  session_->stage1_step(progress);
   double step = now_seconds() - start;
   stage1_finished_ = false;
   const auto& row = session_->stage1_log().back();
@@ -112,7 +112,8 @@ uint64_t StudioWorker::w_key() const {
 }
 
 void StudioWorker::update_feature_map(bool force) {
-  if (!session_) {
+  // The PCA goes through the M x M Gram: above uhop::kMaxGramMemories there is no map (the panel says why).
+  if (!session_ || session_->memories().count() > uhop::kMaxGramMemories) {
     feature_map_.reset();
     return;
   }
@@ -135,8 +136,11 @@ void StudioWorker::update_feature_map(bool force) {
     map_anchor_to_mhm_ = true;
   }
   const uhop::Matrix& reference = map_anchor_to_mhm_ || !same_memories ? view->mhm.points : feature_map_->uhop.points;
-  const auto& g = session_->geometry();
-  view->uhop = uhop::feature_pca(g.features, &g.gram, 256, &reference);
+  // Z = Xi W^T: the one Stage I's kernel holds for this W, else formed here.
+  const uhop::Matrix* held = session_->features();
+  const uhop::Matrix formed =
+      held ? uhop::Matrix() : uhop::Matrix(session_->memories().patterns * session_->w().transpose());
+  view->uhop = uhop::feature_pca(held ? *held : formed, nullptr, 256, &reference);
   uhop::align_map(view->uhop, reference);
   map_anchor_to_mhm_ = false;
   view->seconds = now_seconds() - start;
@@ -229,8 +233,8 @@ bool StudioWorker::refresh_landscape(bool fine, bool abortable, bool show_progre
     }
     view->energy_mhm = landscape_mhm_cache_;
     view->energy_kernel =
-        uhop::landscape_energy(view->plane, xi, session_->w(), rs.sep, rs.beta, view->a, view->b,
-                               &session_->geometry().features, [&](double f) { return progress(0.5 + 0.5 * f); });
+        uhop::landscape_energy(view->plane, xi, session_->w(), rs.sep, rs.beta, view->a, view->b, session_->features(),
+                               [&](double f) { return progress(0.5 + 0.5 * f); });
   } catch (const uhop::Cancelled&) {
     landscape_computing_ = false;
     if (abortable && !cancel_) return false;  // a command came first; the landscape stays stale and is redone

@@ -15,10 +15,14 @@
 //   --window WxH         the initial window size (default: 1600x1000, at most the monitor)
 //   --font-size PX       text size (default 15, times the monitor's content scale)
 //   --bench-frames N     render N frames while Stage I trains M = 1000 Fashion-MNIST memories; print frame CPU times
+//   --bench-count M      the bench's M (default 1000; 60000 is the whole training set)
+//   --bench-batch B      the bench trains mini-batches of B (default 0: full batch); the memory grid scrolls a row
+//                        per frame, so the thumbnail cache is exercised
 // Started without --memories, --session or --script (capture flags do not count), the Studio plays its guided story.
 // Exit status: 0; 2 for bad flags; 3 when the --script had errors, at parse time or when a command failed (reported
 // on screen and on stderr); 4 when a script export-plot/export-image failed.
 #include "gl.h"
+#include "io/cpu_load.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -57,7 +61,7 @@ struct Options {
   bool memories_given = false;
   std::string script, screenshot, dump_state, session;
   long frames = 0;
-  long bench_frames = 0;
+  long bench_frames = 0, bench_count = 1000, bench_batch = 0;
   float font_size = 0;
   int window_w = 0, window_h = 0;
   bool no_story = false;
@@ -69,7 +73,7 @@ void usage() {
   std::fprintf(stderr,
                "usage: uhop-studio [--memories SRC] [--session FILE] [--script FILE] [--no-story]\n"
                "                   [--frames N] [--screenshot FILE] [--dump-state FILE] [--window WxH]\n"
-               "                   [--font-size PX] [--bench-frames N]\n");
+               "                   [--font-size PX] [--bench-frames N [--bench-count M] [--bench-batch B]]\n");
 }
 
 // Flags are parsed strictly, like uhop's (cli/cli_args.h): a flag given twice, an empty value and a number out of
@@ -118,6 +122,10 @@ bool parse_args(int argc, char** argv, Options& o) {
         o.dump_state = v;
       } else if (a == "--frames" || a == "--bench-frames") {
         (a == "--frames" ? o.frames : o.bench_frames) = uhop::parse_whole_number(v, 1, 100000000, a);
+      } else if (a == "--bench-count") {
+        o.bench_count = uhop::parse_whole_number(v, 2, uhop::kMaxSessionMemories, a);
+      } else if (a == "--bench-batch") {
+        o.bench_batch = uhop::parse_whole_number(v, 0, uhop::kMaxSessionMemories, a);
       } else if (a == "--font-size") {
         const double f = uhop::parse_real_number(v, a);
         if (f < 6 || f > 96) throw uhop::InputError("--font-size: expected 6..96, got '" + v + "'");
@@ -412,7 +420,11 @@ studio::StudioState initial_state(const Options& opt) {
   studio::StudioState initial;
   const bool bench = opt.bench_frames > 0;
   initial.source = bench ? "builtin:fashion-mnist" : opt.memories;
-  if (bench) initial.load.count = 1000;
+  if (bench) {
+    initial.load.count = static_cast<int>(opt.bench_count);
+    initial.stage1.batch = static_cast<int>(opt.bench_batch);
+    if (opt.bench_batch > 0) initial.stage1.stats_every = 1 << 30;  // statistics when it stops, as a user would
+  }
   return initial;
 }
 
@@ -567,6 +579,7 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
+  uhop::follow_free_cores();  // the numerics' threads follow the cores the render thread and others leave free
   FrameBench bench{opt.bench_frames, {}, {}};
   GLFWwindow* window = open_window(opt);
   if (!window) return 1;
@@ -578,6 +591,7 @@ int main(int argc, char** argv) {
   studio::StudioWorker& worker = *worker_owner;
   worker.set_on_publish([] { glfwPostEmptyEvent(); });  // a new snapshot wakes an idle frame loop
   ui.worker = &worker;
+  ui.bench_scroll = bench.enabled() && opt.bench_batch > 0;
   ui.snap = worker.snapshot();
   start_worker(worker, ui, opt);
   studio::ScriptRunner script;

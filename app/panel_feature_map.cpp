@@ -41,6 +41,12 @@ void panel_feature_map(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const StudioSnapshot& s = *ui.snap;
   ImGui::TextDisabled("(?) %s", insight_text::kFeatureMapTitle);
   formula_tip(insight_text::kFeatureMapHelp);
+  if (s.has_session && !s.insight.feature_map && s.memories && s.memories->set.count() > uhop::kMaxGramMemories) {
+    ImGui::TextDisabled("The map's PCA needs the M x M Gram: at most %d memories (load fewer).",
+                        uhop::kMaxGramMemories);
+    ImGui::End();
+    return;
+  }
   if (!s.has_session || !s.insight.feature_map) {
     ImGui::TextDisabled("Load memories first.");
     ImGui::End();

@@ -80,6 +80,27 @@ void advanced_stage1(UiContext& ui, float num_w) {
   if (int_field("stop after", stop, num_w)) ui.push(make_set("stop_after", std::to_string(std::max(0, stop))));
   ui.record_item("stop_after");
   formula_tip("Play stops when the log reaches this many steps (0 = never).");
+  // Speed and scale: precision of the products, mini-batch size, how often the statistics over all M are computed.
+  const char* precisions[] = {"single", "double"};
+  int precision = static_cast<int>(e.stage1.precision);
+  combo_enum("precision", precision, precisions, 2,
+             "Stage I's products (features, pair sweep, gradient) in float or double; the loss, statistics and W are "
+             "accumulated in double either way (README 'Decisions: precision').",
+             ui, "precision1", num_w * 0.8f);
+  int batch = e.stage1.batch;
+  flow(num_w * 1.3f);
+  if (int_field("batch", batch, num_w * 0.7f))
+    ui.push(make_set("batch", std::to_string(batch == 1 ? 2 : std::max(0, batch))));
+  formula_tip(
+      "Mini-batch: each step trains on the pairs of B memories drawn from the seed; 0 = all (full batch). "
+      "A step then costs O(B^2 D + B d D) whatever M is.");
+  int every = e.stage1.stats_every;
+  flow(num_w * 1.6f);
+  if (int_field("stats every", every, num_w * 0.7f))
+    ui.push(make_set("stats_every", std::to_string(std::max(1, every))));
+  formula_tip(
+      "Δ^Φ, R_Φ, m_Φ (and for mini-batch the loss) over all M on every K-th row and when Stage I stops; "
+      "rows in between leave them empty.");
 }
 
 // Speed, learning rate and optimizer: the controls of the standard layout.
@@ -143,7 +164,7 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   if (!presenting) normal_controls(ui, s, num_w);
   if (!presenting) {
     ImGui::SetNextItemOpen(ui.show_advanced1, ImGuiCond_Always);
-    ui.show_advanced1 = ImGui::CollapsingHeader("Advanced: schedule, t, loss, W_0, D, subset, normalize, stop");
+    ui.show_advanced1 = ImGui::CollapsingHeader("Advanced: schedule, loss, W_0, D, normalize, stop, precision, batch");
     ui.record_item("advanced1");
     if (ui.show_advanced1) advanced_stage1(ui, num_w);
   }
@@ -158,8 +179,16 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     return;
   }
   const auto& last = s.stage1_log.back();
-  ImGui::TextWrapped("step %d   L = %.4g   Δ^Φ min %.3g mean %.3g   R_Φ %.3g", last.step, last.loss, last.delta_phi_min,
-                     last.delta_phi_mean, last.r_phi);
+  if (s.stats_current) {
+    ImGui::TextWrapped("step %d   L = %.4g   Δ^Φ min %.3g mean %.3g   R_Φ %.3g", last.step, last.loss,
+                       last.delta_phi_min, last.delta_phi_mean, last.r_phi);
+  } else {
+    // Mini-batch / stats-every rows between: the statistics over all M are those of an earlier step.
+    ImGui::TextWrapped("step %d   batch L = %.4g   statistics of step %d: Δ^Φ min %.3g  R_Φ %.3g", last.step,
+                       s.stage1_log.size() > 1 ? s.stage1_log[s.stage1_log.size() - 2].batch_loss : last.loss,
+                       s.stats_step, s.stats.delta_min, s.stats.r_phi);
+    formula_tip("Statistics over all M are computed on rows 0, K, 2K, ... ('stats every') and when Stage I stops.");
+  }
   if (!s.stage1_warning.empty()) ImGui::TextColored(ImVec4(0.95f, 0.55f, 0.3f, 1), "%s", s.stage1_warning.c_str());
 
   // Loss, separation and radius share the height with the heatmaps; stacked, or tabs when the panel is short.

@@ -110,6 +110,14 @@ void advanced_stage2(UiContext& ui, float num_w) {
   if (ImGui::SliderFloat("steps/s##2", &speed, 0.5f, 30, "%.1f")) e.stage2_speed = speed;
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("speed2", speed));
   formula_tip("Stage II play speed in steps per second.");
+  const char* precisions[] = {"single", "double"};
+  int precision = static_cast<int>(e.stage2.precision);
+  flow(num_w * 1.5f);
+  ImGui::SetNextItemWidth(num_w * 0.8f);
+  if (ImGui::Combo("precision##2", &precision, precisions, 2)) ui.push(make_set("precision2", precisions[precision]));
+  formula_tip(
+      "Scores A x and the weighted sum Xi^T p in float or double; Sep, energy and the bound in double. In "
+      "single, 'energy never rose' allows 1e-5 |E| of rounding (README 'Decisions: precision').");
 }
 }  // namespace
 
@@ -177,12 +185,13 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   formula_tip("Back to x_0 = the query. W is kept.");
   if (!presenting) {
     ImGui::SetNextItemOpen(ui.show_advanced2, ImGuiCond_Always);
-    ui.show_advanced2 = ImGui::CollapsingHeader("Advanced: alpha, top-k, β after Sep, speed");
+    ui.show_advanced2 = ImGui::CollapsingHeader("Advanced: alpha, top-k, β after Sep, speed, precision");
     ui.record_item("advanced2");
     if (ui.show_advanced2) advanced_stage2(ui, num_w);
   }
   for (const std::string& w : unusual_settings(s.state)) {
-    if (w.find("after Sep") != std::string::npos) ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "note: %s", w.c_str());
+    if (w.find("after Sep") != std::string::npos)
+      ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "note: %s", w.c_str());
   }
 
   if (!s.has_session || s.retrieval_log.empty()) {
@@ -194,12 +203,13 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const bool energy_defined = std::isfinite(last.energy);
   // Badges: what the user should take away at a glance.
   if (energy_defined) {
-    const char* text = s.energy_monotone                ? "energy never rose"
+    const char* text = s.energy_monotone               ? "energy never rose"
                        : s.state.stage2.beta_after_sep ? "energy rose (β after Sep: no guarantee)"
-                                                        : "energy ROSE";
+                                                       : "energy ROSE";
     badge(text, s.energy_monotone ? rgb(0x2a8a3a) : s.state.stage2.beta_after_sep ? rgb(0x8a6d1a) : rgb(0xc0392b));
-    formula_tip("E(x) = 1/2 K(x,x) - (1/beta) Ψ*_α(beta k(x)); by CCCP E(T(x)) ≤ E(x) for full-rank W "
-                "(not with β after Sep, which scales the update).");
+    formula_tip(
+        "E(x) = 1/2 K(x,x) - (1/beta) Ψ*_α(beta k(x)); by CCCP E(T(x)) ≤ E(x) for full-rank W "
+        "(not with β after Sep, which scales the update).");
     ImGui::SameLine();
   }
   if (s.exact_guaranteed) {
@@ -219,8 +229,8 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const float strip = std::clamp(ImGui::GetContentRegionAvail().y * 0.12f, 28.0f, 72.0f);
   const bool show_strip = ImGui::GetContentRegionAvail().y >= 2.5f * min_plot_height() + strip;
   const int count = static_cast<int>(s.trajectory.size());
-  const int per_row = std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x /
-                                                   (strip + ImGui::GetStyle().ItemSpacing.x)));
+  const int per_row =
+      std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (strip + ImGui::GetStyle().ItemSpacing.x)));
   const int first_shown = std::max(0, count - std::min(10, per_row));
   ImGui::BeginGroup();  // one right-click menu for the whole strip
   for (int k = show_strip ? first_shown : count; k < count; ++k) {
@@ -246,11 +256,13 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
                      uhop::PlotWidgetOptions opts;
                      opts.size = sz;
                      studio_plot(ui, "error", error_figure(s), ui.plot_error, opts);
-                     formula_tip("Red shading: x_t outside the sphere (the bound does not apply). Grey: bound ≥ 2m "
-                                 "(vacuous).");
+                     formula_tip(
+                         "Red shading: x_t outside the sphere (the bound does not apply). Grey: bound ≥ 2m "
+                         "(vacuous).");
                    }});
   if (!presenting) {
-    slots.push_back({"Sep weights", [&](const ImVec2& sz) {
+    slots.push_back({"Sep weights",
+                     [&](const ImVec2& sz) {
                        ImGui::TextDisabled("Sep weights over the memories (orange = target)");
                        weights_chart(ui, s, std::max(40.0f, sz.y - ImGui::GetTextLineHeightWithSpacing()));
                      },

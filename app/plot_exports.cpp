@@ -89,7 +89,8 @@ uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::Pl
     ui.plot_sizes[id] = {ev.width, ev.height};
     ui.item_rects[id] = ImVec4(origin.x, origin.y, origin.x + ev.width, origin.y + ev.height);
   }
-  ui.record_rect(std::string("plot.") + id, origin, ImVec2(static_cast<float>(ev.width), static_cast<float>(ev.height)));
+  ui.record_rect(std::string("plot.") + id, origin,
+                 ImVec2(static_cast<float>(ev.width), static_cast<float>(ev.height)));
   switch (ev.export_request) {
     case uhop::PlotExport::None:
       break;

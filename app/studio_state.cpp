@@ -106,26 +106,14 @@ void apply_export_setting(uhop::ExportSettings& e, const std::string& key, const
 }  // namespace
 
 std::vector<std::string> setting_keys() {
-  std::vector<std::string> keys = {"source",      "count",
-          "offset",      "pick",
-          "seed",        "rgb",
-          "width",       "height",
-          "norm",        "target",
-          "corruption",  "corruption_seed",
-          "init",        "dim",
-          "lr",          "schedule",
-          "optimizer",   "t",
-          "loss",        "normalize_rows",
-          "w_seed",      "train_count",
-          "speed1",      "stop_after",
-          "similarity",  "alpha",
-          "topk",        "beta",
-          "beta_after_sep", "T",
-          "speed2",
-          "probe",       "probe_seed",
-          "probe_steps", "probe_beta",
-          "probe_every", "epsilon",
-          "rival",       "landscape_grid"};
+  // clang-format off
+  std::vector<std::string> keys = {
+      "source", "count", "offset", "pick", "seed", "rgb", "width", "height", "norm", "target", "corruption",
+      "corruption_seed", "init", "dim", "lr", "schedule", "optimizer", "t", "loss", "normalize_rows", "w_seed",
+      "train_count", "speed1", "stop_after", "precision1", "batch", "stats_every", "similarity", "alpha", "topk",
+      "beta", "beta_after_sep", "T", "speed2", "precision2", "probe", "probe_seed", "probe_steps", "probe_beta",
+      "probe_every", "epsilon", "rival", "landscape_grid"};
+  // clang-format on
   for (const char* k : {"export_format", "export_unit", "export_size", "export_dpi", "export_font_scale",
                         "export_theme", "export_folder"})
     keys.push_back(k);
@@ -194,6 +182,15 @@ void apply_setting(StudioState& s, const std::string& key, const std::string& va
     if (s.stage1_speed < 0) throw uhop::InputError(bad(key, value, "steps per second must be >= 0"));
   } else if (key == "stop_after") {
     s.stage1_stop_after = static_cast<int>(parse_int(key, value, 0, kBig));
+  } else if (key == "precision1") {
+    s.stage1.precision = uhop::parse_precision(value);
+  } else if (key == "batch") {
+    s.stage1.batch = static_cast<int>(parse_int(key, value, 0, kBig));
+    if (s.stage1.batch == 1) throw uhop::InputError(bad(key, value, "0 (all memories) or >= 2"));
+  } else if (key == "stats_every") {
+    s.stage1.stats_every = static_cast<int>(parse_int(key, value, 1, kBig));
+  } else if (key == "precision2") {
+    s.stage2.precision = uhop::parse_precision(value);
   } else if (key == "similarity") {
     s.stage2.similarity = uhop::parse_similarity(value);
   } else if (key == "alpha") {
@@ -265,7 +262,8 @@ uhop::Corruption with_kind(const uhop::Corruption& current, uhop::CorruptionKind
   if (kind == K::mask_half) {
     next.strength = 0;
   } else if (!(current.strength > 0) || current.kind == K::mask_half ||
-             (is_probability(kind) && current.strength >= 0.95) || is_probability(kind) != is_probability(current.kind)) {
+             (is_probability(kind) && current.strength >= 0.95) ||
+             is_probability(kind) != is_probability(current.kind)) {
     // A strength of another meaning (a sigma is not a probability) or none at all: the kind's default.
     next.strength = default_strength(kind);
   }
@@ -305,13 +303,15 @@ std::string to_text(const StudioState& s) {
     << "\noptimizer=" << uhop::to_string(s.stage1.optimizer) << "\nt=" << num(s.stage1.t)
     << "\nloss=" << uhop::to_string(s.stage1.loss) << "\nnormalize_rows=" << (s.stage1.normalize_rows ? 1 : 0)
     << "\nw_seed=" << s.stage1.seed << "\ntrain_count=" << s.stage1.train_count << "\nspeed1=" << num(s.stage1_speed)
-    << "\nstop_after=" << s.stage1_stop_after << "\nsimilarity=" << uhop::to_string(s.stage2.similarity)
-    << "\nalpha=" << num(s.stage2.sep.alpha) << "\ntopk=" << s.stage2.sep.top_k << "\nbeta=" << num(s.stage2.beta)
+    << "\nstop_after=" << s.stage1_stop_after << "\nprecision1=" << uhop::to_string(s.stage1.precision)
+    << "\nbatch=" << s.stage1.batch << "\nstats_every=" << s.stage1.stats_every
+    << "\nsimilarity=" << uhop::to_string(s.stage2.similarity) << "\nalpha=" << num(s.stage2.sep.alpha)
+    << "\ntopk=" << s.stage2.sep.top_k << "\nbeta=" << num(s.stage2.beta)
     << "\nbeta_after_sep=" << (s.stage2.beta_after_sep ? 1 : 0) << "\nT=" << s.stage2_steps
-    << "\nspeed2=" << num(s.stage2_speed) << "\nprobe=" << (s.probe ? 1 : 0)
-    << "\nprobe_seed=" << s.probe_seed << "\nprobe_steps=" << s.probe_steps << "\nprobe_beta=" << num(s.probe_beta)
-    << "\nprobe_every=" << s.probe_every << "\nepsilon=" << num(s.bound_epsilon) << "\nrival=" << s.rival
-    << "\nlandscape_grid=" << s.landscape_grid;
+    << "\nspeed2=" << num(s.stage2_speed) << "\nprecision2=" << uhop::to_string(s.stage2.precision)
+    << "\nprobe=" << (s.probe ? 1 : 0) << "\nprobe_seed=" << s.probe_seed << "\nprobe_steps=" << s.probe_steps
+    << "\nprobe_beta=" << num(s.probe_beta) << "\nprobe_every=" << s.probe_every << "\nepsilon=" << num(s.bound_epsilon)
+    << "\nrival=" << s.rival << "\nlandscape_grid=" << s.landscape_grid;
   const uhop::ExportSettings& e = s.exports;
   o << "\nexport_format=" << uhop::to_string(e.format) << "\nexport_unit=" << uhop::to_string(e.unit)
     << "\nexport_size=" << num(e.width) << "x" << num(e.height) << "\nexport_dpi=" << num(e.dpi)

@@ -58,10 +58,10 @@ struct StudioState {
 
 // Sets one field from its script/serialized name; throws uhop::InputError naming the key or value when either is bad.
 // Keys: source count offset pick seed(load seed) rgb size width height norm target corruption corruption_seed
-// init dim lr schedule optimizer t loss normalize_rows w_seed train_count speed1 stop_after similarity alpha topk
-// beta beta_after_sep T speed2 probe probe_seed probe_steps probe_beta probe_every epsilon rival landscape_grid
-// export_format export_unit export_size (WxH in the unit, 0 = as on screen) export_dpi export_font_scale export_theme
-// export_folder.
+// init dim lr schedule optimizer t loss normalize_rows w_seed train_count speed1 stop_after precision1 batch
+// stats_every similarity alpha topk beta beta_after_sep T speed2 precision2 probe probe_seed probe_steps probe_beta
+// probe_every epsilon rival landscape_grid export_format export_unit export_size (WxH in the unit, 0 = as on screen)
+// export_dpi export_font_scale export_theme export_folder.
 void apply_setting(StudioState& state, const std::string& key, const std::string& value);
 // "key=value" lines for every setting, in a fixed order; apply_setting of each line gives back the same state.
 std::string to_text(const StudioState& state);

@@ -28,11 +28,9 @@ StatusText retrieval_verdict(const StudioSnapshot& s, bool baseline);
 // it retrieves: "kernel space" for U-Hop, "pixel space" otherwise.
 std::string method_label(uhop::Similarity similarity);
 std::string retrieval_space(uhop::Similarity similarity);
-// The Studio trains a d x d W (D = d by default): d is capped by what a Session holds (kMaxWValues = 2^25 values of
-// W, session/session.h): d <= 5792, e.g. 76x76 gray images.
+// The Studio trains a d x d W (D = d by default): d is capped at the session's limit for W (uhop::kMaxWValues = 2^25
+// doubles = 256 MiB, so d <= 5792; checked by a static_assert in studio_worker.cpp).
 constexpr int kMaxStudioDim = 5792;
-static_assert(static_cast<long long>(kMaxStudioDim) * kMaxStudioDim <= uhop::kMaxWValues &&
-              static_cast<long long>(kMaxStudioDim + 1) * (kMaxStudioDim + 1) > uhop::kMaxWValues);
 // The largest w x h below the cap with the aspect ratio of width x height (channels values per pixel): what the
 // Studio offers when a folder of large images is refused. "WxH".
 std::string size_within_cap(int width, int height, int channels, int max_dim = kMaxStudioDim);

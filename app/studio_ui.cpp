@@ -160,33 +160,56 @@ bool ensure_atlas(UiContext& ui) {
   if (ui.atlas_version == g.version && ui.atlas.valid()) return true;
   const auto& shape = g.set.shape;
   if (shape.width <= 0 || shape.height <= 0) return false;
-  // One texture for every thumbnail (at most 8192 px on a side): one upload per memory set, one draw state.
-  const int max_side = 8192;
-  const int per_row_cap = std::max(1, max_side / shape.width);
-  const int m = g.set.count();
-  int cols = std::min(per_row_cap, std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(m))))));
-  int rows_cap = std::max(1, max_side / shape.height);
-  int count = std::min(m, cols * rows_cap);
-  int rows = (count + cols - 1) / cols;
-  std::vector<uint8_t> atlas(static_cast<size_t>(cols) * shape.width * rows * shape.height * 4, 0);
-  for (int i = 0; i < count; ++i) {
-    blit_into_atlas(g.set.patterns.row(i).transpose(), shape, atlas, cols * shape.width, (i % cols) * shape.width,
-                    (i / cols) * shape.height);
-  }
-  ui.atlas.upload_rgba(atlas.data(), cols * shape.width, rows * shape.height);
+  // kThumbnailSlots cells (32 x 32 of 28 x 28 pixels for Fashion-MNIST), filled as thumbnails are first drawn.
+  const int cols = 32, rows = (UiContext::kThumbnailSlots + cols - 1) / cols;
+  const std::vector<uint8_t> blank(static_cast<size_t>(cols) * shape.width * rows * shape.height * 4, 0);
+  ui.atlas.upload_rgba(blank.data(), cols * shape.width, rows * shape.height);
   ui.atlas_cols = cols;
-  ui.atlas_count = count;
+  ui.atlas_cell_w = shape.width;
+  ui.atlas_cell_h = shape.height;
+  ui.slot_memory.assign(UiContext::kThumbnailSlots, -1);
+  ui.slot_frame.assign(UiContext::kThumbnailSlots, 0);
+  ui.memory_slot.clear();
   ui.atlas_version = g.version;
   return true;
 }
 
+// The slot holding memory `index`, uploading its thumbnail into the least recently drawn slot when it is not
+// cached; -1 when every slot is already drawn in this frame.
+static int thumbnail_slot(UiContext& ui, int index) {
+  const auto& set = ui.snap->memories->set;
+  auto it = ui.memory_slot.find(index);
+  if (it != ui.memory_slot.end()) {
+    ui.slot_frame[it->second] = ui.frame;
+    return it->second;
+  }
+  int slot = -1;
+  for (int k = 0; k < UiContext::kThumbnailSlots; ++k) {
+    if (ui.slot_frame[k] == ui.frame) continue;  // drawn this frame: its pixels must stay until rendered
+    if (slot < 0 || ui.slot_frame[k] < ui.slot_frame[slot]) slot = k;
+    if (ui.slot_memory[k] < 0) break;
+  }
+  if (slot < 0) return -1;
+  if (ui.slot_memory[slot] >= 0) ui.memory_slot.erase(ui.slot_memory[slot]);
+  std::vector<uint8_t> rgba;
+  image_to_rgba(set.patterns.row(index).transpose(), set.shape, rgba);
+  ui.atlas.upload_region(rgba.data(), (slot % ui.atlas_cols) * ui.atlas_cell_w,
+                         (slot / ui.atlas_cols) * ui.atlas_cell_h, ui.atlas_cell_w, ui.atlas_cell_h);
+  ++ui.thumbnails_uploaded;
+  ui.slot_memory[slot] = index;
+  ui.slot_frame[slot] = ui.frame;
+  ui.memory_slot[index] = slot;
+  return slot;
+}
+
 static bool atlas_uv(UiContext& ui, int index, ImVec2& uv0, ImVec2& uv1) {
-  if (!ensure_atlas(ui) || index < 0 || index >= ui.atlas_count) return false;
-  const auto& shape = ui.snap->memories->set.shape;
+  if (!ensure_atlas(ui) || index < 0 || index >= ui.snap->memories->set.count()) return false;
+  const int slot = thumbnail_slot(ui, index);
+  if (slot < 0) return false;
   const float w = static_cast<float>(ui.atlas.width()), h = static_cast<float>(ui.atlas.height());
-  const int cx = (index % ui.atlas_cols) * shape.width, cy = (index / ui.atlas_cols) * shape.height;
+  const int cx = (slot % ui.atlas_cols) * ui.atlas_cell_w, cy = (slot / ui.atlas_cols) * ui.atlas_cell_h;
   uv0 = ImVec2(cx / w, cy / h);
-  uv1 = ImVec2((cx + shape.width) / w, (cy + shape.height) / h);
+  uv1 = ImVec2((cx + ui.atlas_cell_w) / w, (cy + ui.atlas_cell_h) / h);
   return true;
 }
 
@@ -278,8 +301,9 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
       ImGui::EndTooltip();
     }
   } else {
-    ImGui::TextDisabled("Space play/pause Stage I   N step   R reset Stage I   F5 presentation   F12 screenshot   "
-                        "F1 help   Ctrl+Q quit");
+    ImGui::TextDisabled(
+        "Space play/pause Stage I   N step   R reset Stage I   F5 presentation   F12 screenshot   "
+        "F1 help   Ctrl+Q quit");
   }
   ImGui::End();
 }
@@ -364,14 +388,14 @@ float caption_bar(UiContext& ui, float top) {
   const float buttons_w = ImGui::GetFontSize() * 14;
   const float wrap = std::max(100.0f, display.x - buttons_w - style.WindowPadding.x * 4);
   const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, text.c_str());
-  const float h = std::min(display.y * 0.3f,
-                           std::max(ts.y, ImGui::GetFrameHeight() * 2) + ImGui::GetTextLineHeightWithSpacing() +
-                               style.WindowPadding.y * 2);
+  const float h = std::min(display.y * 0.3f, std::max(ts.y, ImGui::GetFrameHeight() * 2) +
+                                                 ImGui::GetTextLineHeightWithSpacing() + style.WindowPadding.y * 2);
   ImGui::SetNextWindowPos(ImVec2(0, top));
   ImGui::SetNextWindowSize(ImVec2(display.x, h));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.13f, 0.17f, 0.27f, 1));
-  ImGui::Begin("##story", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing);
+  ImGui::Begin("##story", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoFocusOnAppearing);
   ui.record_rect("panel.story", ImVec2(0, top), ImVec2(display.x, h));
   ImGui::BeginGroup();
   ImGui::TextDisabled("%s %d/%d: %s", ui.story.mode() == StoryMode::tour ? "Tour" : "Story", ui.story.step() + 1,
@@ -470,6 +494,8 @@ void story_menu(UiContext& ui) {
 }  // namespace
 
 void draw_studio(UiContext& ui) {
+  ++ui.frame;  // thumbnails drawn from here on are this frame's (the cache keeps their slots until rendered)
+  ui.thumbnails_uploaded = 0;
   ui.rects.clear();
   sync_edit_state(ui);
   const ImVec2 display = ImGui::GetIO().DisplaySize;

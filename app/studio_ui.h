@@ -31,9 +31,17 @@ struct UiContext {
   std::vector<std::string> recent_sources;
 
   // Textures made from the snapshot.
-  GlTexture atlas;  // all memory thumbnails in one texture
-  int atlas_cols = 0, atlas_count = 0;
-  uint64_t atlas_version = 0;
+  // Memory thumbnails: one texture of kThumbnailSlots cells caching the thumbnails drawn lately (the least recently
+  // drawn leaves first, never one drawn in this frame), so 60,000 memories cost what the visible ones do.
+  static constexpr int kThumbnailSlots = 1024;
+  GlTexture atlas;
+  int atlas_cols = 0, atlas_cell_w = 0, atlas_cell_h = 0;
+  std::vector<int> slot_memory;      // the memory each slot holds (-1: empty)
+  std::vector<uint64_t> slot_frame;  // the frame it was last drawn in
+  std::map<int, int> memory_slot;    // memory -> slot
+  uint64_t atlas_version = 0, frame = 0;
+  int thumbnails_uploaded = 0;              // this frame
+  bool bench_scroll = false;                // --bench-batch: the memory grid scrolls one row per frame
   std::map<std::string, GlTexture> images;  // query, target, trajectory steps, compare finals
   std::map<std::string, uint64_t> image_versions;
   HeatmapShader heatmap_shader;
@@ -192,7 +200,7 @@ void image_context_menu(UiContext& ui, const char* id);
 // ---- helpers shared by panels
 // A texture for an image vector, re-uploaded when `version` changes.
 const GlTexture& image_texture(UiContext& ui, const std::string& key, const uhop::Vector& v, uint64_t version);
-// The memory thumbnail atlas, rebuilt when the memory set changes; false when there is none.
+// The thumbnail cache, reset when the memory set changes; false when there are no image memories.
 bool ensure_atlas(UiContext& ui);
 // Draws memory `index` from the atlas at the cursor (size x size pixels); returns false when not in the atlas.
 bool memory_thumbnail(UiContext& ui, int index, float size);

@@ -22,6 +22,8 @@
 #include "studio_text.h"
 
 namespace studio {
+static_assert(static_cast<long long>(kMaxStudioDim) * kMaxStudioDim <= uhop::kMaxWValues,
+              "the Studio's d x d W must fit the session's limit");
 namespace {
 double now_seconds() {
   using clock = std::chrono::steady_clock;
@@ -31,43 +33,35 @@ double now_seconds() {
 bool same_stage1(const uhop::Stage1Settings& a, const uhop::Stage1Settings& b) {
   return a.init == b.init && a.dim == b.dim && a.lr == b.lr && a.schedule == b.schedule && a.optimizer == b.optimizer &&
          a.t == b.t && a.loss == b.loss && a.normalize_rows == b.normalize_rows && a.seed == b.seed &&
-         a.train_count == b.train_count;
+         a.train_count == b.train_count && a.precision == b.precision && a.batch == b.batch &&
+         a.stats_every == b.stats_every;
 }
 
 bool same_stage2(const uhop::RetrievalSettings& a, const uhop::RetrievalSettings& b) {
   return a.similarity == b.similarity && a.sep.alpha == b.sep.alpha && a.sep.top_k == b.sep.top_k && a.beta == b.beta &&
-         a.beta_after_sep == b.beta_after_sep;
+         a.beta_after_sep == b.beta_after_sep && a.precision == b.precision;
 }
 
-// E(x_{s+1}) <= E(x_s) up to rounding, for every step where both are defined (CCCP: energy never rises).
-bool energy_never_rises(const std::vector<uhop::RetrievalRecord>& log) {
+// E(x_{s+1}) <= E(x_s) up to rounding, for every step where both are defined (CCCP: energy never rises). Rounding
+// is 1e-9 |E| in double and 1e-5 |E| in single precision (README "Decisions: precision").
+bool energy_never_rises(const std::vector<uhop::RetrievalRecord>& log, uhop::Precision precision) {
+  const double tolerance = precision == uhop::Precision::single_precision ? 1e-5 : 1e-9;
   for (size_t s = 1; s < log.size(); ++s) {
     double a = log[s - 1].energy, b = log[s].energy;
-    if (std::isfinite(a) && std::isfinite(b) && b > a + 1e-9 * std::max(1.0, std::abs(a))) return false;
+    if (std::isfinite(a) && std::isfinite(b) && b > a + tolerance * std::max(1.0, std::abs(a))) return false;
   }
   return true;
 }
 }  // namespace
 
-Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size) {
+Heatmap feature_cosine_heatmap(const uhop::Matrix& memories, const uhop::Matrix& w, int max_size) {
   Heatmap h;
-  const int m = static_cast<int>(gram.rows());
-  if (m == 0) return h;
-  h.n = std::min(m, max_size);
-  std::vector<double> sum(static_cast<size_t>(h.n) * h.n, 0.0), count(sum.size(), 0.0);
-  for (int j = 0; j < m; ++j) {
-    const int bj = static_cast<int>(static_cast<long long>(j) * h.n / m);
-    const double nj = std::sqrt(std::max(gram(j, j), 0.0));
-    for (int i = 0; i < m; ++i) {
-      const int bi = static_cast<int>(static_cast<long long>(i) * h.n / m);
-      const double ni = std::sqrt(std::max(gram(i, i), 0.0));
-      const double c = ni > 0 && nj > 0 ? gram(i, j) / (ni * nj) : 0.0;
-      sum[static_cast<size_t>(bi) * h.n + bj] += c;
-      count[static_cast<size_t>(bi) * h.n + bj] += 1;
-    }
-  }
-  h.values.resize(sum.size());
-  for (size_t k = 0; k < sum.size(); ++k) h.values[k] = static_cast<float>(count[k] > 0 ? sum[k] / count[k] : 0.0);
+  if (memories.rows() == 0) return h;
+  const uhop::Matrix c = uhop::feature_cosine_sample(memories, w, max_size);
+  h.n = static_cast<int>(c.rows());
+  h.values.resize(static_cast<size_t>(h.n) * h.n);
+  for (int i = 0; i < h.n; ++i)
+    for (int j = 0; j < h.n; ++j) h.values[static_cast<size_t>(i) * h.n + j] = static_cast<float>(c(i, j));
   return h;
 }
 
@@ -182,6 +176,11 @@ void StudioWorker::run() {
     } else if (playing_ && now_seconds() >= next_play_step_) {
       try {
         step_playing();
+      } catch (const uhop::Cancelled&) {
+        stage1_playing_ = stage2_playing_ = false;
+        playing_ = false;
+        message_ = "cancelled";
+        publish(true);
       } catch (const std::exception& e) {
         stage1_playing_ = stage2_playing_ = false;
         playing_ = false;
@@ -263,11 +262,16 @@ void StudioWorker::load(const Command& c) {
     if (!c.fallback_to_glyphs || next.source.rfind("builtin:fashion-mnist", 0) != 0) throw;
     message_ = std::string(e.what()) + " -- showing builtin:glyphs instead";
     next.source = "builtin:glyphs";
-    set = uhop::load_memories(next.source, uhop::with_session_limits(next.load, next.stage1.dim), &warnings, progress);
+    set = uhop::load_memories(next.source, options, &warnings, progress);
   }
   if (next.target >= set.count()) next.target = 0;
   check_studio_size(next, set.shape);
-  auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2);
+  const std::string stats_label = "Statistics of " + std::to_string(set.count()) + " memories";
+  auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2, [&](double f) {
+    set_busy(stats_label, f);
+    maybe_publish();
+    return !cancel_.load();
+  });
   auto gallery = std::make_shared<MemoryGallery>();
   gallery->version = ++memory_version_;
   gallery->set = std::move(set);
@@ -279,7 +283,8 @@ void StudioWorker::load(const Command& c) {
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = false;
   stage1_warning_.clear();
-  heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+  heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
+  heat_now_w_.resize(0, 0);  // new memories: the current heatmap is redone even for the same W
   restart_query();
   reset_views();
 }
@@ -287,12 +292,32 @@ void StudioWorker::load(const Command& c) {
 void StudioWorker::stage1_steps(int n) {
   for (int i = 0; i < n; ++i) {
     if (cancel_) throw uhop::Cancelled();
-    set_busy("Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n), static_cast<double>(i) / n);
-    timed_stage1_step();
+    const std::string label = "Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n);
+    set_busy(label, static_cast<double>(i) / n);
+    timed_stage1_step(busy_progress(label, static_cast<double>(i) / n, static_cast<double>(i + 1) / n));
     after_stage1_step();
     maybe_publish();
   }
+  ensure_stats();
   finish_stage1_run();
+}
+
+uhop::ProgressFn StudioWorker::busy_progress(const std::string& label, double from, double to) {
+  return [this, label, from, to](double f) {
+    set_busy(label, from + (to - from) * f);
+    maybe_publish();
+    return !cancel_.load();
+  };
+}
+
+// The last row always gets the statistics over all M (with --stats-every K, or mini-batch, rows between have none).
+void StudioWorker::ensure_stats() {
+  if (!session_ || session_->stats_current()) return;
+  const std::string label = "Statistics of " + std::to_string(session_->memories().count()) + " memories";
+  const bool in_command = !busy_label_.empty();  // a command's label is cleared when the command ends
+  set_busy(label, 0);
+  session_->ensure_stats(busy_progress(label, 0, 1));
+  if (!in_command) busy_label_.clear();
 }
 
 void StudioWorker::after_stage1_step() {
@@ -300,74 +325,6 @@ void StudioWorker::after_stage1_step() {
   if (stage1_warning_.empty()) stage1_warning_ = loss_jump_warning(session_->stage1_log(), state_.stage1.optimizer);
 }
 
-void StudioWorker::save_session(const std::string& path) {
-  uhop::SessionOrigin origin;
-  origin.memories = state_.source;
-  origin.load = state_.load;
-  // capture_session stores the query as a vector when this corruption does not reproduce it (a hand drawing).
-  origin.corruption = uhop::to_string(state_.corruption);
-  origin.corruption_seed = state_.corruption_seed;
-  origin.stage1_finished = stage1_finished_;
-  uhop::SessionFile file = uhop::capture_session(*session_, origin);
-  file.exports = state_.exports;  // the export options travel with the session
-  uhop::write_session_file(path, file);
-  session_path_ = path;
-  message_ = "saved session " + path;
-}
-
-void StudioWorker::load_session(const std::string& path) {
-  // Read and validate first: a malformed file throws naming the key, before anything here has changed.
-  const uhop::SessionFile file = uhop::read_session_file(path);
-  // A session (or preset) sets everything it names; whatever it does not name goes back to its default, so no
-  // setting of an earlier preset lingers unseen (the reference code's β-after-Sep, its train count, speeds).
-  StudioState next;
-  next.source = file.memories;
-  if (next.source.rfind("builtin:", 0) != 0 && !file.base_dir.empty() &&
-      std::filesystem::path(next.source).is_relative()) {
-    std::error_code ec;
-    const auto beside = std::filesystem::path(file.base_dir) / next.source;
-    if (std::filesystem::exists(beside, ec)) next.source = beside.string();  // as restore_session resolves it
-  }
-  next.load = file.load;
-  next.stage1 = file.stage1;
-  next.stage2 = file.stage2;
-  next.target = file.target;
-  if (!file.corruption.empty()) {  // a stored (hand-drawn) query keeps the current corruption controls
-    apply_setting(next, "corruption", file.corruption);
-    next.corruption_seed = file.corruption_seed;
-  }
-  if (file.stage2_steps > 0) next.stage2_steps = file.stage2_steps;
-  next.exports = file.exports.value_or(uhop::ExportSettings());  // older files: the default options
-  std::vector<std::string> warnings;
-  const std::string label = "Loading session " + path;
-  set_busy(label, 0);
-  publish(false);
-  uhop::Session restored = uhop::restore_session(
-      file,
-      [&](double f) {
-        set_busy(label, f);
-        maybe_publish();
-        return !cancel_.load();
-      },
-      &warnings);
-  // W_0's heatmap: a fresh session from the same settings (and the given W_0) is at step 0.
-  uhop::Session initial(restored.memories(), file.stage1, file.stage2);
-  if (file.w0) initial.set_initial_w(*file.w0);
-  auto gallery = std::make_shared<MemoryGallery>();
-  gallery->version = ++memory_version_;
-  gallery->set = restored.memories();
-  // Commit only now: a failed load keeps the previous session.
-  state_ = next;
-  session_ = std::make_unique<uhop::Session>(std::move(restored));
-  gallery_ = gallery;
-  warnings_ = warnings;
-  stage1_playing_ = stage2_playing_ = false;
-  stage1_finished_ = file.stage1_finished;
-  stage1_warning_.clear();
-  heat_initial_ = feature_cosine_heatmap(initial.geometry().gram);
-  session_path_ = path;
-  reset_views();
-  message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
 }
 
 void StudioWorker::apply_settings_to_session(const StudioState& before) {
@@ -380,7 +337,7 @@ void StudioWorker::apply_settings_to_session(const StudioState& before) {
       session_->reset_stage1();  // a new W_0 was asked for: the old log no longer describes it
       stage1_finished_ = false;
       stage1_warning_.clear();
-      heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+      heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
       message_ = "W re-initialized (" + std::string(uhop::to_string(b.init)) + ")";
     }
   }
@@ -495,6 +452,7 @@ void StudioWorker::process(const Command& c) {
       return;
     case CommandKind::stage1_pause:
       stage1_playing_ = false;
+      ensure_stats();
       finish_stage1_run();
       return;
     case CommandKind::stage1_reset:
@@ -502,17 +460,19 @@ void StudioWorker::process(const Command& c) {
       session_->reset_stage1();
       stage1_finished_ = false;
       stage1_warning_.clear();
-      heat_initial_ = feature_cosine_heatmap(session_->geometry().gram);
+      heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
       map_anchor_to_mhm_ = true;
       return;
     case CommandKind::stage1_finish:
       session_->finish_stage1();
       stage1_finished_ = true;
+      ensure_stats();  // the statistics (and Stage II's bound) of the normalized W
       return;
     case CommandKind::stage1_normalize:
       session_->normalize_w_rows();
-      message_ = "rows of W normalized to unit length (after Stage I step " +
-                 std::to_string(session_->stage1_steps()) + "; not a log row)";
+      ensure_stats();
+      message_ = "rows of W normalized to unit length (after Stage I step " + std::to_string(session_->stage1_steps()) +
+                 "; not a log row)";
       return;
     case CommandKind::save_session:
       save_session(c.path);
@@ -551,10 +511,11 @@ void StudioWorker::step_playing() {
     const int stop = state_.stage1_stop_after;
     if (stop > 0 && session_->stage1_steps() >= stop) {
       stage1_playing_ = false;
+      ensure_stats();
       finish_stage1_run();
       message_ = "Stage I stopped after " + std::to_string(stop) + " steps";
     } else {
-      timed_stage1_step();
+      timed_stage1_step([this](double) { return !cancel_.load(); });
       after_stage1_step();
       if (state_.stage1_speed > 0) interval = 1.0 / state_.stage1_speed;
     }
@@ -582,7 +543,8 @@ void StudioWorker::maybe_publish() {
   const double now = now_seconds();
   if (now - last_publish_ < min_publish_interval_) return;
   // Rebuilding the retrieval after W changed costs a product with W^T W: at most a few times per second.
-  const bool full = !last_full_ || now - last_full_time_ >= 0.5;
+  // With 60,000 memories a rebuild takes a second: spaced so it takes at most a fifth of the worker's time.
+  const bool full = !last_full_ || now - last_full_time_ >= std::max(0.5, 4 * last_full_cost_);
   publish(full);
 }
 
@@ -620,10 +582,20 @@ void StudioWorker::publish(bool full) {
     s->stats = session_->stats();
     s->identity_stats = session_->identity_stats();
     s->heat_initial = heat_initial_;
-    s->heat_now = feature_cosine_heatmap(session_->geometry().gram);
+    // The heatmap of the current W costs two products of up to 256 memories: redone when W changed, and while
+    // Stage I plays only with the full publishes (a few per second).
+    if ((full || !stage1_playing_ || heat_now_.n == 0) &&
+        (heat_now_w_.rows() != session_->w().rows() || heat_now_w_ != session_->w())) {
+      heat_now_ = feature_cosine_heatmap(session_->memories().patterns, session_->w());
+      heat_now_w_ = session_->w();
+    }
+    s->heat_now = heat_now_;
+    s->stats_current = session_->stats_current();
+    s->stats_step = session_->stats_step();
     s->query = session_->query();
     s->target_image = session_->memories().patterns.row(session_->target()).transpose();
     if (full || !last_full_) {
+      const double started = now_seconds();
       const uhop::RetrievalRun& run = session_->retrieval();
       s->trajectory = run.trajectory;
       s->retrieval_log = run.log;
@@ -635,8 +607,9 @@ void StudioWorker::publish(bool full) {
         s->success = s->nearest == run.target;
         s->exact_guaranteed = run.log.back().exact_guaranteed;
       }
-      s->energy_monotone = energy_never_rises(run.log);
+      s->energy_monotone = energy_never_rises(run.log, state_.stage2.precision);
       last_full_time_ = now_seconds();
+      last_full_cost_ = last_full_time_ - started;
     } else {
       const StudioSnapshot& f = *last_full_;
       s->trajectory = f.trajectory;

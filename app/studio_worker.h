@@ -27,7 +27,8 @@ struct MemoryGallery {
   uhop::MemorySet set;
 };
 
-// A K(Xi, Xi)-derived matrix for the heatmap, downsampled to at most kMaxHeatmap x kMaxHeatmap (block means).
+// The feature cosines for the heatmap: all memories up to kMaxHeatmap, else kMaxHeatmap evenly spaced ones (a
+// sample, exact cosines; no M x M matrix, so 60,000 memories cost what 256 do).
 struct Heatmap {
   static constexpr int kMaxHeatmap = 256;
   int n = 0;                  // n x n, row-major
@@ -44,6 +45,8 @@ struct StudioSnapshot {
   // Stage I
   std::vector<uhop::Stage1Record> stage1_log;
   uhop::SeparationStats stats, identity_stats;
+  bool stats_current = false;      // stats describe the current W (else the W of step stats_step)
+  int stats_step = -1;             // the Stage I step whose W the statistics describe
   Heatmap heat_initial, heat_now;  // step 0 and the current W
   bool stage1_playing = false;
 
@@ -68,11 +71,11 @@ struct StudioSnapshot {
   // Status
   bool busy = false;
   std::string busy_label;
-  double progress = 0;    // of the busy work, in [0,1]
-  std::string error;      // the last command's error (bad input), empty when none
+  double progress = 0;     // of the busy work, in [0,1]
+  std::string error;       // the last command's error (bad input), empty when none
   std::string last_error;  // the most recent error of any command (kept: for logs, scripts' exit status, tests)
-  uint64_t error_id = 0;  // increases with each new error so the UI can pop it up once
-  std::string message;    // last informational message (e.g. a fallback)
+  uint64_t error_id = 0;   // increases with each new error so the UI can pop it up once
+  std::string message;     // last informational message (e.g. a fallback)
   std::vector<std::string> warnings;
   // error and message describe the last command: a later command that succeeds clears them, so the status bar
   // never keeps a stale "stopped after 200 steps" or an old error.
@@ -113,12 +116,15 @@ class StudioWorker {
   void restart_query();
   void load(const Command& c);
   void stage1_steps(int n);
+  void ensure_stats();  // statistics over all M for the last row, with progress and cancel
+  uhop::ProgressFn busy_progress(const std::string& label, double from, double to);
   void save_session(const std::string& path);
   void load_session(const std::string& path);
   void run_sweep(const Command& c);
   // ---- the "why" views (insight_worker.cpp)
-  void apply_probe_settings();               // the session's probe from state_ (after loads and setting changes)
-  void timed_stage1_step();                  // one Stage I step; measures it and picks the probe's every-k
+  void apply_probe_settings();  // the session's probe from state_ (after loads and setting changes)
+  // One Stage I step (progress and cancel as given); measures it and picks the probe's every-k.
+  void timed_stage1_step(const uhop::ProgressFn& progress = {});
   void finish_stage1_run();                  // after a run of steps: the last row probed, the map refreshed
   void reset_views();                        // new memories or a new W_0: the map's alignment chain restarts
   void landscape_command(const Command& c);  // `landscape [rival=J|auto] [grid=N] | off`
@@ -145,7 +151,8 @@ class StudioWorker {
   StudioState state_;
   std::unique_ptr<uhop::Session> session_;
   std::shared_ptr<const MemoryGallery> gallery_;
-  Heatmap heat_initial_;
+  Heatmap heat_initial_, heat_now_;
+  uhop::Matrix heat_now_w_;  // the W heat_now_ was computed for
   bool stage1_playing_ = false, stage2_playing_ = false;
   uint64_t version_ = 0, commands_done_ = 0, error_id_ = 0, memory_version_ = 0;
   std::string error_, message_, busy_label_, last_error_;
@@ -156,6 +163,7 @@ class StudioWorker {
   double last_publish_ = -1e9;
   double next_play_step_ = 0;
   double last_full_time_ = -1e9;
+  double last_full_cost_ = 0;  // seconds the last full publish took (the retrieval rebuilt for the new W)
   std::shared_ptr<const StudioSnapshot> last_full_;  // Stage II part reused by Stage-I-only publishes
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
   std::string suggested_size_, refused_source_, stage1_warning_;
@@ -180,5 +188,6 @@ class StudioWorker {
   uint64_t view_version_ = 0;
 };
 
-Heatmap feature_cosine_heatmap(const uhop::Matrix& gram, int max_size = Heatmap::kMaxHeatmap);
+Heatmap feature_cosine_heatmap(const uhop::Matrix& memories, const uhop::Matrix& w,
+                               int max_size = Heatmap::kMaxHeatmap);
 }  // namespace studio

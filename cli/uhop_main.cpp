@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/atomic_file.h"
+#include "io/cpu_load.h"
 #include "cli_args.h"
 #include "numerics/corruption.h"
 #include "data/csv_matrix.h"
@@ -47,11 +48,15 @@ run 'uhop <command> --help' for the flags of a command.
 
 const char* kStage1Help = R"(uhop stage1 --memories SRC [--count M] (--w0 W.csv | --init identity|gaussian|orthogonal
   [--dim D]) --steps N --lr X [--schedule constant|inv-sqrt|reference] [--optimizer sgd|adam] [--t T]
-  [--loss avg|max] [--train-count N] [--normalize-rows] [--seed S] --out-w OUT.csv --log LOG.csv
+  [--loss avg|max] [--train-count N] [--normalize-rows] [--seed S] [--precision single|double]
+  [--batch B] [--stats-every K] --out-w OUT.csv --log LOG.csv
   [--probe KIND:STRENGTH [--probe-seed S] [--probe-steps T] [--probe-beta B]]
+--batch B trains each step on the pairs of B memories drawn from --seed (0 = all, full batch); --stats-every K
+computes the statistics over all M on rows 0, K, 2K, ... and the last row (empty cells in between).
 Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,
-bound_margin_min (row i = W_i; w_change = ||W_i - W_0||_F / ||W_0||_F; bound_margin_min = min_mu Delta^Phi_mu -
-2 m_Phi R_Phi, Lemma 1's margin).
+bound_margin_min,batch_loss (row i = W_i; w_change = ||W_i - W_0||_F / ||W_0||_F; bound_margin_min = min_mu
+Delta^Phi_mu - 2 m_Phi R_Phi, Lemma 1's margin, empty where the statistics are; batch_loss = the loss on the
+memories of the step from W_i, empty on the last row).
 --probe queries every memory under the corruption KIND:STRENGTH (query mu seeded from S and mu, as uhop sweep does)
 and retrieves all of them batched, T steps (default 1) at beta B (default 1), softmax; it adds the columns
 probe_paper_error,probe_retrieved (U-Hop: kernel with W_i) and mhm_probe_paper_error,mhm_probe_retrieved (MHM,
@@ -61,7 +66,7 @@ its own memory.
 
 const char* kRetrieveHelp = R"(uhop retrieve --memories SRC [--count M] [--w W.csv] (--query Q.csv --target I |
   --target I --corrupt KIND:STRENGTH [--seed S]) [--similarity dot|kernel|euclidean|manhattan] [--alpha A]
-  [--top-k K] [--beta B] [--beta-after-sep] [--steps T] --out X.csv --log LOG.csv
+  [--top-k K] [--beta B] [--beta-after-sep] [--steps T] [--precision single|double] --out X.csv --log LOG.csv
 Similarity defaults to kernel when --w is given, else dot. KIND: gaussian, gaussian-norm, dropout, mask-half,
 occlude, salt-pepper. Log columns: step,energy,error,bound,in_sphere,paper_error,bound_value,exact_guaranteed,
 one_hot,target_weight,nearest (row s = x_s; 'bound' bounds row s's error when x_{s-1} was in the sphere).
@@ -69,8 +74,9 @@ one_hot,target_weight,nearest (row s = x_s; 'bound' bounds row s's error when x_
 
 int cmd_stage1(int argc, char** argv) {
   const Args a = parse_args(argc, argv, 2,
-                            {"w0", "init", "dim", "steps", "lr", "schedule", "optimizer", "t", "loss", "seed", "out-w",
-                             "log", "train-count", "probe", "probe-seed", "probe-steps", "probe-beta"},
+                            {"w0",    "init",        "dim",   "steps",      "lr",          "schedule",    "optimizer",
+                             "t",     "loss",        "seed",  "out-w",      "log",         "train-count", "precision",
+                             "batch", "stats-every", "probe", "probe-seed", "probe-steps", "probe-beta"},
                             {"normalize-rows", "help"});
   if (a.has("help")) return std::cout << kStage1Help, 0;
   if (a.has("w0") && a.has("init")) throw InputError("give either --w0 or --init, not both");
@@ -90,6 +96,10 @@ int cmd_stage1(int argc, char** argv) {
   s.normalize_rows = a.has("normalize-rows");
   s.seed = a.seed("seed");
   s.train_count = a.count("train-count", 0);
+  if (a.has("precision")) s.precision = parse_precision(a.str("precision"));
+  s.batch = a.count("batch", 0, 0, 1 << 30);
+  if (s.batch == 1) throw InputError("--batch must be 0 (all memories) or >= 2");
+  s.stats_every = a.count("stats-every", 1, 1, 1 << 30);
   std::optional<ProbeSettings> probe;
   if (a.has("probe")) {
     ProbeSettings p;
@@ -113,10 +123,13 @@ int cmd_stage1(int argc, char** argv) {
   if (s.dim != 0 && s.dim < memories.dim())
     throw InputError("--dim " + std::to_string(s.dim) + " is smaller than the memory dimension d = " +
                      std::to_string(memories.dim()) + " (W needs D >= d)");
-  Session session(std::move(memories), s);
+  RetrievalSettings unused_stage2;
+  unused_stage2.precision = s.precision;  // the statistics of W = I are then the same sweep as row 0's
+  Session session(std::move(memories), s, unused_stage2);
   if (a.has("w0")) session.set_initial_w(w0);
   if (probe) session.set_probe(probe);
   for (long long i = 0; i < steps; ++i) session.stage1_step();
+  session.ensure_stats();  // the last row always has the statistics
   session.finish_stage1();
   // Both outputs appear together or not at all.
   StagedFiles files;
@@ -136,10 +149,10 @@ int cmd_stage1(int argc, char** argv) {
 }
 
 int cmd_retrieve(int argc, char** argv) {
-  const Args a = parse_args(
-      argc, argv, 2,
-      {"w", "query", "target", "corrupt", "seed", "similarity", "alpha", "top-k", "beta", "steps", "out", "log"},
-      {"beta-after-sep", "help"});
+  const Args a = parse_args(argc, argv, 2,
+                            {"w", "query", "target", "corrupt", "seed", "similarity", "alpha", "top-k", "beta", "steps",
+                             "out", "log", "precision"},
+                            {"beta-after-sep", "help"});
   if (a.has("help")) return std::cout << kRetrieveHelp, 0;
   const std::string out_path = a.required("out"), log_path = a.required("log");
   if (a.has("query") == a.has("corrupt")) throw InputError("give exactly one of --query Q.csv or --corrupt KIND:S");
@@ -153,6 +166,7 @@ int cmd_retrieve(int argc, char** argv) {
   rs.sep.top_k = a.count("top-k", 0);
   rs.beta = a.number("beta", 1.0);
   rs.beta_after_sep = a.has("beta-after-sep");
+  rs.precision = a.has("precision") ? parse_precision(a.str("precision")) : Precision::double_precision;
   validate(rs);
   Corruption corruption;
   if (a.has("corrupt")) corruption = parse_corruption(a.str("corrupt"));
@@ -178,7 +192,9 @@ int cmd_retrieve(int argc, char** argv) {
   } else {
     query = corrupt(memories.patterns.row(target).transpose(), memories.shape, corruption, a.seed("seed"));
   }
-  Session session(std::move(memories), Stage1Settings{}, rs);
+  Stage1Settings s1;
+  s1.precision = rs.precision;  // one sweep gives the statistics of W = I for both stages
+  Session session(std::move(memories), s1, rs);
   if (a.has("w")) session.set_initial_w(w);
   session.set_query(query, static_cast<int>(target));
   for (long long s = 0; s < steps; ++s) session.stage2_step();
@@ -248,6 +264,7 @@ int cmd_demo(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  follow_free_cores();  // the core's threads follow the cores other processes leave free (README "Speed")
   const std::string cmd = argc > 1 ? argv[1] : "help";
   try {
     if (cmd == "stage1") return cmd_stage1(argc, argv);

@@ -44,9 +44,10 @@ Matrix read_w(const Args& a, int d) {
 
 void check_count(const MemorySet& memories, const char* what) {
   if (memories.count() < 2) throw InputError(std::string(what) + " needs at least 2 memories");
-  if (memories.count() > kMaxSessionMemories)
+  // The PCA goes through the M x M Gram of the normalized features (core/numerics/feature_projection.h).
+  if (memories.count() > kMaxGramMemories)
     throw InputError(std::string(what) + ": M = " + std::to_string(memories.count()) + " memories is more than " +
-                     std::to_string(kMaxSessionMemories) + " (it keeps M x M matrices); pick fewer with --count");
+                     std::to_string(kMaxGramMemories) + " (it keeps M x M matrices); pick fewer with --count");
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "input_error.h"
+#include "parallel_products.h"
 
 namespace uhop {
 LandscapePlane landscape_plane(const Matrix& memories, const Vector& query, int target, int rival) {
@@ -84,25 +85,25 @@ Matrix landscape_energy(const LandscapePlane& plane, const Matrix& memories, con
     }
   };
   // Rows in about eight chunks; a chunk with enough work (>= 2^21 exponentials or entmax points) is spread over the
-  // cores (smaller ones run on one thread: a parallel region's barrier costs more than it saves, and much more on
-  // a loaded machine). Progress (which may cancel, by throwing) between chunks, outside the parallel region.
+  // core's threads in blocks of rows (smaller ones run on one thread: handing work to the threads costs more than it
+  // saves, and much more on a loaded machine). Every row is computed alone, so the grid does not depend on the
+  // thread count. Progress (which may cancel, by throwing) between chunks, never inside the threads.
   const Eigen::Index chunk = std::max<Eigen::Index>(4, (na + 7) / 8);
+  const auto rows = [&](Eigen::Index first, Eigen::Index count) {
+    Matrix z(memories.rows(), nb);
+    Vector psi(nb);
+    for (Eigen::Index i = first; i < first + count; ++i) grid_row(i, z, psi);
+  };
   for (Eigen::Index i0 = 0; i0 < na; i0 += chunk) {
     const Eigen::Index i1 = std::min(na, i0 + chunk);
     const bool parallel = static_cast<double>(memories.rows()) * static_cast<double>(nb) *
                               static_cast<double>(i1 - i0) * (softmax ? 1.0 : 8.0) >=
                           2097152.0;
-#ifdef _OPENMP
-#pragma omp parallel if (parallel)
-#endif
-    {
-      Matrix z(memories.rows(), nb);
-      Vector psi(nb);
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-      for (Eigen::Index i = i0; i < i1; ++i) grid_row(i, z, psi);
-    }
+    if (parallel)
+      parallel_rows(i1 - i0, std::max<Eigen::Index>(1, (i1 - i0 + 3) / 4),
+                    [&](Eigen::Index first, Eigen::Index count) { rows(i0 + first, count); });
+    else
+      rows(i0, i1 - i0);
     if (progress) report_progress(progress, static_cast<double>(i1) / static_cast<double>(na));
   }
   return energy;

@@ -1,8 +1,8 @@
 // Eigen types at the core's interface.
 //
-// Scalar choice: double. Stage II checks (energy never rises, error <= bound) compare quantities that differ by
-// ~1e-10 at large beta, and float rounding would make those tests (and what the user reads on screen) flaky. The
-// hot products (features, Gram, gradient) are where float would win; see README "Speed" for the measured cost.
+// Scalar choice: double at every interface. The heavy products may run in float (Precision, precision.h): the
+// memories and features are then held in float as well (MatrixF), and whatever is reported (losses, statistics,
+// energies, W itself) is still accumulated and stored in double. README "Decisions" has the measured trade-off.
 #pragma once
 #include <Eigen/Dense>
 
@@ -10,4 +10,8 @@ namespace uhop {
 using Matrix = Eigen::MatrixXd;  // column-major
 using Vector = Eigen::VectorXd;
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatrixF = Eigen::MatrixXf;  // single-precision products (column-major)
+using VectorF = Eigen::VectorXf;
+template <typename T>
+using MatrixT = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
 }  // namespace uhop

@@ -1,10 +1,12 @@
 #include "retrieval.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
 #include "input_error.h"
+#include "parallel_products.h"
 
 namespace uhop {
 Similarity parse_similarity(const std::string& s) {
@@ -40,40 +42,81 @@ void validate(const RetrievalSettings& settings) {
   validate(settings.sep);
 }
 
-RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& w, Similarity similarity,
-                                          const Matrix* features) {
+RetrievalOperator make_retrieval_operator(std::shared_ptr<const Matrix> memories, const Matrix& w,
+                                          Similarity similarity, Precision precision,
+                                          std::shared_ptr<const MatrixF> memories_single, const Matrix* features) {
   RetrievalOperator op;
-  op.memories = memories;
+  op.memories = std::move(memories);
   op.similarity = similarity;
+  op.precision = precision;
+  const Matrix& xi = *op.memories;
+  const bool single = precision == Precision::single_precision;
+  if (single && (similarity == Similarity::dot || similarity == Similarity::kernel))
+    op.memories_single =
+        memories_single ? std::move(memories_single) : std::make_shared<const MatrixF>(xi.cast<float>());
   if (similarity == Similarity::kernel) {
-    if (w.cols() != memories.cols())
+    if (w.cols() != xi.cols())
       throw InputError("W has " + std::to_string(w.cols()) + " columns but memories have dimension " +
-                       std::to_string(memories.cols()));
+                       std::to_string(xi.cols()));
     op.w = w;
     // A = (Xi W^T) W: two thin products, cheaper than forming W^T W (d x d) when D ~ d and M < d.
-    if (features && features->rows() == memories.rows() && features->cols() == w.rows()) {
-      op.scores_matrix.noalias() = *features * w;
+    if (single) {
+      const MatrixF wf = w.cast<float>();
+      MatrixF z, a;
+      parallel_product(z, *op.memories_single, wf.transpose());
+      parallel_product(a, z, wf);
+      op.scores_single = std::make_shared<const MatrixF>(std::move(a));
     } else {
-      const Matrix z = memories * w.transpose();
-      op.scores_matrix.noalias() = z * w;
+      auto a = std::make_shared<Matrix>();
+      if (features && features->rows() == xi.rows() && features->cols() == w.rows()) {
+        parallel_product(*a, *features, w);
+      } else {
+        Matrix z;
+        parallel_product(z, xi, w.transpose());
+        parallel_product(*a, z, w);
+      }
+      op.scores_matrix = std::move(a);
     }
   } else if (similarity == Similarity::dot) {
-    op.scores_matrix = memories;
+    op.scores_matrix = op.memories;
+    if (single) op.scores_single = op.memories_single;
   }
   return op;
+}
+
+RetrievalOperator make_retrieval_operator(const Matrix& memories, const Matrix& w, Similarity similarity,
+                                          const Matrix* features) {
+  return make_retrieval_operator(std::make_shared<const Matrix>(memories), w, similarity, Precision::double_precision,
+                                 nullptr, features);
 }
 
 Vector similarity_scores(const RetrievalOperator& op, const Vector& x) {
   switch (op.similarity) {
     case Similarity::dot:
     case Similarity::kernel:
-      return op.scores_matrix * x;
+      if (op.scores_single) return (*op.scores_single * x.cast<float>()).cast<double>();
+      return *op.scores_matrix * x;
     case Similarity::euclidean:
-      return -(op.memories.rowwise() - x.transpose()).rowwise().norm();
-    case Similarity::manhattan:
-      return -(op.memories.rowwise() - x.transpose()).cwiseAbs().rowwise().sum();
+      return -squared_distances(*op.memories, x).cwiseSqrt();
+    case Similarity::manhattan: {
+      Vector s = Vector::Zero(op.count());
+      for (Eigen::Index j = 0; j < op.memories->cols(); ++j) s += (op.memories->col(j).array() - x[j]).abs().matrix();
+      return -s;
+    }
   }
   return {};
+}
+
+Vector squared_distances(const Matrix& memories, const Vector& x) {
+  Vector s = Vector::Zero(memories.rows());
+  for (Eigen::Index j = 0; j < memories.cols(); ++j) s += (memories.col(j).array() - x[j]).square().matrix();
+  return s;
+}
+
+// Xi^T p: the weighted sum of memories, in the operator's precision.
+Vector weighted_memories(const RetrievalOperator& op, const Vector& p) {
+  if (op.memories_single) return (op.memories_single->transpose() * p.cast<float>()).cast<double>();
+  return op.memories->transpose() * p;
 }
 
 Vector retrieval_weights(const RetrievalOperator& op, const RetrievalSettings& settings, const Vector& x) {
@@ -82,37 +125,92 @@ Vector retrieval_weights(const RetrievalOperator& op, const RetrievalSettings& s
 }
 
 Vector retrieval_step(const RetrievalOperator& op, const RetrievalSettings& settings, const Vector& x) {
-  Vector out = op.memories.transpose() * retrieval_weights(op, settings, x);
+  Vector out = weighted_memories(op, retrieval_weights(op, settings, x));
   if (settings.beta_after_sep) out *= settings.beta;
   return out;
 }
 
-Matrix retrieval_step_batch(const RetrievalOperator& op, const RetrievalSettings& settings, const Matrix& queries) {
-  Matrix s(queries.rows(), op.memories.rows());
-  if (op.similarity == Similarity::dot || op.similarity == Similarity::kernel) {
-    s.noalias() = queries * op.scores_matrix.transpose();
-  } else if (op.similarity == Similarity::euclidean) {
+namespace {
+bool plain_softmax(const RetrievalSettings& settings) {
+  return settings.sep.top_k == 0 && settings.sep.alpha == 1.0;
+}
+
+// Sep over each column of S^T (M x count: one query per column, contiguous), in place. Softmax in T with the
+// normalizing sum in double; other separation functions on a double copy of the column.
+template <typename T>
+void separate_columns(MatrixT<T>& st, const RetrievalSettings& settings) {
+  const double scale = settings.beta_after_sep ? 1.0 : settings.beta;
+  for (Eigen::Index q = 0; q < st.cols(); ++q) {
+    auto col = st.col(q);
+    if (plain_softmax(settings)) {
+      const T top = col.maxCoeff();
+      col = ((col.array() - top) * static_cast<T>(scale)).exp().matrix();
+      const double sum = col.template cast<double>().sum();
+      col *= static_cast<T>(1.0 / sum);
+    } else {
+      const Vector z = scale * col.template cast<double>();
+      col = separate(z, settings.sep).template cast<T>();
+    }
+  }
+}
+
+// One block of queries for dot/kernel: S^T = A X^T, column-wise Sep, X+^T = Xi^T P^T, all products in T.
+template <typename T>
+void retrieval_block(const RetrievalSettings& settings, const Matrix& queries, Eigen::Index q0, Eigen::Index count,
+                     const MatrixT<T>& scores_matrix, const MatrixT<T>& memories, Matrix& out) {
+  const MatrixT<T> xt = queries.middleRows(q0, count).transpose().template cast<T>();
+  MatrixT<T> st(scores_matrix.rows(), count);
+  st.noalias() = scores_matrix * xt;
+  separate_columns(st, settings);
+  MatrixT<T> next(memories.cols(), count);
+  next.noalias() = memories.transpose() * st;
+  out.middleRows(q0, count) = next.transpose().template cast<double>();
+  if (settings.beta_after_sep) out.middleRows(q0, count) *= settings.beta;
+}
+
+// Distance similarities, in double: S = -||xi - x|| (or the L1 distance), row-wise Sep, X+ = P Xi.
+void distance_block(const RetrievalOperator& op, const RetrievalSettings& settings, const Matrix& queries,
+                    Eigen::Index q0, Eigen::Index count, Matrix& out) {
+  const auto x = queries.middleRows(q0, count);
+  Matrix s(count, op.count());
+  if (op.similarity == Similarity::euclidean) {
     // -||xi - x|| = -sqrt(||xi||^2 - 2 <xi, x> + ||x||^2): one product instead of Q*M vector differences.
-    s.noalias() = -2.0 * queries * op.memories.transpose();
-    s.colwise() += queries.rowwise().squaredNorm();
-    s.rowwise() += op.memories.rowwise().squaredNorm().transpose();
+    s.noalias() = -2.0 * x * op.memories->transpose();
+    s.colwise() += x.rowwise().squaredNorm();
+    s.rowwise() += op.memories->rowwise().squaredNorm().transpose();
     s = -s.cwiseMax(0.0).cwiseSqrt();
   } else {
-    for (Eigen::Index q = 0; q < queries.rows(); ++q)
-      s.row(q) = similarity_scores(op, queries.row(q).transpose()).transpose();
+    for (Eigen::Index q = 0; q < count; ++q) s.row(q) = similarity_scores(op, x.row(q).transpose()).transpose();
   }
   if (!settings.beta_after_sep) s *= settings.beta;
   separate_rows(s, settings.sep);
-  Matrix out(queries.rows(), op.memories.cols());
-  out.noalias() = s * op.memories;
-  if (settings.beta_after_sep) out *= settings.beta;
+  out.middleRows(q0, count).noalias() = s * *op.memories;
+  if (settings.beta_after_sep) out.middleRows(q0, count) *= settings.beta;
+}
+}  // namespace
+
+Matrix retrieval_step_batch(const RetrievalOperator& op, const RetrievalSettings& settings, const Matrix& queries) {
+  Matrix out(queries.rows(), op.memories->cols());
+  // Blocks of queries: their scores (M x block) stay in cache between the two products, and no Q x M matrix is
+  // formed. The block depends on Q only (results do not depend on the thread count).
+  const Eigen::Index block = std::clamp<Eigen::Index>((queries.rows() + 3) / 4, 16, 256);
+  const bool single = op.memories_single && op.scores_single;
+  const bool product = op.similarity == Similarity::dot || op.similarity == Similarity::kernel;
+  parallel_rows(queries.rows(), block, [&](Eigen::Index q0, Eigen::Index count) {
+    if (!product)
+      distance_block(op, settings, queries, q0, count, out);
+    else if (single)
+      retrieval_block<float>(settings, queries, q0, count, *op.scores_single, *op.memories_single, out);
+    else
+      retrieval_block<double>(settings, queries, q0, count, *op.scores_matrix, *op.memories, out);
+  });
   return out;
 }
 
 double energy(const RetrievalOperator& op, const RetrievalSettings& settings, const Vector& x) {
   if (!has_energy(op.similarity) || settings.sep.top_k > 0) return std::numeric_limits<double>::quiet_NaN();
   const double self = op.similarity == Similarity::kernel ? (op.w * x).squaredNorm() : x.squaredNorm();
-  const Vector k = op.scores_matrix * x;
+  const Vector k = similarity_scores(op, x);
   return 0.5 * self - psi_star(settings.beta * k, settings.sep) / settings.beta;
 }
 

@@ -1,8 +1,10 @@
 #include "retrieval_probe.h"
 
 #include <cmath>
+#include <vector>
 
 #include "input_error.h"
+#include "parallel_products.h"
 #include "separation_stats.h"
 
 namespace uhop {
@@ -28,24 +30,36 @@ Matrix probe_queries(const MemorySet& memories, const Corruption& corruption, ui
 
 ProbeResult run_probe(const RetrievalOperator& op, const RetrievalSettings& settings, const Matrix& queries,
                       int steps) {
-  const Matrix& xi = op.memories;
+  const Matrix& xi = *op.memories;
   const Eigen::Index m = xi.rows();
   if (queries.rows() != m || queries.cols() != xi.cols())
     throw InputError("probe: expected one query per memory (" + std::to_string(m) + " x " + std::to_string(xi.cols()) +
                      "), got " + std::to_string(queries.rows()) + " x " + std::to_string(queries.cols()));
   Matrix x = queries;
   for (int t = 0; t < steps; ++t) x = retrieval_step_batch(op, settings, x);
-  // Nearest memory in pixels: argmin_nu ||xi_nu||^2 - 2 <xi_nu, x> (the ||x||^2 term is the same for every nu).
-  Matrix cross(m, m);
-  cross.noalias() = x * xi.transpose();
+  // Nearest memory in pixels: argmin_nu ||xi_nu||^2 - 2 <xi_nu, x> (the ||x||^2 term is the same for every nu), in
+  // blocks of queries on the core's threads (no M x M matrix); each block's counts are summed in block order.
+  constexpr Eigen::Index kBlock = 256;
   const Vector sq = xi.rowwise().squaredNorm();
+  const Eigen::Index blocks = (m + kBlock - 1) / kBlock;
+  std::vector<double> block_error(static_cast<size_t>(blocks), 0.0);
+  std::vector<int> block_retrieved(static_cast<size_t>(blocks), 0);
+  parallel_rows(m, kBlock, [&](Eigen::Index q0, Eigen::Index n) {
+    const Matrix cross = x.middleRows(q0, n) * xi.transpose();  // n x M
+    const size_t b = static_cast<size_t>(q0 / kBlock);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const Eigen::Index mu = q0 + j;
+      block_error[b] += paper_error(xi.row(mu).transpose(), x.row(mu).transpose());
+      Eigen::Index nearest = 0;
+      (sq - 2 * cross.row(j).transpose()).minCoeff(&nearest);
+      block_retrieved[b] += nearest == mu;
+    }
+  });
   double error_sum = 0;
   int retrieved = 0;
-  for (Eigen::Index mu = 0; mu < m; ++mu) {
-    error_sum += paper_error(xi.row(mu).transpose(), x.row(mu).transpose());
-    Eigen::Index nearest = 0;
-    (sq - 2 * cross.row(mu).transpose()).minCoeff(&nearest);
-    retrieved += nearest == mu;
+  for (Eigen::Index b = 0; b < blocks; ++b) {
+    error_sum += block_error[static_cast<size_t>(b)];
+    retrieved += block_retrieved[static_cast<size_t>(b)];
   }
   ProbeResult r;
   r.paper_error = error_sum / static_cast<double>(m);

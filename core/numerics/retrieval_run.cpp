@@ -25,7 +25,7 @@ std::string number_text(double v) {
 // The row for state x (step s) and its Sep weights. Throws InputError when a value is not representable (beta s(x)
 // or the energy overflows), so a run never logs NaN: the caller has not changed the run yet.
 RetrievalRecord describe_state(const RetrievalRun& run, const Vector& x, int s, Vector& weights) {
-  const Vector target = run.op.memories.row(run.target).transpose();
+  const Vector target = run.op.memories->row(run.target).transpose();
   const RetrievalSettings& set = run.settings;
   const Vector scores = similarity_scores(run.op, x);
   const Vector scaled = set.beta_after_sep ? scores : Vector(set.beta * scores);
@@ -39,7 +39,7 @@ RetrievalRecord describe_state(const RetrievalRun& run, const Vector& x, int s, 
   r.error = (x - target).norm();
   r.paper_error = paper_error(target, x);
   r.target_weight = weights[run.target];
-  (run.op.memories.rowwise() - x.transpose()).rowwise().squaredNorm().minCoeff(&r.nearest);
+  squared_distances(*run.op.memories, x).minCoeff(&r.nearest);
   r.energy = kNaN;
   if (has_energy(run.op.similarity) && set.sep.top_k == 0) {
     // E(x) = 1/2 K(x,x) - (1/beta) Psi*(beta k(x)), with k(x) = the scores just computed.
@@ -76,7 +76,7 @@ RetrievalRecord describe_state(const RetrievalRun& run, const Vector& x, int s, 
 // distances. Refused up front when beta times that bound, summed over M memories, would leave the range of a
 // double: Sep's sorting sums and the energy would overflow.
 void check_scores_representable(const RetrievalRun& run, const Vector& query) {
-  const Matrix& xi = run.op.memories;
+  const Matrix& xi = *run.op.memories;
   const RetrievalSettings& set = run.settings;
   double bound = 0;
   if (run.op.similarity == Similarity::manhattan) {
@@ -86,8 +86,13 @@ void check_scores_representable(const RetrievalRun& run, const Vector& query) {
     if (run.op.similarity == Similarity::euclidean) {
       bound = m + query.norm();
     } else {
-      // ||W xi_mu||^2 = row mu of A = Xi W^T W (Xi for dot) dotted with xi_mu.
-      const double m_phi = std::sqrt(run.op.scores_matrix.cwiseProduct(xi).rowwise().sum().maxCoeff());
+      // ||W xi_mu||^2 = row mu of A = Xi W^T W (Xi for dot) dotted with xi_mu (in float when A is: a float
+      // overflow there is refused too, as the scores would overflow the same way).
+      const double m_phi =
+          std::sqrt(run.op.scores_matrix
+                        ? run.op.scores_matrix->cwiseProduct(xi).rowwise().sum().maxCoeff()
+                        : static_cast<double>(
+                              run.op.scores_single->cwiseProduct(*run.op.memories_single).rowwise().sum().maxCoeff()));
       const double q = run.op.similarity == Similarity::kernel ? (run.op.w * query).norm() : query.norm();
       bound = m_phi * std::max(m_phi, q);
     }
@@ -102,7 +107,15 @@ void check_scores_representable(const RetrievalRun& run, const Vector& query) {
 
 RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const RetrievalSettings& settings,
                              const Vector& query, int target, const SeparationStats* stats, const Matrix* features) {
+  return start_retrieval(std::make_shared<const Matrix>(memories), w, settings, query, target, stats, features);
+}
+
+RetrievalRun start_retrieval(std::shared_ptr<const Matrix> shared_memories, const Matrix& w,
+                             const RetrievalSettings& settings, const Vector& query, int target,
+                             const SeparationStats* stats, const Matrix* features,
+                             std::shared_ptr<const MatrixF> memories_single) {
   validate(settings);
+  const Matrix& memories = *shared_memories;
   if (memories.rows() < 1) throw InputError("no memories to retrieve from");
   if (target < 0 || target >= memories.rows())
     throw InputError("target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.rows() - 1));
@@ -112,7 +125,8 @@ RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const Retr
   if (!query.allFinite()) throw InputError("query has a NaN or infinite value");
   RetrievalRun run;
   run.settings = settings;
-  run.op = make_retrieval_operator(memories, w, settings.similarity, features);
+  run.op = make_retrieval_operator(std::move(shared_memories), w, settings.similarity, settings.precision,
+                                   std::move(memories_single), features);
   run.has_stats = stats != nullptr && has_energy(settings.similarity);
   if (run.has_stats) run.stats = *stats;
   run.target = target;
@@ -127,7 +141,7 @@ RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const Retr
 PendingState prepare_retrieval_step(const RetrievalRun& run) {
   // x_{s+1} = Xi^T p_s, with p_s = Sep(beta s(x_s)) already computed for row s.
   PendingState next;
-  next.x = run.op.memories.transpose() * run.weights;
+  next.x = weighted_memories(run.op, run.weights);
   if (run.settings.beta_after_sep) next.x *= run.settings.beta;
   const int s = static_cast<int>(run.trajectory.size());
   if (!next.x.allFinite())  // beta_after_sep multiplies x by beta every step

@@ -41,6 +41,11 @@ struct RetrievalRun {
 RetrievalRun start_retrieval(const Matrix& memories, const Matrix& w, const RetrievalSettings& settings,
                              const Vector& query, int target, const SeparationStats* stats,
                              const Matrix* features = nullptr);
+// The same on shared memories (never copied), in settings.precision; memories_single: Xi in float, when at hand.
+RetrievalRun start_retrieval(std::shared_ptr<const Matrix> memories, const Matrix& w, const RetrievalSettings& settings,
+                             const Vector& query, int target, const SeparationStats* stats,
+                             const Matrix* features = nullptr,
+                             std::shared_ptr<const MatrixF> memories_single = nullptr);
 void retrieval_run_step(RetrievalRun& run);  // appends x_{s+1} and its row
 
 // A step in two halves, for callers that advance two runs together (Session: the main run and the MHM baseline):

@@ -18,13 +18,14 @@ std::string cell(double v) {
 }  // namespace
 
 void write_stage1_log(std::ostream& out, const std::vector<Stage1Record>& log, bool probe_columns) {
-  out << "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min";
+  out << "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min,"
+         "batch_loss";
   if (probe_columns) out << ",probe_paper_error,probe_retrieved,mhm_probe_paper_error,mhm_probe_retrieved";
   out << '\n';
   for (const auto& r : log) {
     out << r.step << ',' << cell(r.loss) << ',' << cell(r.delta_phi_min) << ',' << cell(r.delta_phi_mean) << ','
         << cell(r.r_phi) << ',' << cell(r.delta_phi_max) << ',' << cell(r.m_phi) << ',' << cell(r.lr) << ','
-        << cell(r.grad_norm) << ',' << cell(r.w_change) << ',' << cell(r.bound_margin_min);
+        << cell(r.grad_norm) << ',' << cell(r.w_change) << ',' << cell(r.bound_margin_min) << ',' << cell(r.batch_loss);
     if (probe_columns)
       out << ',' << cell(r.probe_paper_error) << ',' << cell(r.probe_retrieved) << ',' << cell(r.mhm_probe_paper_error)
           << ',' << cell(r.mhm_probe_retrieved);

@@ -9,8 +9,9 @@
 #include "session.h"
 
 namespace uhop {
-// step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min and, with
-// probe_columns, probe_paper_error,probe_retrieved,mhm_probe_paper_error,mhm_probe_retrieved (empty where not probed).
+// step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min,batch_loss
+// and, with probe_columns, probe_paper_error,probe_retrieved,mhm_probe_paper_error,mhm_probe_retrieved (empty where
+// not probed).
 void write_stage1_log(std::ostream& out, const std::vector<Stage1Record>& log, bool probe_columns = false);
 // step,energy,error,bound,in_sphere,paper_error,bound_value,exact_guaranteed,one_hot,target_weight,nearest
 void write_retrieval_log(std::ostream& out, const std::vector<RetrievalRecord>& log);

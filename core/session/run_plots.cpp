@@ -16,9 +16,12 @@ PlotSeries named_series(const std::string& name, uint32_t color, const std::stri
   return s;
 }
 
+// Rows where the value is undefined are left out, so the rows that have it are joined (a mini-batch log has
+// statistics only every --stats-every rows).
 template <typename Record>
 void append(PlotSeries& s, const std::vector<Record>& log, double Record::*field) {
-  for (const Record& r : log) s.x.push_back(r.step), s.y.push_back(r.*field);
+  for (const Record& r : log)
+    if (!std::isnan(r.*field)) s.x.push_back(r.step), s.y.push_back(r.*field);
 }
 
 PlotFigure stage1_figure(const RunLogs& logs, const char* title, const char* y_label) {
@@ -56,6 +59,15 @@ PlotFigure loss_figure(const RunLogs& logs) {
       named_series("L_Φ", kBlue, "avg: log of the mean of exp(-t ‖f_μ - f_ν‖^2) over pairs; max: the closest pair");
   append(ls, logs.stage1, &Stage1Record::loss);
   f.series.push_back(ls);
+  // Mini-batch: the loss over all memories is known only on the statistics rows; each step's batch loss is too.
+  const bool mini_batch = std::any_of(logs.stage1.begin(), logs.stage1.end(), [](const Stage1Record& r) {
+    return std::isnan(r.loss) && !std::isnan(r.batch_loss);
+  });
+  if (mini_batch) {
+    PlotSeries batch = named_series("batch L", kLightGray, "the loss on the mini-batch of the step from W_i");
+    append(batch, logs.stage1, &Stage1Record::batch_loss);
+    f.series.push_back(batch);
+  }
   return f;
 }
 
@@ -63,6 +75,7 @@ PlotFigure delta_figure(const RunLogs& logs) {
   PlotFigure f = stage1_figure(logs, "separation Δ^Φ over memories", "Δ^Φ");
   PlotBand band{"min..max", {}, {}, {}, kOrange};
   for (const auto& r : logs.stage1) {
+    if (std::isnan(r.delta_phi_min)) continue;
     band.x.push_back(r.step);
     band.lo.push_back(r.delta_phi_min);
     band.hi.push_back(r.delta_phi_max);

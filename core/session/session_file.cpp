@@ -27,7 +27,7 @@ constexpr const char* kHashKey = "fnv1a64";  // content_hash of a side file
 // log is informational, the replay recomputes it), and the missing ones read as undefined.
 const std::vector<std::string> kStage1LogColumns = {"step",      "loss",          "delta_phi_min", "delta_phi_mean",
                                                     "r_phi",     "delta_phi_max", "m_phi",         "lr",
-                                                    "grad_norm", "w_change"};
+                                                    "grad_norm", "w_change",      "batch_loss"};
 constexpr size_t kFirstStage1LogColumns = 9;  // version 1 as first released (up to grad_norm)
 constexpr long long kMaxSteps = 100000000;
 
@@ -206,8 +206,10 @@ std::vector<Stage1Record> read_stage1_log(ObjectReader& parent) {
       throw r.error_at(where, "step must be " + std::to_string(i));
     Stage1Record rec;
     rec.step = static_cast<int>(i);
-    double* fields[] = {&rec.loss, &rec.delta_phi_min, &rec.delta_phi_mean, &rec.r_phi, &rec.delta_phi_max, &rec.m_phi,
-                        &rec.lr,   &rec.grad_norm,     &rec.w_change};
+    rec.batch_loss = std::numeric_limits<double>::quiet_NaN();  // not in files written before the column existed
+    double* fields[] = {
+        &rec.loss, &rec.delta_phi_min, &rec.delta_phi_mean, &rec.r_phi,     &rec.delta_phi_max, &rec.m_phi,
+        &rec.lr,   &rec.grad_norm,     &rec.w_change,       &rec.batch_loss};
     rec.w_change = std::numeric_limits<double>::quiet_NaN();  // columns an older file does not have
     for (size_t c = 1; c < row.size(); ++c) *fields[c - 1] = json_number_or_nan(row[c], r, where);
     // Lemma 1's margins follow from the stored columns (as Session computes them); the target's needs Delta^Phi of
@@ -405,6 +407,11 @@ SessionFile parse_session_document(const json& doc, const std::string& name, con
     s.seed = r.seed("seed", 0);
     s.train_count = static_cast<int>(r.integer("train_count", 0, 0, 1 << 30));
     if (s.train_count == 1) throw r.error("train_count", "must be 0 (all) or >= 2");
+    // Files from before these keys were computed in double, full batch, statistics on every row.
+    s.precision = r.choice("precision", Precision::double_precision, parse_precision);
+    s.batch = static_cast<int>(r.integer("batch", 0, 0, 1 << 30));
+    if (s.batch == 1) throw r.error("batch", "must be 0 (all memories) or >= 2");
+    s.stats_every = static_cast<int>(r.integer("stats_every", 1, 1, 1 << 30));
     f.stage1_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxStage1Steps));
     f.stage1_finished = r.boolean("finished", false);
     r.finish();
@@ -420,6 +427,7 @@ SessionFile parse_session_document(const json& doc, const std::string& name, con
     if (!(s.beta > 0)) throw r.error("beta", "must be > 0");
     if (s.beta > kMaxBeta) throw r.error("beta", "must be <= 1e100");
     s.beta_after_sep = r.boolean("beta_after_sep", false);
+    s.precision = r.choice("precision", Precision::double_precision, parse_precision);
     f.stage2_steps = static_cast<int>(r.integer("steps", 0, 0, kMaxStage2Steps));
     r.finish();
   }
@@ -494,6 +502,9 @@ std::string session_json(const SessionFile& f, const SideFile& w_side_file, cons
   stage1["normalize_rows"] = s1.normalize_rows;
   stage1["seed"] = s1.seed;
   stage1["train_count"] = s1.train_count;
+  stage1["precision"] = to_string(s1.precision);
+  stage1["batch"] = s1.batch;
+  stage1["stats_every"] = s1.stats_every;
   stage1["steps"] = f.stage1_steps;
   stage1["finished"] = f.stage1_finished;
   field("stage1", stage1);
@@ -504,6 +515,7 @@ std::string session_json(const SessionFile& f, const SideFile& w_side_file, cons
   stage2["top_k"] = s2.sep.top_k;
   stage2["beta"] = s2.beta;
   stage2["beta_after_sep"] = s2.beta_after_sep;
+  stage2["precision"] = to_string(s2.precision);
   stage2["steps"] = f.stage2_steps;
   field("stage2", stage2);
   json query;
@@ -537,7 +549,7 @@ std::string session_json(const SessionFile& f, const SideFile& w_side_file, cons
       rows.push_back(
           json::array({r.step, nan_as_null(r.loss), nan_as_null(r.delta_phi_min), nan_as_null(r.delta_phi_mean),
                        nan_as_null(r.r_phi), nan_as_null(r.delta_phi_max), nan_as_null(r.m_phi), nan_as_null(r.lr),
-                       nan_as_null(r.grad_norm), nan_as_null(r.w_change)}));
+                       nan_as_null(r.grad_norm), nan_as_null(r.w_change), nan_as_null(r.batch_loss)}));
     out << ",\n  \"stage1_log\": {\"columns\": " << json(kStage1LogColumns).dump() << ", \"rows\": ";
     write_rows(out, rows, "    ");
     out << "}";
@@ -642,6 +654,7 @@ Session restore_session(const SessionFile& f, const ProgressFn& progress, std::v
     session.stage1_step();
     step_done(i + 1);
   }
+  if (f.stage1_steps > 0) session.ensure_stats();  // the last row always has them (as after uhop stage1)
   if (f.stage1_finished) session.finish_stage1();
   if (f.w) {
     const Matrix& w = session.w();

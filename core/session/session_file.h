@@ -6,8 +6,10 @@
 //   {"format": "uhop-session", "version": 1, "description": "free text, optional",
 //    "memories": {"source", "count", "offset", "pick", "seed", "rgb", "width", "height", "normalize"},
 //    "stage1": {"init", "dim", "lr", "schedule", "optimizer", "t", "loss", "normalize_rows", "seed",
-//               "train_count", "steps", "finished"},
-//    "stage2": {"similarity", "alpha", "top_k", "beta", "beta_after_sep", "steps"},
+//               "train_count", "precision", "batch", "stats_every", "steps", "finished"},
+//    "stage2": {"similarity", "alpha", "top_k", "beta", "beta_after_sep", "precision", "steps"},
+// ("precision" "single"|"double", "batch" and "stats_every" may be missing: files written before they existed
+// were computed in double, full batch, with statistics on every row, and read back that way.)
 //    "query": {"target", "corruption", "seed"} or {"target", "vector": [d numbers]},
 //    "w0": W, "w": W,                                 (both optional)
 //    "stage1_log": {"columns": [...], "rows": [[...], ...]},   (optional; null for an undefined value)

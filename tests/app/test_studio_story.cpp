@@ -296,8 +296,9 @@ TEST_CASE("texts: no green verdict at t = 0; methods named by their similarity",
 }
 
 TEST_CASE("controls: too-large images are refused with the reason and a size that fits", "[studio][controls]") {
+  // kMaxStudioDim = 5792: the session's limit for W (2^25 values), which the Studio follows since hardening.
   CHECK(size_within_cap(1600, 1000, 1) == "96x60");  // 5760 values <= 5792
-  CHECK(size_within_cap(1600, 1000, 3) == "55x34");
+  CHECK(size_within_cap(1600, 1000, 3) == "55x34");  // 5610 values
   StudioWorker worker;
   const std::string dir = "/tmp/uhop-large-images";
   std::filesystem::create_directories(dir);

@@ -9,6 +9,7 @@
 #include "data/memory_sources.h"
 #include "session/session.h"
 #include "studio_commands.h"
+#include "numerics/rng.h"
 #include "studio_worker.h"
 
 using namespace studio;
@@ -105,7 +106,9 @@ TEST_CASE("cancel stops a long Stage I run and play", "[studio][worker]") {
   run_script(w, "load builtin:glyphs count=30\n");
   Command c = make_command(CommandKind::stage1_steps, 1000000);
   w.push(c);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Wait on state (a few steps published), not on a fixed sleep: a loaded machine may take long for the first step.
+  for (int i = 0; i < 2000 && w.snapshot()->stage1_log.size() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK_FALSE(w.idle());
   w.cancel();
   REQUIRE(w.wait_idle(20));
@@ -145,12 +148,21 @@ TEST_CASE("brush strokes and clear change the query", "[studio][worker]") {
   CHECK(w.snapshot()->query.sum() < painted);
 }
 
-TEST_CASE("the heatmap is downsampled to at most 256 x 256 block means", "[studio][worker]") {
-  uhop::Matrix g = uhop::Matrix::Identity(600, 600);
-  Heatmap h = feature_cosine_heatmap(g);
+TEST_CASE("the heatmap holds exact feature cosines of at most 256 evenly spaced memories", "[studio][worker]") {
+  uhop::Rng rng(3);
+  uhop::Matrix xi(600, 4), w(5, 4);
+  for (int i = 0; i < xi.size(); ++i) xi.data()[i] = rng.normal();
+  for (int i = 0; i < w.size(); ++i) w.data()[i] = rng.normal();
+  Heatmap h = feature_cosine_heatmap(xi, w);
   CHECK(h.n == 256);
   CHECK(h.values.size() == 256u * 256u);
-  Heatmap small = feature_cosine_heatmap(uhop::Matrix::Identity(5, 5));
+  // Cell (a, b) is the cosine of memories floor(a 600/256) and floor(b 600/256) under W.
+  for (int a : {0, 17, 255})
+    for (int b : {0, 100, 255}) {
+      const uhop::Vector fa = w * xi.row(a * 600 / 256).transpose(), fb = w * xi.row(b * 600 / 256).transpose();
+      CHECK(h.values[static_cast<size_t>(a) * 256 + b] == Approx(fa.dot(fb) / (fa.norm() * fb.norm())).margin(1e-6));
+    }
+  Heatmap small = feature_cosine_heatmap(uhop::Matrix::Identity(5, 5), uhop::Matrix());
   CHECK(small.n == 5);
   CHECK(small.values[0] == 1.0f);
   CHECK(small.values[1] == 0.0f);

@@ -61,6 +61,34 @@ TEST_CASE("uhop stage1 end to end: log rows 0..N match the naive loss of each W"
   CHECK(read_log(dir / "l2.csv")[1][1] == log[5][1]);
 }
 
+TEST_CASE("uhop stage1 --batch --stats-every --precision: stats on rows 0, K, 2K and the last", "[cli][batch]") {
+  cli::TempDir dir;
+  Rng rng(2);
+  const Matrix xi = naive::random_matrix(rng, 12, 3);
+  write_memories(dir, xi);
+  for (const char* precision : {"single", "double"}) {
+    const auto r = cli::run(dir, std::string("stage1 --memories mem.csv --init gaussian --dim 4 --seed 3 --steps 5 "
+                                             "--lr 0.1 --batch 4 --stats-every 2 --out-w w.csv --log log.csv "
+                                             "--precision ") +
+                                     precision);
+    REQUIRE(r.code == 0);
+    const auto log = read_log(dir / "log.csv");
+    REQUIRE(log.size() == 7);
+    CHECK(log[0].back() == "batch_loss");
+    const int loss = column(log[0], "loss"), dmin = column(log[0], "delta_phi_min"), bl = column(log[0], "batch_loss");
+    for (int row = 0; row <= 5; ++row) {
+      INFO(precision << " row " << row);
+      const bool stats_row = row % 2 == 0 || row == 5;
+      CHECK(log[row + 1][dmin].empty() != stats_row);
+      CHECK(log[row + 1][loss].empty() != stats_row);
+      CHECK(log[row + 1][bl].empty() == (row == 5));
+    }
+    const Matrix w = read_csv_matrix(dir / "w.csv", 1 << 20);
+    CHECK(std::stod(log[6][loss]) == Approx(naive::separation_loss(w, xi, 2.0, false)).epsilon(1e-5));
+    CHECK(std::stod(log[6][column(log[0], "r_phi")]) == Approx(naive::r_phi(w, xi)).epsilon(1e-5));
+  }
+}
+
 TEST_CASE("uhop retrieve end to end: energy, error and paper error against the naive formulas", "[cli]") {
   cli::TempDir dir;
   Rng rng(2);
@@ -129,6 +157,11 @@ TEST_CASE("bad CLI input: one line naming the problem, exit 2, no output file", 
       {s1 + "one.csv", "at least 2 memories"},
       {"stage1 --init gaussian --dim 2 --steps 1 --lr 0.1 --out-w w.csv --log log.csv --memories good.csv", "D"},
       {"stage1 --w0 w_small.csv --steps 1 --lr 0.1 --out-w w.csv --log log.csv --memories good.csv", "D = 2"},
+      {s1 + "good.csv --batch 1", "--batch"},
+      {s1 + "good.csv --batch -3", "--batch"},
+      {s1 + "good.csv --stats-every 0", "--stats-every"},
+      {s1 + "good.csv --precision half", "precision"},
+      {rt + "good.csv --precision quad", "precision"},
       {rt + "good.csv --beta 0", "beta"},
       {rt + "good.csv --beta -1", "beta"},
       {rt + "good.csv --beta inf", "beta"},

@@ -167,7 +167,7 @@ TEST_CASE("cli: sizes are refused before they are allocated, saying why", "[cli]
                          "--lr 0.1 --out-w w.csv --log l.csv"),
                 "W is D x d = 40000 x 40000 doubles = 12.8 GB");
   check_refused(cli::run(dir,
-                         "stage1 --memories builtin:glyphs --count 20000 --init identity --steps 1 --lr 0.1 "
+                         "stage1 --memories builtin:glyphs --count 200000 --init identity --steps 1 --lr 0.1 "
                          "--out-w w.csv --log l.csv"),
                 "more than a session holds");
   // A 19-byte PGM declaring 16000x16000 and an 18-byte TGA: refused, with the limit named.

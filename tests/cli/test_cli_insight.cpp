@@ -44,26 +44,29 @@ TEST_CASE("uhop stage1: bound_margin_min always, probe columns with --probe, bot
   Rng rng(11);
   const Matrix xi = naive::random_matrix(rng, 7, 4);
   write_csv_matrix(dir / "mem.csv", xi);
-  auto r = cli::run(dir, "stage1 --memories mem.csv --init identity --steps 3 --lr 0.5 --out-w w.csv --log plain.csv");
+  // Double precision: the numbers are compared with naive loops to 1e-10 (single agrees to ~1e-7).
+  auto r = cli::run(dir,
+                    "stage1 --memories mem.csv --init identity --steps 3 --lr 0.5 --precision double --out-w w.csv "
+                    "--log plain.csv");
   REQUIRE(r.code == 0);
   auto log = read_table(dir / "plain.csv");
-  CHECK(log[0].back() == "bound_margin_min");
-  CHECK(log[0].size() == 11);
+  CHECK(log[0].back() == "batch_loss");
+  CHECK(log[0].size() == 12);
   r = cli::run(dir,
-               "stage1 --memories mem.csv --init identity --steps 3 --lr 0.5 --out-w w.csv --log log.csv "
-               "--probe gaussian:0.3 --probe-seed 4 --probe-steps 2 --probe-beta 2.5");
+               "stage1 --memories mem.csv --init identity --steps 3 --lr 0.5 --precision double --out-w w.csv "
+               "--log log.csv --probe gaussian:0.3 --probe-seed 4 --probe-steps 2 --probe-beta 2.5");
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(r.out.find("probe (gaussian:0.3, T = 2, beta 2.5)") != std::string::npos);
   log = read_table(dir / "log.csv");
   REQUIRE(log.size() == 5);
   const auto& h = log[0];
-  const std::vector<std::string> tail(h.end() - 5, h.end());
-  CHECK(tail == std::vector<std::string>{"bound_margin_min", "probe_paper_error", "probe_retrieved",
+  const std::vector<std::string> tail(h.end() - 6, h.end());
+  CHECK(tail == std::vector<std::string>{"bound_margin_min", "batch_loss", "probe_paper_error", "probe_retrieved",
                                          "mhm_probe_paper_error", "mhm_probe_retrieved"});
   CHECK(cli::slurp(dir / "plain.csv").substr(0, 20) == cli::slurp(dir / "log.csv").substr(0, 20));
   // The last row against naive loops with the final W.
-  const Matrix w = read_csv_matrix(dir / "w.csv", 1LL << 25);
+  const Matrix w = read_csv_matrix(dir / "w.csv", 1 << 20);
   const MemorySet set = memory_set_from_matrix(xi, "mem.csv");
   const Matrix q = probe_queries(set, parse_corruption("gaussian:0.3"), 4);
   const naive::Probe u = naive::probe(w, xi, q, 2, 2.5);
@@ -182,8 +185,8 @@ TEST_CASE("uhop landscape: bad input is refused with one line", "[cli][insight]"
            {"--target 0 --rival 1 --grid 5 --top-k 2", "top-k softmax has no energy"},
            {"--target 1 --rival 1 --grid 5", "must differ"},
            {"--target 0 --rival 3 --grid 5", "--rival 3 is outside 0..2"},
-           {"--target 0 --rival 1 --grid 1", "is outside 2..1024"},
-           {"--target 0 --rival 1 --grid 5000", "is outside 2..1024"},
+           {"--target 0 --rival 1 --grid 1", "--grid: '1' is outside 2..1024"},
+           {"--target 0 --rival 1 --grid 5000", "--grid: '5000' is outside 2..1024"},
            {"--target 0 --rival 1", "missing required flag --grid"},
            {"--target 0 --rival 1 --grid 4 --beta -1", "--beta must be"},
            {"--target 0 --rival 1 --grid 4 --alpha 0.5", "alpha"}}) {

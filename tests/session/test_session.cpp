@@ -77,7 +77,8 @@ TEST_CASE("stage I log: w_change is ||W_i - W_0||_F / ||W_0||_F on every row, 0 
   CHECK(s.stage1_log().back().w_change == Approx((s.w() - 2 * w0).norm() / (2 * w0).norm()).epsilon(1e-12));
   const std::string csv = stage1_csv(s);
   CHECK(csv.substr(0, csv.find('\n')) ==
-        "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min");
+        "step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,bound_margin_min,"
+        "batch_loss");
 }
 
 TEST_CASE("same seed gives identical logs; another seed does not", "[session]") {
@@ -132,7 +133,11 @@ TEST_CASE("normalize_w_rows normalizes now, whatever the setting; finish_stage1 
   double m_phi = 0;  // max_mu ||W xi_mu|| of the normalized W
   for (int mu = 0; mu < s.memories().count(); ++mu)
     m_phi = std::max(m_phi, naive::feature(s.w(), naive::row(s.memories().patterns, mu)).norm());
+  // The statistics of the normalized W are computed on demand (issue 16: they cost a sweep over all pairs).
+  CHECK_FALSE(s.stats_current());
+  s.ensure_stats();
   CHECK(s.stats().m_phi == Approx(m_phi));
+  CHECK(s.stage1_log().size() == 2);  // still not a log row
 }
 
 TEST_CASE("resetting Stage I keeps Stage II's query and steps, replayed with W_0; MHM is untouched", "[session]") {
@@ -173,6 +178,13 @@ TEST_CASE("Adam lowers the loss too", "[session]") {
 
 TEST_CASE("session refuses bad input with a message", "[session][bad-input]") {
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Ones(1, 3), "one")), Catch::Contains("at least 2 memories"));
+  Stage1Settings bad_batch;
+  bad_batch.batch = 1;
+  CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Identity(3, 3), "x"), bad_batch), Catch::Contains("batch"));
+  Stage1Settings bad_every;
+  bad_every.stats_every = 0;
+  CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Identity(3, 3), "x"), bad_every),
+                    Catch::Contains("stats-every"));
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Zero(kMaxSessionMemories + 1, 1), "big")),
                     Catch::Contains("load fewer memories"));
   Stage1Settings s1;

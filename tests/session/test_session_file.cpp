@@ -173,6 +173,68 @@ TEST_CASE("session file: a W the replay cannot reproduce is installed with a war
   CHECK(restored.stage1_steps() == 0);
 }
 
+TEST_CASE("session file: precision, mini-batch and stats-every are saved and replayed", "[session_file][batch]") {
+  cli::TempDir dir;
+  LoadOptions load;
+  load.count = 12;
+  SessionOrigin origin;
+  origin.memories = "builtin:glyphs";
+  origin.load = load;
+  MemorySet m = load_memories(origin.memories, load);
+  Stage1Settings s1;
+  s1.init = FeatureInit::gaussian;
+  s1.seed = 2;
+  s1.lr = 0.05;
+  s1.precision = Precision::single_precision;
+  s1.batch = 5;
+  s1.stats_every = 2;
+  RetrievalSettings s2;
+  s2.similarity = Similarity::kernel;
+  s2.precision = Precision::single_precision;
+  Session original(m, s1, s2);
+  for (int i = 0; i < 5; ++i) original.stage1_step();
+  original.ensure_stats();
+  original.stage2_step();
+  const std::string path = dir / "batch.json";
+  write_session_file(path, capture_session(original, origin));
+  const SessionFile file = read_session_file(path);
+  CHECK(file.stage1.precision == Precision::single_precision);
+  CHECK(file.stage1.batch == 5);
+  CHECK(file.stage1.stats_every == 2);
+  CHECK(file.stage2.precision == Precision::single_precision);
+  std::vector<std::string> warnings;
+  const Session restored = restore_session(file, {}, &warnings);
+  CHECK(warnings.empty());
+  CHECK(restored.w() == original.w());
+  CHECK(all_logs(restored) == all_logs(original));
+  std::ostringstream stored;
+  write_stage1_log(stored, file.stage1_log);
+  CHECK(stored.str() == stage1_csv(original));
+}
+
+TEST_CASE("session file: files from before precision, batch and stats_every read as double, full batch, every row",
+          "[session_file][batch]") {
+  // As written before these keys and the batch_loss column existed.
+  std::string old = valid_json();
+  old = replace(old, ",\"precision\":\"single\",\"batch\":0,\"stats_every\":1", "");
+  old = replace(old, ",\"precision\":\"double\"", "");
+  const SessionFile f = parse_session_json(old, "old.json");
+  CHECK(f.stage1.precision == Precision::double_precision);
+  CHECK(f.stage2.precision == Precision::double_precision);
+  CHECK(f.stage1.batch == 0);
+  CHECK(f.stage1.stats_every == 1);
+  const std::string nine_columns =
+      R"({"format": "uhop-session", "version": 1, "memories": {"source": "builtin:glyphs", "count": 4},
+          "stage1": {"steps": 1}, "stage2": {}, "query": {"target": 0},
+          "stage1_log": {"columns": ["step","loss","delta_phi_min","delta_phi_mean","r_phi","delta_phi_max","m_phi",
+                                     "lr","grad_norm"],
+                         "rows": [[0, -1, 1, 2, 0.5, 3, 4, 0.1, 2], [1, -2, 1, 2, 0.5, 3, 4, null, null]]}})";
+  const SessionFile g = parse_session_json(nine_columns, "old.json");
+  REQUIRE(g.stage1_log.size() == 2u);
+  CHECK(g.stage1_log[0].grad_norm == 2);
+  CHECK(std::isnan(g.stage1_log[0].batch_loss));
+}
+
 TEST_CASE("session file: malformed files are refused naming the key", "[session_file]") {
   const std::string ok = valid_json();
   REQUIRE_NOTHROW(parse_session_json(ok, "session.json"));
@@ -196,6 +258,9 @@ TEST_CASE("session file: malformed files are refused naming the key", "[session_
                  "stage1.normalize_rows: must be true");
   check_rejected(replace(ok, "\"train_count\":0", "\"train_count\":1"), "stage1.train_count: must be 0 (all) or >= 2");
   check_rejected(replace(ok, "\"beta_after_sep\":false", "\"bata\":3"), "stage2.bata: unknown key");
+  check_rejected(replace(ok, "\"batch\":0", "\"batch\":1"), "stage1.batch: must be 0 (all memories) or >= 2");
+  check_rejected(replace(ok, "\"stats_every\":1", "\"stats_every\":0"), "stage1.stats_every: must be >= 1");
+  check_rejected(replace(ok, "\"precision\":\"single\"", "\"precision\":\"half\""), "stage1.precision: ");
   check_rejected(replace(ok, "\"corruption\":\"gaussian:0.2\"", "\"corruption\":\"blur:2\""), "query.corruption: ");
   check_rejected(replace(ok, "\"seed\":0}", "\"seed\":0, \"vector\": [1, 2]}"), "query.vector: give either");
   check_rejected(replace(ok, "\"stage2\": {", "\"stage2\": 5, \"x\": {"), "session.json: stage2: must be an object");
@@ -229,6 +294,18 @@ TEST_CASE("session file: a Stage I log from before w_change still loads and colu
                "[[0,1,2,3,4,5,6,0.1,7,0],[1,1,2,3,4,5,6,0.1,7,0.25],[2,0.5,2,3,4,5,6,null,null,0.5]]"),
       "now.json");
   CHECK(now.stage1_log[1].w_change == 0.25);
+  CHECK(std::isnan(now.stage1_log[1].batch_loss));
+  // All eleven: batch_loss (issue 16) comes after w_change (issue 13).
+  const SessionFile all = parse_session_json(
+      with_log(v1_columns + R"(,"w_change","batch_loss"])",
+               "[[0,1,2,3,4,5,6,0.1,7,0,1.5],[1,1,2,3,4,5,6,0.1,7,0.25,0.75],[2,0.5,2,3,4,5,6,null,null,0.5,null]]"),
+      "all.json");
+  CHECK(all.stage1_log[1].w_change == 0.25);
+  CHECK(all.stage1_log[1].batch_loss == 0.75);
+  CHECK(std::isnan(all.stage1_log[2].batch_loss));
+  check_rejected(with_log(v1_columns + R"(,"batch_loss"])",
+                          "[[0,1,2,3,4,5,6,0.1,7,0],[1,1,2,3,4,5,6,0.1,7,0],[2,0.5,2,3,4,5,6,null,null,0]]"),
+                 "must be \"w_change\"");
   check_rejected(with_log(R"(["step","loss","delta_phi_min","delta_phi_mean","r_phi","delta_phi_max","m_phi","lr"])",
                           "[[0,1,2,3,4,5,6,0.1],[1,1,2,3,4,5,6,0.1],[2,0.5,2,3,4,5,6,null]]"),
                  "stage1_log.columns");

@@ -160,27 +160,37 @@ TEST_CASE("a side file that is not the one the session was saved with is refused
 
 TEST_CASE("session limits are checked before the memories are read", "[session][limits]") {
   uhop_test::TempDir dir("limits");
-  // An IDX header promising 20000 images of 28x28, then nothing: a loader that read first would call it truncated.
+  // An IDX header promising 200000 images of 28x28 (more than kMaxSessionMemories = 100000), then nothing: a loader
+  // that read first would call it truncated.
   std::vector<uint8_t> header = {0, 0, 0x08, 3};
-  uhop_test::put_u32_big_endian(header, 20000);
+  uhop_test::put_u32_big_endian(header, 200000);
   uhop_test::put_u32_big_endian(header, 28);
   uhop_test::put_u32_big_endian(header, 28);
   uhop_test::write_bytes(dir.file("big-images-idx3-ubyte"), header);
   CHECK_THROWS_WITH(load_memories(dir.file("big-images-idx3-ubyte"), with_session_limits(LoadOptions{})),
-                    Contains("M = 20000 memories is more than a session holds"));
+                    Contains("M = 200000 memories is more than a session holds"));
   LoadOptions count;
-  count.count = 100;  // 100 of the 20000 fit: the file is then read (and found truncated)
+  count.count = 100;  // 100 of the 200000 fit: the file is then read (and found truncated)
   CHECK_THROWS_WITH(load_memories(dir.file("big-images-idx3-ubyte"), with_session_limits(count)),
                     Contains("truncated"));
+  // 60000 images of 64x64 are within the count but not within M x d <= 2^27 values (1 GiB per copy of the memories).
+  std::vector<uint8_t> wide = {0, 0, 0x08, 3};
+  uhop_test::put_u32_big_endian(wide, 60000);
+  uhop_test::put_u32_big_endian(wide, 64);
+  uhop_test::put_u32_big_endian(wide, 64);
+  uhop_test::write_bytes(dir.file("wide-images-idx3-ubyte"), wide);
+  CHECK_THROWS_WITH(load_memories(dir.file("wide-images-idx3-ubyte"), with_session_limits(LoadOptions{})),
+                    Contains("M x d = 60000 x 4096 values is more than a session holds"));
   // --size 200x200: d = 40000 and W = 12.8 GB, refused before any image is decoded (this one is not even an image).
   uhop_test::write_bytes(dir.file("not-an-image.png"), {'x'});
   LoadOptions size;
   size.width = size.height = 200;
-  CHECK_THROWS_WITH(
-      load_memories(dir.file("not-an-image.png"), with_session_limits(size)),
-      Contains("d = C*H*W = 1*200*200 = 40000") && Contains("12.8 GB") && Contains("image size (at most 76x76)"));
+  CHECK_THROWS_WITH(load_memories(dir.file("not-an-image.png"), with_session_limits(size)),
+                    Contains("d = C*H*W = 1*200*200 = 40000") && Contains("12.8 GB") &&
+                        Contains("smaller image size (at most 76x76)"));
   LoadOptions dim;
-  CHECK_THROWS_WITH(load_memories("builtin:glyphs", with_session_limits(dim, 100000)), Contains("feature dimension D (at most 42799)"));
+  CHECK_THROWS_WITH(load_memories("builtin:glyphs", with_session_limits(dim, 100000)),
+                    Contains("smaller feature dimension D (at most 42799)"));
   // The Session itself checks the same limits (for memories that did not come through a loader).
   CHECK_THROWS_WITH(Session(memory_set_from_matrix(Matrix::Zero(3, 6000), "wide")), Contains("W is D x d"));
 }
@@ -204,7 +214,12 @@ TEST_CASE("values too large for a double are refused up front, never NaN later",
   r.beta = 1e101;
   CHECK_THROWS_WITH(s.set_retrieval_settings(r), Contains("beta"));
   CHECK(s.retrieval_settings().beta == 1.0);
-  Session wide(memory_set_from_matrix(xi * 1e60, "wide"));
+  // Memories near 1e60 do not fit single precision (the default): refused, naming the way out; in double they do.
+  CHECK_THROWS_WITH(Session(memory_set_from_matrix(xi * 1e60, "wide")),
+                    Contains("too large") && Contains("--precision double"));
+  Stage1Settings s1;
+  s1.precision = Precision::double_precision;
+  Session wide(memory_set_from_matrix(xi * 1e60, "wide"), s1);
   r.beta = 1e100;
   REQUIRE_NOTHROW(wide.set_retrieval_settings(r));
   REQUIRE_NOTHROW(wide.stage2_step());

@@ -58,6 +58,7 @@ double session_loss(const SweepSettings& s, int pool_m, int m, uint64_t seed, in
   Stage1Settings st = s.stage1;
   st.seed = seed;
   st.train_count = train_count;
+  st.precision = Precision::double_precision;  // the sweep trains W in double
   Session session(memory_set_from_matrix(pool.patterns.topRows(m), "pool"), st);
   for (int i = 0; i < s.stage1_steps; ++i) session.stage1_step();
   return session.stage1_log().back().loss;
