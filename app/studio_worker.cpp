@@ -325,8 +325,6 @@ void StudioWorker::after_stage1_step() {
   if (stage1_warning_.empty()) stage1_warning_ = loss_jump_warning(session_->stage1_log(), state_.stage1.optimizer);
 }
 
-}
-
 void StudioWorker::apply_settings_to_session(const StudioState& before) {
   if (!session_) return;
   if (!same_stage1(before.stage1, state_.stage1)) {
