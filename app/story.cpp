@@ -153,7 +153,8 @@ double StoryPlayer::seconds_to_next_event(double now) const {
 std::string StoryPlayer::caption(const StudioSnapshot& s) const {
   const StoryStep& step = steps_.at(step_);
   const auto name = [&](int index) {
-    if (!s.memories || index < 0 || index >= s.memories->set.count()) return std::string("memory #") + std::to_string(index);
+    if (!s.memories || index < 0 || index >= s.memories->set.count())
+      return std::string("memory #") + std::to_string(index);
     const auto& set = s.memories->set;
     const int label = index < static_cast<int>(set.labels.size()) ? set.labels[index] : -1;
     if (label < 0 || label >= static_cast<int>(set.class_names.size())) return "memory #" + std::to_string(index);

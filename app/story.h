@@ -18,9 +18,9 @@ namespace studio {
 enum class StoryExpect { nothing, target_retrieved, wrong_memory };
 
 struct StoryStep {
-  std::string title;                  // a few words, for the step list
-  std::string running;                // said while the commands run (empty: the caption)
-  std::string caption;                // said once they finished; {target}, {uhop}, {mhm}: names (see caption())
+  std::string title;    // a few words, for the step list
+  std::string running;  // said while the commands run (empty: the caption)
+  std::string caption;  // said once they finished; {target}, {uhop}, {mhm}: names (see caption())
   StoryExpect expect = StoryExpect::nothing;
   std::string caption_otherwise;      // said instead when the outcome is not the expected one
   std::vector<std::string> commands;  // sent in order when the step begins
@@ -71,12 +71,12 @@ class StoryPlayer {
   std::vector<StoryStep> steps_;
   StoryMode mode_ = StoryMode::off;
   int step_ = 0;
-  bool step_started_ = false;     // its commands were sent
+  bool step_started_ = false;  // its commands were sent
   bool commands_finished_ = false;
-  bool replay_before_ = false;    // back(): replay steps 0..step_-1 fast before this one
-  bool advance_ = false;          // next() asked
-  double finished_at_ = 0;        // when the worker finished the step's commands
-  uint64_t expected_done_ = 0;    // worker commands_done once the step's commands are all processed
+  bool replay_before_ = false;  // back(): replay steps 0..step_-1 fast before this one
+  bool advance_ = false;        // next() asked
+  double finished_at_ = 0;      // when the worker finished the step's commands
+  uint64_t expected_done_ = 0;  // worker commands_done once the step's commands are all processed
   int serial_ = 0;
 };
 }  // namespace studio

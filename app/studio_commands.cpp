@@ -374,7 +374,8 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
     } else if (verb == "story" || verb == "tour" || verb == "next" || verb == "back") {
       c.kind = CommandKind::story;
       if (verb == "story") {
-        if (w.size() > 2 || (w.size() == 2 && w[1] != "stop")) throw uhop::InputError("story: expected nothing or 'stop'");
+        if (w.size() > 2 || (w.size() == 2 && w[1] != "stop"))
+          throw uhop::InputError("story: expected nothing or 'stop'");
         c.id = w.size() == 2 ? "stop" : "auto";
       } else {
         if (w.size() != 1) throw uhop::InputError(verb + ": takes no arguments");

@@ -96,7 +96,7 @@ std::vector<float> spread_apart(const std::vector<float>& centers, float w, floa
   std::vector<float> x(n);
   for (size_t k = 0; k < n; ++k) x[k] = std::clamp(centers[order[k]], first, std::max(first, last));
   for (size_t k = 1; k < n; ++k) x[k] = std::max(x[k], x[k - 1] + step);  // push right past the previous
-  if (n > 0 && x[n - 1] > last) {                                          // then back from the right edge
+  if (n > 0 && x[n - 1] > last) {                                         // then back from the right edge
     x[n - 1] = std::max(first, last);
     for (size_t k = n - 1; k-- > 0;) x[k] = std::min(x[k], x[k + 1] - step);
   }

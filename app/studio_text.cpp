@@ -35,7 +35,10 @@ std::string size_within_cap(int width, int height, int channels, int max_dim) {
   int w = std::max(1, static_cast<int>(std::floor(width * scale)));
   int h = std::max(1, static_cast<int>(std::floor(height * scale)));
   while (static_cast<double>(w) * h * per_pixel > max_dim && (w > 1 || h > 1)) {
-    if (w >= h) --w; else --h;
+    if (w >= h)
+      --w;
+    else
+      --h;
   }
   return std::to_string(w) + "x" + std::to_string(h);
 }

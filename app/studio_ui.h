@@ -95,9 +95,9 @@ struct UiContext {
   std::shared_ptr<LandscapeOverlay> landscape_overlay;
 
   // App-level.
-  float font_size = 16;           // the user's text size (View menu, --font-size), times the content scale
-  float content_scale = 1;        // the monitor's (HiDPI)
-  float applied_font_size = 0;    // the size the font atlas was built at (presentation enlarges it)
+  float font_size = 16;            // the user's text size (View menu, --font-size), times the content scale
+  float content_scale = 1;         // the monitor's (HiDPI)
+  float applied_font_size = 0;     // the size the font atlas was built at (presentation enlarges it)
   ImFont* caption_font = nullptr;  // the story's captions: 1.3x the text size
   bool font_dirty = false;
   LayoutMode layout = LayoutMode::standard;
@@ -109,10 +109,10 @@ struct UiContext {
   bool show_help = false;
   bool screenshot_requested = false;
   bool quit_requested = false;
-  std::string status;            // last UI message (screenshots, drops, script problems)
+  std::string status;  // last UI message (screenshots, drops, script problems)
   bool status_is_error = false;
-  uint64_t status_set_at = 0;    // worker commands done when it was set: a later command replaces it
-  uint64_t seen_error_id = 0;    // worker errors already echoed to stderr
+  uint64_t status_set_at = 0;  // worker commands done when it was set: a later command replaces it
+  uint64_t seen_error_id = 0;  // worker errors already echoed to stderr
   bool show_advanced1 = false, show_advanced2 = false, show_load_options = false;
 
   // The guided story (story.h): started on first launch, by the Story menu and the story/tour script commands.

@@ -229,9 +229,9 @@ void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageS
   suggested_size_ = size_within_cap(shape.width, shape.height, shape.channels);
   refused_source_ = next.source;
   throw uhop::InputError(next.source + ": images of " + std::to_string(shape.width) + "x" +
-                         std::to_string(shape.height) + (shape.channels == 3 ? " RGB" : "") + " give d = " +
-                         std::to_string(d) + " values each; Stage I trains a " + std::to_string(big_d) + " x " +
-                         std::to_string(d) + " feature map W (" + std::to_string(big_d * d * 8 / (1 << 20)) +
+                         std::to_string(shape.height) + (shape.channels == 3 ? " RGB" : "") +
+                         " give d = " + std::to_string(d) + " values each; Stage I trains a " + std::to_string(big_d) +
+                         " x " + std::to_string(d) + " feature map W (" + std::to_string(big_d * d * 8 / (1 << 20)) +
                          " MiB), more than the Studio holds (d up to " + std::to_string(kMaxStudioDim) +
                          "): load them resized, e.g. to " + suggested_size_);
 }

@@ -168,7 +168,8 @@ int cmd_sweep(int argc, char** argv) {
   });
   if (indices.empty()) {
     write_sweep_outputs(out.string(), s, results);
-    std::fprintf(stderr, "uhop sweep: %zu cells, wrote %s/{merged.csv,summary.csv,figure.svg,figure.csv,settings.txt}\n",
+    std::fprintf(stderr,
+                 "uhop sweep: %zu cells, wrote %s/{merged.csv,summary.csv,figure.svg,figure.csv,settings.txt}\n",
                  results.size(), out.c_str());
   }
   return 0;

@@ -39,7 +39,7 @@ class CsvParser {
       const bool after_cr = after_cr_;
       after_cr_ = c == '\r';
       if (c == '\n' && after_cr) continue;  // the LF of a CRLF: the CR already ended the line
-      if (c == '\n' || c == '\r') {       // LF, CRLF and old CR-only line ends
+      if (c == '\n' || c == '\r') {         // LF, CRLF and old CR-only line ends
         end_line();
       } else if (c == '\0') {
         fail("contains a NUL byte (binary data, not CSV text)");

@@ -4,9 +4,9 @@
 // straight into the matrix's storage, so memory is the values themselves (8 bytes each, twice while the row-major
 // values become the column-major matrix) whatever the file's layout. The caller states the most values it can use
 // (max_values); more is refused as soon as it is seen, and so are more than kCsvBytesPerValue bytes per allowed
-// value. Accepted: spaces or tabs around fields, LF, CRLF or CR line ends, blank lines, one UTF-8 byte-order mark at the start
-// (spreadsheets write one). Refused with "file:line: field N ...": text, NaN/inf, values beyond ±1.8e308, empty
-// fields, a NUL byte (binary data), fields longer than 128 characters, ragged rows.
+// value. Accepted: spaces or tabs around fields, LF, CRLF or CR line ends, blank lines, one UTF-8 byte-order mark at
+// the start (spreadsheets write one). Refused with "file:line: field N ...": text, NaN/inf, values beyond ±1.8e308,
+// empty fields, a NUL byte (binary data), fields longer than 128 characters, ragged rows.
 #pragma once
 #include <cstddef>
 #include <cstdint>

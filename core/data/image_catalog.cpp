@@ -182,7 +182,8 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
     const std::string readable = "asked for " + std::to_string(options.count) + " memories but only " +
                                  std::to_string(taken) + " images are readable";
     if (options.count > 0 && !options.count_at_most) throw input_error(source, readable);
-    if (options.count > 0 && warnings) warnings->push_back(source + ": " + readable + ": loaded " + std::to_string(taken));
+    if (options.count > 0 && warnings)
+      warnings->push_back(source + ": " + readable + ": loaded " + std::to_string(taken));
     writer->flush();
     set.patterns.conservativeResize(taken, Eigen::NoChange);
   }
