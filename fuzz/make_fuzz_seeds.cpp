@@ -142,18 +142,9 @@ int main(int argc, char** argv) {
           R"(  "query": {"target": 2}, "w": {"file": "s.w.csv", "rows": 800, "cols": 784, "bytes": 123, "fnv1a64": "0123456789abcdef"}})");
 
   // CSV matrices: plain, with spaces, CRLF and a byte-order mark, scientific notation.
-  text_file(out / "csv/plain.csv", "1,0,0
-0,1,0
-0,0,1
-");
-  text_file(out / "csv/spaces.csv", "ï»¿ 1.5 , -2e-3	,3
-4,5,6
-
-");
-  text_file(out / "csv/precise.csv", "0.10000000000000001,-1.7976931348623157e+308
-2.2250738585072014e-308,7
-");
-  std::printf("seeds written to %s
-", out.c_str());
+  text_file(out / "csv/plain.csv", "1,0,0\n0,1,0\n0,0,1\n");
+  text_file(out / "csv/spaces.csv", "\xEF\xBB\xBF 1.5 , -2e-3\t,3\r\n4,5,6\r\n\r\n");
+  text_file(out / "csv/precise.csv", "0.10000000000000001,-1.7976931348623157e+308\n2.2250738585072014e-308,7\n");
+  std::printf("seeds written to %s\n", out.c_str());
   return 0;
 }
