@@ -12,6 +12,7 @@
 #include "io/atomic_file.h"
 #include "cli_args.h"
 #include "numerics/input_error.h"
+#include "session/cell_files.h"
 #include "session/sweep.h"
 #include "session/sweep_presets.h"
 
@@ -124,29 +125,20 @@ int cmd_sweep(int argc, char** argv) {
   }
   const fs::path out = a.required("out");
   const fs::path cells_dir = out / "cells";
-  std::error_code ec;
-  fs::create_directories(cells_dir, ec);
-  if (ec) throw InputError(cells_dir.string() + ": cannot create the directory (" + ec.message() + ")");
+  ensure_cell_directory(cells_dir.string());
 
   if (a.has("merge")) {
     if (a.has("cell")) throw InputError("give --cell or --merge, not both");
+    std::vector<std::string> names;
+    for (const SweepCell& c : cells) names.push_back(cell_file_name(c));
+    const std::vector<std::string> paths = collect_cell_files(cells_dir.string(), names);
     std::vector<SweepCellResult> results;
-    int missing = 0;
-    std::string first_missing;
-    for (const SweepCell& c : cells) {
-      const fs::path p = cells_dir / cell_file_name(c);
-      if (!fs::exists(p)) {
-        if (missing++ == 0) first_missing = p.string();
-        continue;
-      }
-      const std::vector<SweepCellResult> rows = read_sweep_rows(p.string());
-      if (rows.size() != 1) throw InputError(p.string() + ": expected one row, got " + std::to_string(rows.size()));
+    for (size_t i = 0; i < paths.size(); ++i) {
+      const std::vector<SweepCellResult> rows = read_sweep_rows(paths[i]);
+      if (rows.size() != 1) throw InputError(paths[i] + ": expected one row, got " + std::to_string(rows.size()));
       results.push_back(rows[0]);
-      results.back().cell.index = c.index;
+      results.back().cell.index = cells[i].index;
     }
-    if (missing)
-      throw InputError(std::to_string(missing) + " of " + std::to_string(cells.size()) +
-                       " cells are missing (first: " + first_missing + ")");
     write_sweep_outputs(out.string(), s, results);
     std::fprintf(stderr, "uhop sweep: merged %zu cells into %s\n", results.size(), out.c_str());
     return 0;

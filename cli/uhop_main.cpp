@@ -21,6 +21,7 @@
 #include "session/session.h"
 
 int cmd_sweep(int argc, char** argv);         // cli/sweep_command.cpp
+int cmd_capacity(int argc, char** argv);      // cli/capacity_command.cpp
 int cmd_replay(int argc, char** argv);        // cli/replay_command.cpp
 int cmd_save_session(int argc, char** argv);  // cli/replay_command.cpp
 int cmd_project(int argc, char** argv);       // cli/view_commands.cpp
@@ -36,6 +37,7 @@ commands:
   retrieve  retrieve a memory from a query (Stage II) and log energy, error and bound per step
   demo      a short Stage I + Stage II run on a built-in set, printing progress
   sweep     the paper's retrieval-error sweeps over M or noise sigma (CSV per cell, merged, summary, figure)
+  capacity  how many random patterns hebbian, polynomial and exponential networks retrieve (docs/capacity.md)
   replay    replay a session file (--session FILE; also 'uhop --session FILE') and export logs, W and plots
   save-session  run a setup given by flags and save it as a session file
   project   the normalized features W xi / ||W xi|| on their top two principal components (index,x,y)
@@ -271,6 +273,7 @@ int main(int argc, char** argv) {
     if (cmd == "retrieve") return cmd_retrieve(argc, argv);
     if (cmd == "demo") return cmd_demo(argc, argv);
     if (cmd == "sweep") return cmd_sweep(argc, argv);
+    if (cmd == "capacity") return cmd_capacity(argc, argv);
     if (cmd == "replay" || cmd == "--session") return cmd_replay(argc, argv);
     if (cmd == "save-session") return cmd_save_session(argc, argv);
     if (cmd == "project") return cmd_project(argc, argv);

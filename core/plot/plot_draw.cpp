@@ -204,11 +204,35 @@ HeatmapLayout heatmap_layout(const HeatmapFigure& f, double width, double height
   return L;
 }
 
+// Overlay lines in axis coordinates, split where a sample is not finite, clipped to the cells.
+void draw_heatmap_overlays(PlotPainter& p, const HeatmapFigure& f, const PixelRect& C) {
+  if (f.overlays.empty()) return;
+  p.begin_clip(C);
+  for (const PlotSeries& s : f.overlays) {
+    if (!s.visible) continue;
+    std::vector<PixelPoint> run;
+    auto flush = [&] {
+      if (run.size() > 1) p.polyline(run, s.color, 2, s.dashed ? 6 : 0, s.dashed ? 4 : 0);
+      run.clear();
+    };
+    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {
+        flush();
+        continue;
+      }
+      run.push_back({along(s.x[i], f.x0, f.x1, C.x, C.w), along(s.y[i], f.y0, f.y1, C.y, C.h)});
+    }
+    flush();
+  }
+  p.end_clip();
+}
+
 void draw_heatmap(PlotPainter& p, const HeatmapFigure& f, const HeatmapLayout& L, const PlotColors& c) {
   const PixelRect& C = L.cells;
   const PixelRect& B = L.colorbar;
   p.fill_rect({0, 0, L.width, L.height}, c.background);
   if (f.rows > 0 && f.cols > 0) p.image(C, f.cols, f.rows, heatmap_cells_rgba(f));
+  draw_heatmap_overlays(p, f, C);
   p.stroke_rect(C, c.frame, 1);
   for (const PlotTick& t : L.x_ticks) {
     const double x = along(t.value, f.x0, f.x1, C.x, C.w);

@@ -24,6 +24,9 @@ struct HeatmapFigure {
   // What the cell edges stand for on the axes (ticks): x from x0 (left edge) to x1 (right edge), y from y0 (top edge)
   // to y1 (bottom edge). E.g. memory indices 0..M when the matrix holds block means of an M x M matrix.
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  // Lines drawn over the cells in the axes' coordinates (e.g. a theory curve on a phase diagram), clipped to them.
+  // Files only carry them in SVG/PDF/PNG (the CSV is the matrix).
+  std::vector<PlotSeries> overlays;
 };
 
 // t in [0,1] of a value on the figure's scale (clamped; 0.5 when lo == hi).
