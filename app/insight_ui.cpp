@@ -1,4 +1,5 @@
 // The "why" views as windows of their own (View menu, `view ID` in scripts) until they get places in the layout.
+#include "capacity_panel.h"
 #include "insight_texts.h"
 #include "studio_ui.h"
 
@@ -10,6 +11,7 @@ bool* view_flag(UiContext& ui, const std::string& id) {
   if (id == "landscape") return &ui.show_landscape;
   if (id == "sweep") return &ui.show_sweep;
   if (id == "help") return &ui.show_help;
+  if (id == "capacity") return capacity_window_flag();
   return nullptr;
 }
 

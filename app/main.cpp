@@ -49,6 +49,7 @@
 #include "io/atomic_file.h"
 #include "numerics/input_error.h"
 #include "numerics/number_text.h"
+#include "capacity_panel.h"
 #include "export_names.h"
 #include "screenshot.h"
 #include "session/session_file.h"
@@ -344,7 +345,7 @@ std::string dump_text(const studio::UiContext& ui, long frames, double first_fra
   o << "story_step_done=" << (ui.story.step_done() ? 1 : 0) << "\n";
   o << "busy=" << (s.busy ? 1 : 0) << "\n";
   o << "session=" << s.session_path << "\n";
-  o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n";
+  o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n" << studio::capacity_dump_state();
   o << "error=" << s.error << "\n";
   o << "message=" << s.message << "\n";
   o << "last_error=" << s.last_error << "\n";
@@ -567,7 +568,7 @@ struct FrameBench {
 bool needs_frames(const studio::UiContext& ui, const studio::StudioWorker& worker, const studio::ScriptRunner& script,
                   uint64_t drawn_version, int frames_since_input) {
   const ImGuiIO& io = ImGui::GetIO();
-  return !worker.idle() || ui.snap->version != drawn_version || !script.done(worker) ||
+  return !worker.idle() || studio::capacity_busy() || ui.snap->version != drawn_version || !script.done(worker) ||
          (ui.story.active() && ui.story.seconds_to_next_event(0) == 0) || frames_since_input < 3 || io.MouseDown[0] ||
          io.MouseDown[1] || !g_button_changes.empty() || ui.font_dirty;
 }

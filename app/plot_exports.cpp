@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "capacity_panel.h"
 #include "export_names.h"
 #include "insight_figures.h"
 #include "io/atomic_file.h"
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 
 // The figure `id` of the snapshot as it is shown, and its size on screen. False when there is nothing to show.
 bool figure_for(UiContext& ui, const std::string& id, uhop::ExportFigure& out, std::pair<int, int>& screen) {
+  if (capacity_figure_for(ui, id, out, screen)) return true;
   if (!ui.snap) return false;
   const auto size = ui.plot_sizes.find(id);
   screen = size != ui.plot_sizes.end() ? size->second : std::pair<int, int>(640, 360);

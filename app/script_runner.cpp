@@ -1,5 +1,7 @@
 #include "script_runner.h"
 
+#include "capacity_panel.h"
+
 namespace studio {
 void ScriptRunner::load(const std::string& path, UiContext& ui) {
   ParsedScript parsed = load_script(path);
@@ -14,7 +16,7 @@ void ScriptRunner::load(const std::string& path, UiContext& ui) {
 }
 
 void ScriptRunner::step(UiContext& ui) {
-  if (next_ >= commands_.size() || !ui.worker->idle() || !pending_screenshot_.empty()) return;
+  if (next_ >= commands_.size() || !ui.worker->idle() || capacity_busy() || !pending_screenshot_.empty()) return;
   if (!started_) {
     started_ = true;
     errors_before_ = ui.worker->snapshot()->error_id;
@@ -42,12 +44,14 @@ void ScriptRunner::step(UiContext& ui) {
     ++next_;
     return;
   }
-  if (c.kind == CommandKind::view) {  // GUI side: the window opens (or closes) now
+  if (c.kind == CommandKind::view) {                    // GUI side: the window opens (or closes) now
+    if (c.path == "run") capacity_run(ui, c.settings);  // `capacity ...`
     if (bool* flag = view_flag(ui, c.id)) *flag = c.number != 0;
     ++next_;
     return;
   }
   if (c.kind != CommandKind::screenshot && !gui_export) {
+    if (c.kind == CommandKind::cancel) capacity_cancel();
     ui.worker->push(c);
     ++next_;
     return;

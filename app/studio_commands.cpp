@@ -10,6 +10,7 @@
 #include "plot/plot_animation.h"
 #include "numerics/number_text.h"
 #include "studio_state.h"
+#include "capacity_lab.h"
 #include "studio_sweep.h"
 
 namespace studio {
@@ -256,14 +257,16 @@ const std::vector<std::string>& image_ids() {
 }
 
 const std::vector<std::string>& view_ids() {
-  static const std::vector<std::string> ids = {"probe", "margin", "feature-map", "landscape", "sweep", "help"};
+  static const std::vector<std::string> ids = {"probe", "margin", "feature-map", "landscape",
+                                               "sweep", "help",   "capacity"};
   return ids;
 }
 
 const std::vector<std::string>& export_plot_ids() {
   static const std::vector<std::string> ids = [] {
     std::vector<std::string> all = plot_ids();
-    all.insert(all.end(), {"heat-initial", "heat-now"});
+    all.insert(all.end(),
+               {"heat-initial", "heat-now", "capacity-curves", "capacity-phase", "capacity-basin", "capacity-laws"});
     return all;
   }();
   return ids;
@@ -371,6 +374,17 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
         c.settings.emplace_back(k, v);
       }
       sweep_request(StudioState(), c.settings);  // bad options are reported with the line, before anything runs
+    } else if (verb == "capacity") {             // GUI side: opens the Capacity window and starts the request there
+      c.kind = CommandKind::view;
+      c.id = "capacity";
+      c.number = 1;
+      c.path = "run";
+      for (size_t i = 1; i < w.size(); ++i) {
+        std::string k, v;
+        if (!split_key_value(w[i], k, v)) throw uhop::InputError("capacity: expected KEY=VALUE, got '" + w[i] + "'");
+        c.settings.emplace_back(k, v);
+      }
+      capacity_request(c.settings);  // bad options are reported with the line, before anything runs
     } else if (verb == "story" || verb == "tour" || verb == "next" || verb == "back") {
       c.kind = CommandKind::story;
       if (verb == "story") {

@@ -45,7 +45,13 @@
 //   landscape [rival=J|auto] [grid=N] | off   the energy landscape on the plane through the query, the target and
 //                              memory J (auto: what MHM retrieves, else the nearest other), N x N points (8..512),
 //                              coarse then fine; it then follows W, the query and the settings until `off` or cancel
+//   capacity [view=curves|phase|basin|laws] [preset=capacity-exponential-threshold] [model=..] [patterns=..]
+//         [dim=N] [alphas=A,B|LO:HI:COUNT] [betas=..] [degree=n] [trials=K] [start_overlap=R] [rhos=..] [seed=S]
+//                              (GUI only) the capacity lab (app/capacity_lab.h, docs/capacity.md): opens the Capacity
+//                              window and computes there, filling in live; `wait` waits for it. Export ids:
+//                              capacity-curves capacity-phase capacity-basin capacity-laws
 //   view ID [on|off]           (GUI only) open or close a window: probe margin feature-map landscape sweep help
+//                              capacity
 //   cancel                     stop long work and playing (and the live landscape)
 // Example:
 //   load builtin:glyphs count=20

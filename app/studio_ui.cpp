@@ -1,6 +1,7 @@
 #include "studio_ui.h"
 
 #include "studio_text.h"
+#include "capacity_panel.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -478,6 +479,10 @@ void view_menu(UiContext& ui) {
   ImGui::Separator();
   ImGui::MenuItem("Sweep panel", nullptr, &ui.show_sweep);
   formula_tip("The paper's retrieval-error sweeps: error vs M or sigma for several methods and seeds.");
+  ImGui::MenuItem("Capacity lab", nullptr, capacity_window_flag());
+  formula_tip(
+      "How many random patterns N neurons retrieve: hebbian (0.138 N), polynomial (N^(n-1)), exponential "
+      "(exp(alpha N)), measured beside their theory.");
   insight_view_menu(ui);
   ImGui::EndMenu();
 }
@@ -542,6 +547,7 @@ void draw_studio(UiContext& ui) {
   if (ui.snap->sweep_running && !ui.sweep_was_running) ui.show_sweep = true;
   ui.sweep_was_running = ui.snap->sweep_running;
   if (ui.show_sweep) panel_sweep(ui);
+  panel_capacity(ui);
   draw_insight_windows(ui);
   session_popup(ui, true);
   session_popup(ui, false);

@@ -139,8 +139,15 @@ PlotFigure capacity_basin_figure(const CapacitySettings& s, double alpha, double
   return f;
 }
 
+double capacity_law_count(const std::string& law, int dim, double alpha) {
+  if (law == "hebbian") return alpha * dim;
+  if (law == "polynomial n=3") return alpha * std::pow(dim, 2);
+  if (law == "polynomial n=4") return alpha * std::pow(dim, 3);
+  return std::exp(alpha * dim);
+}
+
 PlotFigure capacity_laws_figure(const std::vector<CapacityLawPoint>& points, PatternEnsemble exp_patterns,
-                                double exp_beta, int n_lo, int n_hi) {
+                                double exp_beta) {
   PlotFigure f;
   f.title = "three laws: capacity P_max vs N";
   f.x_label = "N";
@@ -158,6 +165,9 @@ PlotFigure capacity_laws_figure(const std::vector<CapacityLawPoint>& points, Pat
     theory.name = law.name + " theory";
     theory.color = law.color;
     theory.dashed = true;
+    int n_lo = 1 << 30, n_hi = 0;
+    for (const CapacityLawPoint& pt : points)
+      if (pt.law == law.name) n_lo = std::min(n_lo, pt.dim), n_hi = std::max(n_hi, pt.dim);
     for (int n = std::max(2, n_lo); n <= n_hi; ++n) {
       double p = 0;
       if (law.name == "hebbian") p = kHebbianAlphaC * n;
@@ -171,7 +181,7 @@ PlotFigure capacity_laws_figure(const std::vector<CapacityLawPoint>& points, Pat
     measured.name = law.name + " measured";
     measured.color = law.color;
     for (const CapacityLawPoint& pt : points)
-      if (pt.law == law.name) {
+      if (pt.law == law.name && std::isfinite(pt.p_max)) {
         measured.x.push_back(pt.dim);
         measured.y.push_back(pt.p_max);
       }
