@@ -3,6 +3,7 @@
 // with alpha_1(beta), (c) the basin: retrieved vs start overlap with rho_c, (d) the three laws: P_max vs N. Run
 // builds the very options of the `capacity` script command; the lab computes on its own thread and the plots fill
 // in as rows arrive (progress, Cancel). Right-click exports like every plot.
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -78,20 +79,24 @@ CapacityOptions form_options(const CapacityForm& f) {
   return o;
 }
 
-// Defaults of a view for the form (the lab's own defaults, core-side in capacity_lab.cpp).
-void form_defaults(CapacityForm& f, int view) {
-  f.view = view;
-  const CapacityRequest r = capacity_request({{"view", capacity_view_names()[view]}});
+// The form shows a request's settings (a view's defaults, or what a script or the preset ran).
+void form_from(CapacityForm& f, const CapacityRequest& r) {
   const uhop::CapacitySettings& s = r.settings;
+  f.view = static_cast<int>(r.view);
+  f.model = static_cast<int>(s.model);
+  f.patterns = static_cast<int>(s.patterns);
   f.dim = s.dim;
-  f.trials = view == 3 ? r.law_trials : s.trials;
+  f.degree = s.degree;
+  f.trials = r.view == CapacityView::laws ? r.law_trials : s.trials;
+  f.seed = static_cast<int>(s.seed);
   auto list = [](const std::vector<double>& v, char* out, size_t size) {
-    char buf[40];
-    if (v.size() > 2) {
+    const bool even = v.size() > 2 && std::fabs((v[2] - v[1]) - (v[1] - v[0])) < 1e-9;
+    if (even) {
       std::snprintf(out, size, "%g:%g:%zu", v.front(), v.back(), v.size());
       return;
     }
     std::string t;
+    char buf[40];
     for (double x : v) std::snprintf(buf, sizeof buf, "%g", x), t += (t.empty() ? "" : ",") + std::string(buf);
     std::snprintf(out, size, "%s", t.c_str());
   };
@@ -99,6 +104,10 @@ void form_defaults(CapacityForm& f, int view) {
   list(s.betas, f.betas, sizeof f.betas);
   if (!r.rhos.empty()) list(r.rhos, f.rhos, sizeof f.rhos);
   f.start_overlap = static_cast<float>(s.start_overlap);
+}
+
+void form_defaults(CapacityForm& f, int view) {
+  form_from(f, capacity_request({{"view", capacity_view_names()[view]}}));
 }
 
 void draw_form(UiContext& ui, CapacityWindow& w) {
@@ -193,6 +202,7 @@ void capacity_run(UiContext& ui, const CapacityOptions& options) {
     w.lab.start(options);
     const CapacityRequest r = capacity_request(options);
     w.tab_wanted = static_cast<int>(r.view);
+    form_from(w.form, r);
   } catch (const uhop::InputError& e) {
     ui.set_status(e.what(), true);
   }
