@@ -10,7 +10,7 @@ set -eu
 app=$1; check=$2; cli=$3; out=$4
 rm -rf "$out"; mkdir -p "$out"
 cat > "$out/script.txt" <<SCRIPT
-capacity preset=capacity-exponential-threshold trials=40
+capacity preset=capacity-exponential-threshold trials=40 alphas=0.1:0.75:12
 wait
 screenshot $out/curves.png
 export-plot capacity-curves $out/capacity-curves.svg
@@ -48,7 +48,7 @@ for v in curves phase basin laws; do
   "$check" "$out/$v.png" 0.15 0.40 0.85 0.85 5 0.05
 done
 # The window's curve equals the CLI's measurement with the same settings.
-alphas=$(python3 -c "print(','.join(repr(0.1 + (0.9 - 0.1) * i / 11) for i in range(12)))")
+alphas=$(python3 -c "print(','.join(repr(0.1 + (0.75 - 0.1) * i / 11) for i in range(12)))")
 "$cli" capacity --model exponential --patterns spherical --dim 16 --alphas "$alphas" --beta 1,2 --trials 40 \
   --out "$out/cli.csv" 2> /dev/null
 python3 - "$out/capacity-curves.csv" "$out/cli.csv" <<'PY'
