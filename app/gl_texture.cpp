@@ -66,18 +66,25 @@ void display_range(const uhop::Vector& v, double& lo, double& scale) {
 }
 }  // namespace
 
+uhop::ImageShape display_shape(const uhop::ImageShape& shape) {
+  if (shape.height != 1 || shape.channels != 1 || shape.width <= kStripWidth) return shape;
+  return {kStripWidth, (shape.width + kStripWidth - 1) / kStripWidth, 1};
+}
+
 void blit_into_atlas(const uhop::Vector& v, const uhop::ImageShape& shape, std::vector<uint8_t>& atlas, int atlas_width,
                      int cx, int cy) {
-  const int w = shape.width, h = shape.height, c = std::max(1, shape.channels);
+  const uhop::ImageShape drawn = display_shape(shape);
+  const int w = drawn.width, h = drawn.height, c = std::max(1, shape.channels);
   if (v.size() != shape.size()) return;
   double lo, scale;
   display_range(v, lo, scale);
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
-      uint8_t px[3];
+      uint8_t px[3] = {24, 24, 28};  // padding after the last value of a wrapped strip
       for (int k = 0; k < 3; ++k) {
-        const int ch = c == 3 ? k : 0;
-        const double val = std::clamp((v[static_cast<Eigen::Index>(ch) * w * h + y * w + x] - lo) * scale, 0.0, 1.0);
+        const Eigen::Index at = static_cast<Eigen::Index>(c == 3 ? k : 0) * w * h + y * w + x;
+        if (at >= v.size()) break;
+        const double val = std::clamp((v[at] - lo) * scale, 0.0, 1.0);
         px[k] = static_cast<uint8_t>(std::lround(val * 255));
       }
       uint8_t* out = &atlas[(static_cast<size_t>(cy + y) * atlas_width + cx + x) * 4];
@@ -90,7 +97,8 @@ void blit_into_atlas(const uhop::Vector& v, const uhop::ImageShape& shape, std::
 }
 
 void image_to_rgba(const uhop::Vector& v, const uhop::ImageShape& shape, std::vector<uint8_t>& rgba) {
-  rgba.assign(static_cast<size_t>(shape.width) * shape.height * 4, 0);
-  blit_into_atlas(v, shape, rgba, shape.width, 0, 0);
+  const uhop::ImageShape drawn = display_shape(shape);
+  rgba.assign(static_cast<size_t>(drawn.width) * drawn.height * 4, 0);
+  blit_into_atlas(v, shape, rgba, drawn.width, 0, 0);
 }
 }  // namespace studio

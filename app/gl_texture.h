@@ -33,10 +33,15 @@ class GlTexture {
   int width_ = 0, height_ = 0;
 };
 
-// Channel-major (C,H,W) values -> RGBA8 rows. Values in [0,1] map directly; other ranges (unit-norm or centered
-// memories) are stretched from their min..max so the image stays visible.
+// How a memory is drawn: images as they are; a vector that is not an image (embeddings from a .npy or CSV: one row
+// of d values, shape d x 1) as a strip of its values, wrapped onto lines of kStripWidth pixels when it is longer,
+// the last line padded dark (a 784 x 1 strip would otherwise make an atlas wider than a GL texture may be).
+constexpr int kStripWidth = 64;
+uhop::ImageShape display_shape(const uhop::ImageShape& shape);
+// Channel-major (C,H,W) values -> RGBA8 rows of display_shape(shape). Values in [0,1] map directly; other ranges
+// (unit-norm or centered memories) are stretched from their min..max so the image stays visible.
 void image_to_rgba(const uhop::Vector& v, const uhop::ImageShape& shape, std::vector<uint8_t>& rgba);
-// Draws row r of an M-row set into cell (cx, cy) of an atlas `atlas_width` pixels wide.
+// Draws row r of an M-row set into cell (cx, cy) of an atlas `atlas_width` pixels wide (cells of display_shape).
 void blit_into_atlas(const uhop::Vector& v, const uhop::ImageShape& shape, std::vector<uint8_t>& atlas, int atlas_width,
                      int cx, int cy);
 }  // namespace studio

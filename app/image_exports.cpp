@@ -29,8 +29,8 @@ const uint8_t kGap[4] = {30, 30, 36, 255};  // the panels' dark background betwe
 
 RgbaImage vector_image(const uhop::Vector& v, const uhop::ImageShape& shape) {
   RgbaImage img;
-  img.width = shape.width;
-  img.height = shape.height;
+  img.width = display_shape(shape).width;
+  img.height = display_shape(shape).height;
   image_to_rgba(v, shape, img.pixels);
   return img;
 }

@@ -149,7 +149,8 @@ const GlTexture& image_texture(UiContext& ui, const std::string& key, const uhop
   if (ui.snap && ui.snap->memories && (it == ui.image_versions.end() || it->second != version || !tex.valid())) {
     std::vector<uint8_t> rgba;
     image_to_rgba(v, ui.snap->memories->set.shape, rgba);
-    tex.upload_rgba(rgba.data(), ui.snap->memories->set.shape.width, ui.snap->memories->set.shape.height);
+    const uhop::ImageShape drawn = display_shape(ui.snap->memories->set.shape);
+    tex.upload_rgba(rgba.data(), drawn.width, drawn.height);
     ui.image_versions[key] = version;
   }
   return tex;
@@ -159,7 +160,7 @@ bool ensure_atlas(UiContext& ui) {
   if (!ui.snap || !ui.snap->memories) return false;
   const auto& g = *ui.snap->memories;
   if (ui.atlas_version == g.version && ui.atlas.valid()) return true;
-  const auto& shape = g.set.shape;
+  const uhop::ImageShape shape = display_shape(g.set.shape);
   if (shape.width <= 0 || shape.height <= 0) return false;
   // kThumbnailSlots cells (32 x 32 of 28 x 28 pixels for Fashion-MNIST), filled as thumbnails are first drawn.
   const int cols = 32, rows = (UiContext::kThumbnailSlots + cols - 1) / cols;

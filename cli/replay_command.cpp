@@ -10,6 +10,7 @@
 #include "cli_args.h"
 #include "numerics/corruption.h"
 #include "data/csv_matrix.h"
+#include "data/npy_format.h"
 #include "numerics/input_error.h"
 #include "session/run_logs.h"
 #include "session/run_plots.h"
@@ -183,7 +184,7 @@ int cmd_save_session(int argc, char** argv) {
     throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1));
   Vector query = memories.patterns.row(target).transpose();
   if (a.has("query")) {
-    const Matrix q = read_csv_matrix(a.str("query"), kMaxWValues);
+    const Matrix q = read_matrix_file(a.str("query"), kMaxWValues);
     if (q.size() != memories.dim())
       throw InputError(a.str("query") + ": has " + std::to_string(q.size()) +
                        " values, memories have d = " + std::to_string(memories.dim()));
@@ -193,7 +194,7 @@ int cmd_save_session(int argc, char** argv) {
   }
   Session session(std::move(memories), s1, s2);
   if (a.has("w0")) {
-    origin.w0 = read_csv_matrix(a.str("w0"), kMaxWValues);
+    origin.w0 = read_matrix_file(a.str("w0"), kMaxWValues);
     session.set_initial_w(*origin.w0);
   }
   session.set_query(query, static_cast<int>(target));

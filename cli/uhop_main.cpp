@@ -15,6 +15,7 @@
 #include "cli_args.h"
 #include "numerics/corruption.h"
 #include "data/csv_matrix.h"
+#include "data/npy_format.h"
 #include "numerics/input_error.h"
 #include "data/memory_sources.h"
 #include "session/run_logs.h"
@@ -43,7 +44,7 @@ commands:
   project   the normalized features W xi / ||W xi|| on their top two principal components (index,x,y)
   landscape the energy on the plane through a query and two memories, for MHM and U-Hop (a,b,energy_mhm,...)
   help      this text
-memory flags (all commands): --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
+memory flags (all commands): --memories SRC (folder, image, .csv, .npy, FILE.npz[:NAME], IDX, CIFAR, builtin:...) [--count M] [--offset K] [--pick first|random|per-class]
   [--size WxH] [--rgb] [--normalize none|unit|center]
 run 'uhop <command> --help' for the flags of a command.
 )";
@@ -51,14 +52,15 @@ run 'uhop <command> --help' for the flags of a command.
 const char* kStage1Help = R"(uhop stage1 --memories SRC [--count M] (--w0 W.csv | --init identity|gaussian|orthogonal
   [--dim D]) --steps N --lr X [--schedule constant|inv-sqrt|reference] [--optimizer sgd|adam] [--t T]
   [--loss avg|max] [--train-count N] [--normalize-rows] [--seed S] [--precision single|double]
-  [--batch B] [--stats-every K] --out-w OUT.csv --log LOG.csv
+  [--batch B] [--stats-every K] --out-w OUT.csv|OUT.npy --log LOG.csv|LOG.npy
   [--probe KIND:STRENGTH [--probe-seed S] [--probe-steps T] [--probe-beta B]]
 --batch B trains each step on the pairs of B memories drawn from --seed (0 = all, full batch); --stats-every K
 computes the statistics over all M on rows 0, K, 2K, ... and the last row (empty cells in between).
 Log columns: step,loss,delta_phi_min,delta_phi_mean,r_phi,delta_phi_max,m_phi,lr,grad_norm,w_change,
 bound_margin_min,batch_loss (row i = W_i; w_change = ||W_i - W_0||_F / ||W_0||_F; bound_margin_min = min_mu
 Delta^Phi_mu - 2 m_Phi R_Phi, Lemma 1's margin, empty where the statistics are; batch_loss = the loss on the
-memories of the step from W_i, empty on the last row).
+memories of the step from W_i, empty on the last row). --w0 and --out-w are CSV, or NumPy when named *.npy; a
+*.npy log is a structured array with the same columns (NaN where a CSV cell is empty).
 --probe queries every memory under the corruption KIND:STRENGTH (query mu seeded from S and mu, as uhop sweep does)
 and retrieves all of them batched, T steps (default 1) at beta B (default 1), softmax; it adds the columns
 probe_paper_error,probe_retrieved (U-Hop: kernel with W_i) and mhm_probe_paper_error,mhm_probe_retrieved (MHM,
@@ -68,10 +70,11 @@ its own memory.
 
 const char* kRetrieveHelp = R"(uhop retrieve --memories SRC [--count M] [--w W.csv] (--query Q.csv --target I |
   --target I --corrupt KIND:STRENGTH [--seed S]) [--similarity dot|kernel|euclidean|manhattan] [--alpha A]
-  [--top-k K] [--beta B] [--beta-after-sep] [--steps T] [--precision single|double] --out X.csv --log LOG.csv
+  [--top-k K] [--beta B] [--beta-after-sep] [--steps T] [--precision single|double] --out X.csv|X.npy --log LOG.csv|LOG.npy
 Similarity defaults to kernel when --w is given, else dot. KIND: gaussian, gaussian-norm, dropout, mask-half,
 occlude, salt-pepper. Log columns: step,energy,error,bound,in_sphere,paper_error,bound_value,exact_guaranteed,
 one_hot,target_weight,nearest (row s = x_s; 'bound' bounds row s's error when x_{s-1} was in the sphere).
+Matrix files (--w, --query, --out) are CSV, or NumPy when named *.npy; a *.npy log is a structured array.
 )";
 
 int cmd_stage1(int argc, char** argv) {
@@ -120,7 +123,7 @@ int cmd_stage1(int argc, char** argv) {
   check_output_destination(log_path);
 
   Matrix w0;
-  if (a.has("w0")) w0 = read_csv_matrix(a.str("w0"), kMaxWValues);
+  if (a.has("w0")) w0 = read_matrix_file(a.str("w0"), kMaxWValues);
   MemorySet memories = load(a, s.dim);
   if (s.dim != 0 && s.dim < memories.dim())
     throw InputError("--dim " + std::to_string(s.dim) + " is smaller than the memory dimension d = " +
@@ -135,8 +138,9 @@ int cmd_stage1(int argc, char** argv) {
   session.finish_stage1();
   // Both outputs appear together or not at all.
   StagedFiles files;
-  files.add(log_path, [&](std::ostream& out) { write_stage1_log(out, session.stage1_log(), probe.has_value()); });
-  files.add(out_w, [&](std::ostream& out) { write_csv_matrix(out, session.w()); });
+  files.add(log_path,
+            [&](std::ostream& out) { write_stage1_log_for(log_path, out, session.stage1_log(), probe.has_value()); });
+  files.add(out_w, [&](std::ostream& out) { write_matrix_file(out, out_w, session.w()); });
   files.commit();
   const auto& last = session.stage1_log().back();
   std::printf("stage1: %lld steps, loss %.6g -> %.6g, min Delta^Phi %.6g -> %.6g, R_Phi %.6g -> %.6g\n", steps,
@@ -176,9 +180,9 @@ int cmd_retrieve(int argc, char** argv) {
   check_output_destination(out_path);
   check_output_destination(log_path);
   Matrix w;
-  if (a.has("w")) w = read_csv_matrix(a.str("w"), kMaxWValues);
+  if (a.has("w")) w = read_matrix_file(a.str("w"), kMaxWValues);
   Matrix query_file;
-  if (a.has("query")) query_file = read_csv_matrix(a.str("query"), kMaxWValues);
+  if (a.has("query")) query_file = read_matrix_file(a.str("query"), kMaxWValues);
   MemorySet memories = load(a, a.has("w") ? w.rows() : 0);
   if (target < 0 || target >= memories.count())
     throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1));
@@ -202,8 +206,9 @@ int cmd_retrieve(int argc, char** argv) {
   for (long long s = 0; s < steps; ++s) session.stage2_step();
   const RetrievalRun& run = session.retrieval();
   StagedFiles files;
-  files.add(log_path, [&](std::ostream& out) { write_retrieval_log(out, run.log); });
-  files.add(out_path, [&](std::ostream& out) { write_csv_matrix(out, Matrix(run.trajectory.back().transpose())); });
+  files.add(log_path, [&](std::ostream& out) { write_retrieval_log_for(log_path, out, run.log); });
+  files.add(out_path,
+            [&](std::ostream& out) { write_matrix_file(out, out_path, Matrix(run.trajectory.back().transpose())); });
   files.commit();
   const auto& first = run.log.front();
   const auto& last = run.log.back();

@@ -6,6 +6,7 @@
 
 #include "cli_args.h"
 #include "data/csv_matrix.h"
+#include "data/npy_format.h"
 #include "io/atomic_file.h"
 #include "numerics/energy_landscape.h"
 #include "numerics/feature_projection.h"
@@ -34,7 +35,7 @@ softmax has no energy and is refused.
 
 Matrix read_w(const Args& a, int d) {
   if (!a.has("w")) return Matrix();
-  Matrix w = read_csv_matrix(a.str("w"), kMaxWValues);
+  Matrix w = read_matrix_file(a.str("w"), kMaxWValues);
   if (w.cols() != d)
     throw InputError(a.str("w") + ": W has " + std::to_string(w.cols()) +
                      " columns, the memories have d = " + std::to_string(d));
@@ -89,7 +90,7 @@ int cmd_landscape(int argc, char** argv) {
   const double beta = a.number("beta", 1.0);
   if (!std::isfinite(beta) || !(beta > 0)) throw InputError("--beta must be a finite number > 0");
   const long long target = a.integer("target", -1, 0, INT_MAX), rival = a.integer("rival", -1, 0, INT_MAX);
-  const Matrix query_file = read_csv_matrix(query_path, kMaxWValues);
+  const Matrix query_file = read_matrix_file(query_path, kMaxWValues);
   MemorySet memories = load(a);
   if (memories.count() < 2) throw InputError("landscape needs at least 2 memories");
   const Matrix w = read_w(a, memories.dim());

@@ -1,6 +1,8 @@
 // Writes a small valid seed corpus for the fuzzers: IDX (raw and gzip), CIFAR-10/100 records, images (PNG, JPEG,
-// BMP in 8/24-bit, TGA uncompressed and RLE, PGM/PPM binary and text), session files and CSV matrices.
-// Usage: make_fuzz_seeds OUT_DIR (creates OUT_DIR/idx, OUT_DIR/cifar, OUT_DIR/image, OUT_DIR/session, OUT_DIR/csv).
+// BMP in 8/24-bit, TGA uncompressed and RLE, PGM/PPM binary and text), session files, CSV matrices and NumPy
+// .npy/.npz files (tests/npy_test_files.h writes them).
+// Usage: make_fuzz_seeds OUT_DIR (creates OUT_DIR/idx, OUT_DIR/cifar, OUT_DIR/image, OUT_DIR/session, OUT_DIR/csv,
+// OUT_DIR/npy).
 #include <stb_image_write.h>
 #include <zlib.h>
 
@@ -10,6 +12,8 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "../tests/npy_test_files.h"
 
 namespace fs = std::filesystem;
 
@@ -53,7 +57,21 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path out = argv[1];
-  for (const char* sub : {"idx", "cifar", "image", "session", "csv"}) fs::create_directories(out / sub);
+  for (const char* sub : {"idx", "cifar", "image", "session", "csv", "npy"}) fs::create_directories(out / sub);
+
+  using uhop_test::npy_bytes;
+  using uhop_test::npy_f8;
+  const std::vector<uint8_t> f8 = npy_f8("(3, 4)", {0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5});
+  write(out / "npy/f8-v1", f8);
+  write(out / "npy/f8-v3", npy_f8("(2, 2)", {1, 2, 3, 4}, 3));
+  write(out / "npy/f4-fortran-3d", npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2, 2), }",
+                                             uhop_test::raw_values(std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8})));
+  write(out / "npy/u1-images",
+        npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3, 3), }", std::vector<uint8_t>(18, 200)));
+  const std::vector<uint8_t> labels = npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }",
+                                                uhop_test::raw_values(std::vector<int64_t>{0, 1, 0}));
+  write(out / "npy/npz-stored", uhop_test::zip_bytes({{"X.npy", f8, false}, {"labels.npy", labels, false}}));
+  write(out / "npy/npz-deflated", uhop_test::zip_bytes({{"X.npy", f8, true}, {"labels.npy", labels, true}}));
 
   write(out / "idx/raw-3x5x4", idx_images(3, 5, 4));
   write(out / "idx/gz-2x28x28", gzip(idx_images(2, 28, 28)));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz the decode paths the app uses (IDX, CIFAR, image files, session files, CSV matrices) with libFuzzer + ASan +
+# Fuzz the decode paths the app uses (IDX, CIFAR, image files, session files, CSV matrices, NumPy .npy/.npz) with libFuzzer + ASan +
 # UBSan for FUZZ_SECONDS each (default 30). Builds in build/fuzz with clang, writes a seed corpus with
 # make_fuzz_seeds, runs the targets two at a time (FUZZ_JOBS, default 2: the total stays near what three targets
 # took one after another), prints executions and crashes per target, and exits non-zero if any target crashed (crash
@@ -10,7 +10,7 @@ root=$PWD
 build=$root/build/fuzz
 seconds=${FUZZ_SECONDS:-30}
 jobs=${FUZZ_JOBS:-2}
-targets=(idx cifar image session csv)
+targets=(idx cifar image session csv npy)
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUHOP_FUZZ=ON \
   -DUHOP_BUILD_APP=OFF -DUHOP_BUILD_BENCH=OFF -DUHOP_BUILD_TESTS=OFF >/dev/null

@@ -10,6 +10,9 @@ PACKAGES=(
   libcairo2-dev libgif-dev ffmpeg
   xvfb xauth xdotool poppler-utils
   clang libclang-rt-14-dev
+  python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest
+  python3-venv python3-pip python3-setuptools python3-wheel
+  python3-matplotlib jupyter-nbconvert python3-ipykernel
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "array_memories.h"
 #include "builtin_glyphs.h"
 #include "cifar_format.h"
 #include "csv_matrix.h"
@@ -47,40 +48,6 @@ bool ends_with(const std::string& text, const std::string& tail) {
   return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-MemorySet load_csv_memories(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
-                            const ProgressFn& progress) {
-  report_progress(progress, 0.0);
-  MemorySet all =
-      memory_set_from_matrix(read_csv_matrix(path, std::min(options.max_csv_values, options.max_values)), path);
-  if (warnings && (options.width > 0 || options.height > 0 || options.keep_rgb))
-    warnings->push_back(path + ": image size and RGB options do not apply to CSV memories (used as given)");
-  const std::vector<int> order = pick_order(all.count(), all.labels, options, path, warnings);
-  const int taken =
-      options.count > 0 ? std::min(options.count, static_cast<int>(order.size())) : static_cast<int>(order.size());
-  if (options.check_fits) options.check_fits(taken, all.shape);
-  MemorySet set = all;
-  set.patterns.resize(taken, all.dim());
-  set.names.clear();
-  set.labels.clear();
-  Vector row(all.dim());
-  for (int i = 0; i < taken; ++i) {
-    row = all.patterns.row(order[i]).transpose();
-    normalize_row(row.data(), row.size(), options.normalization);
-    set.patterns.row(i) = row.transpose();
-    set.names.push_back(all.names[order[i]]);
-    set.labels.push_back(-1);
-  }
-  set.preprocessing = "CSV: as given";
-  if (options.normalization != Normalization::none)
-    set.preprocessing += ", " + describe_normalization(options.normalization);
-  set.preprocessing += "; " + std::to_string(taken) + " rows";
-  if (taken != all.count() || options.pick != Pick::first)
-    set.preprocessing += " picked " + std::string(options.pick == Pick::random ? "random" : "first") +
-                         (options.offset > 0 ? " from offset " + std::to_string(options.offset) : "");
-  report_progress(progress, 1.0);
-  return set;
-}
-
 // Content check for files whose name says nothing: does it start like an IDX file (raw or gzip)?
 bool starts_like_idx(const std::string& path) {
   std::vector<uint8_t> head = read_file_prefix(path, 1 << 12);
@@ -104,6 +71,8 @@ MemorySet load_memories(const std::string& src, const LoadOptions& options, std:
                       "unknown built-in set (known: builtin:glyphs, builtin:fashion-mnist, "
                       "builtin:fashion-mnist/test)");
   }
+  // Before the file checks: "FILE.npz:NAME" is not a path.
+  if (is_npy_source(src)) return load_npy_memories(src, options, warnings, progress);
   std::error_code error;
   const fs::file_status status = fs::status(src, error);
   if (status.type() == fs::file_type::not_found) throw input_error(src, "no such file or folder");
@@ -119,9 +88,10 @@ MemorySet load_memories(const std::string& src, const LoadOptions& options, std:
   if (unzipped.find("idx") != std::string::npos) return load_idx(src, options, warnings, progress, src);
   if (looks_like_cifar(src)) return load_cifar(src, options, warnings, progress, src);
   if (starts_like_idx(src)) return load_idx(src, options, warnings, progress, src);
-  throw input_error(src,
-                    "unrecognised format: expected a folder of images, an image, a .csv file, an IDX file "
-                    "(*-idx3-ubyte[.gz]), a CIFAR .bin batch, builtin:glyphs or builtin:fashion-mnist");
+  throw input_error(
+      src,
+      "unrecognised format: expected a folder of images, an image, a .csv file, a NumPy .npy/.npz file, an "
+      "IDX file (*-idx3-ubyte[.gz]), a CIFAR .bin batch, builtin:glyphs or builtin:fashion-mnist");
 }
 
 Pick parse_pick(const std::string& s) {

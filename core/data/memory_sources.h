@@ -41,8 +41,9 @@ struct LoadOptions {
   std::function<void(long long count, const ImageShape& shape)> check_fits;
 };
 
-// SRC forms: a directory; a .csv file; an IDX images file (*-idx3-ubyte[.gz]); a CIFAR .bin batch;
-// builtin:fashion-mnist[/train|/test]; builtin:glyphs. Warnings (e.g. skipped unreadable files) are appended.
+// SRC forms: a directory; a .csv file; a NumPy .npy file, .npz archive or FILE.npz:NAME (array_memories.h); an IDX
+// images file (*-idx3-ubyte[.gz]); a CIFAR .bin batch; builtin:fashion-mnist[/train|/test]; builtin:glyphs. Warnings
+// (e.g. skipped unreadable files) are appended.
 //
 // How a file is recognised: .csv -> CSV; an image extension -> one image; "idx" in the name -> IDX (labels file
 // next to it picked up: "images-idx3" -> "labels-idx1"); .bin or a CIFAR-like name -> CIFAR (see cifar_format.h);

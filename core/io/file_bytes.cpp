@@ -222,4 +222,53 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string&
   }
   return out;
 }
+
+std::vector<uint8_t> inflate_raw(const uint8_t* data, size_t size, const std::string& name, size_t expected_size) {
+  InflateStream stream;
+  z_stream& z = stream.z;
+  if (inflateInit2(&z, -15) != Z_OK) throw input_error(name, "cannot start zlib");  // -15: raw deflate, no header
+  // One byte of room beyond the promise, so a stream that would produce more is seen rather than cut silently.
+  std::vector<uint8_t> out(expected_size + 1);
+  const uint8_t* next_feed = data;
+  const uint8_t* const end = data + size;
+  size_t produced = 0;
+  for (;;) {
+    if (z.avail_in == 0 && next_feed < end) {
+      const size_t piece = std::min<size_t>(end - next_feed, 1u << 30);
+      z.next_in = const_cast<Bytef*>(next_feed);
+      z.avail_in = static_cast<uInt>(piece);
+      next_feed += piece;
+    }
+    const size_t room = std::min<size_t>(out.size() - produced, 1u << 30);
+    z.next_out = out.data() + produced;
+    z.avail_out = static_cast<uInt>(room);
+    const int status = inflate(&z, Z_NO_FLUSH);
+    produced += room - z.avail_out;
+    if (produced > expected_size) throw input_error(name, "deflated data is larger than its declared size");
+    if (status == Z_STREAM_END) break;
+    if (status == Z_BUF_ERROR && z.avail_in == 0 && next_feed == end)
+      throw input_error(name, "truncated deflate data (" + std::to_string(produced) + " of " +
+                                  std::to_string(expected_size) + " bytes)");
+    if (status != Z_OK && status != Z_BUF_ERROR) {
+      const std::string reason = z.msg ? z.msg : "error " + std::to_string(status);
+      throw input_error(name, "corrupt deflate data (zlib: " + reason + ")");
+    }
+  }
+  if (produced != expected_size)
+    throw input_error(name, "deflated data is " + std::to_string(produced) + " bytes, its entry declares " +
+                                std::to_string(expected_size));
+  out.resize(expected_size);
+  return out;
+}
+
+uint32_t crc32_of(const uint8_t* data, size_t size) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (size > 0) {
+    const uInt piece = static_cast<uInt>(std::min<size_t>(size, 1u << 30));
+    crc = crc32(crc, data, piece);
+    data += piece;
+    size -= piece;
+  }
+  return static_cast<uint32_t>(crc);
+}
 }  // namespace uhop

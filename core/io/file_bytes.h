@@ -68,4 +68,11 @@ bool is_gzip(const uint8_t* data, size_t size);
 // what was inflated (for reading a header from a file prefix); otherwise it throws "truncated gzip data".
 std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string& name, size_t max_output,
                             bool allow_truncated = false);
+
+// Inflates raw deflate data (a zip entry, method 8) that must come to exactly expected_size bytes; the caller has
+// checked expected_size against what it can hold before calling. Throws "corrupt"/"truncated"/"larger than
+// declared" InputErrors.
+std::vector<uint8_t> inflate_raw(const uint8_t* data, size_t size, const std::string& name, size_t expected_size);
+// CRC-32 as zip and gzip use it.
+uint32_t crc32_of(const uint8_t* data, size_t size);
 }  // namespace uhop

@@ -18,4 +18,16 @@ void write_retrieval_log(std::ostream& out, const std::vector<RetrievalRecord>& 
 void save_stage1_log(const std::string& path, const std::vector<Stage1Record>& log,
                      bool probe_columns = false);                                           // atomic
 void save_retrieval_log(const std::string& path, const std::vector<RetrievalRecord>& log);  // atomic
+
+// The same logs as named columns of doubles (NaN = an empty cell; flags 0/1): the .npy logs and the Python module.
+struct LogColumns {
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> values;  // values[k] is column names[k], one entry per row
+};
+LogColumns stage1_log_columns(const std::vector<Stage1Record>& log, bool probe_columns = false);
+LogColumns retrieval_log_columns(const std::vector<RetrievalRecord>& log);
+// The format by the output's name: a structured .npy array (write_npy_table) for "*.npy", else CSV.
+void write_stage1_log_for(const std::string& path, std::ostream& out, const std::vector<Stage1Record>& log,
+                          bool probe_columns = false);
+void write_retrieval_log_for(const std::string& path, std::ostream& out, const std::vector<RetrievalRecord>& log);
 }  // namespace uhop

@@ -1,0 +1,217 @@
+// NumPy .npy and .npz memories (issue 23): header versions, dtypes, byte orders, C and Fortran order, named arrays
+// and labels in archives, the writers, and hostile files (lying headers, huge shapes, zip bombs, object arrays).
+// The pytest suite (python/tests) checks the same files against NumPy itself.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include "data/array_memories.h"
+#include "data/memory_sources.h"
+#include "data/npy_format.h"
+#include "data/npz_archive.h"
+#include "loader_test_files.h"
+#include "npy_test_files.h"
+#include "numerics/input_error.h"
+
+using namespace uhop;
+using namespace uhop_test;
+using Catch::Matchers::Contains;
+
+namespace {
+std::vector<double> counting(int n) {
+  std::vector<double> v(n);
+  for (int i = 0; i < n; ++i) v[i] = 0.5 * i - 1;
+  return v;
+}
+
+MemorySet load_bytes(const std::vector<uint8_t>& bytes, const std::string& array = "", LoadOptions options = {}) {
+  return load_npy_memories_from_memory(bytes.data(), bytes.size(), "t.npy", array, options);
+}
+}  // namespace
+
+TEST_CASE("npy: float64 C order, every header version", "[npy]") {
+  for (int version : {1, 2, 3}) {
+    const MemorySet set = load_bytes(npy_f8("(3, 4)", counting(12), version));
+    REQUIRE(set.count() == 3);
+    REQUIRE(set.dim() == 4);
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 4; ++j) REQUIRE(set.patterns(i, j) == 0.5 * (i * 4 + j) - 1);
+    REQUIRE(set.shape.width == 4);  // embeddings: a strip, not an image
+    REQUIRE(set.shape.height == 1);
+  }
+}
+
+TEST_CASE("npy: float32 Fortran order 3-D gives images, C-order flattening", "[npy]") {
+  // Shape (2, 3, 4): Fortran order stores index (m, y, x) at m + 2 y + 6 x.
+  std::vector<float> values(24);
+  for (int m = 0; m < 2; ++m)
+    for (int y = 0; y < 3; ++y)
+      for (int x = 0; x < 4; ++x) values[m + 2 * y + 6 * x] = static_cast<float>(100 * m + 10 * y + x);
+  const MemorySet set =
+      load_bytes(npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3, 4), }", raw_values(values)));
+  REQUIRE(set.count() == 2);
+  REQUIRE(set.shape.width == 4);
+  REQUIRE(set.shape.height == 3);
+  for (int m = 0; m < 2; ++m)
+    for (int y = 0; y < 3; ++y)
+      for (int x = 0; x < 4; ++x) REQUIRE(set.patterns(m, y * 4 + x) == 100 * m + 10 * y + x);
+}
+
+TEST_CASE("npy: big-endian float64 and uint8 pixels scaled to [0,1]", "[npy]") {
+  std::vector<uint8_t> be;
+  for (double v : {1.5, -2.0, 3.25, 4.0}) {
+    uint8_t bytes[8];
+    std::memcpy(bytes, &v, 8);
+    for (int k = 7; k >= 0; --k) be.push_back(bytes[k]);
+  }
+  MemorySet set = load_bytes(npy_bytes("{'descr': '>f8', 'fortran_order': False, 'shape': (2, 2), }", be));
+  REQUIRE(set.patterns(0, 0) == 1.5);
+  REQUIRE(set.patterns(1, 0) == 3.25);
+  set = load_bytes(npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }", {0, 255, 51, 102}));
+  REQUIRE(set.patterns(0, 1) == 1.0);
+  REQUIRE(set.patterns(1, 0) == Approx(0.2));
+  REQUIRE_THAT(set.preprocessing, Contains("uint8 scaled to [0,1]"));
+}
+
+TEST_CASE("npy: hostile headers are refused with a reason", "[npy][hostile]") {
+  const std::string ok = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
+  const std::vector<uint8_t> four = raw_values(counting(4));
+  const std::vector<std::pair<std::vector<uint8_t>, std::string>> cases = {
+      {npy_bytes("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", raw_values(counting(2))), "object arrays"},
+      {npy_bytes("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (2,), }", four), "structured"},
+      {npy_bytes("{'descr': '<U4', 'fortran_order': False, 'shape': (2, 2), }", four), "not supported"},
+      {npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", four), "more than"},
+      {npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999, 2), }", four),
+       "overflows"},
+      {npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 0), }", {}), "empty"},
+      {npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", four), "truncated"},
+      {npy_bytes(ok, raw_values(counting(6))), "after the array"},
+      {npy_bytes("{'descr': '<f8', 'shape': (2, 2), }", four), "lacks"},
+      {npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), 'x': 1}", four), "unexpected key"},
+      {npy_bytes("{'descr': '<f8', 'fortran_order': Maybe, 'shape': (2, 2), }", four), "neither True"},
+      {npy_bytes(ok, raw_values(std::vector<double>{1, NAN, 3, 4})), "NaN"},
+      {npy_bytes(ok, four, 4), "version 4"},
+      {npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", four), "2-D array (M, d)"},
+      {{'P', 'K', 3, 4, 0}, ".npz"},
+      {{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0xff, 0xff}, "truncated .npy header"},
+      {{0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0xff, 0xff, 0xff, 0x7f}, "longer than"},
+      {{'n', 'o', 'p', 'e', 0, 0, 0, 0, 0, 0, 0, 0}, "magic"},
+  };
+  for (const auto& [bytes, problem] : cases) {
+    INFO(problem);
+    REQUIRE_THROWS_AS(load_bytes(bytes), InputError);
+    REQUIRE_THROWS_WITH(load_bytes(bytes), Contains(problem));
+  }
+}
+
+TEST_CASE("npy: the shape is checked against the caller's limit before values are read", "[npy][hostile]") {
+  TempDir dir("npy-limit");
+  // The header promises 10^6 x 10^3 values and only 32 bytes follow: refused from the header (check_fits).
+  write_bytes(dir.file("big.npy"), npy_f8("(1000000, 1000)", counting(4)));
+  LoadOptions options;
+  options.max_values = options.max_csv_values = 1LL << 40;  // so the caller's check is what refuses it
+  long long asked = -1;
+  options.check_fits = [&](long long count, const ImageShape& shape) {
+    asked = count * shape.size();
+    throw InputError("too big for this caller");
+  };
+  REQUIRE_THROWS_WITH(load_memories(dir.file("big.npy"), options), Contains("too big"));
+  REQUIRE(asked == 1000000000LL);
+  options = {};
+  options.max_csv_values = 1000;
+  REQUIRE_THROWS_WITH(load_memories(dir.file("big.npy"), options), Contains("more than 1000 values"));
+}
+
+TEST_CASE("npz: stored and deflated arrays, NAME selection, labels, pick", "[npz]") {
+  TempDir dir("npz");
+  const std::vector<uint8_t> x = npy_f8("(6, 2)", counting(12));
+  const std::vector<uint8_t> y = npy_f8("(2, 2)", {9, 8, 7, 6});
+  const std::vector<uint8_t> labels = npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (6,), }",
+                                                raw_values(std::vector<int64_t>{0, 1, 2, 0, 1, 2}));
+  for (bool deflated : {false, true}) {
+    write_bytes(dir.file("a.npz"), zip_bytes({{"X.npy", x, deflated}, {"Y.npy", y, deflated}}));
+    REQUIRE(load_memories(dir.file("a.npz:Y")).patterns(1, 1) == 6);
+    REQUIRE(load_memories(dir.file("a.npz:X")).patterns(5, 1) == counting(12)[11]);
+    REQUIRE_THROWS_WITH(load_memories(dir.file("a.npz")), Contains("X, Y") && Contains("NAME"));
+    REQUIRE_THROWS_WITH(load_memories(dir.file("a.npz:Z")), Contains("no array 'Z'"));
+    write_bytes(dir.file("b.npz"), zip_bytes({{"labels.npy", labels, deflated}, {"X.npy", x, deflated}}));
+    const MemorySet set = load_memories(dir.file("b.npz"));  // the one array besides labels
+    REQUIRE(set.labels == std::vector<int>{0, 1, 2, 0, 1, 2});
+    REQUIRE(set.source == dir.file("b.npz") + ":X");
+    LoadOptions options;
+    options.pick = Pick::per_class;
+    options.count = 3;
+    const MemorySet picked = load_memories(dir.file("b.npz"), options);
+    REQUIRE(picked.labels == std::vector<int>{0, 1, 2});  // round-robin over the classes
+  }
+}
+
+TEST_CASE("npz: hostile archives are refused before inflating", "[npz][hostile]") {
+  TempDir dir("npz-hostile");
+  const std::vector<uint8_t> x = npy_f8("(2, 2)", counting(4));
+  // 4 GB of zeros would deflate to ~4 MB; here the directory simply declares 4 GB for a few bytes: a bomb by ratio.
+  ZipEntry bomb{"X.npy", x, true};
+  bomb.declared_size = 0xfffffff0;
+  ZipEntry big{"X.npy", x, false};
+  big.declared_size = 1 << 20;  // stored with two sizes
+  ZipEntry crc{"X.npy", x, true};
+  crc.declared_crc = 1234;
+  ZipEntry encrypted{"X.npy", x, false};
+  encrypted.flags = 1;
+  ZipEntry bzip2{"X.npy", x, false};
+  bzip2.method = 12;
+  ZipEntry short_size{"X.npy", x, true};
+  short_size.declared_size = static_cast<int64_t>(x.size()) - 8;
+  const std::vector<uint8_t> whole = zip_bytes({{"X.npy", x, false}});
+  const std::vector<std::pair<std::vector<uint8_t>, std::string>> cases = {
+      {zip_bytes({bomb}), "zip bomb"},
+      {zip_bytes({big}), "two different sizes"},
+      {zip_bytes({crc}), "CRC-32"},
+      {zip_bytes({encrypted}), "encrypted"},
+      {zip_bytes({bzip2}), "method 12"},
+      {zip_bytes({short_size}), "larger than its declared size"},
+      {std::vector<uint8_t>(whole.begin(), whole.end() - 5), "end-of-directory"},
+  };
+  for (const auto& [bytes, problem] : cases) {
+    INFO(problem);
+    write_bytes(dir.file("h.npz"), bytes);
+    REQUIRE_THROWS_WITH(load_memories(dir.file("h.npz")), Contains(problem));
+  }
+  // A real bomb by cap: 64 MB of zeros deflate to ~64 KB, and the caller holds at most 1000 values.
+  const std::vector<uint8_t> zeros(64 << 20, 0);
+  write_bytes(dir.file("z.npz"), zip_bytes({{"X.npy", zeros, true}}));
+  LoadOptions options;
+  options.max_csv_values = 1000;
+  REQUIRE_THROWS_WITH(load_memories(dir.file("z.npz"), options), Contains("more than the"));
+  // A lying central directory offset.
+  std::vector<uint8_t> lying = zip_bytes({{"X.npy", x, false}});
+  lying[lying.size() - 6] = 0xf0;  // directory offset far past the end
+  write_bytes(dir.file("l.npz"), lying);
+  REQUIRE_THROWS_WITH(load_memories(dir.file("l.npz")), Contains("truncated zip central directory"));
+}
+
+TEST_CASE("npy writers: matrices round-trip, tables name their columns", "[npy]") {
+  Matrix m(2, 3);
+  m << 1, 2.5, -3, 1e-300, 4e300, 0.1;
+  std::ostringstream out;
+  write_npy_matrix(out, m);
+  const std::string s = out.str();
+  const std::vector<uint8_t> bytes(s.begin(), s.end());
+  REQUIRE(bytes.size() % 8 == 0);
+  const NpyHeader h = parse_npy_header(bytes.data(), bytes.size(), "w.npy", 100);
+  REQUIRE(h.data_offset % 64 == 0);
+  REQUIRE(npy_matrix(h, bytes.data(), bytes.size(), "w.npy") == m);
+  std::ostringstream table;
+  write_npy_table(table, {"step", "loss"}, {{0, 1}, {2.5, NAN}});
+  REQUIRE_THAT(table.str(), Contains("[('step', '<f8'), ('loss', '<f8'), ]") && Contains("'shape': (2,)"));
+  REQUIRE(table.str().size() % 64 == 4 * 8);  // header padded to 64 bytes, then 2 records of 2 doubles
+}
+
+TEST_CASE("npz source names split at the last .npz:", "[npz]") {
+  REQUIRE(split_npz_source("a.npz") == std::make_pair(std::string("a.npz"), std::string()));
+  REQUIRE(split_npz_source("d/a.NPZ:emb") == std::make_pair(std::string("d/a.NPZ"), std::string("emb")));
+  REQUIRE(split_npz_source("x.csv") == std::make_pair(std::string("x.csv"), std::string()));
+  REQUIRE(is_npy_source("a.npz:X"));
+  REQUIRE(!is_npy_source("a.csv"));
+}
