@@ -21,7 +21,6 @@ need_root() {
 
 # deb-src: one .sources file mirroring every deb stanza of the configured suites (debian.sources is deb822).
 SOURCES=/etc/apt/sources.list.d/uhop-deb-src.sources
-updated=0
 if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   need_root "adding deb-src lines"
   if [ -f /etc/apt/sources.list.d/debian.sources ]; then
@@ -38,22 +37,23 @@ done
 # /usr/bin/node may be another Node (e.g. v20 from elsewhere): nodejs is only wanted for its acorn module.
 if [ ${#missing[@]} -gt 0 ]; then
   need_root "installing ${missing[*]}"
-  [ "$updated" = 1 ] || apt-get -o DPkg::Lock::Timeout=900 update -qq
-  updated=1
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" node-acorn
+  apt-get -o DPkg::Lock::Timeout=900 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" node-acorn >/dev/null
 fi
 
 # Sources of the same versions as the installed -dev packages (apt-get source picks the candidate version).
 mkdir -p "$SRC"
 fetch_source() {  # NAME DIR-GLOB
-  if ! compgen -G "$SRC/$2" >/dev/null; then
-    # Without fresh lists (deb-src just added) apt-get source finds nothing: update once and try again.
-    if ! (cd "$SRC" && apt-get source -qq "$1" >/dev/null 2>&1); then
-      [ "$updated" = 1 ] || apt-get -o DPkg::Lock::Timeout=900 update -qq
-      updated=1
-      (cd "$SRC" && apt-get source -qq "$1" >/dev/null)
-    fi
-  fi
+  compgen -G "$SRC/$2" >/dev/null && return 0
+  # Without fresh lists (deb-src just added) apt-get source finds nothing: update once first.
+  apt-cache showsrc "$1" 2>/dev/null | grep -q '^Version:' || apt-get -o DPkg::Lock::Timeout=900 update -qq
+  # The newest version first; a mirror may lack one suite's sources (security), so older ones are tried too.
+  local v
+  for v in $(apt-cache showsrc "$1" | sed -n 's/^Version: //p' | sort -urV); do
+    (cd "$SRC" && apt-get source -qq "$1=$v" >/dev/null 2>&1) && return 0
+  done
+  echo "install-web-deps: cannot fetch the source package $1" >&2
+  return 1
 }
 fetch_source imgui 'imgui-1.86*/'
 fetch_source zlib 'zlib-1.2*/'
