@@ -171,7 +171,7 @@ class StudioWorker {
   double last_full_time_ = -1e9;
   double last_full_cost_ = 0;  // seconds the last full publish took (the retrieval rebuilt for the new W)
   std::shared_ptr<const StudioSnapshot> last_full_;  // Stage II part reused by Stage-I-only publishes
-  std::vector<QueryEdit> query_edits_;  // since the query was last made from the target (restart_query)
+  std::vector<QueryEdit> query_edits_;               // since the query was last made from the target (restart_query)
   bool query_unlinkable_ = false;
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
   std::string suggested_size_, refused_source_, stage1_warning_;
