@@ -7,6 +7,8 @@
 //   --script FILE        commands (see studio_commands.h) run in order, each after the previous one finished
 //   --session FILE       start from a session file (see core/session/session_file.h); a bad file is reported and the
 //                        default memories stay loaded
+//   --state TEXT         rebuild the state of a link (a whole URL or its '#s=...' fragment, see state_link.h); a
+//                        malformed link is refused with exit status 2
 //   --no-story           do not play the guided story at start
 //   For tests and capture (they never change what the app does):
 //   --frames N           quit after N frames (with --script: not before the script has finished)
@@ -50,6 +52,7 @@
 #include "numerics/input_error.h"
 #include "numerics/number_text.h"
 #include "capacity_panel.h"
+#include "dump_state.h"
 #include "export_names.h"
 #include "screenshot.h"
 #include "session/session_file.h"
@@ -66,13 +69,17 @@ struct Options {
   float font_size = 0;
   int window_w = 0, window_h = 0;
   bool no_story = false;
+  std::vector<studio::Command> state_commands;  // --state: the link's replay
   // The story plays unless the user asked for something specific (capture flags do not count).
-  bool story() const { return !no_story && !memories_given && session.empty() && script.empty() && bench_frames == 0; }
+  bool story() const {
+    return !no_story && !memories_given && session.empty() && script.empty() && state_commands.empty() &&
+           bench_frames == 0;
+  }
 };
 
 void usage() {
   std::fprintf(stderr,
-               "usage: uhop-studio [--memories SRC] [--session FILE] [--script FILE] [--no-story]\n"
+               "usage: uhop-studio [--memories SRC] [--session FILE] [--script FILE] [--state URL] [--no-story]\n"
                "                   [--frames N] [--screenshot FILE] [--dump-state FILE] [--window WxH]\n"
                "                   [--font-size PX] [--bench-frames N [--bench-count M] [--bench-batch B]]\n");
 }
@@ -119,6 +126,8 @@ bool parse_args(int argc, char** argv, Options& o) {
         o.screenshot = v;
       } else if (a == "--session") {
         o.session = v;
+      } else if (a == "--state") {
+        o.state_commands = studio::link_commands(studio::parse_link(v));
       } else if (a == "--dump-state") {
         o.dump_state = v;
       } else if (a == "--frames" || a == "--bench-frames") {
@@ -305,60 +314,6 @@ double ms_since_process_start() {
   return (now.tv_sec + now.tv_nsec * 1e-9) * 1e3 - static_cast<double>(start) * 1e3 / sysconf(_SC_CLK_TCK);
 }
 
-// The --dump-state text: "key=value" lines, the frame count first.
-std::string dump_text(const studio::UiContext& ui, long frames, double first_frame_ms) {
-  const studio::StudioSnapshot& s = *ui.snap;
-  std::ostringstream o;
-  char buf[96];
-  o << "frames=" << frames << "\n";
-  std::snprintf(buf, sizeof buf, "%.0f", first_frame_ms);
-  o << "first_frame_ms=" << buf << "\n";
-  const ImVec2 d = ImGui::GetIO().DisplaySize;
-  o << "window=" << static_cast<int>(d.x) << "," << static_cast<int>(d.y) << "\n";
-  std::snprintf(buf, sizeof buf, "%.1f", ImGui::GetFontSize());
-  o << "font_size=" << buf << "\n";
-  o << "layout=" << (ui.layout == studio::LayoutMode::presentation ? "presentation" : "standard") << "\n";
-  o << "source=" << s.state.source << "\n";
-  o << "memories=" << (s.memories ? s.memories->set.count() : 0) << "\n";
-  o << "target=" << s.state.target << "\n";
-  o << "stage1_steps=" << (s.stage1_log.empty() ? 0 : s.stage1_log.back().step) << "\n";
-  o << "stage1_playing=" << (s.stage1_playing ? 1 : 0) << "\n";
-  o << "stage2_steps=" << (s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step) << "\n";
-  o << "mhm_nearest=" << (s.baseline_log.empty() ? -1 : s.baseline_log.back().nearest) << "\n";
-  o << "uhop_nearest=" << (s.retrieval_log.empty() ? -1 : s.retrieval_log.back().nearest) << "\n";
-  std::snprintf(buf, sizeof buf, "%.9g", s.query.size() ? s.query.sum() : 0.0);
-  o << "query_sum=" << buf << "\n";
-  if (!s.stage1_log.empty()) {
-    std::snprintf(buf, sizeof buf, "%.17g", s.stage1_log.back().loss);
-    o << "stage1_loss=" << buf << "\n";
-  }
-  if (!s.retrieval_log.empty()) {
-    std::snprintf(buf, sizeof buf, "%.17g", s.retrieval_log.back().error);
-    o << "stage2_error=" << buf << "\n";
-  }
-  o << "story="
-    << (ui.story.mode() == studio::StoryMode::autoplay ? "autoplay"
-        : ui.story.mode() == studio::StoryMode::tour   ? "tour"
-                                                       : "off")
-    << "\n";
-  o << "story_step=" << ui.story.step() << "\n";
-  o << "story_step_done=" << (ui.story.step_done() ? 1 : 0) << "\n";
-  o << "busy=" << (s.busy ? 1 : 0) << "\n";
-  o << "session=" << s.session_path << "\n";
-  o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n" << studio::capacity_dump_state();
-  o << "error=" << s.error << "\n";
-  o << "message=" << s.message << "\n";
-  o << "last_error=" << s.last_error << "\n";
-  o << "errors=" << s.error_id << "\n";
-  for (const auto& [key, r] : ui.rects) {
-    // panel.<id> -> rect.<id>; plot.<id> and widget.<name> keep their prefix
-    const std::string name = key.rfind("panel.", 0) == 0 ? key.substr(6) : key;
-    std::snprintf(buf, sizeof buf, "%.0f,%.0f,%.0f,%.0f", r.x, r.y, r.w, r.h);
-    o << "rect." << name << "=" << buf << "\n";
-  }
-  return o.str();
-}
-
 // The window: OpenGL 3.3 core, at most 1600 x 1000 and never larger than the monitor.
 GLFWwindow* open_window(const Options& opt) {
   const bool bench = opt.bench_frames > 0;
@@ -434,7 +389,7 @@ studio::StudioState initial_state(const Options& opt) {
 void start_worker(studio::StudioWorker& worker, studio::UiContext& ui, const Options& opt) {
   if (opt.story()) {
     ui.story.start(studio::StoryMode::autoplay);
-  } else {
+  } else if (opt.state_commands.empty()) {  // a link loads its own memories
     studio::Command load;
     load.kind = studio::CommandKind::load;
     load.path = worker.snapshot()->state.source;
@@ -597,6 +552,7 @@ int main(int argc, char** argv) {
   start_worker(worker, ui, opt);
   studio::ScriptRunner script;
   if (!opt.script.empty()) script.load(opt.script, ui);
+  if (!opt.state_commands.empty()) script.run(opt.state_commands);
   ui.presets = find_presets();
 
   long frame = 0;

@@ -13,6 +13,8 @@ class ScriptRunner {
  public:
   // Parses `path`; a script with errors is not run at all (the errors go to the status bar).
   void load(const std::string& path, UiContext& ui);
+  // Runs these commands instead (e.g. a state link's replay, state_link.h).
+  void run(std::vector<Command> commands) { commands_ = std::move(commands), next_ = 0; }
   // One frame's worth: at most one command sent or one export/screenshot scheduled.
   void step(UiContext& ui);
   // The screenshot a `screenshot` line asked for, to be written after this frame's rendering (then cleared).

@@ -69,6 +69,8 @@ void StudioWorker::load_session(const std::string& path) {
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
   stage1_finished_ = file.stage1_finished;
+  query_edits_.clear();
+  query_unlinkable_ = file.query.has_value();  // a stored (hand-drawn) vector: a link cannot rebuild it
   stage1_warning_.clear();
   heat_initial_ = feature_cosine_heatmap(session_->memories().patterns, w0);
   heat_now_w_.resize(0, 0);

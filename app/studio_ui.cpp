@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <set>
 
+#include "link_ui.h"
 #include "numerics/input_error.h"
 
 namespace studio {
@@ -343,6 +344,7 @@ void file_menu(UiContext& ui) {
   if (ImGui::MenuItem("Save session...", nullptr, false, ui.snap->has_session)) ui.open_save_session = true;
   if (ImGui::MenuItem("Load session...")) ui.open_load_session = true;
   if (!ui.snap->session_path.empty()) ImGui::TextDisabled("last: %s", ui.snap->session_path.c_str());
+  link_menu_items(ui);  // Copy link / Open link from clipboard (link_ui.cpp)
   ImGui::Separator();
   if (ImGui::MenuItem("Export options...")) ui.show_export_options = true;
   formula_tip(

@@ -221,6 +221,8 @@ void StudioWorker::restart_query() {
   }
   uhop::Vector xi = set.patterns.row(state_.target).transpose();
   session_->set_query(uhop::corrupt(xi, set.shape, state_.corruption, state_.corruption_seed), state_.target);
+  query_edits_.clear();
+  query_unlinkable_ = false;
 }
 
 void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageShape& shape) {
@@ -415,10 +417,12 @@ void StudioWorker::process(const Command& c) {
       uhop::Vector q = session_->query();
       apply_stroke(q, shape, c.stroke);
       session_->set_query(q, state_.target);
+      query_edits_.push_back({false, c.stroke});
       return;
     }
     case CommandKind::clear_query:
       session_->set_query(uhop::Vector::Zero(session_->memories().dim()), state_.target);
+      query_edits_.push_back({true, {}});
       return;
     case CommandKind::set_query:
       if (c.query.size() != session_->memories().dim()) {
@@ -426,6 +430,7 @@ void StudioWorker::process(const Command& c) {
                                std::to_string(session_->memories().dim()));
       }
       session_->set_query(c.query, state_.target);
+      query_unlinkable_ = true;
       return;
     case CommandKind::load_query: {
       uhop::LoadOptions o;
@@ -439,6 +444,7 @@ void StudioWorker::process(const Command& c) {
                                std::to_string(session_->memories().dim()));
       }
       session_->set_query(one.patterns.row(0).transpose(), state_.target);
+      query_unlinkable_ = true;
       return;
     }
     case CommandKind::stage1_steps:
@@ -554,6 +560,9 @@ void StudioWorker::publish(bool full) {
   s->memories = gallery_;
   s->stage1_playing = stage1_playing_;
   s->stage2_playing = stage2_playing_;
+  s->stage1_finished = stage1_finished_;
+  s->query_edits = query_edits_;
+  s->query_unlinkable = query_unlinkable_;
   s->busy = !busy_label_.empty() || stage1_playing_ || stage2_playing_;
   s->busy_label = !busy_label_.empty() ? busy_label_
                   : stage1_playing_    ? "Stage I playing"

@@ -16,6 +16,7 @@
 #include "insight_snapshot.h"
 #include "numerics/memory_set.h"
 #include "session/session.h"
+#include "state_link.h"
 #include "studio_commands.h"
 #include "studio_state.h"
 #include "studio_sweep.h"
@@ -49,6 +50,7 @@ struct StudioSnapshot {
   int stats_step = -1;             // the Stage I step whose W the statistics describe
   Heatmap heat_initial, heat_now;  // step 0 and the current W
   bool stage1_playing = false;
+  bool stage1_finished = false;  // `stage1 finish` after the last step (for links and sessions)
 
   // Stage II (main run with the chosen similarity, plus the MHM baseline with the same alpha and beta)
   uhop::Vector query, target_image;
@@ -61,6 +63,10 @@ struct StudioSnapshot {
   bool exact_guaranteed = false;  // Theorem 2 holds at x_t
   bool energy_monotone = true;    // E(x_{s+1}) <= E(x_s) + 1e-9 |E| for every logged step
   bool stage2_playing = false;
+  // The query = the target's corrupted copy, then these edits (for links); query_unlinkable: it came from a file,
+  // a vector or a session instead, so a link cannot rebuild it.
+  std::vector<QueryEdit> query_edits;
+  bool query_unlinkable = false;
 
   // The last finished sweep (null before the first); the file of the last session saved or loaded.
   std::shared_ptr<const SweepOutcome> sweep;
@@ -165,6 +171,8 @@ class StudioWorker {
   double last_full_time_ = -1e9;
   double last_full_cost_ = 0;  // seconds the last full publish took (the retrieval rebuilt for the new W)
   std::shared_ptr<const StudioSnapshot> last_full_;  // Stage II part reused by Stage-I-only publishes
+  std::vector<QueryEdit> query_edits_;               // since the query was last made from the target (restart_query)
+  bool query_unlinkable_ = false;
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
   std::string suggested_size_, refused_source_, stage1_warning_;
   // Throws InputError (and sets suggested_size_) when images of `shape` make W larger than the Studio holds.

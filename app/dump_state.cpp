@@ -1,0 +1,81 @@
+#include "dump_state.h"
+
+#include "capacity_panel.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace studio {
+LinkContent current_link_content(UiContext& ui) {
+  const StudioSnapshot& s = *ui.snap;
+  LinkContent c;
+  c.state = s.state;
+  c.query_edits = s.query_edits;
+  c.stage1_steps = s.stage1_log.empty() ? 0 : s.stage1_log.back().step;
+  c.stage1_finished = s.stage1_finished;
+  c.stage2_steps = s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step;
+  for (const std::string& id : view_ids()) {
+    if (const bool* open = view_flag(ui, id); open && *open) c.views.push_back(id);
+  }
+  c.layout = ui.layout == LayoutMode::presentation ? "presentation" : "standard";
+  if (s.query_unlinkable)
+    c.notes.push_back("the query came from a file or a session: the link rebuilds the target's corrupted copy");
+  if (s.state.source.rfind("builtin:", 0) != 0)
+    c.notes.push_back("the memories are a local file (" + s.state.source + "): it opens only where that file is");
+  return c;
+}
+
+std::string dump_text(UiContext& ui, long frames, double first_frame_ms) {
+  const StudioSnapshot& s = *ui.snap;
+  std::ostringstream o;
+  char buf[96];
+  o << "frames=" << frames << "\n";
+  std::snprintf(buf, sizeof buf, "%.0f", first_frame_ms);
+  o << "first_frame_ms=" << buf << "\n";
+  const ImVec2 d = ImGui::GetIO().DisplaySize;
+  o << "window=" << static_cast<int>(d.x) << "," << static_cast<int>(d.y) << "\n";
+  std::snprintf(buf, sizeof buf, "%.1f", ImGui::GetFontSize());
+  o << "font_size=" << buf << "\n";
+  o << "layout=" << (ui.layout == LayoutMode::presentation ? "presentation" : "standard") << "\n";
+  o << "source=" << s.state.source << "\n";
+  o << "memories=" << (s.memories ? s.memories->set.count() : 0) << "\n";
+  o << "target=" << s.state.target << "\n";
+  o << "stage1_steps=" << (s.stage1_log.empty() ? 0 : s.stage1_log.back().step) << "\n";
+  o << "stage1_playing=" << (s.stage1_playing ? 1 : 0) << "\n";
+  o << "stage2_steps=" << (s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step) << "\n";
+  o << "mhm_nearest=" << (s.baseline_log.empty() ? -1 : s.baseline_log.back().nearest) << "\n";
+  o << "uhop_nearest=" << (s.retrieval_log.empty() ? -1 : s.retrieval_log.back().nearest) << "\n";
+  std::snprintf(buf, sizeof buf, "%.9g", s.query.size() ? s.query.sum() : 0.0);
+  o << "query_sum=" << buf << "\n";
+  if (!s.stage1_log.empty()) {
+    std::snprintf(buf, sizeof buf, "%.17g", s.stage1_log.back().loss);
+    o << "stage1_loss=" << buf << "\n";
+  }
+  if (!s.retrieval_log.empty()) {
+    std::snprintf(buf, sizeof buf, "%.17g", s.retrieval_log.back().error);
+    o << "stage2_error=" << buf << "\n";
+  }
+  o << "story="
+    << (ui.story.mode() == StoryMode::autoplay ? "autoplay"
+        : ui.story.mode() == StoryMode::tour   ? "tour"
+                                               : "off")
+    << "\n";
+  o << "story_step=" << ui.story.step() << "\n";
+  o << "story_step_done=" << (ui.story.step_done() ? 1 : 0) << "\n";
+  o << "busy=" << (s.busy ? 1 : 0) << "\n";
+  o << "session=" << s.session_path << "\n";
+  o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n" << studio::capacity_dump_state();
+  o << "error=" << s.error << "\n";
+  o << "message=" << s.message << "\n";
+  o << "last_error=" << s.last_error << "\n";
+  o << "errors=" << s.error_id << "\n";
+  o << "link=" << (s.has_session ? make_link(current_link_content(ui)) : "") << "\n";
+  for (const auto& [key, r] : ui.rects) {
+    // panel.<id> -> rect.<id>; plot.<id> and widget.<name> keep their prefix
+    const std::string name = key.rfind("panel.", 0) == 0 ? key.substr(6) : key;
+    std::snprintf(buf, sizeof buf, "%.0f,%.0f,%.0f,%.0f", r.x, r.y, r.w, r.h);
+    o << "rect." << name << "=" << buf << "\n";
+  }
+  return o.str();
+}
+}  // namespace studio

@@ -1,0 +1,30 @@
+// What differs between the Studio's targets, behind one narrow interface (Dear ImGui's backends/ and Polyscope's
+// render engine are the models): the portable Studio (state, commands, worker, story, panels) calls these and never
+// a window system, a file dialog or the browser directly. One implementation per target:
+//   app/platform/desktop/  GLFW + OpenGL 3.3, the file system, ffmpeg and cairo (uhop-studio)
+//   app/platform/web/      Emscripten: GLFW on a <canvas>, WebGL 2, downloads, the browser's clipboard and picker
+// Only these folders (and the web main) may use #ifdef __EMSCRIPTEN__.
+#pragma once
+#include <functional>
+#include <string>
+
+namespace studio::platform {
+// The clipboard (desktop: the window system's; web: navigator.clipboard, with the page's own copy as fallback).
+void copy_text(const std::string& text);
+std::string pasted_text();
+
+// Bytes the user asked for (an export, a session file): desktop writes `path` atomically; web offers the file's
+// name as a download. Throws std::runtime_error / uhop::InputError when it cannot.
+void save_bytes(const std::string& path, const std::string& bytes);
+
+// "Open a file": desktop opens nothing itself (paths come from text fields and drag & drop); web shows the browser's
+// file picker and hands the chosen file's bytes, stored under a virtual path, to `opened` on a later frame.
+bool can_pick_files();
+void pick_file(std::function<void(const std::string& path)> opened);
+
+// What this target can do: MP4 recording needs ffmpeg on PATH, PDF exports need cairo (desktop only).
+bool can_record_video();
+bool can_export_pdf();
+// The place this target writes outputs (desktop: the export folder as given; web: a virtual folder of downloads).
+const char* name();
+}  // namespace studio::platform

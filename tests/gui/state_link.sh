@@ -1,0 +1,46 @@
+#!/bin/sh
+# The state link on the desktop: a run's --dump-state gives link=; a second run opened with --state (the fragment,
+# or a whole URL as the web page would have it) shows the same numbers; it makes the same link again; a malformed
+# or hostile link is refused with a one-line message (exit 2) before a window opens.
+# usage (inside xvfb-run): state_link.sh UHOP_STUDIO OUT_DIR
+set -eu
+app=$1; out=$2
+rm -rf "$out"; mkdir -p "$out"
+cat > "$out/setup.txt" <<'SCRIPT'
+load builtin:glyphs count=12 pick=random seed=4
+set lr=0.3 beta=3 similarity=kernel
+target 5
+corrupt dropout:0.3 seed=21
+brush 3,4 8,9 12,2 radius=2 value=0.7
+stage1 steps=6
+stage2 steps=3
+view probe on
+layout presentation
+wait
+SCRIPT
+"$app" --script "$out/setup.txt" --frames 5 --window 1280x720 --dump-state "$out/a.txt"
+link=$(sed -n 's/^link=//p' "$out/a.txt")
+echo "link (${#link} characters): $link"
+case "$link" in "#s=1."*) ;; *) echo "no link in --dump-state"; exit 1 ;; esac
+"$app" --state "http://127.0.0.1:8765/index.html$link" --frames 5 --window 1280x720 --dump-state "$out/b.txt" \
+  --screenshot "$out/b.png"
+for key in source memories target stage1_steps stage2_steps mhm_nearest uhop_nearest query_sum stage1_loss \
+  stage2_error layout link errors; do
+  a=$(grep "^$key=" "$out/a.txt"); b=$(grep "^$key=" "$out/b.txt")
+  if [ "$a" != "$b" ]; then echo "differs after --state: '$a' vs '$b'"; exit 1; fi
+done
+grep -qx "layout=presentation" "$out/b.txt"
+# the open probe window is in both links (views=probe), compared above
+grep -qx "errors=0" "$out/b.txt"
+# Malformed and hostile links: refused with the reason, exit 2, no window.
+truncated=$(printf '%s' "$link" | cut -c1-40)
+for bad in "$truncated" "#s=9.AAAA" "#s=1.AAAA" "https://example.org/" "#s=1.%%%"; do
+  set +e
+  "$app" --state "$bad" --frames 1 2> "$out/err.txt"
+  rc=$?
+  set -e
+  cat "$out/err.txt"
+  test "$rc" -eq 2
+  grep -q "^uhop-studio: link: " "$out/err.txt"
+done
+echo "gui state link: ok"
