@@ -40,8 +40,11 @@ namespace {
 // through Box-Muller at once (Eigen vectorizes log, sqrt, cos and sin), so the cost per component stays flat.
 void gaussian_block(uint64_t key, uint64_t first, Eigen::Ref<MatrixF> out) {
   const Eigen::Index n = out.rows(), pairs = (n + 1) / 2, total = pairs * out.cols();
+  // Padded to whole SIMD packets: Eigen computes a tail shorter than a packet with scalar code whose last bits
+  // differ, which would make a pattern's values depend on where it sits in its block.
+  const Eigen::Index padded = (total + 15) / 16 * 16;
   thread_local Eigen::ArrayXf u1, u2, r, c, s;
-  if (u1.size() < total) u1.resize(total), u2.resize(total), r.resize(total), c.resize(total), s.resize(total);
+  if (u1.size() < padded) u1.resize(padded), u2.resize(padded), r.resize(padded), c.resize(padded), s.resize(padded);
   const uint64_t base = first * static_cast<uint64_t>(pairs);
   for (Eigen::Index k = 0; k < total; ++k) {
     const uint64_t h = counter_hash(key, base + static_cast<uint64_t>(k));
@@ -49,11 +52,13 @@ void gaussian_block(uint64_t key, uint64_t first, Eigen::Ref<MatrixF> out) {
     u1[k] = (static_cast<float>(h >> 32) + 1.0f) * 2.3283064365386963e-10f;
     u2[k] = static_cast<float>(h & 0xFFFFFFFFull) * 2.3283064365386963e-10f;
   }
+  u1.segment(total, padded - total).setOnes();
+  u2.segment(total, padded - total).setZero();
   // Box-Muller: r = sqrt(-2 ln u1), theta = 2 pi u2 -> (r cos theta, r sin theta).
-  r.head(total) = (-2.0f * u1.head(total).min(1.0f).log()).sqrt();
-  u2.head(total) *= 6.2831853071795865f;
-  c.head(total) = r.head(total) * u2.head(total).cos();
-  s.head(total) = r.head(total) * u2.head(total).sin();
+  r.head(padded) = (-2.0f * u1.head(padded).min(1.0f).log()).sqrt();
+  u2.head(padded) *= 6.2831853071795865f;
+  c.head(padded) = r.head(padded) * u2.head(padded).cos();
+  s.head(padded) = r.head(padded) * u2.head(padded).sin();
   for (Eigen::Index col = 0; col < out.cols(); ++col)
     for (Eigen::Index j = 0; j < pairs; ++j) {
       out(2 * j, col) = c[col * pairs + j];
