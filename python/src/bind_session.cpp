@@ -84,7 +84,6 @@ class PySession {
   void step(long long n, const py::object& progress_callback) {
     if (n < 0 || n > uhop::kMaxStage1Steps)
       throw py::value_error("n must be in 0.." + std::to_string(uhop::kMaxStage1Steps));
-    if (n == 0) return;
     PythonProgress progress(progress_callback);
     run_released(progress, [&] {
       for (long long i = 0; i < n; ++i) {
