@@ -18,7 +18,7 @@ void insight_view_menu(UiContext& ui) {
   ImGui::TextDisabled("Why U-Hop works");
   ImGui::MenuItem("Probe: retrieval of all memories", nullptr, &ui.show_probe);
   formula_tip(insight_text::kProbeHelp);
-  ImGui::MenuItem("Lemma 1 margin and beta*", nullptr, &ui.show_margin);
+  ImGui::MenuItem("Query margin and Lemma 1", nullptr, &ui.show_margin);
   formula_tip(insight_text::kMarginHelp);
   ImGui::MenuItem("Feature-space map", nullptr, &ui.show_feature_map);
   formula_tip(insight_text::kFeatureMapHelp);

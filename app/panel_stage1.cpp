@@ -5,6 +5,7 @@
 
 #include "studio_figures.h"
 #include "studio_state.h"
+#include "studio_text.h"
 #include "studio_ui.h"
 
 namespace studio {
@@ -118,7 +119,10 @@ void normal_controls(UiContext& ui, const StudioSnapshot& s, float num_w) {
   float lr = static_cast<float>(e.stage1.lr);
   flow(num_w * 1.3f);
   ImGui::SetNextItemWidth(num_w);
-  if (ImGui::SliderFloat("lr", &lr, 1e-3f, 100.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) e.stage1.lr = lr;
+  const auto [lr_lo, lr_hi] = lr_slider_range(e.stage1.optimizer, e.stage1.schedule, e.stage1.lr);
+  if (ImGui::SliderFloat("lr", &lr, static_cast<float>(lr_lo), static_cast<float>(lr_hi), "%.3g",
+                         ImGuiSliderFlags_Logarithmic))
+    e.stage1.lr = lr;
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("lr", lr));
   formula_tip("Learning rate gamma in W_{i+1} = W_i - gamma_i dL/dW.");
   const char* optimizers[] = {"sgd", "adam"};

@@ -143,13 +143,7 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
   f.y_ticks =
       axis_ticks(state.view.y0, state.view.y1, state.view.log_y, std::clamp(int(plot_h0 / (f.font_h * 2.2f)), 2, 10));
   const float left = 6 + (figure.y_label.empty() ? 0 : f.font_h + 4) + widest(f.y_ticks) + 8;
-  const float right = 12;
-  f.plot = {f.origin.x + left, f.origin.y + top, std::max(10.0f, f.size.x - left - right), plot_h0};
-  for (int n = 12; n >= 2; --n) {
-    f.x_ticks = axis_ticks(state.view.x0, state.view.x1, false, n);
-    if (f.x_ticks.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
-  }
-
+  float legend_w = 0;
   if (options.show_legend) {
     for (const PlotSeries& s : figure.series) {
       if (s.visible && !s.name.empty())
@@ -159,15 +153,21 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
       if (b.visible && !b.name.empty())
         f.legend.push_back({b.name, b.color, false, true, is_hidden(state, b.name), {}});
     }
-    float legend_w = 0;
     for (const LegendRow& r : f.legend) legend_w = std::max(legend_w, ImGui::CalcTextSize(r.name.c_str()).x);
     legend_w += 22 + 3 * style.ItemInnerSpacing.x;
-    const float row_h = f.font_h + 2;
-    for (size_t i = 0; i < f.legend.size(); ++i) {
-      f.legend[i].box = {f.plot.x + f.plot.w - legend_w - 6, f.plot.y + 6 + style.ItemInnerSpacing.y * 0.5 + row_h * i,
-                         legend_w, row_h};
-    }
   }
+  // Outside (right of the plot area) when asked and the plot keeps at least 160 px: no data under the legend.
+  const bool outside = options.legend_outside && !f.legend.empty() && f.size.x - left - legend_w - 18 >= 160;
+  const float right = outside ? legend_w + 18 : 12;
+  f.plot = {f.origin.x + left, f.origin.y + top, std::max(10.0f, f.size.x - left - right), plot_h0};
+  for (int n = 12; n >= 2; --n) {
+    f.x_ticks = axis_ticks(state.view.x0, state.view.x1, false, n);
+    if (f.x_ticks.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
+  }
+  const float row_h = f.font_h + 2;
+  const double legend_x = outside ? f.plot.x + f.plot.w + 12 : f.plot.x + f.plot.w - legend_w - 6;
+  for (size_t i = 0; i < f.legend.size(); ++i)
+    f.legend[i].box = {legend_x, f.plot.y + 6 + style.ItemInnerSpacing.y * 0.5 + row_h * i, legend_w, row_h};
 
   f.show_follow_button = !state.auto_fit && !state.follow_latest;
   const ImVec2 follow_size = ImGui::CalcTextSize(kFollowLabel);
