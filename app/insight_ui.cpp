@@ -30,7 +30,8 @@ void draw_insight_windows(UiContext& ui) {
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   // Where each window first appears: over the Stage II / Compare column and the Stage I column, on top of the grid.
   if (ui.show_probe) panel_probe(ui, ImVec2(d.x * 0.50f, d.y * 0.06f), ImVec2(d.x * 0.48f, d.y * 0.56f));
-  if (ui.show_margin) panel_margin(ui, ImVec2(d.x * 0.50f, d.y * 0.40f), ImVec2(d.x * 0.48f, d.y * 0.56f));
+  // The margin view holds four plots and a caption: most of the window (readable at 28 px on a projector).
+  if (ui.show_margin) panel_margin(ui, ImVec2(d.x * 0.25f, d.y * 0.05f), ImVec2(d.x * 0.73f, d.y * 0.90f));
   if (ui.show_feature_map) panel_feature_map(ui, ImVec2(d.x * 0.02f, d.y * 0.06f), ImVec2(d.x * 0.62f, d.y * 0.50f));
   if (ui.show_landscape) panel_landscape(ui, ImVec2(d.x * 0.02f, d.y * 0.40f), ImVec2(d.x * 0.62f, d.y * 0.56f));
   if (!ui.show_landscape) ui.landscape_requested = false;  // reopening starts it again

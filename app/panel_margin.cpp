@@ -18,6 +18,7 @@ void plot_pair(UiContext& ui, const StudioSnapshot& s, const char* left, const c
   const bool side = w >= 2 * std::max(220.0f, ImGui::GetFontSize() * 14);
   uhop::PlotWidgetOptions opts;
   opts.size = ImVec2(side ? (w - ImGui::GetStyle().ItemSpacing.x) / 2 : -1, side ? h : h / 2);
+  opts.legend_outside = true;  // beside the curves when the plot keeps 160 px, never over them
   uhop::PlotFigure f;
   if (insight_figure(s, left, f)) studio_plot(ui, left, f, ui.insight_plots[left], opts);
   if (side) ImGui::SameLine();
@@ -50,7 +51,7 @@ void panel_margin(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   plot_pair(ui, s, "query-margin", "stage2-margin", h);
 
   ImGui::Separator();
-  ImGui::TextUnformatted("Lemma 1: a worst case over every query in the sphere ‖Wx - Wξ_μ‖ ≤ R_Φ");
+  ImGui::TextWrapped("Lemma 1: a worst case over every query in the sphere ‖Wx - Wξ_μ‖ ≤ R_Φ");
   float eps = static_cast<float>(ui.edit.bound_epsilon);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::SliderFloat("ε", &eps, 1e-4f, 10.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) ui.edit.bound_epsilon = eps;

@@ -211,6 +211,18 @@ void handle_input(const WidgetFrame& f, const PlotFigure& figure, PlotWidgetStat
   }
 }
 
+// `text` cut at a word to fit `width` pixels, ending in "..." (the whole text is the hover tooltip); as it is when it
+// fits. Titles and axis labels never overprint their neighbours or break mid-word.
+std::string fit_text(const std::string& text, float width) {
+  std::string shown = text;
+  while (ImGui::CalcTextSize(shown.c_str()).x > width && shown.size() > 4) {
+    const size_t cut = shown.find_last_of(' ', shown.size() - 4);
+    if (cut == std::string::npos || cut == 0) break;
+    shown = shown.substr(0, cut) + "...";
+  }
+  return shown;
+}
+
 // Background, title, grid, tick marks and labels, axis labels.
 void draw_axes(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, const PlotView& view,
                const PlotWidgetOptions& options) {
@@ -222,9 +234,11 @@ void draw_axes(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, c
   const ImVec2 pmin = f.pmin(), pmax = f.pmax();
   dl->AddRectFilled(pmin, pmax, ImGui::GetColorU32(ImGuiCol_FrameBg));
   if (options.show_title && !figure.title.empty()) {
-    const ImVec2 ts = ImGui::CalcTextSize(figure.title.c_str());
-    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), f.origin.y + style.ItemInnerSpacing.y), text_col,
-                figure.title.c_str());
+    const std::string title = fit_text(figure.title, f.size.x - 8);
+    const ImVec2 ts = ImGui::CalcTextSize(title.c_str());
+    const float x = std::clamp(float(plot.x + (plot.w - ts.x) / 2), f.origin.x + 4, f.origin.x + f.size.x - ts.x - 4);
+    dl->AddText(ImVec2(x, f.origin.y + style.ItemInnerSpacing.y), text_col, title.c_str());
+    if (title != figure.title && f.hovered && f.mouse.y < plot.y) ImGui::SetTooltip("%s", figure.title.c_str());
   }
   for (const PlotTick& t : f.x_ticks) {
     const float x = std::round(float(to_pixel(view, plot, t.value, view.y0).x));
@@ -241,8 +255,9 @@ void draw_axes(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, c
     dl->AddText(ImVec2(pmin.x - 6 - ts.x, y - ts.y / 2), text_col, t.label.c_str());
   }
   if (!figure.x_label.empty()) {
-    const ImVec2 ts = ImGui::CalcTextSize(figure.x_label.c_str());
-    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), pmax.y + f.font_h + 8), text_col, figure.x_label.c_str());
+    const std::string label = fit_text(figure.x_label, float(plot.w));
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), pmax.y + f.font_h + 8), text_col, label.c_str());
   }
   if (!figure.y_label.empty()) {
     // ImGui 1.86 has no rotated text: draw it level with the full-screen clip (so no glyph is culled before it is

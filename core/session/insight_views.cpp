@@ -116,9 +116,9 @@ void add_margin_references(PlotFigure& f, double x0, double x1, long long count,
 }  // namespace
 
 PlotFigure query_margin_figure(const std::vector<Stage1Record>& log, int count, double beta) {
-  PlotFigure f = step_figure(log, "query's margin at x_0: target - best rival", "score gap");
-  PlotSeries uhop = named("U-Hop (features)", kBlue, "K(ξ_μ, x_0) - max_ν≠μ K(ξ_ν, x_0) with W_i");
-  PlotSeries mhm = named("MHM (pixels)", kOrange, "<ξ_μ, x_0> - max_ν≠μ <ξ_ν, x_0> (W = I)");
+  PlotFigure f = step_figure(log, "query margin at x_0", "score gap");
+  PlotSeries uhop = named("U-Hop", kBlue, "K(ξ_μ, x_0) - max_ν≠μ K(ξ_ν, x_0) with W_i");
+  PlotSeries mhm = named("MHM", kOrange, "in pixels: <ξ_μ, x_0> - max_ν≠μ <ξ_ν, x_0> (W = I)");
   mhm.dashed = true;
   for (const auto& r : log) {
     if (std::isfinite(r.query_margin)) uhop.x.push_back(r.step), uhop.y.push_back(r.query_margin);
@@ -132,11 +132,11 @@ PlotFigure query_margin_figure(const std::vector<Stage1Record>& log, int count, 
 PlotFigure stage2_margin_figure(const std::vector<RetrievalRecord>& main_run, const std::vector<RetrievalRecord>& mhm,
                                 const std::string& main_name, int count, double beta) {
   PlotFigure f;
-  f.title = "query's margin at x_t: target - best rival";
+  f.title = "query margin at x_t";
   f.x_label = "Stage II step t";
   f.y_label = "score gap";
   PlotSeries a = named(main_name, kBlue, "s_μ(x_t) - max_ν≠μ s_ν(x_t) in the main run's similarity");
-  PlotSeries b = named("MHM (pixels)", kOrange, "<ξ_μ, x_t> - max_ν≠μ <ξ_ν, x_t> of the MHM run");
+  PlotSeries b = named("MHM", kOrange, "<ξ_μ, x_t> - max_ν≠μ <ξ_ν, x_t> of the MHM run");
   b.dashed = true;
   for (const auto& r : main_run)
     if (std::isfinite(r.score_margin)) a.x.push_back(r.step), a.y.push_back(r.score_margin);
@@ -151,7 +151,7 @@ PlotFigure stage2_margin_figure(const std::vector<RetrievalRecord>& main_run, co
 }
 
 PlotFigure margin_figure(const std::vector<Stage1Record>& log, const BoundContext& c) {
-  PlotFigure f = step_figure(log, "Lemma 1 worst case: Δ^Φ_μ - 2 m_Φ R_Φ", "margin");
+  PlotFigure f = step_figure(log, "Lemma 1 worst-case margin", "margin");
   PlotSeries mn = named("min", kRed, "min over μ: the bound holds for every memory only when this is > 0");
   PlotSeries mean = named("mean", kOrange, "mean over μ");
   PlotSeries target = named("target", kBlue, "the target's margin (the target when the step was taken)");
@@ -193,7 +193,7 @@ PlotFigure margin_figure(const std::vector<Stage1Record>& log, const BoundContex
 }
 
 PlotFigure beta_star_figure(const std::vector<Stage1Record>& log, const BoundContext& c) {
-  PlotFigure f = step_figure(log, ("β above which the bound is < ε = " + number(c.epsilon)).c_str(), "β*");
+  PlotFigure f = step_figure(log, ("β* (bound < ε = " + number(c.epsilon) + ")").c_str(), "β*");
   f.log_y = true;
   PlotSeries target = named("β* target", kBlue, "ln(2m(M-1)/ε) / margin of the target; a gap where margin ≤ 0");
   PlotSeries all = named("β* all memories", kRed, "the same with the min margin: every memory's bound < ε");
