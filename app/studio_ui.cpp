@@ -394,9 +394,10 @@ float caption_bar(UiContext& ui, float top) {
   // caption: the panels below keep their place from step to step.
   const std::string& longest =
       std::max(text, ui.story.longest_text(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
-  const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap * 0.9f, longest.c_str());
-  const float h = std::min(display.y * 0.3f, std::max(ts.y, ImGui::GetFrameHeightWithSpacing() * 3) +
-                                                 ImGui::GetTextLineHeightWithSpacing() + style.WindowPadding.y * 2);
+  const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, longest.c_str());
+  // At most 18 % of the window: the panels keep their plots (a small window in the presentation layout).
+  const float h = std::min(display.y * 0.18f, std::max(ts.y, ImGui::GetFrameHeightWithSpacing() * 2) +
+                                                  ImGui::GetTextLineHeightWithSpacing() + style.WindowPadding.y * 2);
   ImGui::SetNextWindowPos(ImVec2(0, top));
   ImGui::SetNextWindowSize(ImVec2(display.x, h));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.13f, 0.17f, 0.27f, 1));
