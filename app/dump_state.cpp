@@ -60,7 +60,7 @@ std::string dump_text(UiContext& ui, long frames, double first_frame_ms) {
         : ui.story.mode() == StoryMode::tour   ? "tour"
                                                : "off")
     << "\n";
-  o << "story_step=" << ui.story.step() << "\n";
+  o << "story_step=" << ui.story.step() << "\n" << insight_dump_lines(ui);
   o << "story_step_done=" << (ui.story.step_done() ? 1 : 0) << "\n";
   o << "busy=" << (s.busy ? 1 : 0) << "\n";
   o << "session=" << s.session_path << "\n";

@@ -63,6 +63,10 @@ void one_heatmap(UiContext& ui, const char* id, const char* title, const GlTextu
 }
 }  // namespace
 
+void draw_colorbar(float lo, float hi, float bar_w, float h) {
+  colorbar(lo, hi, bar_w, h);
+}
+
 void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s, const ImVec2& room) {
   if (s.heat_now.n <= 0) return;
   if (ui.heat_version != s.version) {

@@ -1,13 +1,20 @@
 #include "insight_figures.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ostream>
 
+#include "numerics/query_margin.h"
 #include "numerics/separation_stats.h"
+#include "session/run_plots.h"
 
 namespace studio {
 namespace {
+int c_count(const StudioSnapshot& s) {
+  return s.memories ? s.memories->set.count() : 0;
+}
+
 uhop::FeatureMapPicture map_picture(const StudioSnapshot& s, bool uhop_side) {
   uhop::FeatureMapPicture p;
   const FeatureMapView& v = *s.insight.feature_map;
@@ -31,8 +38,8 @@ uhop::FeatureMapPicture map_picture(const StudioSnapshot& s, bool uhop_side) {
 }  // namespace
 
 bool is_insight_plot(const std::string& id) {
-  static const char* ids[] = {"probe-error",     "probe-retrieved",  "margin",        "beta-star",
-                              "feature-map-mhm", "feature-map-uhop", "landscape-mhm", "landscape-uhop"};
+  static const char* ids[] = {"probe-error", "probe-retrieved", "query-margin",     "stage2-margin", "margin",
+                              "beta-star",   "feature-map-mhm", "feature-map-uhop", "landscape-mhm", "landscape-uhop"};
   for (const char* known : ids)
     if (id == known) return true;
   return false;
@@ -47,10 +54,56 @@ uhop::BoundContext bound_context(const StudioSnapshot& s) {
   return c;
 }
 
+std::string query_margin_caption(const StudioSnapshot& s) {
+  if (s.stage1_log.empty()) return "";
+  const auto& row = s.stage1_log.back();
+  const double half = uhop::half_weight_margin(c_count(s), s.state.stage2.beta);
+  const double uhop = row.query_margin, mhm = row.mhm_query_margin, lemma = row.bound_margin_target;
+  if (!std::isfinite(uhop) || !std::isfinite(mhm)) return "";
+  char why[400], lemma_text[300];
+  if (uhop >= half && mhm < 0)
+    std::snprintf(why, sizeof why,
+                  "U-Hop wins here: at the query the target leads the best rival by %+.3g in feature space, past "
+                  "ln(M-1)/β = %.3g, so it gets most of the weight; in pixels it trails by %.3g, so a rival "
+                  "outweighs it for MHM.",
+                  uhop, half, -mhm);
+  else
+    std::snprintf(why, sizeof why,
+                  "At the query the target's score minus the best rival's is %+.3g in feature space (U-Hop) and "
+                  "%+.3g in pixels (MHM); at or above ln(M-1)/β = %.3g the target gets at least half the weight, "
+                  "below 0 a rival outweighs it.",
+                  uhop, mhm, half);
+  if (std::isfinite(lemma))
+    std::snprintf(lemma_text, sizeof lemma_text,
+                  " Lemma 1 is a worst case over every query within R_Φ of the target: it says something only once "
+                  "its margin Δ^Φ_μ - 2 m_Φ R_Φ passes %.3g (now %+.3g%s).",
+                  half, lemma, lemma > half ? ": it applies" : ": vacuous here");
+  else
+    lemma_text[0] = 0;
+  return std::string(why) + lemma_text;
+}
+
+std::string query_margin_brief(const StudioSnapshot& s) {
+  if (s.stage1_log.empty()) return "";
+  const auto& row = s.stage1_log.back();
+  if (!std::isfinite(row.query_margin) || !std::isfinite(row.mhm_query_margin)) return "";
+  char text[200];
+  std::snprintf(text, sizeof text,
+                "why: target - best rival at x_0: %+.3g in features, %+.3g in pixels (½ weight at %.3g)",
+                row.query_margin, row.mhm_query_margin, uhop::half_weight_margin(c_count(s), s.state.stage2.beta));
+  return text;
+}
+
 bool insight_figure(const StudioSnapshot& s, const std::string& id, uhop::PlotFigure& out) {
   if (!s.has_session) return false;
   if (id == "probe-error") return out = uhop::probe_error_figure(s.stage1_log), true;
   if (id == "probe-retrieved") return out = uhop::probe_retrieved_figure(s.stage1_log), true;
+  if (id == "query-margin") return out = uhop::query_margin_figure(s.stage1_log, c_count(s), s.state.stage2.beta), true;
+  if (id == "stage2-margin")
+    return out =
+               uhop::stage2_margin_figure(s.retrieval_log, s.baseline_log, uhop::method_name(s.state.stage2.similarity),
+                                          c_count(s), s.state.stage2.beta),
+           true;
   if (id == "margin") return out = uhop::margin_figure(s.stage1_log, bound_context(s)), true;
   if (id == "beta-star") return out = uhop::beta_star_figure(s.stage1_log, bound_context(s)), true;
   if (id == "feature-map-mhm" || id == "feature-map-uhop") {

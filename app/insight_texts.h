@@ -13,12 +13,13 @@ inline constexpr const char* kProbeSettingsTip =
     "T and β of the probe's retrieval (the paper's sweeps use T = 1, β = 1; α comes from Stage II). The probe runs "
     "every k-th step, k chosen from measured costs so Stage I keeps at least 80 % of its speed (or fixed here).";
 
-inline constexpr const char* kMarginTitle = "Lemma 1's margin: when the bound says something";
+inline constexpr const char* kMarginTitle = "Why this query is retrieved: its margin, and Lemma 1's worst case";
 inline constexpr const char* kMarginHelp =
-    "Lemma 1 bounds the retrieval error by 2m(M-1)·exp(-β(Δ^Φ_μ - 2 m_Φ R_Φ)): the margin Δ^Φ_μ - 2 m_Φ R_Φ must be "
-    "positive for any β to make it small, and above ln(M-1)/β for the bound to beat the trivial 2m. The shading "
-    "marks the steps where the target's bound is vacuous; the second plot is the β* above which the bound drops "
-    "below ε.";
+    "The query's margin is the gap between the target's score and the best rival's at x_t: in pixels for MHM "
+    "(<ξ, x>), in feature space for U-Hop (K(ξ, x) = <Wξ, Wx>). At or above ln(M-1)/β the target's softmax weight "
+    "is at least ½; below 0 a rival outweighs it. That decides this query. Lemma 1 (the lower plots) is a worst case "
+    "over every query in the sphere ‖Wx - Wξ_μ‖ ≤ R_Φ: its margin Δ^Φ_μ - 2 m_Φ R_Φ must pass ln(M-1)/β before the "
+    "bound 2m(M-1)·exp(-β·margin) says anything, and on most real data it never does.";
 inline constexpr const char* kEpsilonTip =
     "ε for β* = ln(2m(M-1)/ε) / margin: the inverse temperature above which Lemma 1 guarantees ‖T(x) - ξ_μ‖ < ε "
     "for queries inside the sphere ‖Wx - Wξ_μ‖ ≤ R_Φ.";
@@ -34,9 +35,10 @@ inline constexpr const char* kLandscapeTitle = "Energy landscape through the que
 inline constexpr const char* kLandscapeHelp =
     "The energy E(x) = ½K(x,x) - (1/β)Ψ*(βk(x)) on the plane x = q + a(ξ_I - q) + b(ξ_J - q): the query q at "
     "(0,0), the target ξ_I at (1,0), the rival ξ_J (what MHM retrieved, or the nearest other memory) at (0,1); dark "
-    "is low, the lines are iso-energy lines, the red path is the retrieval's shadow on the plane. Retrieval runs "
-    "downhill: where MHM's basin around the rival swallows the query, U-Hop's trained kernel moves the query into "
-    "the target's basin.";
+    "is low (colour bar), the lines are iso-energy lines, the red path is the retrieval's shadow on the plane. E "
+    "includes ½K(x,x), which grows with the length of x, so a rival with a smaller norm can sit lower than the "
+    "target's basin; each step still lowers E, and where MHM's step lands near the rival U-Hop's trained kernel "
+    "lands near the target.";
 inline constexpr const char* kRivalTip =
     "The second memory J of the plane. auto: the memory MHM retrieves, or (when MHM is right) the memory nearest to "
     "the query among the others. Click a memory thumbnail to change the target.";

@@ -20,7 +20,7 @@ void insight_view_menu(UiContext& ui) {
   ImGui::TextDisabled("Why U-Hop works");
   ImGui::MenuItem("Probe: retrieval of all memories", nullptr, &ui.show_probe);
   formula_tip(insight_text::kProbeHelp);
-  ImGui::MenuItem("Lemma 1 margin and beta*", nullptr, &ui.show_margin);
+  ImGui::MenuItem("Query margin and Lemma 1", nullptr, &ui.show_margin);
   formula_tip(insight_text::kMarginHelp);
   ImGui::MenuItem("Feature-space map", nullptr, &ui.show_feature_map);
   formula_tip(insight_text::kFeatureMapHelp);
@@ -32,7 +32,8 @@ void draw_insight_windows(UiContext& ui) {
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   // Where each window first appears: over the Stage II / Compare column and the Stage I column, on top of the grid.
   if (ui.show_probe) panel_probe(ui, ImVec2(d.x * 0.50f, d.y * 0.06f), ImVec2(d.x * 0.48f, d.y * 0.56f));
-  if (ui.show_margin) panel_margin(ui, ImVec2(d.x * 0.50f, d.y * 0.40f), ImVec2(d.x * 0.48f, d.y * 0.56f));
+  // The margin view holds four plots and a caption: most of the window (readable at 28 px on a projector).
+  if (ui.show_margin) panel_margin(ui, ImVec2(d.x * 0.25f, d.y * 0.05f), ImVec2(d.x * 0.73f, d.y * 0.90f));
   if (ui.show_feature_map) panel_feature_map(ui, ImVec2(d.x * 0.02f, d.y * 0.06f), ImVec2(d.x * 0.62f, d.y * 0.50f));
   if (ui.show_landscape) panel_landscape(ui, ImVec2(d.x * 0.02f, d.y * 0.40f), ImVec2(d.x * 0.62f, d.y * 0.56f));
   if (!ui.show_landscape) ui.landscape_requested = false;  // reopening starts it again

@@ -186,8 +186,14 @@ struct ButtonChange {
 };
 std::deque<ButtonChange> g_button_changes;
 bool g_buttons_fed[3] = {false, false, false};
-void on_mouse_button(GLFWwindow*, int button, int action, int) {
-  if (action == GLFW_PRESS) g_input = true;
+bool g_press_on_story_bar = false;  // the last press hit the story's own bar (its buttons are not "any input")
+studio::PanelRect g_story_bar;      // where the bar was drawn last frame
+void on_mouse_button(GLFWwindow* window, int button, int action, int) {
+  double x = 0, y = 0;
+  glfwGetCursorPos(window, &x, &y);
+  const studio::PanelRect& r = g_story_bar;
+  if (action == GLFW_PRESS)
+    (x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h ? g_press_on_story_bar : g_input) = true;
   if (button >= 0 && button < 3) g_button_changes.push_back({button, action == GLFW_PRESS});
 }
 // After the backend's NewFrame (which polled the buttons): the next queued change, the rest wait for later frames.
@@ -252,35 +258,6 @@ std::string shader_dir(const char* argv0) {
   }
   (void)argv0;
   return UHOP_SHADER_DIR;
-}
-
-// The presets (session files) in assets/presets: next to the binary, a level or two up (build trees), or in the
-// source tree. Each one's description becomes its tooltip.
-std::vector<studio::UiContext::Preset> find_presets() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path exe = fs::canonical("/proc/self/exe", ec).parent_path();
-  std::vector<fs::path> candidates = {exe / "assets" / "presets", exe / ".." / "assets" / "presets",
-                                      exe / ".." / ".." / "assets" / "presets", fs::path(UHOP_PRESET_DIR)};
-  std::vector<studio::UiContext::Preset> presets;
-  for (const auto& dir : candidates) {
-    if (!fs::is_directory(dir, ec)) continue;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (entry.path().extension() != ".json") continue;
-      studio::UiContext::Preset p;
-      p.name = entry.path().stem().string();
-      p.path = entry.path().lexically_normal().string();
-      try {
-        p.description = uhop::read_session_file(p.path).description;
-      } catch (const std::exception& e) {
-        p.description = std::string("cannot read: ") + e.what();
-      }
-      presets.push_back(p);
-    }
-    if (!presets.empty()) break;
-  }
-  std::sort(presets.begin(), presets.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  return presets;
 }
 
 // CPU time of the calling thread (the UI thread): what the frame itself costs, without time the scheduler gave to
@@ -553,7 +530,7 @@ int main(int argc, char** argv) {
   studio::ScriptRunner script;
   if (!opt.script.empty()) script.load(opt.script, ui);
   if (!opt.state_commands.empty()) script.run(opt.state_commands);
-  ui.presets = find_presets();
+  ui.presets = studio::find_presets();
 
   long frame = 0;
   bool quit = false;
@@ -578,7 +555,9 @@ int main(int argc, char** argv) {
     const double cpu0 = thread_cpu_ms();
     frames_since_input = g_input ? 0 : frames_since_input + 1;
     if (g_input && ui.story.mode() == studio::StoryMode::autoplay) ui.story.stop();  // any input stops the story
-    g_input = false;
+    frames_since_input = g_press_on_story_bar ? 0 : frames_since_input;
+    g_input = g_press_on_story_bar = false;
+    g_story_bar = ui.story.active() && ui.rects.count("panel.story") ? ui.rects["panel.story"] : studio::PanelRect{};
     ui.snap = worker.snapshot();
     script.step(ui);
     ui.story.update(worker, clock_s());

@@ -1,7 +1,11 @@
 // Compare: the same query retrieved by plain MHM (dot similarity, W = I) and by the main run (U-Hop with the trained
 // W, or the chosen similarity): the target, the query and both results side by side, and both error curves.
 #include <algorithm>
+#include <cmath>
 
+#include "insight_figures.h"
+#include "insight_texts.h"
+#include "numerics/query_margin.h"
 #include "session/run_plots.h"
 #include "studio_figures.h"
 #include "studio_text.h"
@@ -20,12 +24,28 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     ImGui::End();
     return;
   }
+  // Why the two runs differ, in one sentence from the query's margins (the margin view plots them).
+  // One line (cut at a word with "..." when narrow); the whole sentence and the definition on hover.
+  const std::string brief = query_margin_brief(s);
+  if (!brief.empty()) {
+    std::string shown = brief;
+    const float room = ImGui::GetContentRegionAvail().x;
+    while (ImGui::CalcTextSize(shown.c_str()).x > room && shown.size() > 4) {
+      const size_t cut = shown.find_last_of(' ', shown.size() - 4);
+      if (cut == std::string::npos || cut == 0) break;
+      shown = shown.substr(0, cut) + "...";
+    }
+    ImGui::TextDisabled("%s", shown.c_str());
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s\n\n%s", query_margin_caption(s).c_str(), insight_text::kMarginHelp);
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImGuiStyle& style = ImGui::GetStyle();
   // Four images (target, query, MHM's x_t, the main run's x_t) with a two-line verdict under each, and the error
   // plot beside them (a wide panel) or below them (a tall one): whichever gives the larger images while the plot
   // keeps at least min_plot_w x min_plot_height().
-  const float text_rows = ImGui::GetTextLineHeightWithSpacing() * 4.4f;  // two title lines, two verdict lines
+  // Two title lines, two verdict lines, the margin line (the "why" line above is already laid out).
+  const float text_rows = ImGui::GetTextLineHeightWithSpacing() * 5.4f;
   const float min_plot_w = std::max(200.0f, ImGui::GetFontSize() * 13);
   const float four = 4 * style.ItemSpacing.x;
   const float beside_img = std::min(avail.y - text_rows, (avail.x - min_plot_w - four) / 4);
@@ -34,8 +54,9 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const float below_img = std::min((avail.x - four) / 4, avail.y - text_rows - below_plot - style.ItemSpacing.y);
   const bool plot_below = below_img > beside_img;
   const float img = std::max(24.0f, plot_below ? below_img : beside_img);
+  const double half = uhop::half_weight_margin(s.memories->set.count(), s.state.stage2.beta);
   const auto column = [&](const char* title, const char* key, const uhop::Vector& v, const StatusText* verdict,
-                          const char* tip) {
+                          const char* tip, double margin = std::nan("")) {
     // Each column is exactly img wide: titles and verdicts wrap inside it (a wide title used to push the plot out).
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + img);
@@ -54,6 +75,18 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
       ImGui::TextColored(color, "%s", (paren == std::string::npos ? text : text.substr(0, paren)).c_str());
       if (paren != std::string::npos && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
     }
+    if (std::isfinite(margin)) {
+      // The query's margin at this run's x_t: green once the target's weight is sure to pass 1/2, red below 0.
+      const ImVec4 color = margin >= half ? ImVec4(0.4f, 0.85f, 0.45f, 1)
+                           : margin < 0   ? ImVec4(1, 0.45f, 0.4f, 1)
+                                          : ImGui::GetStyleColorVec4(ImGuiCol_Text);
+      ImGui::TextColored(color, "gap %+.3g", margin);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "The target's score minus the best rival's at this x_t: %+.4g. At or above ln(M-1)/β = %.3g "
+            "the target's softmax weight is at least 1/2; below 0 a rival outweighs it.",
+            margin, half);
+    }
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
   };
@@ -66,12 +99,14 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   column("query", "cmp_query", s.query, nullptr, "x_0: the corrupted (or drawn) query both runs start from");
   ImGui::SameLine();
   column(mhm_title.c_str(), "cmp_mhm", s.baseline_final, &mhm,
-         "Plain modern Hopfield: x+ = Xi^T Sep_α(beta Xi x) (W = I), same alpha, beta and steps");
+         "Plain modern Hopfield: x+ = Xi^T Sep_α(beta Xi x) (W = I), same alpha, beta and steps",
+         s.baseline_log.back().score_margin);
   ImGui::SameLine();
   column(main_title.c_str(), "cmp_uhop", s.trajectory.back(), &main,
          s.state.stage2.similarity == uhop::Similarity::kernel
              ? "U-Hop: x+ = Xi^T Sep_α(beta Xi W^T W x) with the trained W"
-             : "The main run with the chosen similarity (Stage II panel)");
+             : "The main run with the chosen similarity (Stage II panel)",
+         s.retrieval_log.back().score_margin);
   if (!plot_below) ImGui::SameLine();
   uhop::PlotWidgetOptions opts;
   opts.size = ImVec2(-1, std::max(min_plot_height(), ImGui::GetContentRegionAvail().y - style.ItemSpacing.y));

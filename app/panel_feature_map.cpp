@@ -56,14 +56,17 @@ void panel_feature_map(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   uhop::PlotWidgetOptions opts;
   opts.size = ImVec2(std::max(120.0f, (avail.x - gap) / 2), std::max(120.0f, avail.y));
-  opts.value_readout = false;  // a scatter: hovering names the memory instead
-  opts.line_width = 2.5f;      // dots a little larger
+  opts.value_readout = false;                                      // a scatter: hovering names the memory instead
+  opts.line_width = std::max(2.5f, ImGui::GetFontSize() * 0.18f);  // dots sized with the font (28 px: 5 px)
   const FeatureMapView& map = *s.insight.feature_map;
   uhop::PlotFigure f;
   for (const char* id : {"feature-map-mhm", "feature-map-uhop"}) {
     if (!insight_figure(s, id, f)) continue;
     uhop::PlotWidgetState& state = ui.insight_plots[id];
-    opts.show_legend = f.series.size() <= 14;  // ten classes and the marks; more would cover the map
+    // One legend for both maps (the same classes and marks), right of the U-Hop map, outside its data.
+    const bool uhop_side = std::string(id) == "feature-map-uhop";
+    opts.show_legend = uhop_side && f.series.size() <= 14;
+    opts.legend_outside = true;
     const auto ev = studio_plot(ui, id, f, state, opts);
     memory_under_mouse(ui, ev, std::string(id) == "feature-map-uhop" ? map.uhop.points : map.mhm.points, state.view);
     ImGui::SameLine();

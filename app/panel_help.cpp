@@ -41,8 +41,12 @@ void panel_help(UiContext& ui) {
   bullet("The energy E(x) = 1/2 K(x,x) - (1/beta) Ψ*_α(beta k(x)) never rises along the steps.");
   bullet(
       "Lemma 1: inside the sphere ‖W x - W ξ_μ‖ ≤ R_Φ, the error after a step is at most "
-      "2m(M-1) exp(-beta (Δ^Φ_mu - 2 m_Φ R_Φ)). Training W raises Δ^Φ, so the bound "
-      "and the error fall.");
+      "2m(M-1) exp(-beta (Δ^Φ_mu - 2 m_Φ R_Φ)): a worst case over the whole sphere, vacuous (≥ 2m) until "
+      "that margin passes ln(M-1)/beta, which on real images it often never does.");
+  bullet(
+      "What decides one query is its own margin: the target's score minus the best rival's at x_t (pixels for MHM, "
+      "feature space for U-Hop). At or above ln(M-1)/beta the target's weight is at least 1/2; below 0 a rival "
+      "wins. Compare and the margin view (View menu) show it live.");
   ImGui::TextUnformatted("When does Stage I help?");
   ImGui::TextUnformatted(
       "Only when it moves W. From W_0 = I with lr 0.1 it moves W by several percent (w_change in the stage1 log) and "

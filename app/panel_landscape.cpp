@@ -67,11 +67,13 @@ void draw_landscape(UiContext& ui, const LandscapeView& v, int k, float side) {
   const LandscapeOverlay& o = *ui.landscape_overlay;
   const char* id = k == 1 ? "landscape-uhop" : "landscape-mhm";
   ImGui::BeginGroup();
-  ImGui::Text("%s  (colours: E %.4g dark .. %.4g)", k == 1 ? "U-Hop (current W)" : "MHM (W = I)", o.lo[k], o.hi[k]);
+  ImGui::TextUnformatted(k == 1 ? "U-Hop (current W): energy E" : "MHM (W = I): energy E");
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Image((k == 1 ? ui.landscape_uhop_tex : ui.landscape_mhm_tex).imgui_id(), ImVec2(side, side));
   const bool hovered = ImGui::IsItemHovered();
   export_menu(ui, id);
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+  draw_colorbar(o.lo[k], o.hi[k], ImGui::GetFontSize() * 0.8f, side);  // E: dark low, light high
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const double a0 = v.a.front(), a1 = v.a.back(), b0 = v.b.front(), b1 = v.b.back();
   const double n = static_cast<double>(v.a.size());
@@ -195,8 +197,9 @@ void panel_landscape(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   refresh_overlay(ui, *v);
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float side =
-      std::max(60.0f, std::min((avail.x - gap) / 2, avail.y - ImGui::GetTextLineHeightWithSpacing() * 1.5f));
+  const float colorbar_w = ImGui::GetFontSize() * 5.5f;  // the ramp and its tick labels beside each map
+  const float side = std::max(
+      60.0f, std::min((avail.x - gap) / 2 - colorbar_w, avail.y - ImGui::GetTextLineHeightWithSpacing() * 1.5f));
   draw_landscape(ui, *v, 0, side);
   ImGui::SameLine();
   draw_landscape(ui, *v, 1, side);

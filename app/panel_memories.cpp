@@ -33,6 +33,13 @@ void load_options(UiContext& ui) {
   ImGui::InputInt("M", &o.count, 0, 0);
   o.count = std::max(0, o.count);
   formula_tip("M: how many memories to load (0 = all; fewer when the source has fewer). Applied by Load.");
+  if (o.count == 0) {  // said before Load, not discovered after minutes of statistics
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.75f, 0.35f, 1));
+    ImGui::TextWrapped(
+        "M = 0 loads every item: Fashion-MNIST's 60,000 take minutes of statistics and Stage I "
+        "steps of seconds each.");
+    ImGui::PopStyleColor();
+  }
   flow(field + label);
   ImGui::SetNextItemWidth(field);
   ImGui::InputInt("offset", &o.offset, 0, 0);
@@ -65,6 +72,17 @@ void load_options(UiContext& ui) {
   formula_tip("Pixels scaled to [0,1]; optionally each memory scaled to ‖xi‖ = 1, or centered.");
 }
 
+// The thumbnails' side: 2.6 em, smaller (down to 16 px) when that lets all M memories show without scrolling (the
+// story's 20 memories at 1280x720, a lecturer's small set at 28 px), larger never.
+float fitting_thumbnail(int count, ImVec2 room, float gap_x, float gap_y) {
+  const float wanted = std::max(28.0f, ImGui::GetFontSize() * 2.6f);
+  for (float t = wanted; t >= 16.0f; t -= 1.0f) {
+    const int per_row = std::max(1, static_cast<int>((room.x + gap_x) / (t + gap_x)));
+    if (((count + per_row - 1) / per_row) * (t + gap_y) <= room.y) return t;
+  }
+  return wanted;  // too many to show at once: keep them readable and scroll
+}
+
 // The warnings of the last load, the set's description and the thumbnail grid (only visible rows are submitted);
 // ends the panel's window.
 void panel_memories_grid(UiContext& ui) {
@@ -90,10 +108,11 @@ void panel_memories_grid(UiContext& ui) {
   }
   // Thumbnail grid; only visible rows are submitted and only their thumbnails are uploaded (M can be 60,000).
   ImGui::BeginChild("##thumbs", ImVec2(0, 0), false);
-  const float thumb = std::max(28.0f, ImGui::GetFontSize() * 2.6f);
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const int per_row = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x + spacing) / (thumb + spacing)));
   const int shown = set.count();
+  const float thumb =
+      fitting_thumbnail(shown, ImGui::GetContentRegionAvail(), spacing, ImGui::GetStyle().ItemSpacing.y);
+  const int per_row = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x + spacing) / (thumb + spacing)));
   const int rows = (shown + per_row - 1) / per_row;
   if (ui.bench_scroll) {  // the bench walks through all M: every row's thumbnails are uploaded once on the way
     const float next = ImGui::GetScrollY() + thumb + ImGui::GetStyle().ItemSpacing.y;

@@ -15,28 +15,32 @@ void probe_controls(UiContext& ui) {
   if (ImGui::Checkbox("probe", &on)) ui.push(make_set("probe", on ? "1" : "0"));
   formula_tip("Query every memory under the current corruption at each (k-th) Stage I step.");
   const float w = ImGui::GetFontSize() * 4.5f;
-  ImGui::SameLine();
+  // Each field says what its number is (the row used to read "β 0 ... every"); the row wraps instead of cutting.
+  const auto next = [&](const char* label) {
+    flow(w + ImGui::CalcTextSize(label).x + ImGui::GetStyle().ItemInnerSpacing.x);
+  };
+  next("steps T");
   int steps = e.probe_steps;
   ImGui::SetNextItemWidth(w);
-  if (ImGui::InputInt("T##probe", &steps, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue))
+  if (ImGui::InputInt("steps T##probe", &steps, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue))
     ui.push(make_set("probe_steps", std::to_string(std::clamp(steps, 0, 1000))));
   formula_tip(insight_text::kProbeSettingsTip);
-  ImGui::SameLine();
+  next("β (probe)");
   float beta = static_cast<float>(e.probe_beta);
   ImGui::SetNextItemWidth(w);
-  if (ImGui::InputFloat("β##probe", &beta, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue) && beta > 0)
+  if (ImGui::InputFloat("β (probe)##probe", &beta, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue) && beta > 0)
     ui.push(make_set("probe_beta", beta));
   formula_tip(insight_text::kProbeSettingsTip);
-  ImGui::SameLine();
+  next("query seed");
   int seed = static_cast<int>(e.probe_seed);
   ImGui::SetNextItemWidth(w);
-  if (ImGui::InputInt("seed##probe", &seed, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue))
+  if (ImGui::InputInt("query seed##probe", &seed, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue))
     ui.push(make_set("probe_seed", std::to_string(std::max(0, seed))));
   formula_tip("Seeds of the probe's queries: the same noise at every step, so the curve shows W changing, not noise.");
-  ImGui::SameLine();
+  next("every k steps (0 auto)");
   int every = e.probe_every;
   ImGui::SetNextItemWidth(w);
-  if (ImGui::InputInt("every##probe", &every, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue))
+  if (ImGui::InputInt("every k steps (0 auto)##probe", &every, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue))
     ui.push(make_set("probe_every", std::to_string(std::max(0, every))));
   formula_tip("Probe every k-th Stage I step; 0 = automatic (Stage I keeps at least 80 % of its speed).");
 }

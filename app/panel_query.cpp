@@ -9,6 +9,9 @@
 
 namespace studio {
 namespace {
+constexpr float kMinCanvasPx = 160;
+}  // namespace
+namespace {
 const char* kKinds[] = {"gaussian", "gaussian-norm", "dropout", "mask-half", "occlude", "salt-pepper"};
 const char* kKindTips[] = {"clip(|xi + s n|, 0, 1), n ~ N(0, I)",
                            "clip(|xi + s n/‖n‖ |, 0, 1): noise of norm s",
@@ -97,7 +100,9 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const float label_h = ImGui::GetTextLineHeightWithSpacing();
   const float aspect = static_cast<float>(shape.height) / std::max(1, shape.width);
   float canvas_w = std::min((avail.x - gap) * 0.72f, (avail.y - label_h) / aspect);
-  canvas_w = std::max(canvas_w, 32.0f);
+  // Never below 160 px on its shorter side: drawing must stay possible (the panel scrolls, or the layout shows it as
+  // a tab, rather than shrinking the canvas to a sliver).
+  canvas_w = std::max(canvas_w, kMinCanvasPx / std::min(1.0f, aspect));
   const float canvas_h = canvas_w * aspect;
   const float target_w = std::max(24.0f, std::min(avail.x - canvas_w - gap, canvas_w * 0.45f));
 

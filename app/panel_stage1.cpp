@@ -2,9 +2,11 @@
 // of L_Phi, Delta^Phi (min, mean and the min..max band) and R_Phi, and the feature-cosine heatmap before vs now.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "studio_figures.h"
 #include "studio_state.h"
+#include "studio_text.h"
 #include "studio_ui.h"
 
 namespace studio {
@@ -118,7 +120,10 @@ void normal_controls(UiContext& ui, const StudioSnapshot& s, float num_w) {
   float lr = static_cast<float>(e.stage1.lr);
   flow(num_w * 1.3f);
   ImGui::SetNextItemWidth(num_w);
-  if (ImGui::SliderFloat("lr", &lr, 1e-3f, 100.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) e.stage1.lr = lr;
+  const auto [lr_lo, lr_hi] = lr_slider_range(e.stage1.optimizer, e.stage1.schedule, e.stage1.lr);
+  if (ImGui::SliderFloat("lr", &lr, static_cast<float>(lr_lo), static_cast<float>(lr_hi), "%.3g",
+                         ImGuiSliderFlags_Logarithmic))
+    e.stage1.lr = lr;
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("lr", lr));
   formula_tip("Learning rate gamma in W_{i+1} = W_i - gamma_i dL/dW.");
   const char* optimizers[] = {"sgd", "adam"};
@@ -180,8 +185,16 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   }
   const auto& last = s.stage1_log.back();
   if (s.stats_current) {
-    ImGui::TextWrapped("step %d   L = %.4g   Δ^Φ min %.3g mean %.3g   R_Φ %.3g", last.step, last.loss,
-                       last.delta_phi_min, last.delta_phi_mean, last.r_phi);
+    // Phrase by phrase, so a narrow panel wraps between readings, never inside a number ("25.\n6").
+    char phrase[4][64];
+    std::snprintf(phrase[0], sizeof phrase[0], "step %d", last.step);
+    std::snprintf(phrase[1], sizeof phrase[1], "L = %.4g", last.loss);
+    std::snprintf(phrase[2], sizeof phrase[2], "Δ^Φ min %.3g mean %.3g", last.delta_phi_min, last.delta_phi_mean);
+    std::snprintf(phrase[3], sizeof phrase[3], "R_Φ %.3g", last.r_phi);
+    for (int k = 0; k < 4; ++k) {
+      flow(ImGui::CalcTextSize(phrase[k]).x + ImGui::GetFontSize(), k == 0);
+      ImGui::TextUnformatted(phrase[k]);
+    }
   } else {
     // Mini-batch / stats-every rows between: the statistics over all M are those of an earlier step.
     ImGui::TextWrapped("step %d   batch L = %.4g   statistics of step %d: Δ^Φ min %.3g  R_Φ %.3g", last.step,

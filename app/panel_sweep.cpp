@@ -115,15 +115,29 @@ void panel_sweep(UiContext& ui) {
       "Named settings: the U-Hop authors' scripts (authors-noise, authors-capacity, authors-max-loss) or this "
       "project's Stage I (studio). Picking one fills the form; what you change in the form overrides the preset.");
   // What Run would do, the form's fields over the preset (or why it would be refused).
-  std::string summary;
+  std::string summary, problem;
   try {
-    summary = uhop::sweep_settings_summary(sweep_request(s.state, sweep_command(ui).settings).settings);
+    const uhop::SweepSettings settings = sweep_request(s.state, sweep_command(ui).settings).settings;
+    summary = uhop::sweep_settings_summary(settings);
+    problem = sweep_source_problem(settings);
   } catch (const uhop::InputError& e) {
     summary = std::string("cannot run: ") + e.what();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", summary.c_str());
   ImGui::PopStyleColor();
+  if (!problem.empty()) {  // said here, before Run, with the way out (not only in the status bar after a failure)
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.75f, 0.35f, 1));
+    ImGui::TextWrapped("%s", problem.c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::Button("Load Fashion-MNIST")) {
+      Command c;
+      c.kind = CommandKind::load;
+      c.path = "builtin:fashion-mnist";
+      ui.push(c);
+    }
+    ui.record_item("sweep_fashion");
+  }
 
   ImGui::TextUnformatted("vary");
   ImGui::SameLine();
@@ -220,6 +234,7 @@ void panel_sweep(UiContext& ui) {
   ImGui::PopStyleColor();
   uhop::PlotWidgetOptions opts;
   opts.size = ImVec2(-1, std::max(160.0f, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y));
+  opts.legend_outside = true;  // eight methods and their bands: beside the curves, not over them
   studio_plot(ui, "sweep", s.sweep->figure, ui.plot_sweep, opts);
   ImGui::End();
 }

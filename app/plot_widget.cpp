@@ -143,13 +143,7 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
   f.y_ticks =
       axis_ticks(state.view.y0, state.view.y1, state.view.log_y, std::clamp(int(plot_h0 / (f.font_h * 2.2f)), 2, 10));
   const float left = 6 + (figure.y_label.empty() ? 0 : f.font_h + 4) + widest(f.y_ticks) + 8;
-  const float right = 12;
-  f.plot = {f.origin.x + left, f.origin.y + top, std::max(10.0f, f.size.x - left - right), plot_h0};
-  for (int n = 12; n >= 2; --n) {
-    f.x_ticks = axis_ticks(state.view.x0, state.view.x1, false, n);
-    if (f.x_ticks.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
-  }
-
+  float legend_w = 0;
   if (options.show_legend) {
     for (const PlotSeries& s : figure.series) {
       if (s.visible && !s.name.empty())
@@ -159,15 +153,21 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
       if (b.visible && !b.name.empty())
         f.legend.push_back({b.name, b.color, false, true, is_hidden(state, b.name), {}});
     }
-    float legend_w = 0;
     for (const LegendRow& r : f.legend) legend_w = std::max(legend_w, ImGui::CalcTextSize(r.name.c_str()).x);
     legend_w += 22 + 3 * style.ItemInnerSpacing.x;
-    const float row_h = f.font_h + 2;
-    for (size_t i = 0; i < f.legend.size(); ++i) {
-      f.legend[i].box = {f.plot.x + f.plot.w - legend_w - 6, f.plot.y + 6 + style.ItemInnerSpacing.y * 0.5 + row_h * i,
-                         legend_w, row_h};
-    }
   }
+  // Outside (right of the plot area) when asked and the plot keeps at least 160 px: no data under the legend.
+  const bool outside = options.legend_outside && !f.legend.empty() && f.size.x - left - legend_w - 18 >= 160;
+  const float right = outside ? legend_w + 18 : 12;
+  f.plot = {f.origin.x + left, f.origin.y + top, std::max(10.0f, f.size.x - left - right), plot_h0};
+  for (int n = 12; n >= 2; --n) {
+    f.x_ticks = axis_ticks(state.view.x0, state.view.x1, false, n);
+    if (f.x_ticks.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
+  }
+  const float row_h = f.font_h + 2;
+  const double legend_x = outside ? f.plot.x + f.plot.w + 12 : f.plot.x + f.plot.w - legend_w - 6;
+  for (size_t i = 0; i < f.legend.size(); ++i)
+    f.legend[i].box = {legend_x, f.plot.y + 6 + style.ItemInnerSpacing.y * 0.5 + row_h * i, legend_w, row_h};
 
   f.show_follow_button = !state.auto_fit && !state.follow_latest;
   const ImVec2 follow_size = ImGui::CalcTextSize(kFollowLabel);
@@ -211,6 +211,18 @@ void handle_input(const WidgetFrame& f, const PlotFigure& figure, PlotWidgetStat
   }
 }
 
+// `text` cut at a word to fit `width` pixels, ending in "..." (the whole text is the hover tooltip); as it is when it
+// fits. Titles and axis labels never overprint their neighbours or break mid-word.
+std::string fit_text(const std::string& text, float width) {
+  std::string shown = text;
+  while (ImGui::CalcTextSize(shown.c_str()).x > width && shown.size() > 4) {
+    const size_t cut = shown.find_last_of(' ', shown.size() - 4);
+    if (cut == std::string::npos || cut == 0) break;
+    shown = shown.substr(0, cut) + "...";
+  }
+  return shown;
+}
+
 // Background, title, grid, tick marks and labels, axis labels.
 void draw_axes(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, const PlotView& view,
                const PlotWidgetOptions& options) {
@@ -222,9 +234,11 @@ void draw_axes(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, c
   const ImVec2 pmin = f.pmin(), pmax = f.pmax();
   dl->AddRectFilled(pmin, pmax, ImGui::GetColorU32(ImGuiCol_FrameBg));
   if (options.show_title && !figure.title.empty()) {
-    const ImVec2 ts = ImGui::CalcTextSize(figure.title.c_str());
-    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), f.origin.y + style.ItemInnerSpacing.y), text_col,
-                figure.title.c_str());
+    const std::string title = fit_text(figure.title, f.size.x - 8);
+    const ImVec2 ts = ImGui::CalcTextSize(title.c_str());
+    const float x = std::clamp(float(plot.x + (plot.w - ts.x) / 2), f.origin.x + 4, f.origin.x + f.size.x - ts.x - 4);
+    dl->AddText(ImVec2(x, f.origin.y + style.ItemInnerSpacing.y), text_col, title.c_str());
+    if (title != figure.title && f.hovered && f.mouse.y < plot.y) ImGui::SetTooltip("%s", figure.title.c_str());
   }
   for (const PlotTick& t : f.x_ticks) {
     const float x = std::round(float(to_pixel(view, plot, t.value, view.y0).x));
@@ -241,8 +255,9 @@ void draw_axes(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure, c
     dl->AddText(ImVec2(pmin.x - 6 - ts.x, y - ts.y / 2), text_col, t.label.c_str());
   }
   if (!figure.x_label.empty()) {
-    const ImVec2 ts = ImGui::CalcTextSize(figure.x_label.c_str());
-    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), pmax.y + f.font_h + 8), text_col, figure.x_label.c_str());
+    const std::string label = fit_text(figure.x_label, float(plot.w));
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddText(ImVec2(float(plot.x + (plot.w - ts.x) / 2), pmax.y + f.font_h + 8), text_col, label.c_str());
   }
   if (!figure.y_label.empty()) {
     // ImGui 1.86 has no rotated text: draw it level with the full-screen clip (so no glyph is culled before it is

@@ -23,6 +23,7 @@ struct PlotWidgetOptions {
   ImVec2 size = ImVec2(-1, 260);  // -1 width fills the available width, like other ImGui widgets
   bool show_title = true;
   bool show_legend = true;
+  bool legend_outside = false;  // right of the plot area (when the plot keeps >= 160 px), never over the data
   float line_width = 1.75f;
   double fit_padding = 0.05;     // fraction of the span added around the data on fit
   double follow_padding = 0.02;  // room right of the newest sample when following

@@ -7,6 +7,20 @@
 #include "numerics/input_error.h"
 
 namespace studio {
+std::string byte_size_text(uint64_t bytes) {
+  char buf[32];
+  const double b = static_cast<double>(bytes);
+  if (bytes < 1000)
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  else if (b < 999.5e3)
+    std::snprintf(buf, sizeof buf, "%.0f KB", b / 1e3);
+  else if (b < 999.5e6)
+    std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+  return buf;
+}
+
 Recorder::Recorder(size_t max_queued_bytes) : max_queued_bytes_(max_queued_bytes) {}
 
 Recorder::~Recorder() {
@@ -157,8 +171,7 @@ void Recorder::encode_loop() {
   status_.finishing = false;
   status_.bytes = bytes;
   status_.error = error;
-  char size[32];
-  std::snprintf(size, sizeof size, "%.1f MB", bytes / 1e6);
+  const std::string size = byte_size_text(bytes);
   const std::string where = std::filesystem::absolute(status_.path).lexically_normal().string();
   status_.finished = error.empty() ? "recorded " + std::to_string(status_.written) + " frames (" +
                                          std::to_string(status_.dropped) + " dropped, " + size + ") to " + where

@@ -20,6 +20,9 @@
 #include "plot/plot_animation.h"
 
 namespace studio {
+// A file size for people: "812 B", "46 KB", "1.2 MB", "3.4 GB" (1000-based, as file managers show them).
+std::string byte_size_text(uint64_t bytes);
+
 struct RecordStatus {
   bool recording = false;  // taking frames
   bool finishing = false;  // stopped, the encoder still writing

@@ -57,15 +57,38 @@ std::string readout(const RecordStatus& r) {
     std::snprintf(buf, sizeof buf, "finishing %s: %ld of %ld frames written", r.path.c_str(), r.written,
                   r.written + r.queued);
   } else {
-    std::snprintf(buf, sizeof buf, "REC %.1f s  %ld frames  %ld dropped  %.1f MB", r.captured / r.fps, r.captured,
-                  r.dropped, r.bytes / 1e6);
+    std::snprintf(buf, sizeof buf, "REC %.1f s  %ld frames  %ld dropped  %s", r.captured / r.fps, r.captured, r.dropped,
+                  byte_size_text(r.bytes).c_str());
   }
   return buf;
 }
 }  // namespace
 
+void record_story(UiContext& ui, const std::string& path) {
+  ui.story.start(StoryMode::autoplay);
+  start_recording(ui, path, "", ui.record_fps);
+  ui.recording_story = true;
+  ui.story_end_seen = -1;
+  ui.set_status("");  // the status bar is in the film too
+}
+
+void finish_story_recording(UiContext& ui) {
+  if (!ui.recording_story) return;
+  if (!ui.recorder.status().recording) {
+    ui.recording_story = false;
+    return;
+  }
+  const double now = now_seconds();
+  if (ui.story.active() && !ui.story.at_end()) return;
+  if (ui.story_end_seen < 0) ui.story_end_seen = now;
+  if (ui.story.active() && now - ui.story_end_seen < 3) return;  // the last caption stays 3 s in the film
+  ui.recorder.stop();
+  ui.recording_story = false;
+}
+
 void record_menu(UiContext& ui) {
   ui.item_rects.clear();  // drawn at the top of the frame: the panels below record where their plots are now
+  finish_story_recording(ui);
   const RecordStatus r = ui.recorder.status();
   if (r.finished_id != ui.seen_record_id) {  // a recording ended: say where it went (or why not)
     ui.seen_record_id = r.finished_id;
@@ -98,8 +121,20 @@ void record_menu(UiContext& ui) {
       }
     }
     if (r.recording && ImGui::MenuItem("Stop recording")) ui.recorder.stop();
+    if (!r.recording && !r.finishing && ImGui::MenuItem("Record the story")) {
+      try {
+        record_story(ui, ui.record_path);
+      } catch (const std::exception& e) {
+        ui.set_status(e.what(), true);
+      }
+    }
+    formula_tip(
+        "Play the story from its start and record the whole window (without this readout) to the file "
+        "above, until a moment after its last step.");
     ImGui::EndMenu();
   }
+  ui.record_readout_drawn = !(ui.recording_story && r.recording);
+  if (!ui.record_readout_drawn) return;  // the film shows the story, not the recorder
   if (!r.recording && !r.finishing) {
     // The Record button: starts with the Record menu's file, capture and fps.
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.55f, 0.12f, 0.12f, 1));

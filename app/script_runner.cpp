@@ -1,5 +1,7 @@
 #include "script_runner.h"
 
+#include <cstdlib>
+
 #include "capacity_panel.h"
 
 namespace studio {
@@ -36,6 +38,15 @@ void ScriptRunner::step(UiContext& ui) {
     if (c.id == "stop") ui.story.stop();
     if (c.id == "next") ui.story.next();
     if (c.id == "back") ui.story.back();
+    if (c.id == "record") {
+      try {
+        record_story(ui, c.path);
+      } catch (const std::exception& e) {
+        ui.set_status("line " + std::to_string(c.line) + ": " + e.what(), true);
+        export_failed_ = true;
+      }
+    }
+    if (c.id == "pace" && !c.settings.empty()) ui.story.set_pace(std::strtod(c.settings[0].second.c_str(), nullptr));
     ++next_;
     return;
   }

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 
 #include "numerics/input_error.h"
+#include "numerics/query_margin.h"
 
 namespace studio {
 const std::vector<StoryStep>& story_steps() {
@@ -22,11 +25,12 @@ const std::vector<StoryStep>& story_steps() {
         "corrupt gaussian:0.1 seed=7"},
        {},
        4,
-       {"query", "stage2"}},
+       {"stage2", "query", "memories"}},
       {"MHM retrieves the wrong memory",
        "Before training, W = I: U-Hop is plain modern Hopfield (MHM). One retrieval step: x_1 = Ξᵀ softmax(β Ξ x_0)...",
        "Before training, W = I: U-Hop is plain modern Hopfield (MHM). One retrieval step returns a {uhop}, not the "
-       "{target}: in pixel space the two are too close for MHM to tell apart.",
+       "{target}: at the query, the {target}'s pixel score minus the best rival's is {gap_mhm}, short of the "
+       "ln(M-1)/β = {gap_half} that would give it half the weight.",
        StoryExpect::wrong_memory,
        "Before training, W = I: U-Hop is plain modern Hopfield (MHM). One retrieval step returns the {uhop}: MHM "
        "gets this query right.",
@@ -46,8 +50,9 @@ const std::vector<StoryStep>& story_steps() {
        {"stage1", "compare"}},
       {"U-Hop retrieves the right memory",
        "Stage II again, now in the kernel space of the trained W: x_1 = Ξᵀ softmax(β Ξ WᵀW x_0)...",
-       "Stage II again, now in the kernel space of the trained W: one step returns the {uhop}. MHM, with the same "
-       "query, β and step, still returns a {mhm} (Compare).",
+       "Stage II again, now in the kernel space of the trained W: one step returns the {uhop}. In feature space the "
+       "target now leads the best rival by {gap_uhop} (past {gap_half}: most of the weight); in pixels the gap stays "
+       "{gap_mhm}, so MHM still returns a {mhm} (Compare).",
        StoryExpect::target_retrieved,
        "Stage II again, now in the kernel space of the trained W: one step returns a {uhop}, not the {target}. "
        "More Stage I steps may separate them (Stage I: Play).",
@@ -133,7 +138,7 @@ void StoryPlayer::update(StudioWorker& worker, double now) {
   }
   const StoryStep& s = steps_[step_];
   const bool last = step_ + 1 >= steps();
-  const bool dwell_over = mode_ == StoryMode::autoplay && s.dwell >= 0 && now - finished_at_ >= s.dwell;
+  const bool dwell_over = mode_ == StoryMode::autoplay && s.dwell >= 0 && now - finished_at_ >= dwell(s);
   if (!last && (advance_ || dwell_over)) {
     advance_ = false;
     ++step_;
@@ -147,7 +152,17 @@ double StoryPlayer::seconds_to_next_event(double now) const {
   if (!step_started_ || !commands_finished_ || advance_) return 0;
   const StoryStep& s = steps_[step_];
   if (mode_ != StoryMode::autoplay || s.dwell < 0 || step_ + 1 >= steps()) return 1e9;
-  return std::max(0.0, finished_at_ + s.dwell - now);
+  return std::max(0.0, finished_at_ + dwell(s) - now);
+}
+
+const std::string& StoryPlayer::longest_text() const {
+  static const std::string none;
+  if (steps_.empty()) return none;
+  const std::string* longest = &steps_.front().caption;
+  for (const StoryStep& s : steps_)
+    for (const std::string* t : {&s.caption, &s.running, &s.caption_otherwise})
+      if (t->size() > longest->size()) longest = t;
+  return *longest;
 }
 
 std::string StoryPlayer::caption(const StudioSnapshot& s) const {
@@ -171,8 +186,21 @@ std::string StoryPlayer::caption(const StudioSnapshot& s) const {
     const bool right = uhop == s.state.target;
     if (right != (step.expect == StoryExpect::target_retrieved)) text = step.caption_otherwise;
   }
+  // The query's margins at x_0 (the last Stage I row: the current W) and ln(M-1)/beta, as the margin view shows them.
+  const auto gap = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.3g", v);
+    return std::string(std::isfinite(v) ? buf : "?");
+  };
+  const double nan = std::nan("");
+  const double gap_uhop = s.stage1_log.empty() ? nan : s.stage1_log.back().query_margin;
+  const double gap_mhm = s.stage1_log.empty() ? nan : s.stage1_log.back().mhm_query_margin;
+  char half[32];
+  std::snprintf(half, sizeof half, "%.3g",
+                uhop::half_weight_margin(s.memories ? s.memories->set.count() : 0, s.state.stage2.beta));
   const std::pair<const char*, std::string> fields[] = {
-      {"{target}", name(s.state.target)}, {"{uhop}", name(uhop)}, {"{mhm}", name(mhm)}};
+      {"{target}", name(s.state.target)}, {"{uhop}", name(uhop)},      {"{mhm}", name(mhm)},
+      {"{gap_uhop}", gap(gap_uhop)},      {"{gap_mhm}", gap(gap_mhm)}, {"{gap_half}", half}};
   for (const auto& [key, value] : fields) {
     for (size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
       text.replace(at, std::string(key).size(), value);

@@ -50,6 +50,14 @@ class StoryPlayer {
   // Seconds until update() has something to do on its own (the UI may sleep that long); a large number when none.
   double seconds_to_next_event(double now_seconds) const;
 
+  // Autoplay's pace: seconds each caption stays once its step finished (0: each step's own dwell). The last step
+  // stays until input either way.
+  void set_pace(double seconds) { pace_ = seconds > 0 ? seconds : 0; }
+  double pace() const { return pace_; }
+  // The longest text a step can show (caption, running text or the other outcome): the UI sizes the caption bar for
+  // it once, so captions never push the panels up and down between steps.
+  const std::string& longest_text() const;
+
   StoryMode mode() const { return mode_; }
   bool active() const { return mode_ != StoryMode::off; }
   int step() const { return step_; }
@@ -67,6 +75,7 @@ class StoryPlayer {
 
  private:
   void begin_step(StudioWorker& worker, bool fast_replay_before);
+  double dwell(const StoryStep& s) const { return s.dwell >= 0 && pace_ > 0 ? pace_ : s.dwell; }
 
   std::vector<StoryStep> steps_;
   StoryMode mode_ = StoryMode::off;
@@ -78,5 +87,6 @@ class StoryPlayer {
   double finished_at_ = 0;      // when the worker finished the step's commands
   uint64_t expected_done_ = 0;  // worker commands_done once the step's commands are all processed
   int serial_ = 0;
+  double pace_ = 0;
 };
 }  // namespace studio

@@ -1,5 +1,7 @@
 #include "studio_commands.h"
 
+#include <cstdlib>
+
 #include <cctype>
 #include <cstdio>
 #include <cmath>
@@ -387,9 +389,21 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       capacity_request(c.settings);  // bad options are reported with the line, before anything runs
     } else if (verb == "story" || verb == "tour" || verb == "next" || verb == "back") {
       c.kind = CommandKind::story;
-      if (verb == "story") {
+      if (verb == "story" && w.size() == 3 && w[1] == "pace") {
+        // story pace SECONDS: how long each caption stays in autoplay (0: each step's own time).
+        char* end = nullptr;
+        const double pace = std::strtod(w[2].c_str(), &end);
+        if (end == w[2].c_str() || *end != 0 || !(pace >= 0 && pace <= 600))
+          throw uhop::InputError("story pace: expected seconds from 0 to 600 (0: each step's own time), got '" + w[2] +
+                                 "'");
+        c.id = "pace";
+        c.settings = {{"pace", w[2]}};
+      } else if (verb == "story" && w.size() == 3 && w[1] == "record") {
+        c.id = "record";  // story record FILE: the whole story as GIF/MP4/PNG frames
+        c.path = w[2];
+      } else if (verb == "story") {
         if (w.size() > 2 || (w.size() == 2 && w[1] != "stop"))
-          throw uhop::InputError("story: expected nothing or 'stop'");
+          throw uhop::InputError("story: expected nothing, 'stop', 'pace SECONDS' or 'record FILE'");
         c.id = w.size() == 2 ? "stop" : "auto";
       } else {
         if (w.size() != 1) throw uhop::InputError(verb + ": takes no arguments");

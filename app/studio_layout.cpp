@@ -30,7 +30,7 @@ void column(StudioLayout& L, float x, float w, const Place& at, const std::vecto
             const std::vector<float>& weights) {
   LayoutColumn c{x, w, ids, false};
   float needed = 0;
-  for (const std::string& id : ids) needed += panel_min_em(id) * at.font_px;
+  for (const std::string& id : ids) needed += panel_min_height(id, at.font_px);
   c.tabbed = ids.size() > 1 && needed > at.h;
   if (c.tabbed) {
     const float tab = std::min(at.tab_h, at.h * 0.5f);
@@ -45,11 +45,16 @@ void column(StudioLayout& L, float x, float w, const Place& at, const std::vecto
 
 float panel_min_em(const std::string& id) {
   if (id == "memories") return 12;
-  if (id == "query") return 13;
+  if (id == "query") return 9;  // its controls; the canvas's 160 px come on top (panel_min_height)
   if (id == "stage1") return 22;
   if (id == "stage2") return 24;
   if (id == "compare") return 11;
   return 10;
+}
+
+float panel_min_height(const std::string& id, float font_px) {
+  // The query's canvas keeps 160 px whatever the font (drawing must stay possible): below that, tabs.
+  return panel_min_em(id) * font_px + (id == "query" ? 160.0f : 0.0f);
 }
 
 const std::vector<std::string>& layout_panel_ids() {

@@ -42,6 +42,8 @@ StudioLayout compute_layout(float width, float height, float top, float bottom, 
                             float tab_h = 0);
 // The height a panel needs to show its controls and readable plots, in multiples of the font size.
 float panel_min_em(const std::string& id);
+// The height a panel needs at this font: its em, plus the query canvas's fixed 160 px for the query.
+float panel_min_height(const std::string& id, float font_px);
 
 // The ids every layout may contain, in drawing order.
 const std::vector<std::string>& layout_panel_ids();

@@ -1,9 +1,11 @@
 #include "studio_sweep.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
+#include "data/builtin_glyphs.h"
 #include "numerics/input_error.h"
 #include "numerics/number_text.h"
 #include "session/sweep_presets.h"
@@ -154,5 +156,19 @@ void StudioWorker::run_sweep(const Command& c) {
                      std::to_string(values) + " values x " + std::to_string(s.seeds) + " seeds";
   sweep_ = outcome;
   message_ = "sweep done: " + req.out_dir;
+}
+std::string sweep_source_problem(const uhop::SweepSettings& s) {
+  if (s.memories.rfind("builtin:glyphs", 0) != 0) return "";
+  double needed = s.count;
+  if (s.vary == uhop::SweepAxis::count) {
+    const std::vector<double> values = s.values.empty() ? uhop::paper_sweep_values(s.vary) : s.values;
+    needed = 0;
+    for (double v : values) needed = std::max(needed, v);
+  }
+  if (needed <= uhop::kGlyphCount) return "";
+  return "The built-in glyphs hold " + std::to_string(uhop::kGlyphCount) + " memories; this sweep needs " +
+         std::to_string(static_cast<long long>(needed)) +
+         " per cell. Load Fashion-MNIST (60,000 images) and run "
+         "it there.";
 }
 }  // namespace studio

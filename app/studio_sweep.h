@@ -24,6 +24,10 @@ struct SweepRequest {
 // noise=KIND out=DIR (required). Without a preset everything else comes from uhop::default_sweep_settings().
 // Throws uhop::InputError naming the key for a bad or unknown option, and for settings core's sweep_cells() refuses.
 SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair<std::string, std::string>>& options);
+// Why a sweep cannot run on its memories, said before Run (empty when nothing is known to be wrong): today the
+// built-in glyphs, which hold 36 memories, asked for more (the "studio" and authors' presets want 100 or 500).
+// The panel shows it in place with a button that loads Fashion-MNIST instead.
+std::string sweep_source_problem(const uhop::SweepSettings& settings);
 
 struct SweepOutcome {
   uhop::PlotFigure figure;  // mean +- spread per method (uhop::sweep_figure)

@@ -14,16 +14,28 @@ StatusText status_text(const std::string& ui_text, bool ui_error, uint64_t ui_se
   return {};
 }
 
+std::string memory_name(const uhop::MemorySet& set, int index) {
+  std::string label = "#" + std::to_string(index);
+  if (index < 0 || index >= set.count()) return label;
+  const int l = index < static_cast<int>(set.labels.size()) ? set.labels[index] : -1;
+  if (l >= 0 && l < static_cast<int>(set.class_names.size())) return label + " " + set.class_names[l];
+  // No class: the file's name where it has one (folders, single files), not the generated "source#index".
+  if (index < static_cast<int>(set.names.size())) {
+    const std::string& name = set.names[index];
+    if (!name.empty() && name.find('#') == std::string::npos) {
+      const size_t slash = name.find_last_of('/');
+      return label + " " + (slash == std::string::npos ? name : name.substr(slash + 1));
+    }
+  }
+  return label;
+}
+
 StatusText retrieval_verdict(const StudioSnapshot& s, bool baseline) {
   const auto& log = baseline ? s.baseline_log : s.retrieval_log;
   if (log.empty()) return {"no run yet", TextKind::neutral};
   const auto& last = log.back();
-  std::string label = "#" + std::to_string(last.nearest);
-  if (s.memories && last.nearest >= 0 && last.nearest < s.memories->set.count()) {
-    const auto& set = s.memories->set;
-    const int l = last.nearest < static_cast<int>(set.labels.size()) ? set.labels[last.nearest] : -1;
-    if (l >= 0 && l < static_cast<int>(set.class_names.size())) label += " " + set.class_names[l];
-  }
+  const std::string label =
+      s.memories ? memory_name(s.memories->set, last.nearest) : "#" + std::to_string(last.nearest);
   if (last.step == 0) return {"t = 0: not retrieved yet (x_0 is nearest to " + label + ")", TextKind::neutral};
   if (last.nearest == s.state.target) return {"retrieved " + label, TextKind::good};
   return {"wrong memory: " + label, TextKind::bad};
@@ -72,5 +84,13 @@ std::string method_label(uhop::Similarity similarity) {
 
 std::string retrieval_space(uhop::Similarity similarity) {
   return similarity == uhop::Similarity::kernel ? "kernel space" : "pixel space";
+}
+std::pair<double, double> lr_slider_range(uhop::Optimizer optimizer, uhop::Schedule schedule, double current) {
+  std::pair<double, double> r = optimizer == uhop::Optimizer::adam      ? std::make_pair(1e-5, 1.0)
+                                : schedule == uhop::Schedule::reference ? std::make_pair(1e-2, 100.0)
+                                                                        : std::make_pair(1e-3, 10.0);
+  if (current > 0 && std::isfinite(current))
+    r.first = std::min(r.first, current), r.second = std::max(r.second, current);
+  return r;
 }
 }  // namespace studio

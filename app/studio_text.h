@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "session/session.h"
 
@@ -37,4 +38,10 @@ std::string size_within_cap(int width, int height, int channels, int max_dim = k
 // A Stage I loss that rose by more than 10 % of its magnitude in one step (the avg loss falls steadily when the
 // learning rate suits the optimizer): the warning text, or empty.
 std::string loss_jump_warning(const std::vector<uhop::Stage1Record>& log, uhop::Optimizer optimizer);
+// "#index class" or, without classes, "#index file.png" (the file's name, where the memory has one): how thumbnails'
+// tooltips, verdicts and the target's label name a memory.
+std::string memory_name(const uhop::MemorySet& set, int index);
+// The lr slider's range for an optimizer and schedule: where that optimizer's useful rates lie (Adam 1e-5..1, SGD
+// 1e-3..10, the reference schedule's lr/sqrt(i!) 1e-2..100), widened to include `current` (a typed or preset value).
+std::pair<double, double> lr_slider_range(uhop::Optimizer optimizer, uhop::Schedule schedule, double current);
 }  // namespace studio

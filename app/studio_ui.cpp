@@ -122,26 +122,29 @@ void formula_tip(const char* text) {
   }
 }
 
-void badge(const char* text, ImU32 color) {
+void badge(const char* full, ImU32 color) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 pad = ImGui::GetStyle().FramePadding;
-  const ImVec2 ts = ImGui::CalcTextSize(text);
+  // Wider than the room left: cut at a word and end with "...", the whole text on hover (never a cut mid-word).
+  const float room = std::max(ImGui::GetFontSize() * 4, ImGui::GetContentRegionAvail().x - pad.x * 2);
+  std::string text = full;
+  while (ImGui::CalcTextSize(text.c_str()).x > room && text.size() > 1) {
+    const size_t space = text.find_last_of(
+        ' ', text.size() > 3 && text.compare(text.size() - 3, 3, "...") == 0 ? text.size() - 4 : text.size() - 1);
+    if (space == std::string::npos || space == 0) break;
+    text = text.substr(0, space) + "...";
+  }
+  const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const ImVec2 size(ts.x + pad.x * 2, ts.y + pad.y * 2);
   dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), color, size.y * 0.5f);
-  dl->AddText(ImVec2(p.x + pad.x, p.y + pad.y), IM_COL32(255, 255, 255, 255), text);
+  dl->AddText(ImVec2(p.x + pad.x, p.y + pad.y), IM_COL32(255, 255, 255, 255), text.c_str());
   ImGui::Dummy(size);
+  if (text != full && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", full);
 }
 
 std::string memory_label(const StudioSnapshot& s, int index) {
-  if (!s.memories || index < 0 || index >= s.memories->set.count()) return "#" + std::to_string(index);
-  const auto& set = s.memories->set;
-  std::string label = "#" + std::to_string(index);
-  if (index < static_cast<int>(set.labels.size())) {
-    int l = set.labels[index];
-    if (l >= 0 && l < static_cast<int>(set.class_names.size())) label += " " + set.class_names[l];
-  }
-  return label;
+  return s.memories ? memory_name(s.memories->set, index) : "#" + std::to_string(index);
 }
 
 const GlTexture& image_texture(UiContext& ui, const std::string& key, const uhop::Vector& v, uint64_t version) {
@@ -391,9 +394,14 @@ float caption_bar(UiContext& ui, float top) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float buttons_w = ImGui::GetFontSize() * 14;
   const float wrap = std::max(100.0f, display.x - buttons_w - style.WindowPadding.x * 4);
-  const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, text.c_str());
-  const float h = std::min(display.y * 0.3f, std::max(ts.y, ImGui::GetFrameHeight() * 2) +
-                                                 ImGui::GetTextLineHeightWithSpacing() + style.WindowPadding.y * 2);
+  // Sized once for the story's longest text (its names filled in may add a little: 10 % more), not for this
+  // caption: the panels below keep their place from step to step.
+  const std::string& longest =
+      std::max(text, ui.story.longest_text(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, longest.c_str());
+  // At most 18 % of the window: the panels keep their plots (a small window in the presentation layout).
+  const float h = std::min(display.y * 0.18f, std::max(ts.y, ImGui::GetFrameHeightWithSpacing() * 2) +
+                                                  ImGui::GetTextLineHeightWithSpacing() + style.WindowPadding.y * 2);
   ImGui::SetNextWindowPos(ImVec2(0, top));
   ImGui::SetNextWindowSize(ImVec2(display.x, h));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.13f, 0.17f, 0.27f, 1));
@@ -425,12 +433,24 @@ float caption_bar(UiContext& ui, float top) {
     ui.record_item("story_next");
     formula_tip("The next step (Right arrow, Page Down: a presenter's clicker works).");
     ImGui::SameLine();
-  } else if (ImGui::Button("Tour")) {
-    ui.story.start(StoryMode::tour);
+  } else {
+    if (ImGui::Button("Tour")) ui.story.start(StoryMode::tour);
+    ui.record_item("story_tour");
+    formula_tip("Step through the story yourself: Next (button, Right arrow, Page Down) and Back.");
+    ImGui::SameLine();
   }
   if (ImGui::Button("End")) ui.story.stop();
   ui.record_item("story_end");
   formula_tip("End the story; everything stays as it is (Esc).");
+  if (ui.story.mode() == StoryMode::autoplay) {
+    // Pacing: seconds each caption stays (0: the story's own timing); `story pace SECONDS` in scripts.
+    float pace = static_cast<float>(ui.story.pace());
+    ImGui::SetNextItemWidth(buttons_w - style.WindowPadding.x * 2);
+    if (ImGui::SliderFloat("##pace", &pace, 0, 30, pace > 0 ? "%.0f s per caption" : "own pace"))
+      ui.story.set_pace(pace);
+    ui.record_item("story_pace");
+    formula_tip("How long each caption stays before the story moves on (0: each step's own time).");
+  }
   ImGui::EndGroup();
   ImGui::End();
   ImGui::PopStyleColor();
@@ -490,12 +510,38 @@ void view_menu(UiContext& ui) {
   ImGui::EndMenu();
 }
 
+// New memories (a load, a preset, a session) or a Stage I reset: every plot fits its data again, so no plot keeps
+// showing an empty range of the old data until "Follow >|".
+void follow_new_data(UiContext& ui) {
+  const StudioSnapshot& s = *ui.snap;
+  const uint64_t memories = s.memories ? s.memories->version : 0;
+  const size_t rows = s.stage1_log.size();
+  const bool fresh = memories != ui.plots_memory_version || rows < ui.plots_stage1_rows;
+  ui.plots_memory_version = memories;
+  ui.plots_stage1_rows = rows;
+  if (!fresh) return;
+  for (uhop::PlotWidgetState* p : {&ui.plot_loss, &ui.plot_delta, &ui.plot_radius, &ui.plot_energy, &ui.plot_error,
+                                   &ui.plot_compare, &ui.plot_sweep})
+    p->auto_fit = p->follow_latest = true;
+  for (auto& [id, p] : ui.insight_plots) p.auto_fit = p.follow_latest = true;
+}
+
 void story_menu(UiContext& ui) {
   if (!ImGui::BeginMenu("Story")) return;
   if (ImGui::MenuItem("Play the story")) ui.story.start(StoryMode::autoplay);
   formula_tip("MHM retrieves the wrong memory, Stage I trains W, U-Hop retrieves the right one; any input stops it.");
   if (ImGui::MenuItem("Tour (step by step)")) ui.story.start(StoryMode::tour);
   formula_tip("The same story, one step per Next (button, Right arrow, Page Down).");
+  if (ImGui::MenuItem("Record the story", nullptr, false, !ui.recorder.status().recording)) {
+    try {
+      record_story(ui, ui.record_path);
+    } catch (const std::exception& e) {
+      ui.set_status(e.what(), true);
+    }
+  }
+  formula_tip(
+      "Play the story and record the whole window to the Record menu's file (GIF or MP4), without the "
+      "recorder's readout in the frames; the recording stops a moment after the last step.");
   if (ImGui::MenuItem("End", "Esc", false, ui.story.active())) ui.story.stop();
   ImGui::EndMenu();
 }
@@ -506,6 +552,7 @@ void draw_studio(UiContext& ui) {
   ui.thumbnails_uploaded = 0;
   ui.rects.clear();
   sync_edit_state(ui);
+  follow_new_data(ui);
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   float menu_h = 0;
   if (ImGui::BeginMainMenuBar()) {

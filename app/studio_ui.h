@@ -57,6 +57,8 @@ struct UiContext {
   // Plots, by the ids of plot_ids(); sizes on screen as last drawn (script exports use them).
   uhop::PlotWidgetState plot_loss, plot_delta, plot_radius, plot_energy, plot_error, plot_compare, plot_sweep;
   std::map<std::string, std::pair<int, int>> plot_sizes;
+  uint64_t plots_memory_version = 0;  // the memory set and Stage I log length the plots last saw (follow_new_data)
+  size_t plots_stage1_rows = 0;
   uhop::PlotWidgetState* plot_state(const std::string& id);
 
   // Exports and sessions.
@@ -117,6 +119,11 @@ struct UiContext {
 
   // The guided story (story.h): started on first launch, by the Story menu and the story/tour script commands.
   StoryPlayer story;
+  // "Record the story": the recording stops by itself a moment after the story's last step (or when the story ends),
+  // and the recorder's readout stays out of the frames meanwhile.
+  bool recording_story = false;
+  double story_end_seen = -1;
+  bool record_readout_drawn = true;  // the menu bar's Rec button or readout was drawn this frame
 
   // Where things were drawn this frame, for --dump-state and tests that click: "panel.<id>", "plot.<id>",
   // "widget.<name>" -> x, y, w, h in window pixels. Cleared at the start of each frame.
@@ -131,6 +138,10 @@ struct UiContext {
 };
 
 void draw_studio(UiContext& ui);
+// The presets (session files) in assets/presets next to the binary or in the source tree (preset_files.cpp).
+std::vector<UiContext::Preset> find_presets();
+// --dump-state lines of the query's margins and the story (insight_dump.cpp), "key=value\n" each.
+std::string insight_dump_lines(const UiContext& ui);
 // A fixed panel of the layout at pos/size (recorded as "panel.<id>"); false when collapsed (then call End anyway).
 bool begin_panel(UiContext& ui, const char* id, const std::string& title, const ImVec2& pos, const ImVec2& size);
 // The smallest height a plot is drawn at: below it plots are stacked in tabs (plot_stack) rather than squeezed.
@@ -184,12 +195,18 @@ void figure_export_menu_items(UiContext& ui, const std::string& id);
 void export_options_window(UiContext& ui);
 // The feature-cosine heatmaps at step 0 and now, each with its own colour scale and a colorbar (heatmap_view.cpp).
 void draw_heatmap_pair(UiContext& ui, const StudioSnapshot& s, const ImVec2& room);
+// A vertical colour ramp (the heatmaps' colormap) of height h at the cursor, lo..hi with ticks on its right.
+void draw_colorbar(float lo, float hi, float bar_w, float h);
 
 // ---- recording (recorder_ui.cpp)
 // The Record menu and, while recording, the readout (time, frames, dropped, size) in the menu bar.
 void record_menu(UiContext& ui);
 // After rendering, before the swap: hands the recorder a frame when one is due (the one call in the frame loop).
 void record_frame(UiContext& ui, int framebuffer_width, int framebuffer_height);
+// Plays the story from its start and records the whole window to `path` until a moment after its last step.
+void record_story(UiContext& ui, const std::string& path);
+// Once per frame: stops a story recording when the story is over.
+void finish_story_recording(UiContext& ui);
 // `record start|stop` from a script. Throws InputError.
 void run_record_command(UiContext& ui, const Command& c);
 // The image panel `id` of the current snapshot as a PNG (the pixels shown, scaled up). Throws InputError.

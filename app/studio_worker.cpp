@@ -253,6 +253,12 @@ void StudioWorker::load(const Command& c) {
   uhop::MemorySet set;
   // A set the session cannot hold (too many memories, a W too large) is refused before the file is read; images too
   // large for W are refused by the Studio's own check first, which also offers a size that fits ("Load at WxH").
+  // A folder is the user's own set: at the default M (20, meant for the large data sets) it loads all its images, up
+  // to kFolderDefaultCount, with a note saying so (a folder of 30 loads 30). A typed M other than 20 is kept.
+  std::error_code ec;
+  const bool whole_folder =
+      next.load.count == StudioState::default_load_options().count && std::filesystem::is_directory(next.source, ec);
+  if (whole_folder) next.load.count = kFolderDefaultCount, next.load.count_at_most = true;
   uhop::LoadOptions options = uhop::with_session_limits(next.load, next.stage1.dim);
   options.check_fits = [this, &next, core = options.check_fits](long long count, const uhop::ImageShape& shape) {
     if (shape.size() > 0) check_studio_size(next, shape);
@@ -265,6 +271,18 @@ void StudioWorker::load(const Command& c) {
     message_ = std::string(e.what()) + " -- showing builtin:glyphs instead";
     next.source = "builtin:glyphs";
     set = uhop::load_memories(next.source, options, &warnings, progress);
+  }
+  if (whole_folder) {
+    warnings.erase(
+        std::remove_if(warnings.begin(), warnings.end(),
+                       [](const std::string& w) { return w.find(": asked for up to ") != std::string::npos; }),
+        warnings.end());
+    warnings.push_back("loaded all " + std::to_string(set.count()) + " images of the folder" +
+                       (set.count() >= kFolderDefaultCount
+                            ? " that fit the default limit of " + std::to_string(kFolderDefaultCount)
+                            : "") +
+                       " (set M under 'How many' to load fewer or more)");
+    next.load.count = StudioState::default_load_options().count;  // the next folder gets the same treatment
   }
   if (next.target >= set.count()) next.target = 0;
   check_studio_size(next, set.shape);

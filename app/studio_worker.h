@@ -36,6 +36,9 @@ struct Heatmap {
   std::vector<float> values;  // feature cosine K_mu,nu / (||W xi_mu|| ||W xi_nu||), in [-1, 1]
 };
 
+// A folder loaded at the default M loads all its images up to this many (StudioWorker::load).
+constexpr int kFolderDefaultCount = 1000;
+
 struct StudioSnapshot {
   uint64_t version = 0;                           // increases with every publish
   uint64_t commands_done = 0;                     // commands fully processed so far (script runners wait on this)

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "input_error.h"
+#include "query_margin.h"
 
 namespace uhop {
 namespace {
@@ -39,6 +40,7 @@ RetrievalRecord describe_state(const RetrievalRun& run, const Vector& x, int s, 
   r.error = (x - target).norm();
   r.paper_error = paper_error(target, x);
   r.target_weight = weights[run.target];
+  r.score_margin = score_margin(scores, run.target);
   squared_distances(*run.op.memories, x).minCoeff(&r.nearest);
   r.energy = kNaN;
   if (has_energy(run.op.similarity) && set.sep.top_k == 0) {

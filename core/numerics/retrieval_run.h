@@ -21,6 +21,10 @@ struct RetrievalRecord {
   double paper_error = 0;         // ||clip(xi_target) - clip(x_s)||^2
   double target_weight = 0;       // Sep weight of the target at x_s
   int nearest = 0;                // memory closest to x_s in pixel space (retrieval succeeded when it is the target)
+  // The query's margin at x_s (query_margin.h): s_target(x_s) - max_{nu != target} s_nu(x_s) in the run's own
+  // similarity (pixels for dot, feature space for kernel); the target's softmax weight passes 1/2 once it is
+  // >= ln(M-1)/beta. NaN with a single memory.
+  double score_margin = 0;
 };
 
 struct RetrievalRun {

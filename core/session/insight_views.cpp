@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "numerics/query_margin.h"
 #include "numerics/separation_stats.h"
 #include "plot/plot_contours.h"
 
@@ -14,6 +15,8 @@ constexpr uint32_t kBlue = 0x1f77b4, kOrange = 0xff7f0e, kRed = 0xd62728, kGray 
                    kBlack = 0x222222;
 // The trajectory and the target on the maps: a colour outside the class palette that reads on light and dark.
 constexpr uint32_t kMagenta = 0xe020e0;
+// The query (square) and the target (diamond) on the maps: colours of their own, apart from the trajectory's.
+constexpr uint32_t kAmber = 0xffb000, kTargetBlue = 0x00a0ff;
 // Ten class colours (the common categorical palette), then gray for unknown labels.
 constexpr uint32_t kClassColors[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
                                      0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
@@ -97,8 +100,58 @@ PlotFigure probe_retrieved_figure(const std::vector<Stage1Record>& log) {
   return f;
 }
 
+namespace {
+// The two reference lines of a query-margin figure over [x0, x1].
+void add_margin_references(PlotFigure& f, double x0, double x1, long long count, double beta) {
+  PlotSeries zero = named("0", kBlack, "below 0 a rival scores higher than the target: it outweighs the target");
+  zero.x = {x0, std::max(x1, x0 + 1)}, zero.y = {0, 0};
+  zero.dashed = true;
+  PlotSeries half = named("ln(M-1)/β", kGray,
+                          "at or above this gap the target's softmax weight is at least ½ (β = " + number(beta) + ")");
+  half.x = zero.x, half.y = {half_weight_margin(count, beta), half_weight_margin(count, beta)};
+  half.dashed = true;
+  f.series.push_back(zero);
+  f.series.push_back(half);
+}
+}  // namespace
+
+PlotFigure query_margin_figure(const std::vector<Stage1Record>& log, int count, double beta) {
+  PlotFigure f = step_figure(log, "query margin at x_0", "score gap");
+  PlotSeries uhop = named("U-Hop", kBlue, "K(ξ_μ, x_0) - max_ν≠μ K(ξ_ν, x_0) with W_i");
+  PlotSeries mhm = named("MHM", kOrange, "in pixels: <ξ_μ, x_0> - max_ν≠μ <ξ_ν, x_0> (W = I)");
+  mhm.dashed = true;
+  for (const auto& r : log) {
+    if (std::isfinite(r.query_margin)) uhop.x.push_back(r.step), uhop.y.push_back(r.query_margin);
+    if (std::isfinite(r.mhm_query_margin)) mhm.x.push_back(r.step), mhm.y.push_back(r.mhm_query_margin);
+  }
+  f.series = {uhop, mhm};
+  if (!log.empty()) add_margin_references(f, log.front().step, log.back().step, count, beta);
+  return f;
+}
+
+PlotFigure stage2_margin_figure(const std::vector<RetrievalRecord>& main_run, const std::vector<RetrievalRecord>& mhm,
+                                const std::string& main_name, int count, double beta) {
+  PlotFigure f;
+  f.title = "query margin at x_t";
+  f.x_label = "Stage II step t";
+  f.y_label = "score gap";
+  PlotSeries a = named(main_name, kBlue, "s_μ(x_t) - max_ν≠μ s_ν(x_t) in the main run's similarity");
+  PlotSeries b = named("MHM", kOrange, "<ξ_μ, x_t> - max_ν≠μ <ξ_ν, x_t> of the MHM run");
+  b.dashed = true;
+  for (const auto& r : main_run)
+    if (std::isfinite(r.score_margin)) a.x.push_back(r.step), a.y.push_back(r.score_margin);
+  for (const auto& r : mhm)
+    if (std::isfinite(r.score_margin)) b.x.push_back(r.step), b.y.push_back(r.score_margin);
+  f.series = {a, b};
+  if (!main_run.empty()) {
+    f.marker_x = main_run.back().step;
+    add_margin_references(f, main_run.front().step, main_run.back().step, count, beta);
+  }
+  return f;
+}
+
 PlotFigure margin_figure(const std::vector<Stage1Record>& log, const BoundContext& c) {
-  PlotFigure f = step_figure(log, "Lemma 1 margin Δ^Φ_μ - 2 m_Φ R_Φ", "margin");
+  PlotFigure f = step_figure(log, "Lemma 1 worst-case margin", "margin");
   PlotSeries mn = named("min", kRed, "min over μ: the bound holds for every memory only when this is > 0");
   PlotSeries mean = named("mean", kOrange, "mean over μ");
   PlotSeries target = named("target", kBlue, "the target's margin (the target when the step was taken)");
@@ -140,7 +193,7 @@ PlotFigure margin_figure(const std::vector<Stage1Record>& log, const BoundContex
 }
 
 PlotFigure beta_star_figure(const std::vector<Stage1Record>& log, const BoundContext& c) {
-  PlotFigure f = step_figure(log, ("β above which the bound is < ε = " + number(c.epsilon)).c_str(), "β*");
+  PlotFigure f = step_figure(log, ("β* (bound < ε = " + number(c.epsilon) + ")").c_str(), "β*");
   f.log_y = true;
   PlotSeries target = named("β* target", kBlue, "ln(2m(M-1)/ε) / margin of the target; a gap where margin ≤ 0");
   PlotSeries all = named("β* all memories", kRed, "the same with the min margin: every memory's bound < ε");
@@ -185,15 +238,19 @@ PlotFigure feature_map_figure(const FeatureMapPicture& p) {
     for (Eigen::Index s = 0; s < p.trajectory.rows(); ++s)
       traj.x.push_back(p.trajectory(s, 0)), traj.y.push_back(p.trajectory(s, 1));
     f.series.push_back(traj);
-    PlotSeries start = named("query x_0", kMagenta);
-    add_point(start, p.trajectory(0, 0), p.trajectory(0, 1));
+    // The query: an amber square (a shape and colour of its own, apart from the trajectory and the target).
+    const double span = std::max((p.points.colwise().maxCoeff() - p.points.colwise().minCoeff()).maxCoeff(), 1e-12);
+    const double r = 0.02 * span, x = p.trajectory(0, 0), y = p.trajectory(0, 1);
+    PlotSeries start = named("query x_0", kAmber, "the query x_0 (square)");
+    start.x = {x - r, x + r, x + r, x - r, x - r};
+    start.y = {y - r, y - r, y + r, y + r, y - r};
     f.series.push_back(start);
   }
   if (p.target >= 0 && p.target < p.points.rows()) {
     // A diamond around the target, sized from the spread of the points so it reads at any zoom of the fit.
     const double span = std::max((p.points.colwise().maxCoeff() - p.points.colwise().minCoeff()).maxCoeff(), 1e-12);
     const double r = 0.03 * span, x = p.points(p.target, 0), y = p.points(p.target, 1);
-    PlotSeries mark = named("target", kMagenta, "the target memory ξ_μ");
+    PlotSeries mark = named("target", kTargetBlue, "the target memory ξ_μ (diamond)");
     mark.x = {x + r, x, x - r, x, x + r};
     mark.y = {y, y + r, y, y - r, y};
     f.series.push_back(mark);

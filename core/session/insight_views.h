@@ -17,7 +17,16 @@ namespace uhop {
 PlotFigure probe_error_figure(const std::vector<Stage1Record>& log);
 PlotFigure probe_retrieved_figure(const std::vector<Stage1Record>& log);
 
-// ---- 2. Lemma 1's margin Delta^Phi_mu - 2 m_Phi R_Phi per step, and beta* for a chosen epsilon
+// ---- 2a. The query's margin (numerics/query_margin.h): the gap between the target's score and the best rival's,
+// U-Hop in feature space (kernel with W_i) and MHM in pixel space (dot, dashed), against ln(M-1)/beta (above it the
+// target's softmax weight is sure to pass 1/2) and 0 (below it a rival outweighs the target). Per Stage I step at the
+// query x_0; per Stage II step at x_t of each run.
+PlotFigure query_margin_figure(const std::vector<Stage1Record>& log, int count, double beta);
+PlotFigure stage2_margin_figure(const std::vector<RetrievalRecord>& main_run, const std::vector<RetrievalRecord>& mhm,
+                                const std::string& main_name, int count, double beta);
+
+// ---- 2. Lemma 1's margin Delta^Phi_mu - 2 m_Phi R_Phi per step (a worst case over the sphere: vacuous on much real
+// data, where the query's margin above still decides), and beta* for a chosen epsilon
 struct BoundContext {
   int count = 0;         // M
   double m = 0;          // max_mu ||xi_mu||

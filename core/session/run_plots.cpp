@@ -129,6 +129,13 @@ PlotFigure error_figure(const RunLogs& logs) {
       f.intervals.push_back({r.step - 0.5, r.step + 0.5, vacuous++ == 0 ? "bound vacuous (≥ 2m)" : "", kLightGray});
     }
   }
+  // The legend never promises a curve that is not drawn: with no finite bound on any row (the query is outside the
+  // sphere, or the similarity has none) the entry says why instead.
+  if (std::none_of(bound.y.begin(), bound.y.end(), [](double v) { return std::isfinite(v); })) {
+    bound.name = "bound: does not apply";
+    bound.tooltip = "Lemma 1 bounds only the steps from states inside ‖Wx - W ξ_μ‖ ≤ R_Φ (dot and kernel similarity)";
+    bound.x.clear(), bound.y.clear();
+  }
   f.series = {err, bound};
   return f;
 }

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "numerics/input_error.h"
+#include "numerics/query_margin.h"
 
 namespace uhop {
 namespace {
@@ -291,6 +292,7 @@ void Session::evaluate_current_w(const ProgressFn& progress) {
     stats_step_ = r.step;
   }
   w_is_last_row_ = true;
+  fill_query_margins(r);
   if (probe_) {
     r.mhm_probe_paper_error = mhm_probe_.paper_error;
     r.mhm_probe_retrieved = mhm_probe_.retrieved;
@@ -509,9 +511,16 @@ void Session::set_query(const Vector& query, int target) {
     target_ = previous_target;
     throw;
   }
+  if (!stage1_log_.empty() && w_is_last_row_) fill_query_margins(stage1_log_.back());
   // The last row's target margin follows the target when that row has statistics.
   if (!stage1_log_.empty() && stats_step_ == stage1_log_.back().step && stats_.delta.size() == memories_.count())
     stage1_log_.back().bound_margin_target = bound_margin(stats_, target_);
+}
+
+void Session::fill_query_margins(Stage1Record& r) const {
+  if (query_.size() != memories_.dim() || target_ < 0 || target_ >= memories_.count()) return;
+  r.query_margin = query_margin(*patterns_, w_, query_, target_);
+  r.mhm_query_margin = query_margin(*patterns_, Matrix(), query_, target_);
 }
 
 void Session::reset_stage2() {

@@ -56,6 +56,11 @@ struct Stage1Record {
   // made (the bound 2m(M-1)exp(-beta margin) can only be small when the margin is > 0). NaN on rows without
   // statistics (--batch / --stats-every), like the statistics they come from.
   double bound_margin_min = 0, bound_margin_mean = 0, bound_margin_target = 0;
+  // The query's margin (numerics/query_margin.h) at the Stage II query x_0 when the row was made: U-Hop's in feature
+  // space with W_i, MHM's in pixel space (W = I). What decides this query's first step, where Lemma 1 is a worst
+  // case; NaN in rows read back from a log file.
+  double query_margin = std::numeric_limits<double>::quiet_NaN();
+  double mhm_query_margin = std::numeric_limits<double>::quiet_NaN();
   // The probe (Session::set_probe): every memory queried under one corruption. U-Hop = kernel with W_i, NaN on rows
   // not probed; MHM = dot (W = I), the same on every row while the probe settings stay.
   double probe_paper_error = std::numeric_limits<double>::quiet_NaN();
@@ -171,6 +176,7 @@ class Session {
   void rebuild_stage1_kernel();                                    // for stage1_.precision
   std::shared_ptr<const MatrixF> single_patterns_if(Precision p);  // Xi in float (made once) when p is single
   void restart_retrieval();                                        // both runs, from the query
+  void fill_query_margins(Stage1Record& r) const;                  // query_margin/mhm_query_margin of W, the query
   RetrievalSettings probe_settings(Similarity similarity) const;
   void probe_row(Stage1Record& r);  // U-Hop probe of the current W into r, MHM reference too
   // Throws InputError when the memories, W and query would not fit the products of these settings' precisions.

@@ -439,6 +439,12 @@ PlotFigure sweep_figure(const std::vector<SweepSummaryRow>& rows, SweepAxis axis
   for (const auto& r : rows)
     if (r.mean > 0) lo = std::min(lo, r.mean), hi = std::max(hi, r.mean);
   fig.log_y = hi > 0 && hi / lo > 100;
+  // The log axis reaches 12 decades below the largest mean (PlotFitOptions::log_floor_decades): a method whose errors
+  // lie below that (Manhattan's 1e-29) is drawn at the floor with dots and says so in its legend, never hidden.
+  double top = hi;  // the fit's largest value: means and their +1 std bands
+  for (const auto& r : rows)
+    if (std::isfinite(r.mean + r.std)) top = std::max(top, r.mean + r.std);
+  const double floor = fig.log_y ? top * 1e-12 : 0;
   std::vector<std::string> methods;
   for (const auto& r : rows)
     if (std::find(methods.begin(), methods.end(), r.method) == methods.end()) methods.push_back(r.method);
@@ -459,10 +465,17 @@ PlotFigure sweep_figure(const std::vector<SweepSummaryRow>& rows, SweepAxis axis
     std::sort(mine.begin(), mine.end(), [&](const SweepSummaryRow& a, const SweepSummaryRow& b) {
       return axis == SweepAxis::count ? a.m < b.m : a.sigma < b.sigma;
     });
+    PlotSeries below;
+    below.color = series.color;
     for (const auto& r : mine) {
       const double x = axis == SweepAxis::count ? r.m : r.sigma;
       series.x.push_back(x);
-      series.y.push_back(r.mean);
+      const bool clamp = r.mean > 0 && r.mean < floor;
+      series.y.push_back(clamp ? floor : r.mean);
+      if (clamp) {
+        if (!below.x.empty()) below.x.push_back(kPlotNaN), below.y.push_back(kPlotNaN);  // isolated: drawn as dots
+        below.x.push_back(x), below.y.push_back(floor);
+      }
       band.x.push_back(x);
       const double low = r.mean - r.std;
       band.lo.push_back(fig.log_y && low <= 0 ? r.mean / 10 : low);
@@ -470,6 +483,13 @@ PlotFigure sweep_figure(const std::vector<SweepSummaryRow>& rows, SweepAxis axis
     }
     fig.series.push_back(std::move(series));
     fig.bands.push_back(std::move(band));
+    if (!below.x.empty()) {
+      char text[48];
+      std::snprintf(text, sizeof text, "%.0e", floor);
+      below.name = methods[k] + " below " + text + " (drawn there)";
+      below.tooltip = "means smaller than 1e-12 times the largest are drawn at the log axis' floor";
+      fig.series.push_back(std::move(below));
+    }
   }
   return fig;
 }

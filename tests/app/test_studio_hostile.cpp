@@ -9,19 +9,11 @@
 #include <filesystem>
 
 #include "studio_commands.h"
+#include "studio_test_script.h"
 #include "studio_worker.h"
 
 using namespace studio;
 using Catch::Matchers::Contains;
-
-namespace {
-void run_script(StudioWorker& w, const std::string& text) {
-  ParsedScript p = parse_script(text);
-  REQUIRE(p.errors.empty());
-  for (auto& c : p.commands) w.push(c);
-  REQUIRE(w.wait_idle(120));
-}
-}  // namespace
 
 TEST_CASE("a brush stroke with a huge coordinate is clamped to the canvas (bounded time and memory)",
           "[studio][hostile]") {

@@ -16,17 +16,12 @@
 #include "studio_layout.h"
 #include "studio_state.h"
 #include "studio_text.h"
+#include "studio_test_script.h"
 #include "studio_worker.h"
 
 using namespace studio;
 
 namespace {
-void run_script(StudioWorker& w, const std::string& text) {
-  ParsedScript p = parse_script(text);
-  REQUIRE(p.errors.empty());
-  for (auto& c : p.commands) w.push(c);
-  REQUIRE(w.wait_idle(120));
-}
 
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -141,7 +136,7 @@ TEST_CASE("layout: every panel inside the window, none overlapping, for window s
       CHECK(tiled == Approx(w * (h - top - bottom)).epsilon(1e-3));
       for (const LayoutColumn& c : L.column_list) {
         float needed = 0;
-        for (const std::string& id : c.panels) needed += panel_min_em(id) * font;
+        for (const std::string& id : c.panels) needed += panel_min_height(id, font);
         CHECK(c.tabbed == (c.panels.size() > 1 && needed > h - top - bottom));  // tabs only when it is too short
       }
       (void)area;

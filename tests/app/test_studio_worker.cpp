@@ -10,18 +10,10 @@
 #include "session/session.h"
 #include "studio_commands.h"
 #include "numerics/rng.h"
+#include "studio_test_script.h"
 #include "studio_worker.h"
 
 using namespace studio;
-
-namespace {
-void run_script(StudioWorker& w, const std::string& text) {
-  ParsedScript p = parse_script(text);
-  REQUIRE(p.errors.empty());
-  for (auto& c : p.commands) w.push(c);
-  REQUIRE(w.wait_idle(120));
-}
-}  // namespace
 
 TEST_CASE("the snapshot after a script equals a Session driven directly", "[studio][worker]") {
   StudioWorker w;

@@ -3,32 +3,18 @@
 #include <filesystem>
 
 #include "cli_runner.h"
+#include "csv_table.h"
 #include "data/csv_matrix.h"
 #include "naive_formulas.h"
 
 using namespace uhop;
 
 namespace {
-// Reads a CSV log with a header into (header, rows of cells).
 std::vector<std::vector<std::string>> read_log(const std::string& path) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(cli::slurp(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.push_back("");
-    rows.push_back(cells);
-  }
-  return rows;
+  return csv_table::read(path);
 }
 int column(const std::vector<std::string>& header, const std::string& name) {
-  for (size_t i = 0; i < header.size(); ++i)
-    if (header[i] == name) return static_cast<int>(i);
-  FAIL("no column " << name);
-  return -1;
+  return csv_table::column(header, name);
 }
 void write_memories(const cli::TempDir& dir, const Matrix& xi) {
   write_csv_matrix(dir / "mem.csv", xi);

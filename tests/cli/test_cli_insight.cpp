@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli_runner.h"
+#include "csv_table.h"
 #include "data/csv_matrix.h"
 #include "naive_insight.h"
 #include "numerics/corruption.h"
@@ -15,23 +16,10 @@ using namespace uhop;
 
 namespace {
 std::vector<std::vector<std::string>> read_table(const std::string& path) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(cli::slurp(path));
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.push_back("");
-    rows.push_back(cells);
-  }
-  return rows;
+  return csv_table::read(path);
 }
 int col(const std::vector<std::string>& header, const std::string& name) {
-  for (size_t i = 0; i < header.size(); ++i)
-    if (header[i] == name) return static_cast<int>(i);
-  FAIL("no column " << name);
-  return -1;
+  return csv_table::column(header, name);
 }
 double num(const std::string& s) {
   return std::stod(s);

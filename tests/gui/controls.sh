@@ -8,20 +8,7 @@ set -eu
 app=$1; out=$2
 rm -rf "$out"; mkdir -p "$out"
 dump="$out/state.txt"
-value() { sed -n "s/^$1=//p" "$dump" 2>/dev/null | tail -1; }
-wait_for() {
-  i=0
-  while [ $i -lt 1200 ]; do
-    if [ -s "$dump" ] && eval "$1"; then return 0; fi
-    i=$((i + 1))
-    sleep 0.2
-  done
-  echo "timed out waiting for: $1"; cat "$dump"; return 1
-}
-click() {  # the centre of rect.widget.$1
-  set -- $(value "rect.widget.$1" | tr ',' ' ')
-  xdotool mousemove --sync $(($1 + $3 / 2)) $(($2 + $4 / 2)) click 1
-}
+. "$(dirname "$0")/lib.sh"
 
 "$app" --memories builtin:glyphs --window 1280x720 --dump-state "$dump" --screenshot "$out/final.png" &
 pid=$!

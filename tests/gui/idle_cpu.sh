@@ -6,15 +6,11 @@ set -eu
 app=$1; out=$2
 rm -rf "$out"; mkdir -p "$out"
 dump="$out/state.txt"
-value() { sed -n "s/^$1=//p" "$dump" 2>/dev/null | tail -1; }
+. "$(dirname "$0")/lib.sh"
 "$app" --memories builtin:glyphs --dump-state "$dump" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-i=0
-until [ -s "$dump" ] && [ "$(value memories)" = 20 ] && [ "$(value busy)" = 0 ]; do
-  i=$((i + 1)); [ $i -lt 1200 ] || { echo "never idle"; exit 1; }
-  sleep 0.2
-done
+wait_for '[ "$(value memories)" = 20 ] && [ "$(value busy)" = 0 ]'
 cpu() { awk '{ print $14 + $15 }' /proc/$pid/stat; }  # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
 a=$(cpu); t0=$(date +%s.%N)

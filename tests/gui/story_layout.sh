@@ -8,19 +8,7 @@ set -eu
 app=$1; out=$2
 rm -rf "$out"; mkdir -p "$out"
 
-value() { sed -n "s/^$1=//p" "$2" 2>/dev/null | tail -1; }
-
-# Polls the dump until the shell condition $2 holds (up to 240 s); the condition sees the dump as $f.
-wait_for() {
-  f=$1
-  i=0
-  while [ $i -lt 1200 ]; do
-    if [ -s "$f" ] && eval "$2"; then return 0; fi
-    i=$((i + 1))
-    sleep 0.2
-  done
-  echo "timed out waiting for: $2"; cat "$f" 2>/dev/null; return 1
-}
+. "$(dirname "$0")/lib.sh"
 
 check_rects() {  # every rect inside the window, every plot at least 160 x 80
   awk -F'[=,]' '
@@ -41,12 +29,12 @@ run_case() {  # name WxH font [presentation]
   xdotool mousemove $((w - 3)) $((h - 3))  # the pointer off the panels (motion is not input: the story goes on)
   if [ "${4:-}" = presentation ]; then xdotool key F5; fi
   # The point of the story: both stages ran, MHM is wrong, U-Hop retrieves the target.
-  wait_for "$dump" '[ "$(value stage1_steps $f)" -gt 0 ] && [ "$(value stage2_steps $f)" -gt 0 ] &&
-    [ "$(value uhop_nearest $f)" = "$(value target $f)" ] && [ "$(value mhm_nearest $f)" != "$(value target $f)" ]'
+  wait_for '[ "$(value stage1_steps)" -gt 0 ] && [ "$(value stage2_steps)" -gt 0 ] &&
+    [ "$(value uhop_nearest)" = "$(value target)" ] && [ "$(value mhm_nearest)" != "$(value target)" ]'
   frames=$(value frames "$dump")
   echo "$name: the story made its point by frame $frames"
   test "$frames" -le 1500
-  wait_for "$dump" '[ "$(value story_step $f)" = 4 ] && [ "$(value story_step_done $f)" = 1 ]'
+  wait_for '[ "$(value story_step)" = 4 ] && [ "$(value story_step_done)" = 1 ]'
   test "$(value story "$dump")" = autoplay  # no input: nothing stopped it
   xdotool key --clearmodifiers ctrl+q
   wait $pid

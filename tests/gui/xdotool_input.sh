@@ -7,16 +7,7 @@ set -eu
 app=$1; out=$2
 rm -rf "$out"; mkdir -p "$out"
 dump="$out/state.txt"
-value() { sed -n "s/^$1=//p" "$dump" 2>/dev/null | tail -1; }
-wait_for() {
-  i=0
-  while [ $i -lt 1200 ]; do
-    if [ -s "$dump" ] && eval "$1"; then return 0; fi
-    i=$((i + 1))
-    sleep 0.2
-  done
-  echo "timed out waiting for: $1"; cat "$dump"; return 1
-}
+. "$(dirname "$0")/lib.sh"
 printf 'load builtin:glyphs count=20\nclear\nset stop_after=0 speed1=30\n' > "$out/setup.txt"
 "$app" --script "$out/setup.txt" --dump-state "$dump" --screenshot "$out/final.png" &
 pid=$!

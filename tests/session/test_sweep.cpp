@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "csv_table.h"
 #include "numerics/corruption.h"
 #include "numerics/input_error.h"
 #include "data/memory_sources.h"
@@ -19,17 +20,7 @@ using namespace uhop;
 namespace fs = std::filesystem;
 
 std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(cli::slurp(p));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::string cell;
-    std::istringstream l(line);
-    while (std::getline(l, cell, ',')) cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
+  return csv_table::read(p);
 }
 
 // Every opened element is closed in order (self-closing ones count as both).

@@ -119,38 +119,37 @@ TEST_CASE("sweep presets: each sets what the authors' script (or this project) d
     CHECK(!sweep_preset_description(name).empty());
     CHECK_NOTHROW(sweep_cells(s));
   }
+  // What each of the authors' scripts sets, one row per preset (their README and scripts).
+  struct Expected {
+    const char* name;
+    SweepAxis vary;
+    const char* noise;
+    double sigma;  // < 0: not checked
+    bool train_half;
+    double lr;
+    Schedule schedule;
+    LossKind loss;
+  };
+  const Expected authors[] = {
+      {"authors-noise", SweepAxis::sigma, "gaussian", -1, false, 1, Schedule::reference, LossKind::avg},
+      {"authors-capacity", SweepAxis::count, "dropout", 0.5, true, 1, Schedule::reference, LossKind::avg},
+      {"authors-max-loss", SweepAxis::count, "dropout", 0.5, true, 10, Schedule::constant, LossKind::max},
+  };
+  for (const Expected& e : authors) {
+    INFO(e.name);
+    const SweepSettings p = sweep_preset(e.name);
+    CHECK(p.vary == e.vary);
+    CHECK(p.noise == e.noise);
+    if (e.sigma >= 0) CHECK(p.sigma == e.sigma);
+    CHECK(p.train_half == e.train_half);  // memory_retrieval_noise.py trains on all M memories, the others on M/2
+    CHECK(p.stage1.init == FeatureInit::gaussian);
+    CHECK(p.stage1.lr == e.lr);
+    CHECK(p.stage1.schedule == e.schedule);
+    CHECK(p.stage1.loss == e.loss);
+    CHECK(p.beta_after_sep);
+  }
   const SweepSettings noise = sweep_preset("authors-noise");
-  CHECK(noise.vary == SweepAxis::sigma);
   CHECK(noise.count == 100);
-  CHECK(noise.noise == "gaussian");
-  CHECK(noise.stage1.init == FeatureInit::gaussian);
-  CHECK(noise.stage1.lr == 1);
-  CHECK(noise.stage1.schedule == Schedule::reference);
-  CHECK(noise.stage1.loss == LossKind::avg);
-  CHECK_FALSE(noise.train_half);  // memory_retrieval_noise.py trains on all M memories
-  CHECK(noise.beta_after_sep);
-
-  const SweepSettings capacity = sweep_preset("authors-capacity");
-  CHECK(capacity.vary == SweepAxis::count);
-  CHECK(capacity.noise == "dropout");
-  CHECK(capacity.sigma == 0.5);
-  CHECK(capacity.train_half);
-  CHECK(capacity.stage1.init == FeatureInit::gaussian);
-  CHECK(capacity.stage1.lr == 1);
-  CHECK(capacity.stage1.schedule == Schedule::reference);
-  CHECK(capacity.stage1.loss == LossKind::avg);
-  CHECK(capacity.beta_after_sep);
-
-  const SweepSettings max_loss = sweep_preset("authors-max-loss");
-  CHECK(max_loss.vary == SweepAxis::count);
-  CHECK(max_loss.noise == "dropout");
-  CHECK(max_loss.sigma == 0.5);
-  CHECK(max_loss.train_half);
-  CHECK(max_loss.stage1.init == FeatureInit::gaussian);
-  CHECK(max_loss.stage1.lr == 10);
-  CHECK(max_loss.stage1.schedule == Schedule::constant);
-  CHECK(max_loss.stage1.loss == LossKind::max);
-  CHECK(max_loss.beta_after_sep);
 
   const SweepSettings studio = sweep_preset("studio"), defaults = default_sweep_settings();
   CHECK(studio.stage1.init == FeatureInit::identity);
