@@ -347,8 +347,9 @@ std::string dump_text(const studio::UiContext& ui, long frames, double first_fra
   o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n";
   o << "error=" << s.error << "\n";
   o << "message=" << s.message << "\n";
-  o << "last_error=" << s.last_error << "\n";
-  o << "errors=" << s.error_id << "\n";
+  const bool ui_error_latest = ui.ui_errors > 0 && s.error_id == ui.worker_errors_at_ui_error;
+  o << "last_error=" << (ui_error_latest ? ui.ui_last_error : s.last_error) << "\n";
+  o << "errors=" << s.error_id + ui.ui_errors << "\n";
   for (const auto& [key, r] : ui.rects) {
     // panel.<id> -> rect.<id>; plot.<id> and widget.<name> keep their prefix
     const std::string name = key.rfind("panel.", 0) == 0 ? key.substr(6) : key;
@@ -525,6 +526,7 @@ void shoot(studio::UiContext& ui, const std::string& path, int fb_w, int fb_h) {
     ui.set_status("screenshot saved: " + path);
   } catch (const std::exception& e) {
     ui.set_status(e.what(), true);
+    ui.export_failed = true;
   }
 }
 
@@ -693,5 +695,5 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  return script_failed ? 3 : script.export_failed() ? 4 : 0;
+  return script_failed ? 3 : script.export_failed() || ui.export_failed ? 4 : 0;
 }

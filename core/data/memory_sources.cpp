@@ -33,7 +33,9 @@ MemorySet load_builtin_fashion_mnist(const std::string& folder, bool test_split,
       throw input_error(file,
                         "Fashion-MNIST is not installed: install it with 'apt install dataset-fashion-mnist' "
                         "or use builtin:glyphs");
-  return load_idx(images, options, warnings, progress,
+  LoadOptions trusted = options;
+  trusted.default_max_count = 0;  // the installed data set: all of it is what builtin:fashion-mnist means
+  return load_idx(images, trusted, warnings, progress,
                   test_split ? "builtin:fashion-mnist/test" : "builtin:fashion-mnist", fashion_mnist_class_names());
 }
 
@@ -50,13 +52,15 @@ bool ends_with(const std::string& text, const std::string& tail) {
 MemorySet load_csv_memories(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
                             const ProgressFn& progress) {
   report_progress(progress, 0.0);
-  MemorySet all =
-      memory_set_from_matrix(read_csv_matrix(path, std::min(options.max_csv_values, options.max_values)), path);
+  MemorySet all = memory_set_from_matrix(read_csv_matrix(path, std::min(options.max_csv_values, options.max_values),
+                                                         false, nullptr, options.quote_content),
+                                         path);
   if (warnings && (options.width > 0 || options.height > 0 || options.keep_rgb))
     warnings->push_back(path + ": image size and RGB options do not apply to CSV memories (used as given)");
   const std::vector<int> order = pick_order(all.count(), all.labels, options, path, warnings);
+  warn_default_count(all.count(), options, path, warnings);
   const int taken =
-      options.count > 0 ? std::min(options.count, static_cast<int>(order.size())) : static_cast<int>(order.size());
+      static_cast<int>(std::min<long long>(planned_count(all.count(), options), static_cast<long long>(order.size())));
   if (options.check_fits) options.check_fits(taken, all.shape);
   MemorySet set = all;
   set.patterns.resize(taken, all.dim());
