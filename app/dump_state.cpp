@@ -67,8 +67,9 @@ std::string dump_text(UiContext& ui, long frames, double first_frame_ms) {
   o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n" << studio::capacity_dump_state();
   o << "error=" << s.error << "\n";
   o << "message=" << s.message << "\n";
-  o << "last_error=" << s.last_error << "\n";
-  o << "errors=" << s.error_id << "\n";
+  const bool ui_error_latest = ui.ui_errors > 0 && s.error_id == ui.worker_errors_at_ui_error;
+  o << "last_error=" << (ui_error_latest ? ui.ui_last_error : s.last_error) << "\n";
+  o << "errors=" << s.error_id + ui.ui_errors << "\n";
   o << "link=" << (s.has_session ? make_link(current_link_content(ui)) : "") << "\n";
   for (const auto& [key, r] : ui.rects) {
     // panel.<id> -> rect.<id>; plot.<id> and widget.<name> keep their prefix

@@ -458,6 +458,7 @@ void shoot(studio::UiContext& ui, const std::string& path, int fb_w, int fb_h) {
     ui.set_status("screenshot saved: " + path);
   } catch (const std::exception& e) {
     ui.set_status(e.what(), true);
+    ui.export_failed = true;
   }
 }
 
@@ -629,5 +630,5 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  return script_failed ? 3 : script.export_failed() ? 4 : 0;
+  return script_failed ? 3 : script.export_failed() || ui.export_failed ? 4 : 0;
 }

@@ -17,7 +17,12 @@ void UiContext::set_status(const std::string& text, bool error) {
   status = uhop::printable_text(text);  // paths, script lines and file excerpts may hold control bytes
   status_is_error = error;
   status_set_at = snap ? snap->commands_done : 0;
-  if (error) std::fprintf(stderr, "uhop-studio: %s\n", status.c_str());
+  if (error) {
+    std::fprintf(stderr, "uhop-studio: %s\n", status.c_str());
+    ui_last_error = status;
+    ++ui_errors;
+    worker_errors_at_ui_error = snap ? snap->error_id : 0;
+  }
 }
 
 float UiContext::wanted_font_size() const {

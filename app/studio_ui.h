@@ -133,6 +133,11 @@ struct UiContext {
 
   void push(Command c) { worker->push(std::move(c)); }
   void set_status(const std::string& text, bool error = false);
+  // Errors the UI thread itself met (exports, screenshots, session files): counted with the worker's in
+  // --dump-state's errors= and shown as its last_error= while they are the latest.
+  std::string ui_last_error;
+  uint64_t ui_errors = 0, worker_errors_at_ui_error = 0;
+  bool export_failed = false;  // a screenshot or export failed: exit status 4 (docs/hostile-input.md)
   // The text size the panels use now: the user's, or 1.25x it (at least 22 px x content scale) in presentation.
   float wanted_font_size() const;
 };

@@ -19,6 +19,7 @@
 #include "data/memory_sources.h"
 #include "numerics/input_error.h"
 #include "numerics/number_text.h"
+#include "numerics/real_settings.h"
 #include "session/session.h"
 
 namespace uhop::cli {
@@ -37,10 +38,11 @@ struct Args {
     if (it == values.end()) throw InputError("missing required flag --" + k);
     return it->second;
   }
-  // A finite number (inf, nan and values beyond a double are refused).
+  // A finite number (inf, nan and values beyond a double are refused), inside the flag's range when
+  // core/numerics/real_settings.h has one (the same range the Studio and session files use).
   double number(const std::string& k, double fallback) const {
     if (!values.count(k)) return fallback;
-    return parse_real_number(values.at(k), "--" + k);
+    return checked_real(k, parse_real_number(values.at(k), "--" + k));
   }
   // A whole number in [lo, hi] (the one range-checked integer parser every flag uses).
   long long integer(const std::string& k, long long fallback, long long lo, long long hi) const {

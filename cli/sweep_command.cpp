@@ -105,6 +105,9 @@ SweepSettings settings_from(const Args& a) {
 }
 
 void write_cell(const fs::path& cells_dir, const SweepCellResult& r) {
+  std::error_code ec;
+  fs::create_directories(cells_dir, ec);
+  if (ec) throw InputError(cells_dir.string() + ": cannot create the directory (" + ec.message() + ")");
   write_file_atomically((cells_dir / cell_file_name(r.cell)).string(),
                         [&](std::ostream& out) { write_sweep_rows(out, {r}); });
 }
@@ -125,7 +128,7 @@ int cmd_sweep(int argc, char** argv) {
   }
   const fs::path out = a.required("out");
   const fs::path cells_dir = out / "cells";
-  ensure_cell_directory(cells_dir.string());
+  // A refused command creates nothing: the folders appear with the first finished cell (write_cell).
 
   if (a.has("merge")) {
     if (a.has("cell")) throw InputError("give --cell or --merge, not both");
@@ -146,12 +149,13 @@ int cmd_sweep(int argc, char** argv) {
 
   std::vector<int> indices;
   if (a.has("cell")) indices.push_back(a.count("cell", 0));  // run_sweep names a cell past the last one
-  std::fprintf(stderr, "uhop sweep: %s%s\n", s.preset.empty() ? "" : ("preset " + s.preset + "; ").c_str(),
-               sweep_settings_summary(s).c_str());
   const auto start = std::chrono::steady_clock::now();
   int finished = 0;
   const int todo = indices.empty() ? static_cast<int>(cells.size()) : 1;
   const std::vector<SweepCellResult> results = run_sweep(s, indices, [&](const SweepCellResult& r) {
+    if (finished == 0)  // said once the sweep is under way: a refused sweep prints its one error line only
+      std::fprintf(stderr, "uhop sweep: %s%s\n", s.preset.empty() ? "" : ("preset " + s.preset + "; ").c_str(),
+                   sweep_settings_summary(s).c_str());
     write_cell(cells_dir, r);  // each cell is kept as soon as it is done: an interrupted sweep loses only one
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(stderr, "[%d/%d] %-12s M=%-4d sigma=%-5s seed=%llu  paper_error %.6g  retrieved %.3f  (%.1fs)\n",

@@ -244,7 +244,11 @@ int cmd_demo(int argc, char** argv) {
   rs.beta = a.number("beta", 1.0);
   rs.similarity = Similarity::kernel;
   Session session(std::move(memories), s1, rs);
-  const int target = a.count("target", 0) % session.memories().count();
+  const int target = a.count("target", 0);
+  if (target >= session.memories().count())  // never wrapped: a target past the end is a mistake to name
+    throw InputError("--target " + std::to_string(target) + " is outside 0.." +
+                     std::to_string(session.memories().count() - 1) +
+                     " (M = " + std::to_string(session.memories().count()) + ")");
   const Corruption c = parse_corruption(a.str("corrupt", "gaussian:0.1"));
   session.set_query(
       corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c, a.seed("seed")),

@@ -88,7 +88,6 @@ int cmd_landscape(int argc, char** argv) {
         "energy empty for it too): use --alpha");
   validate(sep);
   const double beta = a.number("beta", 1.0);
-  if (!std::isfinite(beta) || !(beta > 0)) throw InputError("--beta must be a finite number > 0");
   const long long target = a.integer("target", -1, 0, INT_MAX), rival = a.integer("rival", -1, 0, INT_MAX);
   const Matrix query_file = read_matrix_file(query_path, kMaxWValues);
   MemorySet memories = load(a);

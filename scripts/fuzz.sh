@@ -10,7 +10,7 @@ root=$PWD
 build=$root/build/fuzz
 seconds=${FUZZ_SECONDS:-30}
 jobs=${FUZZ_JOBS:-2}
-targets=(idx cifar image session csv npy)
+targets=(idx gzip_idx cifar image session csv npy)
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUHOP_FUZZ=ON \
   -DUHOP_BUILD_APP=OFF -DUHOP_BUILD_BENCH=OFF -DUHOP_BUILD_TESTS=OFF >/dev/null
@@ -19,6 +19,8 @@ cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}" make_fuzz_s
 seeds=$build/seeds
 rm -rf "$seeds"
 "$build/fuzz/make_fuzz_seeds" "$seeds" >/dev/null
+# gzip_idx: the IDX seeds (their first byte becomes the variant; the target gzips the rest itself).
+mkdir -p "$seeds/gzip_idx" && cp -r "$seeds/idx/." "$seeds/gzip_idx/" 2>/dev/null || true
 rm -rf "$build/artifacts"
 mkdir -p "$build/artifacts"
 

@@ -109,8 +109,9 @@ MemorySet take_memories(const MemorySet& all, const LoadOptions& options, std::v
                         const std::string& format) {
   const std::string& path = all.source;
   const std::vector<int> order = pick_order(all.count(), all.labels, options, path, warnings);
+  warn_default_count(all.count(), options, path, warnings);
   const int taken =
-      options.count > 0 ? std::min(options.count, static_cast<int>(order.size())) : static_cast<int>(order.size());
+      static_cast<int>(std::min<long long>(planned_count(all.count(), options), static_cast<long long>(order.size())));
   if (options.check_fits) options.check_fits(taken, all.shape);
   MemorySet set = all;
   set.patterns.resize(taken, all.dim());
@@ -137,7 +138,7 @@ MemorySet take_memories(const MemorySet& all, const LoadOptions& options, std::v
 MemorySet load_csv_memories(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
                             const ProgressFn& progress) {
   report_progress(progress, 0.0);
-  const MemorySet all = memory_set_from_matrix(read_csv_matrix(path, whole_array_cap(options)), path);
+  const MemorySet all = memory_set_from_matrix(read_csv_matrix(path, whole_array_cap(options), false, nullptr, options.quote_content), path);
   if (warnings && (options.width > 0 || options.height > 0 || options.keep_rgb))
     warnings->push_back(path + ": image size and RGB options do not apply to CSV memories (used as given)");
   MemorySet set = take_memories(all, options, warnings, "CSV: as given");

@@ -58,7 +58,9 @@ std::vector<std::string> read_class_names(const std::filesystem::path& file, siz
   return names.size() == expected ? names : std::vector<std::string>{};
 }
 
-ImageCatalog cifar_catalog(const CifarRecords& records, const std::string& source, const std::string& file_name) {
+// records.data holds the items from first_item on (a partial read: only those are fetched).
+ImageCatalog cifar_catalog(const CifarRecords& records, const std::string& source, const std::string& file_name,
+                           long long first_item = 0) {
   ImageCatalog catalog;
   catalog.source = source;
   catalog.format = records.kind == CifarKind::cifar10 ? "CIFAR-10" : "CIFAR-100 (fine labels)";
@@ -66,9 +68,10 @@ ImageCatalog cifar_catalog(const CifarRecords& records, const std::string& sourc
   catalog.labels = records.labels;
   catalog.colour = true;
   catalog.name_of = [file_name](int item) { return file_name + "#" + std::to_string(item); };
-  catalog.fetch = [records_data = records.data, record_bytes = records.record_bytes](int item, ImageView& view,
-                                                                                     std::string&) {
-    const uint8_t* pixels = records_data + item * record_bytes + (record_bytes - kCifarPixelBytes);
+  catalog.fetch = [records_data = records.data, record_bytes = records.record_bytes, first_item](
+                      int item, ImageView& view, std::string&) {
+    const uint8_t* pixels =
+        records_data + static_cast<size_t>(item - first_item) * record_bytes + (record_bytes - kCifarPixelBytes);
     view = planar_view(pixels, kCifarSide, kCifarSide, 3);
     return true;
   };
@@ -100,8 +103,12 @@ CifarKind cifar_kind(uint64_t size, const std::string& name) {
 }
 
 CifarRecords parse_cifar(const uint8_t* data, size_t size, const std::string& name) {
+  return parse_cifar_as(cifar_kind(size, name), data, size, name);
+}
+
+CifarRecords parse_cifar_as(CifarKind kind, const uint8_t* data, size_t size, const std::string& name) {
   CifarRecords records;
-  records.kind = cifar_kind(size, name);
+  records.kind = kind;
   records.record_bytes = records.kind == CifarKind::cifar10 ? kCifar10Record : kCifar100Record;
   if (size / records.record_bytes > static_cast<size_t>(INT32_MAX)) throw input_error(name, "too many records");
   records.count = static_cast<int>(size / records.record_bytes);
@@ -143,9 +150,36 @@ MemorySet load_cifar(const std::string& path, const LoadOptions& options, std::v
                                                             ? ImageShape{options.width, options.height, channels}
                                                             : ImageShape{kCifarSide, kCifarSide, channels});
   }
-  const std::vector<uint8_t> bytes = read_whole_file(path, static_cast<uint64_t>(options.max_values));
-  const CifarRecords records = parse_cifar(bytes.data(), bytes.size(), path);
-  ImageCatalog catalog = cifar_catalog(records, source, file_name_of(path));
+  const size_t record_bytes = kind == CifarKind::cifar10 ? kCifar10Record : kCifar100Record;
+  const long long total = static_cast<long long>(size / record_bytes);
+  // Picking the first records: read only those (a sparse 1 GB file is not read whole for --count 2). Other picks
+  // need every label first, so they read the file whole (bounded by max_values as before).
+  long long first = 0, taken = total;
+  if (options.pick == Pick::first) {
+    first = std::min<long long>(options.offset, total);
+    taken = std::min<long long>(planned_count(total, options), total - first);
+  }
+  if (static_cast<unsigned long long>(taken) * record_bytes > static_cast<uint64_t>(options.max_values))
+    throw input_error(path, "the records asked for are more than the " + std::to_string(options.max_values) +
+                                " bytes this loader accepts");
+  std::vector<uint8_t> bytes(static_cast<size_t>(taken) * record_bytes);
+  {
+    ReadableFile file(path);
+    file.seek(static_cast<uint64_t>(first) * record_bytes);
+    size_t got = 0;
+    while (got < bytes.size()) {
+      const size_t n = file.read_some(bytes.data() + got, bytes.size() - got);
+      if (n == 0) throw input_error(path, "the file ended before the records asked for (truncated while read?)");
+      got += n;
+    }
+  }
+  if (bytes.empty()) throw input_error(path, "no records after offset " + std::to_string(options.offset));
+  CifarRecords part = parse_cifar_as(kind, bytes.data(), bytes.size(), path);
+  CifarRecords records = part;  // the whole file's numbering: item i is record i, read ones are [first, first+taken)
+  records.count = static_cast<int>(total);
+  records.labels.assign(static_cast<size_t>(total), -1);
+  std::copy(part.labels.begin(), part.labels.end(), records.labels.begin() + first);
+  ImageCatalog catalog = cifar_catalog(records, source, file_name_of(path), first);
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
   if (records.kind == CifarKind::cifar10) {
     catalog.class_names = read_class_names(folder / "batches.meta.txt", 10);

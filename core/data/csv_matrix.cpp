@@ -19,7 +19,8 @@ constexpr size_t kMaxFieldChars = 128;
 // boundaries, so no line is ever held whole.
 class CsvParser {
  public:
-  CsvParser(std::string name, long long max_values) : name_(std::move(name)), max_values_(max_values) {}
+  CsvParser(std::string name, long long max_values, bool quote_content)
+      : name_(std::move(name)), max_values_(max_values), quote_(quote_content) {}
 
   void feed(const char* data, size_t size) {
     for (size_t i = 0; i < size; ++i) {
@@ -49,12 +50,11 @@ class CsvParser {
         if (!field_.empty()) after_field_space_ = true;  // "1 2" is caught when the next character arrives
       } else {
         if (after_field_space_)
-          fail("unexpected character '" + text_excerpt(std::string(1, static_cast<char>(c))) + "' after field " +
-               std::to_string(fields_in_row_ + 1) + " '" + text_excerpt(field_) +
-               "' and a space (fields are separated by commas)");
+          fail("unexpected character" + shown(std::string(1, static_cast<char>(c))) + " after field " +
+               std::to_string(fields_in_row_ + 1) + shown(field_) + " and a space (fields are separated by commas)");
         if (field_.size() >= kMaxFieldChars)
           fail("field " + std::to_string(fields_in_row_ + 1) + " is longer than " + std::to_string(kMaxFieldChars) +
-               " characters, not a number: '" + text_excerpt(field_) + "'");
+               " characters, not a number" + (quote_ ? ":" + shown(field_) : std::string()));
         field_ += static_cast<char>(c);
         line_has_content_ = true;
       }
@@ -74,6 +74,8 @@ class CsvParser {
   long long bytes_seen() const { return total_bytes_; }
 
  private:
+  // " 'excerpt'" for files the user named; "" for files named inside another data file (never echo their content).
+  std::string shown(const std::string& text) const { return quote_ ? " '" + text_excerpt(text) + "'" : std::string(); }
   [[noreturn]] void fail_at(const std::string& where, const std::string& what) const { throw input_error(where, what); }
   [[noreturn]] void fail(const std::string& what) const { fail_at(name_ + ":" + std::to_string(line_ + 1), what); }
 
@@ -85,14 +87,14 @@ class CsvParser {
     char* end = nullptr;
     const double v = std::strtod(field_.c_str(), &end);
     if (end == field_.c_str())
-      fail(where + " is not a number: '" + text_excerpt(field_) + "'" +
+      fail(where + " is not a number" + (quote_ ? ":" + shown(field_) : std::string()) +
            (static_cast<unsigned char>(field_[0]) >= 0x80 ? " (non-ASCII text)" : ""));
     if (end != field_.c_str() + field_.size())
-      fail("unexpected character '" + text_excerpt(std::string(1, *end)) + "' after the number in " + where + " '" +
-           text_excerpt(field_) + "' (fields are separated by commas)");
+      fail("unexpected character" + shown(std::string(1, *end)) + " after the number in " + where + shown(field_) +
+           " (fields are separated by commas)");
     if (errno == ERANGE && std::isinf(v))
-      fail(where + " is out of range (beyond ±1.8e308): '" + text_excerpt(field_) + "'");
-    if (!std::isfinite(v)) fail(where + " is not finite: '" + text_excerpt(field_) + "'");
+      fail(where + " is out of range (beyond ±1.8e308)" + (quote_ ? ":" + shown(field_) : std::string()));
+    if (!std::isfinite(v)) fail(where + " is not finite" + (quote_ ? ":" + shown(field_) : std::string()));
     if (static_cast<long long>(values_.size()) >= max_values_)
       fail_at(name_, "has more than " + std::to_string(max_values_) + " values, the most this use accepts");
     values_.push_back(v);
@@ -120,6 +122,7 @@ class CsvParser {
 
   std::string name_;
   long long max_values_;
+  bool quote_;
   std::vector<double> values_;
   std::string field_;
   long long line_ = 0, rows_ = 0, cols_ = -1, fields_in_row_ = 0, total_bytes_ = 0;
@@ -134,8 +137,9 @@ void check_byte_limit(const CsvParser& parser, const std::string& name) {
 }
 }  // namespace
 
-Matrix parse_csv_matrix(const char* data, size_t size, const std::string& name, long long max_values) {
-  CsvParser parser(name, max_values);
+Matrix parse_csv_matrix(const char* data, size_t size, const std::string& name, long long max_values,
+                        bool quote_content) {
+  CsvParser parser(name, max_values, quote_content);
   for (size_t at = 0; at < size; at += 1 << 16) {
     parser.feed(data + at, std::min<size_t>(1 << 16, size - at));
     check_byte_limit(parser, name);
@@ -144,7 +148,7 @@ Matrix parse_csv_matrix(const char* data, size_t size, const std::string& name, 
 }
 
 Matrix parse_csv_matrix(std::istream& in, const std::string& name, long long max_values) {
-  CsvParser parser(name, max_values);
+  CsvParser parser(name, max_values, true);
   std::vector<char> piece(1 << 16);
   while (in) {
     in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
@@ -154,9 +158,10 @@ Matrix parse_csv_matrix(std::istream& in, const std::string& name, long long max
   return parser.finish();
 }
 
-Matrix read_csv_matrix(const std::string& path, long long max_values, bool refuse_symlinks, CsvFileFacts* facts) {
+Matrix read_csv_matrix(const std::string& path, long long max_values, bool refuse_symlinks, CsvFileFacts* facts,
+                       bool quote_content) {
   ReadableFile file(path, refuse_symlinks);
-  CsvParser parser(path, max_values);
+  CsvParser parser(path, max_values, quote_content);
   ContentHasher hasher;
   std::vector<char> piece(1 << 16);
   while (const size_t got = file.read_some(piece.data(), piece.size())) {

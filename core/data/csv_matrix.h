@@ -23,10 +23,14 @@ struct CsvFileFacts {
   uint64_t bytes = 0;
   std::string hash;  // content_hash (io/file_bytes.h) of the bytes read
 };
+// quote_content: messages quote a short excerpt of the bad field (helps a user fix a file they named). false for a
+// file whose name came from inside another data file (a session's source or side file): messages then give the
+// position and the kind of problem, never the content (docs/hostile-input.md, "provenance").
 Matrix read_csv_matrix(const std::string& path, long long max_values, bool refuse_symlinks = false,
-                       CsvFileFacts* facts = nullptr);
+                       CsvFileFacts* facts = nullptr, bool quote_content = true);
 // The same parser over bytes in memory (the fuzzer's entry point) or a stream.
-Matrix parse_csv_matrix(const char* data, size_t size, const std::string& name, long long max_values);
+Matrix parse_csv_matrix(const char* data, size_t size, const std::string& name, long long max_values,
+                        bool quote_content = true);
 Matrix parse_csv_matrix(std::istream& in, const std::string& name, long long max_values);
 // Full round-trip precision (%.17g). Written atomically.
 void write_csv_matrix(const std::string& path, const Matrix& m);

@@ -104,8 +104,9 @@ IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& 
   return header;
 }
 
-IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels) {
-  const IdxHeader header = parse_idx_header(data, size, name);
+namespace {
+// What an images header must say, checked before any pixel is read or inflated.
+void check_images_header(const IdxHeader& header, const std::string& name, long long max_image_pixels) {
   if (header.type != 0x08)
     throw input_error(
         name, std::string("IDX data type is ") + type_name(header.type) + "; only unsigned-byte images are supported");
@@ -117,12 +118,21 @@ IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& 
   for (uint32_t dim : header.dims)
     if (dim > INT_MAX) throw input_error(name, "IDX dimension " + std::to_string(dim) + " is too large");
   if (header.dims[0] == 0) throw input_error(name, "contains no images (count 0)");
+  if (header.dims[0] > kMaxIdxItems)
+    throw input_error(name, "header says " + std::to_string(header.dims[0]) + " images, more than the limit of " +
+                                std::to_string(kMaxIdxItems) + " items an IDX file may hold here");
   if (header.dims[1] == 0 || header.dims[2] == 0)
     throw input_error(
         name, "image size " + std::to_string(header.dims[1]) + "x" + std::to_string(header.dims[2]) + " is empty");
   if (static_cast<long long>(header.dims[1]) * header.dims[2] > max_image_pixels)
     throw input_error(name, "images of " + std::to_string(header.dims[1]) + "x" + std::to_string(header.dims[2]) +
                                 " pixels exceed the limit of " + std::to_string(max_image_pixels) + " pixels");
+}
+}  // namespace
+
+IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels) {
+  const IdxHeader header = parse_idx_header(data, size, name);
+  check_images_header(header, name, max_image_pixels);
   check_idx_size(header, size, name);
   return {static_cast<int>(header.dims[0]), static_cast<int>(header.dims[1]), static_cast<int>(header.dims[2]),
           data + header.header_bytes};
@@ -155,10 +165,14 @@ std::vector<uint8_t> decode_idx_bytes(std::vector<uint8_t> stored, const std::st
   return content;
 }
 
-std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes,
-                                   const std::function<void(const IdxHeader&)>& on_header) {
-  // Check the header (and what the caller makes of it) before reading and allocating for the whole file.
-  const std::vector<uint8_t> prefix = read_file_prefix(path, 1 << 16);
+namespace {
+// The file as stored (raw, or gzip not inflated), after every check its header allows: its promise against
+// max_bytes and the caller's on_header, a raw file's exact size, a gzip file's size against what deflate can do.
+std::vector<uint8_t> read_idx_stored(const std::string& path, long long max_bytes,
+                                     const std::function<void(const IdxHeader&)>& on_header) {
+  // Check the header (and what the caller makes of it) before reading and allocating for the whole file. The
+  // prefix is large enough for a gzip header with a 64 KiB FEXTRA field (and names or comments besides).
+  const std::vector<uint8_t> prefix = read_file_prefix(path, 1 << 20);
   if (prefix.empty()) throw input_error(path, "empty file (0 bytes)");
   const uint64_t size = regular_file_size(path);
   const bool gz = is_gzip(prefix.data(), prefix.size());
@@ -178,8 +192,13 @@ std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes,
                                 std::to_string(expected) +
                                 " bytes its header promises (deflate compresses at most "
                                 "1032:1)");
-  return decode_idx_bytes(read_whole_file(path, gz ? expected + expected / 100 + (1 << 16) : expected), path,
-                          max_bytes);
+  return read_whole_file(path, gz ? expected + expected / 100 + (1 << 16) : expected);
+}
+}  // namespace
+
+std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes,
+                                   const std::function<void(const IdxHeader&)>& on_header) {
+  return decode_idx_bytes(read_idx_stored(path, max_bytes, on_header), path, max_bytes);
 }
 
 std::string find_idx_labels_file(const std::string& images_path) {
@@ -235,39 +254,112 @@ ImageCatalog idx_catalog(const IdxImages& images, std::vector<int> labels, const
 }
 }  // namespace
 
+namespace {
+// The header of gzip IDX data, read from the stream itself (so a long gzip header is no problem).
+IdxHeader read_streamed_header(GzipReader& reader, const std::string& name) {
+  uint8_t head[kMaxHeaderBytes];
+  size_t got = reader.read(head, 4);
+  if (got == 4 && head[0] == 0 && head[1] == 0) got += reader.read(head + 4, 4u * head[3]);
+  return parse_idx_header(head, got, name);
+}
+
+// A catalog over stored IDX bytes. Raw bytes: every image in place. gzip: the images are inflated one at a time as
+// build_memory_set asks for them in ascending order (items not picked are inflated and dropped), so memory is one
+// image whatever the header promises; the rest of the stream is then drained to check the promised size.
+struct IdxSource {
+  ImageCatalog catalog;
+  std::function<void()> finish;  // checks the size of a streamed file after the load
+};
+
+IdxSource idx_source(const std::vector<uint8_t>& stored, const std::string& name, const LoadOptions& options,
+                     const std::function<void(const IdxHeader&)>& on_header) {
+  IdxSource source;
+  const bool transposed = is_emnist(name);
+  if (!is_gzip(stored.data(), stored.size())) {
+    const IdxImages images = parse_idx_images(stored.data(), stored.size(), name, options.max_image_pixels);
+    source.catalog = idx_catalog(images, {}, name, file_name_of(name), transposed);
+    return source;
+  }
+  auto reader = std::make_shared<GzipReader>(stored.data(), stored.size(), name);
+  const IdxHeader header = read_streamed_header(*reader, name);
+  check_images_header(header, name, options.max_image_pixels);
+  const uint64_t expected = promised_bytes(header, name, options.max_values);
+  if (on_header) on_header(header);
+  IdxImages shape{static_cast<int>(header.dims[0]), static_cast<int>(header.dims[1]), static_cast<int>(header.dims[2]),
+                  nullptr};
+  source.catalog = idx_catalog(shape, {}, name, file_name_of(name), transposed);
+  const size_t image_bytes = static_cast<size_t>(shape.rows) * shape.cols;
+  auto image = std::make_shared<std::vector<uint8_t>>();
+  auto next_item = std::make_shared<long long>(0);
+  source.catalog.forward_only = true;
+  source.catalog.fetch = [reader, image, next_item, shape, image_bytes, transposed, name](int item, ImageView& view,
+                                                                                          std::string&) {
+    if (item < *next_item) throw input_error(name, "internal: streamed images fetched out of order");
+    reader->skip(static_cast<uint64_t>(item - *next_item) * image_bytes);
+    image->resize(image_bytes);
+    if (reader->read(image->data(), image_bytes) != image_bytes)
+      throw input_error(name, "the images stop at byte " + std::to_string(reader->produced()) + " of the " +
+                                  std::to_string(static_cast<unsigned long long>(image_bytes) * shape.count) +
+                                  " the header promises (truncated?)");
+    *next_item = item + 1LL;
+    if (transposed)
+      view = {image->data(), shape.rows, shape.cols, 1, 0, 1, shape.cols};
+    else
+      view = interleaved_view(image->data(), shape.cols, shape.rows, 1);
+    return true;
+  };
+  source.finish = [reader, expected, header, name] {
+    const uint64_t before = reader->produced();
+    const uint64_t left = expected - std::min(expected, before);
+    check_idx_size(header, before + reader->skip(left + 1), name);  // one byte more tells "too long" from "exact"
+  };
+  return source;
+}
+
+std::vector<int> read_labels_for(const std::string& labels_path, long long image_count, const std::string& images,
+                                 long long max_bytes) {
+  // The labels file's header must agree with the images' count before a byte of it is inflated.
+  const std::vector<uint8_t> bytes = read_idx_stored(labels_path, max_bytes, [&](const IdxHeader& header) {
+    if (header.dims.size() == 1 && header.dims[0] != image_count)
+      throw input_error(labels_path, "has " + std::to_string(header.dims[0]) + " labels but " + images + " has " +
+                                         std::to_string(image_count) + " images");
+  });
+  const std::vector<uint8_t> content = decode_idx_bytes(bytes, labels_path, max_bytes);
+  return parse_idx_labels(content.data(), content.size(), labels_path);
+}
+}  // namespace
+
 MemorySet load_idx(const std::string& images_path, const LoadOptions& options, std::vector<std::string>* warnings,
                    const ProgressFn& progress, const std::string& source, const std::vector<std::string>& class_names) {
   report_progress(progress, 0.0);
   const auto check_fits = [&](const IdxHeader& header) {
-    if (!options.check_fits || header.dims.size() != 3) return;
+    if (header.dims.size() != 3 || !options.check_fits) return;
     const ImageShape shape = options.width > 0
                                  ? ImageShape{options.width, options.height, 1}
                                  : ImageShape{static_cast<int>(std::min<uint32_t>(header.dims[2], INT_MAX)),
                                               static_cast<int>(std::min<uint32_t>(header.dims[1], INT_MAX)), 1};
     options.check_fits(planned_count(header.dims[0], options), shape);
   };
-  const std::vector<uint8_t> bytes = read_idx_file(images_path, options.max_values, check_fits);
-  const IdxImages images = parse_idx_images(bytes.data(), bytes.size(), images_path, options.max_image_pixels);
+  const std::vector<uint8_t> stored = read_idx_stored(images_path, options.max_values, check_fits);
+  IdxSource idx = idx_source(stored, images_path, options, check_fits);
   std::vector<int> labels;
   const std::string labels_path = find_idx_labels_file(images_path);
-  if (!labels_path.empty()) {
-    const std::vector<uint8_t> label_bytes = read_idx_file(labels_path, options.max_values);
-    labels = parse_idx_labels(label_bytes.data(), label_bytes.size(), labels_path);
-    if (static_cast<long long>(labels.size()) != images.count)
-      throw input_error(labels_path, "has " + std::to_string(labels.size()) + " labels but " +
-                                         file_name_of(images_path) + " has " + std::to_string(images.count) +
-                                         " images");
-  }
-  ImageCatalog catalog =
-      idx_catalog(images, std::move(labels), source, file_name_of(images_path), is_emnist(images_path));
-  catalog.class_names = class_names;
-  return build_memory_set(catalog, options, warnings, progress);
+  if (!labels_path.empty())
+    labels = read_labels_for(labels_path, idx.catalog.total, file_name_of(images_path), options.max_values);
+  idx.catalog.labels = std::move(labels);
+  idx.catalog.source = source;
+  idx.catalog.class_names = class_names;
+  MemorySet set = build_memory_set(idx.catalog, options, warnings, progress);
+  if (idx.finish) idx.finish();
+  return set;
 }
 
 MemorySet load_idx_from_memory(const uint8_t* data, size_t size, const std::string& name, const LoadOptions& options) {
-  const std::vector<uint8_t> bytes =
-      decode_idx_bytes(std::vector<uint8_t>(data, data + size), name, options.max_values);
-  const IdxImages images = parse_idx_images(bytes.data(), bytes.size(), name, options.max_image_pixels);
-  return build_memory_set(idx_catalog(images, {}, name, name, is_emnist(name)), options, nullptr, {});
+  if (size == 0) throw input_error(name, "empty file (0 bytes)");
+  const std::vector<uint8_t> stored(data, data + size);
+  IdxSource idx = idx_source(stored, name, options, {});
+  MemorySet set = build_memory_set(idx.catalog, options, nullptr, {});
+  if (idx.finish) idx.finish();
+  return set;
 }
 }  // namespace uhop

@@ -11,6 +11,10 @@
 #include "memory_sources.h"
 
 namespace uhop {
+// Most items an IDX images (and so labels) file may declare: 2^24 (EMNIST's largest split has 814,255), so a
+// labels table is at most 64 MB whatever a header says.
+constexpr long long kMaxIdxItems = 1LL << 24;
+
 struct IdxHeader {
   int type = 0;  // 0x08 ubyte, 0x09 sbyte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64
   std::vector<uint32_t> dims;

@@ -103,9 +103,49 @@ std::vector<int> pick_order(int total, const std::vector<int>& labels, const Loa
   return order;
 }
 
+namespace {
+// Row k (fetched k-th) moves to row row_of[k], following each cycle of the permutation with one spare row.
+void put_rows_in_pick_order(MemorySet& set, const std::vector<int>& row_of) {
+  const size_t n = row_of.size();
+  std::vector<char> placed(n, 0);
+  for (size_t start = 0; start < n; ++start) {
+    if (placed[start]) continue;
+    Vector moving = set.patterns.row(static_cast<Eigen::Index>(start)).transpose();
+    size_t k = start;
+    while (!placed[k]) {
+      const size_t to = static_cast<size_t>(row_of[k]);
+      Vector displaced = set.patterns.row(static_cast<Eigen::Index>(to)).transpose();
+      set.patterns.row(static_cast<Eigen::Index>(to)) = moving.transpose();
+      placed[k] = 1;
+      moving = std::move(displaced);
+      k = to;
+    }
+  }
+  std::vector<std::string> names(n);
+  std::vector<int> labels(n);
+  for (size_t k = 0; k < n; ++k) {
+    names[static_cast<size_t>(row_of[k])] = std::move(set.names[k]);
+    labels[static_cast<size_t>(row_of[k])] = set.labels[k];
+  }
+  set.names = std::move(names);
+  set.labels = std::move(labels);
+}
+}  // namespace
+
+void warn_default_count(long long total, const LoadOptions& options, const std::string& source,
+                        std::vector<std::string>* warnings) {
+  const long long available = std::max(0LL, total - options.offset);
+  if (options.count > 0 || options.default_max_count <= 0 || available <= options.default_max_count || !warnings)
+    return;
+  warnings->push_back(source + ": holds " + std::to_string(available) + " items; without a count at most " +
+                      std::to_string(options.default_max_count) + " are used (ask for more with --count " +
+                      std::to_string(available) + ")");
+}
+
 long long planned_count(long long total, const LoadOptions& options) {
   const long long available = std::max(0LL, total - options.offset);
-  if (options.count <= 0) return available;
+  if (options.count <= 0)
+    return options.default_max_count > 0 ? std::min<long long>(available, options.default_max_count) : available;
   return options.count_at_most ? std::min<long long>(options.count, available) : options.count;
 }
 
@@ -123,7 +163,19 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
     options.check_fits(wanted, options.width > 0 ? ImageShape{options.width, options.height,
                                                               options.keep_rgb && catalog.colour ? 3 : 1}
                                                  : ImageShape{0, 0, 1});
-  const std::vector<int> order = pick_order(catalog.total, catalog.labels, options, source, warnings);
+  std::vector<int> order = pick_order(catalog.total, catalog.labels, options, source, warnings);
+  warn_default_count(catalog.total, options, source, warnings);
+  std::vector<int> row_of;  // forward_only: the row (pick position) of the k-th item fetched
+  if (catalog.forward_only) {
+    order.resize(std::min<size_t>(order.size(), static_cast<size_t>(wanted)));
+    std::vector<int> by_item(order.size());
+    for (size_t k = 0; k < by_item.size(); ++k) by_item[k] = static_cast<int>(k);
+    std::sort(by_item.begin(), by_item.end(), [&](int a, int b) { return order[a] < order[b]; });
+    std::vector<int> ascending(order.size());
+    for (size_t k = 0; k < by_item.size(); ++k) ascending[k] = order[by_item[k]];
+    row_of = std::move(by_item);
+    order = std::move(ascending);
+  }
 
   MemorySet set;
   set.source = source;
@@ -142,6 +194,7 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
     ImageView view;
     std::string problem;
     if (!catalog.fetch(item, view, problem)) {
+      if (catalog.forward_only) throw input_error(catalog.name_of(item), problem);
       skipped.push_back(catalog.name_of(item) + " (" + problem + ")");
       continue;
     }
@@ -188,6 +241,7 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
     set.patterns.conservativeResize(taken, Eigen::NoChange);
   }
   writer->flush();
+  if (catalog.forward_only) put_rows_in_pick_order(set, row_of);
   set.shape = {target.width, target.height, target.channels};
 
   // The record: format, channels, size (and how it was reached), scaling, normalization, which items.

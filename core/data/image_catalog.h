@@ -21,6 +21,10 @@ struct ImageCatalog {
   // Sets view to item's pixels (valid until the next call) or returns false with problem set when the item
   // cannot be read (it is then skipped with a warning). Throws InputError for problems that must stop the load.
   std::function<bool(int item, ImageView& view, std::string& problem)> fetch;
+  // fetch moves forward only (a gzip stream: one image in memory at a time, each resized as it arrives):
+  // build_memory_set then fetches the picked items in ascending order and puts the rows in pick order after.
+  // Such a catalog must never skip an item (fetch throws instead of returning false).
+  bool forward_only = false;
 };
 
 // The order in which items are taken: items [offset, total) ordered by pick. first: file order; random: a seeded
@@ -30,9 +34,14 @@ struct ImageCatalog {
 std::vector<int> pick_order(int total, const std::vector<int>& labels, const LoadOptions& options,
                             const std::string& source, std::vector<std::string>* warnings);
 
-// How many memories a load of total items will take (options.count, or all after the offset; with count_at_most at
-// most what there is): what LoadOptions::check_fits is asked about before the bulk of a file is read.
+// How many memories a load of total items will take (options.count, or all after the offset up to
+// options.default_max_count; with count_at_most at most what there is): what LoadOptions::check_fits is asked about
+// before the bulk of a file is read.
 long long planned_count(long long total, const LoadOptions& options);
+
+// The warning when options.default_max_count cut a load that gave no count (says the limit and how to lift it).
+void warn_default_count(long long total, const LoadOptions& options, const std::string& source,
+                        std::vector<std::string>* warnings);
 
 // Fetches items in pick order until options.count (0 = all) are read, converting each to a row. The target size is
 // options.width x options.height or the first read image's size. Unreadable items are skipped and listed in one

@@ -50,6 +50,10 @@ DecodeStatus decode_pnm(const uint8_t* data, size_t size, const DecodeLimits& li
   DecodeStatus status = check_pixel_limit(width, height, limits, problem);
   if (status != DecodeStatus::ok) return status;
   if (!read_number(p, end, 65535, maxval, true) || maxval < 1) return fail(problem, "maxval must be 1..65535");
+  // A comment may follow maxval directly ("255#c\n"): the netpbm spec allows comments up to the header's last
+  // whitespace, which is then the newline that ends the comment.
+  if (p < end && *p == '#')
+    while (p < end && *p != '\n') ++p;
   if (p >= end || !is_space(*p)) return fail(problem, "the header does not end with whitespace");
   ++p;  // exactly one whitespace byte before binary samples
   const long long samples = width * height * channels;

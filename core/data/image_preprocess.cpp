@@ -64,9 +64,16 @@ void image_to_row(const ImageView& image, const TargetFormat& target, double* ro
 
 void normalize_row(double* row, long long d, Normalization normalization) {
   if (normalization == Normalization::unit_norm) {
-    double sum_sq = 0;
-    for (long long i = 0; i < d; ++i) sum_sq += row[i] * row[i];
-    if (sum_sq > 0) {
+    // x / ||x|| computed as y / ||y|| with y = x / max|x_i|: a row of denormals (whose squares underflow to 0) or
+    // of values near 1e200 (whose squares overflow) is normalized too. Only an all-zero row stays as it is.
+    double peak = 0;
+    for (long long i = 0; i < d; ++i) peak = std::max(peak, std::fabs(row[i]));
+    if (peak > 0 && std::isfinite(peak)) {
+      double sum_sq = 0;
+      for (long long i = 0; i < d; ++i) {
+        row[i] /= peak;
+        sum_sq += row[i] * row[i];
+      }
       const double scale = 1.0 / std::sqrt(sum_sq);
       for (long long i = 0; i < d; ++i) row[i] *= scale;
     }

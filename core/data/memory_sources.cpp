@@ -34,7 +34,9 @@ MemorySet load_builtin_fashion_mnist(const std::string& folder, bool test_split,
       throw input_error(file,
                         "Fashion-MNIST is not installed: install it with 'apt install dataset-fashion-mnist' "
                         "or use builtin:glyphs");
-  return load_idx(images, options, warnings, progress,
+  LoadOptions trusted = options;
+  trusted.default_max_count = 0;  // the installed data set: all of it is what builtin:fashion-mnist means
+  return load_idx(images, trusted, warnings, progress,
                   test_split ? "builtin:fashion-mnist/test" : "builtin:fashion-mnist", fashion_mnist_class_names());
 }
 

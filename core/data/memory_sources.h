@@ -34,6 +34,14 @@ struct LoadOptions {
   // in a warning (uhop demo's default of 100 on the 36 built-in glyphs; the Studio: a folder of 12 images with
   // M = 20 loads the 12). Otherwise asking for more than there are is an error (a script asked for M).
   bool count_at_most = false;
+  // With count 0 (the user gave none), at most this many memories from a file source: a 46 KB gzip of 60,000 blank
+  // images must not buy minutes of retrieval without the user asking for that size (docs/hostile-input.md). A
+  // warning says the limit; an explicit count lifts it. 0 = no limit (the built-in sets).
+  int default_max_count = 10000;
+  // Provenance: true when the user named the source (command line, the Studio's path box), so messages may quote a
+  // short excerpt of a bad token; false when the name came from inside another data file (a session's
+  // memories.source): messages then say where and what kind of problem, never the content.
+  bool quote_content = true;
   // Called as soon as a loader knows how many memories it will take and their shape (d = shape.size(); 0 when the
   // shape is not known yet, e.g. an image folder before its first image is decoded), before it reads the bulk of
   // the data or allocates for it. A caller that cannot hold the result throws InputError here: a Session does

@@ -3,16 +3,22 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
+#include <sstream>
 #include <streambuf>
 
 #include "numerics/input_error.h"
@@ -89,19 +95,23 @@ std::string not_replaceable(mode_t mode) {
   return "is not a regular file";
 }
 
-// Removes ".NAME.uhop-tmp.<pid>.<random>" files in folder whose writer is no longer alive.
-void remove_stale_temps(const fs::path& folder, const std::string& file_name) {
-  const std::string prefix = temp_file_prefix(file_name);
+// Removes ".NAME.uhop-tmp.<pid>.<random>" files (any NAME) in folder whose writer is no longer alive: temps and
+// kept old files of a writer killed mid-write.
+void remove_stale_temps(const fs::path& folder) {
+  static const std::string marker = ".uhop-tmp.";
   DIR* dir = ::opendir(folder.c_str());
   if (!dir) return;
   const std::string own_pid = std::to_string(::getpid());
   while (const dirent* entry = ::readdir(dir)) {
     const std::string name = entry->d_name;
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    const size_t dot = name.find('.', prefix.size());
-    if (dot == std::string::npos || dot == prefix.size()) continue;
-    const std::string pid_text = name.substr(prefix.size(), dot - prefix.size());
+    const size_t at = name.rfind(marker);
+    if (name.empty() || name[0] != '.' || at == std::string::npos || at == 0) continue;
+    const size_t begin = at + marker.size(), dot = name.find('.', begin);
+    if (dot == std::string::npos || dot == begin) continue;
+    const std::string pid_text = name.substr(begin, dot - begin);
     if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9 || pid_text == own_pid)
+      continue;
+    if (name.size() - dot - 1 != 12 || name.find_first_not_of("0123456789abcdef", dot + 1) != std::string::npos)
       continue;
     const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
     if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) ::unlinkat(::dirfd(dir), entry->d_name, 0);
@@ -116,17 +126,20 @@ void fsync_folder(const fs::path& folder) {
   ::close(fd);
 }
 
-// Creates the temp file, writes, fsyncs and closes it; returns its path. Removes it and throws on any failure.
-std::string write_temp(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  const fs::path folder = folder_of(path);
-  std::string file_name = fs::path(path).filename().string();
-  if (file_name.empty()) throw input_error(path, "is not a file name (it ends in a folder separator)");
+std::string temp_name_in(const fs::path& folder, std::string file_name) {
   if (file_name.size() > 200) file_name.resize(200);  // the temp name must stay within NAME_MAX (255)
-  remove_stale_temps(folder, file_name);
+  return (folder / (temp_file_prefix(file_name) + std::to_string(::getpid()) + "." + random_suffix())).string();
+}
+
+// Creates the temp file, writes, fsyncs and closes it; returns its path. Removes it and throws on any failure.
+std::string write_temp(const std::string& path, const std::string& target,
+                       const std::function<void(std::ostream&)>& write) {
+  const fs::path folder = folder_of(target);
+  remove_stale_temps(folder);
   std::string tmp;
   int fd = -1;
   for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
-    tmp = (folder / (temp_file_prefix(file_name) + std::to_string(::getpid()) + "." + random_suffix())).string();
+    tmp = temp_name_in(folder, fs::path(target).filename().string());
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
   }
@@ -165,19 +178,186 @@ struct FileIdentity {
   dev_t device = 0;
   ino_t inode = 0;
 };
+
+thread_local std::function<void(size_t)> g_commit_hook;
+
+bool starts_with(const std::string& text, const char* prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+// True when path, or a symlink on its final chain, is under /dev or /proc: "/dev/stdout", "/dev/fd/1" and links to
+// them mean "this process's output", which is streamed to, never replaced (even when it is a redirected file).
+bool names_a_process_stream(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec).lexically_normal();
+  for (int step = 0; step < 40 && !ec; ++step) {
+    const std::string text = p.string();
+    if (starts_with(text, "/dev/") || starts_with(text, "/proc/")) return true;
+    struct stat info {};
+    if (::lstat(text.c_str(), &info) != 0 || !S_ISLNK(info.st_mode)) return false;
+    const fs::path link = fs::read_symlink(p, ec);
+    p = (link.is_absolute() ? link : p.parent_path() / link).lexically_normal();
+  }
+  return false;
+}
+
+void check_folder_writable(const std::string& path, const fs::path& folder) {
+  struct stat info {};
+  if (::stat(folder.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    throw input_error(path, "cannot write: the folder does not exist");
+  if (::access(folder.c_str(), W_OK | X_OK) != 0)
+    throw input_error(path, "cannot write: the folder is not writable (" + errno_text(errno) + ")");
+}
+
+// Where the bytes of an output go: a file replaced by rename (target) or a stream. Throws for what cannot be one.
+StagedFiles::Staged plan_destination(const std::string& path) {
+  if (path.empty()) throw InputError("empty output file name");
+  StagedFiles::Staged plan;
+  plan.path = plan.target = path;
+  const std::string name = fs::path(path).filename().string();
+  if (name.empty() || name == "." || name == "..")
+    throw input_error(path, "is not a file name (it ends in a folder separator)");
+  if (name.size() > NAME_MAX)
+    throw input_error(path, "the file name is " + std::to_string(name.size()) + " bytes, more than the " +
+                                std::to_string(NAME_MAX) + " a file name may have");
+  if (path.size() >= PATH_MAX)
+    throw input_error(path, "the path is longer than the " + std::to_string(PATH_MAX) + " bytes the system allows");
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) {
+    if (errno != ENOENT) throw input_error(path, "cannot check the output (" + errno_text(errno) + ")");
+    check_folder_writable(path, folder_of(path));
+    return plan;
+  }
+  const bool link = S_ISLNK(info.st_mode);
+  if (link && ::stat(path.c_str(), &info) != 0)
+    throw input_error(path, "is a symbolic link to a missing file: refusing to replace the link");
+  if (S_ISCHR(info.st_mode) || S_ISFIFO(info.st_mode) || S_ISSOCK(info.st_mode) ||
+      (S_ISREG(info.st_mode) && link && names_a_process_stream(path))) {
+    plan.stream = true;
+    return plan;
+  }
+  if (!S_ISREG(info.st_mode))
+    throw input_error(path, not_replaceable(info.st_mode) + ", not a regular file: refusing to replace it");
+  if (link) {  // written through: the link's target is replaced, the link stays
+    char* real = ::realpath(path.c_str(), nullptr);
+    if (!real) throw input_error(path, "cannot resolve the symbolic link (" + errno_text(errno) + ")");
+    plan.target = real;
+    std::free(real);
+  }
+  check_folder_writable(path, folder_of(plan.target));
+  return plan;
+}
+
+// Opens a stream destination for writing: a FIFO without a reader is refused at once, a socket is connected to.
+int open_stream(const StagedFiles::Staged& s) {
+  struct stat info {};
+  if (::stat(s.path.c_str(), &info) != 0) throw input_error(s.path, "cannot open (" + errno_text(errno) + ")");
+  int fd = -1;
+  if (S_ISSOCK(info.st_mode)) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (s.path.size() >= sizeof address.sun_path) throw input_error(s.path, "socket path too long to connect to");
+    std::memcpy(address.sun_path, s.path.c_str(), s.path.size() + 1);
+    fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+      const int error = errno;
+      ::close(fd);
+      throw input_error(s.path, "is a socket nobody accepts on (" + errno_text(error) + ")");
+    }
+  } else if (S_ISREG(info.st_mode)) {
+    // A process stream that is a regular file (stdout or stderr redirected): write through that descriptor itself,
+    // so the bytes land where the process's other output goes, in order.
+    for (const int own : {STDOUT_FILENO, STDERR_FILENO}) {
+      struct stat mine {};
+      if (fd < 0 && ::fstat(own, &mine) == 0 && mine.st_dev == info.st_dev && mine.st_ino == info.st_ino)
+        fd = ::fcntl(own, F_DUPFD_CLOEXEC, 0);
+    }
+    if (fd < 0) fd = ::open(s.path.c_str(), O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+  } else {
+    const int append = 0;
+    fd = ::open(s.path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | append);
+    if (fd < 0 && errno == ENXIO)
+      throw input_error(s.path, "is a FIFO (named pipe) with no reader: refusing to wait for one");
+    if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  }
+  if (fd < 0) throw input_error(s.path, "cannot open for writing (" + errno_text(errno) + ")");
+  struct stat now {};
+  if (::fstat(fd, &now) != 0 || S_ISDIR(now.st_mode) || S_ISBLK(now.st_mode) ||
+      (S_ISREG(now.st_mode) && !S_ISREG(info.st_mode))) {
+    ::close(fd);
+    throw input_error(s.path, "changed while it was being written: refusing to write to it");
+  }
+  return fd;
+}
+
+void stream_out(const StagedFiles::Staged& s) {
+  std::fflush(nullptr);  // what the process already printed comes first when the stream is its own stdout
+  const int fd = open_stream(s);
+  const char* p = s.bytes.data();
+  const char* const end = p + s.bytes.size();
+  int error = 0;
+  while (p < end) {
+    const ssize_t wrote = ::write(fd, p, static_cast<size_t>(end - p));
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) {
+      error = wrote < 0 ? errno : EIO;
+      break;
+    }
+    p += wrote;
+  }
+  ::close(fd);
+  if (error != 0) throw input_error(s.path, "write failed (" + errno_text(error) + ")");
+}
+
+// flock on each destination folder (sorted: two commits never wait on each other in a cycle), held until the
+// commit ends. A folder lock leaves no file behind; where a file system has no flock the commit goes on unlocked.
+class FolderLocks {
+ public:
+  explicit FolderLocks(const std::set<std::string>& folders) {
+    for (const std::string& folder : folders) {
+      const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0) continue;
+      while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+      }
+      fds_.push_back(fd);
+    }
+  }
+  FolderLocks(const FolderLocks&) = delete;
+  FolderLocks& operator=(const FolderLocks&) = delete;
+  ~FolderLocks() {
+    for (const int fd : fds_) ::close(fd);  // closing releases the lock
+  }
+
+ private:
+  std::vector<int> fds_;
+};
+
+// A file replaced by the commit, kept (hard-linked under a temp name) until the whole set is in place.
+struct Replaced {
+  std::string target, kept;
+  bool existed = false;
+};
+
+void roll_back(const std::vector<Replaced>& done) {
+  for (auto it = done.rbegin(); it != done.rend(); ++it) {
+    if (!it->kept.empty())
+      ::rename(it->kept.c_str(), it->target.c_str());
+    else if (!it->existed)
+      ::unlink(it->target.c_str());
+  }
+}
 }  // namespace
 
 std::string temp_file_prefix(const std::string& file_name) {
   return "." + file_name + ".uhop-tmp.";
 }
 
+void set_commit_hook_for_tests(std::function<void(size_t renamed)> hook) {
+  g_commit_hook = std::move(hook);
+}
+
 void check_output_destination(const std::string& path) {
-  if (path.empty()) throw InputError("empty output file name");
-  struct stat info {};
-  if (::lstat(path.c_str(), &info) != 0) return;  // absent: fine (the folder is checked when the temp is created)
-  if (S_ISLNK(info.st_mode) && ::stat(path.c_str(), &info) != 0) return;  // a dangling link: replaced by the file
-  if (!S_ISREG(info.st_mode))
-    throw input_error(path, not_replaceable(info.st_mode) + ", not a regular file: refusing to replace it");
+  plan_destination(path);
 }
 
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
@@ -187,41 +367,74 @@ void write_file_atomically(const std::string& path, const std::function<void(std
 }
 
 StagedFiles::~StagedFiles() {
-  for (const auto& [tmp, path] : staged_) ::unlink(tmp.c_str());
+  for (const Staged& s : staged_)
+    if (!s.temp.empty()) ::unlink(s.temp.c_str());
 }
 
 void StagedFiles::add(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  check_output_destination(path);  // fail before the work of writing, and again before the renames
-  staged_.emplace_back(write_temp(path, write), path);
+  Staged s = plan_destination(path);  // fail before the work of writing, and again before the renames
+  if (s.stream) {
+    std::ostringstream text;
+    write(text);
+    s.bytes = text.str();
+  } else {
+    s.temp = write_temp(path, s.target, write);
+  }
+  staged_.push_back(std::move(s));
 }
 
 void StagedFiles::commit() {
   // Every destination is checked before the first rename, so a refusal leaves every old output in place.
-  std::set<std::string> names;
-  std::vector<std::pair<FileIdentity, std::string>> identities;
-  for (const auto& [tmp, path] : staged_) {
-    check_output_destination(path);
+  std::set<std::string> names, folders;
+  std::vector<FileIdentity> identities;
+  for (Staged& s : staged_) {
+    const Staged now = plan_destination(s.path);
+    if (now.stream != s.stream || now.target != s.target)
+      throw input_error(s.path, "changed while the outputs were being written: refusing to replace it");
+    if (s.stream) continue;
     std::error_code ec;
-    const std::string name = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
+    const std::string name = fs::weakly_canonical(fs::absolute(s.target, ec), ec).string();
     FileIdentity id;
     struct stat info {};
-    if (::stat(path.c_str(), &info) == 0) id = {true, info.st_dev, info.st_ino};
-    bool same = !names.insert(ec ? path : name).second;
-    for (const auto& [other, other_path] : identities)
+    if (::stat(s.target.c_str(), &info) == 0) id = {true, info.st_dev, info.st_ino};
+    bool same = !names.insert(ec ? s.target : name).second;
+    for (const FileIdentity& other : identities)
       same = same || (id.exists && other.exists && id.device == other.device && id.inode == other.inode);
-    if (same) throw input_error(path, "is named twice as an output of this command: give each output its own file");
-    identities.emplace_back(id, path);
+    if (same) throw input_error(s.path, "is named twice as an output of this command: give each output its own file");
+    identities.push_back(id);
+    folders.insert(folder_of(s.target).string());
   }
-  std::set<std::string> folders;
-  while (!staged_.empty()) {
-    const auto [tmp, path] = staged_.front();
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-      const std::string reason = errno_text(errno);
-      throw input_error(path, "cannot move the finished file into place (" + reason + ")");  // the rest are removed
+  const FolderLocks locks(folders);
+  // Streams first: one that fails (a full device, a FIFO without reader) leaves every file output untouched.
+  for (const Staged& s : staged_)
+    if (s.stream) stream_out(s);
+  std::vector<Replaced> done;
+  try {
+    for (Staged& s : staged_) {
+      if (s.stream) continue;
+      Replaced r{s.target, "", false};
+      struct stat info {};
+      if (::lstat(s.target.c_str(), &info) == 0) {
+        r.existed = true;
+        const std::string kept = temp_name_in(folder_of(s.target), fs::path(s.target).filename().string());
+        if (::link(s.target.c_str(), kept.c_str()) == 0) r.kept = kept;
+      }
+      if (::rename(s.temp.c_str(), s.target.c_str()) != 0) {
+        const std::string reason = errno_text(errno);
+        if (!r.kept.empty()) ::unlink(r.kept.c_str());
+        throw input_error(s.path, "cannot move the finished file into place (" + reason + ")");
+      }
+      s.temp.clear();
+      done.push_back(r);
+      if (g_commit_hook) g_commit_hook(done.size());
     }
-    staged_.erase(staged_.begin());
-    folders.insert(folder_of(path).string());
+  } catch (...) {
+    roll_back(done);  // put back what was already renamed: the set is all new or all old
+    throw;
   }
+  for (const Replaced& r : done)
+    if (!r.kept.empty()) ::unlink(r.kept.c_str());
+  staged_.clear();
   for (const std::string& folder : folders) fsync_folder(folder);
 }
 

@@ -1,21 +1,28 @@
-// Outputs are written so that a failure never loses the old file and nothing can redirect the write:
-// - each output goes to a temp file created next to it with O_CREAT | O_EXCL | O_NOFOLLOW under an unpredictable
-//   name ".NAME.uhop-tmp.<pid>.<random>" (a planted file or symlink at that name makes the create fail instead of
-//   sending the bytes elsewhere), is fsync'ed and closed;
-// - before the first rename every destination is checked: an existing file that is not a regular file (a device
-//   such as /dev/null or /dev/full, a FIFO, a socket, a folder; also through a symlink) is refused, never replaced,
-//   and two outputs naming the same file are refused. So a command that fails leaves every old output untouched;
+// Outputs are written so that a failure never loses the old file, a set of outputs is never half committed, and
+// nothing can redirect the write (docs/hostile-input.md):
+// - each regular-file output goes to a temp file created next to it with O_CREAT | O_EXCL | O_NOFOLLOW under an
+//   unpredictable name ".NAME.uhop-tmp.<pid>.<random>" (a planted file or symlink at that name makes the create fail
+//   instead of sending the bytes elsewhere), is fsync'ed and closed;
+// - a destination that is (or is a symlink to) a character device, a FIFO or a socket is written by streaming to it
+//   at commit time, never by rename (`--log /dev/stdout` stays a link to the terminal); a FIFO without a reader is
+//   refused at once instead of blocking. A symlink to a regular file is written through: its target is replaced,
+//   the link stays. Folders, block devices and dangling symlinks are refused;
+// - before the first rename every destination is checked in full (file name length, parent folder, type, folder
+//   writable, no output named twice), so a refusal leaves every old output untouched;
+// - commits are serialized per folder (flock on each destination folder, taken in a fixed order), so two processes
+//   writing the same outputs at once leave a set that comes whole from one of them;
 // - then the temps are renamed in the order they were added (a caller adds the file that makes the others valid
-//   last: a session's JSON after its side files) and each folder is fsync'ed after its renames, so a power failure
-//   after commit() keeps the new files;
-// - temps left by writers that died (their pid is no longer alive on this machine) next to an output are removed
-//   when that output is written.
-// Between two renames a kill can still leave some outputs new and some old (README "Decisions: outputs").
+//   last: a session's JSON after its side files), keeping each replaced file under a temp name until the whole set
+//   is in place: a rename that fails puts back every output already renamed. Each folder is fsync'ed after its
+//   renames, so a power failure after commit() keeps the new files;
+// - temps left by writers that died (their pid is no longer alive on this machine) in a folder are removed when
+//   any output is written there.
+// A kill -9 between two renames can still leave some outputs new and some old (README "Decisions: outputs").
 #pragma once
+#include <cstddef>
 #include <functional>
 #include <ostream>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace uhop {
@@ -24,8 +31,8 @@ void write_file_atomically(const std::string& path, const std::function<void(std
 void write_bytes_atomically(const std::string& path, const void* data, size_t size);
 
 // Several outputs that must appear together or not at all (e.g. a W file and its log): each is written to a
-// temp file first; commit() checks every destination, then renames them all in the order added. Destroyed without
-// commit() (an error), the temps are removed.
+// temp file first (a stream destination: to memory); commit() checks every destination, then streams and renames
+// them all in the order added. Destroyed without commit() (an error), the temps are removed.
 class StagedFiles {
  public:
   StagedFiles() = default;
@@ -35,13 +42,26 @@ class StagedFiles {
   void add(const std::string& path, const std::function<void(std::ostream&)>& write);  // throws InputError
   void commit();
 
+  struct Staged {
+    std::string path;    // as the caller named it (for messages)
+    std::string target;  // the file replaced: path, or a symlink's target
+    std::string temp;    // the temp file ("" for a stream destination)
+    std::string bytes;   // a stream destination's content
+    bool stream = false;
+  };
+
  private:
-  std::vector<std::pair<std::string, std::string>> staged_;  // (temp, final)
+  std::vector<Staged> staged_;
 };
 
-// Throws InputError when path exists and is not a regular file (or a symlink to one): outputs never replace devices,
-// FIFOs, sockets or folders. Checked by StagedFiles; front ends may call it before long work to fail early.
+// Throws InputError when path cannot be an output: a folder, a block device, a dangling symlink, a file name longer
+// than the system allows, a missing parent folder. Checked by StagedFiles; front ends may call it before long work
+// to fail early.
 void check_output_destination(const std::string& path);
 // The temp-file prefix of an output: ".NAME.uhop-tmp." (tests and cleanup look for it).
 std::string temp_file_prefix(const std::string& file_name);
+
+// Tests only: called (on the calling thread) after each rename of a commit with the number renamed so far; it may
+// throw (a rename that failed: the commit must roll back) or wait (another commit must not get in between).
+void set_commit_hook_for_tests(std::function<void(size_t renamed)> hook);
 }  // namespace uhop

@@ -54,14 +54,25 @@ ReadableFile::ReadableFile(const std::string& path, bool refuse_symlinks) : path
       throw input_error(path, file_type_problem(info.st_mode));
     throw input_error(path, open_problem(error, refuse_symlinks));
   }
+  adopt();
+}
+
+ReadableFile::ReadableFile(int fd, const std::string& path) : fd_(fd), path_(path) {
+  adopt();
+}
+
+void ReadableFile::adopt() {
+  const std::string& path = path_;
   struct stat info {};
   if (::fstat(fd_, &info) != 0) {
     const int error = errno;
     ::close(fd_);
+    fd_ = -1;
     throw input_error(path, "cannot read the file's status (" + errno_text(error) + ")");
   }
   if (!S_ISREG(info.st_mode)) {
     ::close(fd_);
+    fd_ = -1;
     throw input_error(path, file_type_problem(info.st_mode));
   }
   reported_size_ = info.st_size > 0 ? static_cast<uint64_t>(info.st_size) : 0;
@@ -78,6 +89,11 @@ size_t ReadableFile::read_some(void* buffer, size_t bytes) {
     if (errno == EINTR) continue;
     throw input_error(path_, "read failed (" + errno_text(errno) + ")");
   }
+}
+
+void ReadableFile::seek(uint64_t offset) {
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0)
+    throw input_error(path_, "cannot seek (" + errno_text(errno) + ")");
 }
 
 uint64_t regular_file_size(const std::string& path) {
@@ -113,6 +129,11 @@ std::vector<uint8_t> read_file_prefix(const std::string& path, uint64_t max_byte
 
 std::vector<uint8_t> read_whole_file(const std::string& path, uint64_t max_bytes, bool refuse_symlinks) {
   ReadableFile file(path, refuse_symlinks);
+  return read_whole_file(file, max_bytes);
+}
+
+std::vector<uint8_t> read_whole_file(ReadableFile& file, uint64_t max_bytes) {
+  const std::string& path = file.path();
   bool over_limit = false;
   std::vector<uint8_t> bytes = read_up_to(file, max_bytes, over_limit);
   if (over_limit)
@@ -270,5 +291,74 @@ uint32_t crc32_of(const uint8_t* data, size_t size) {
     size -= piece;
   }
   return static_cast<uint32_t>(crc);
+}
+
+struct GzipReader::State {
+  z_stream z{};
+};
+
+GzipReader::GzipReader(const uint8_t* data, size_t size, std::string name)
+    : state_(new State), end_(data + size), next_feed_(data), name_(std::move(name)) {
+  if (inflateInit2(&state_->z, 15 + 32) != Z_OK) {  // gzip or zlib headers, detected automatically
+    delete state_;
+    throw input_error(name_, "cannot start zlib");
+  }
+}
+
+GzipReader::~GzipReader() {
+  inflateEnd(&state_->z);
+  delete state_;
+}
+
+size_t GzipReader::read(uint8_t* out, size_t bytes) {
+  z_stream& z = state_->z;
+  size_t done = 0;
+  while (done < bytes && !finished_) {
+    if (z.avail_in == 0 && next_feed_ < end_) {
+      const size_t piece = std::min<size_t>(end_ - next_feed_, 1u << 30);  // avail_in is 32-bit
+      z.next_in = const_cast<Bytef*>(next_feed_);
+      z.avail_in = static_cast<uInt>(piece);
+      next_feed_ += piece;
+    }
+    const size_t room = std::min<size_t>(bytes - done, 1u << 30);
+    z.next_out = out + done;
+    z.avail_out = static_cast<uInt>(room);
+    const int status = inflate(&z, Z_NO_FLUSH);
+    done += room - z.avail_out;
+    if (status == Z_STREAM_END) {
+      // Another gzip member may follow; anything else after the end (padding) is ignored.
+      const uint8_t* rest = z.next_in;
+      if (!is_gzip(rest, static_cast<size_t>(end_ - rest))) {
+        finished_ = true;
+        break;
+      }
+      inflateReset(&z);
+      const size_t piece = std::min<size_t>(end_ - rest, 1u << 30);
+      z.next_in = const_cast<Bytef*>(rest);
+      z.avail_in = static_cast<uInt>(piece);
+      next_feed_ = rest + piece;
+    } else if (status == Z_BUF_ERROR) {
+      if (z.avail_in == 0 && next_feed_ == end_)
+        throw input_error(name_, "truncated gzip data (the stream ends after " + std::to_string(produced_ + done) +
+                                     " bytes of content)");
+    } else if (status != Z_OK) {
+      const std::string reason = z.msg ? z.msg : "error " + std::to_string(status);
+      throw input_error(name_, "corrupt gzip data (zlib: " + reason + ")");
+    }
+  }
+  produced_ += done;
+  return done;
+}
+
+uint64_t GzipReader::skip(uint64_t bytes) {
+  std::vector<uint8_t> scratch(static_cast<size_t>(std::min<uint64_t>(bytes, 1 << 18)));
+  uint64_t skipped = 0;
+  while (skipped < bytes) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(bytes - skipped, scratch.size()));
+    const size_t got = read(scratch.data(), want);
+    skipped += got;
+    if (got < want) break;
+  }
+  return skipped;
 }
 }  // namespace uhop

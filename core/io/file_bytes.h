@@ -18,15 +18,20 @@ class ReadableFile {
   // refuse_symlinks: O_NOFOLLOW, the last component may not be a symlink. For paths that come out of data files
   // (a session's side files, see path_policy.h), not for paths a user typed.
   explicit ReadableFile(const std::string& path, bool refuse_symlinks = false);
+  // Takes ownership of an open descriptor (e.g. from openat): the same fstat checks, then reads from it.
+  ReadableFile(int fd, const std::string& path);
   ~ReadableFile();
   ReadableFile(const ReadableFile&) = delete;
   ReadableFile& operator=(const ReadableFile&) = delete;
   // Up to bytes bytes; 0 at end of file. Throws InputError on a read error.
   size_t read_some(void* buffer, size_t bytes);
+  // Moves the read position to offset (from the start). Throws InputError when the file cannot seek.
+  void seek(uint64_t offset);
   uint64_t reported_size() const { return reported_size_; }  // st_size: a hint for reserving, not the length
   const std::string& path() const { return path_; }
 
  private:
+  void adopt();  // fstat the descriptor: refuse (and close) anything but a regular file
   int fd_ = -1;
   uint64_t reported_size_ = 0;
   std::string path_;
@@ -42,6 +47,7 @@ std::vector<uint8_t> read_file_prefix(const std::string& path, uint64_t max_byte
 // Reads the whole file, up to its end; throws when it is empty or longer than max_bytes (what the caller can
 // accept), whatever its reported size.
 std::vector<uint8_t> read_whole_file(const std::string& path, uint64_t max_bytes, bool refuse_symlinks = false);
+std::vector<uint8_t> read_whole_file(ReadableFile& file, uint64_t max_bytes);
 
 // A 64-bit FNV-1a hash of bytes, as 16 hex digits: a content check that tells a file from another version of it
 // (a session's W side file from the one its JSON was saved with), not a defence against forgery.
@@ -66,6 +72,31 @@ bool is_gzip(const uint8_t* data, size_t size);
 // Inflates gzip (or zlib) data, concatenated members included, stopping once max_output bytes are produced (the
 // caller compares the result with what it expects). With allow_truncated, running out of input early just returns
 // what was inflated (for reading a header from a file prefix); otherwise it throws "truncated gzip data".
+// Inflates gzip (or zlib) data piece by piece, concatenated members included: memory is one window whatever the
+// data promises, so a caller can check what it reads as it goes and stop (a decompression bomb costs no memory).
+class GzipReader {
+ public:
+  GzipReader(const uint8_t* data, size_t size, std::string name);
+  ~GzipReader();
+  GzipReader(const GzipReader&) = delete;
+  GzipReader& operator=(const GzipReader&) = delete;
+  // Fills out with up to bytes bytes; fewer only at the end of the data. Throws "corrupt gzip data" or, when the
+  // data stops mid-stream, "truncated gzip data".
+  size_t read(uint8_t* out, size_t bytes);
+  // Skips bytes of output (inflating them into a scratch buffer); returns how many were skipped.
+  uint64_t skip(uint64_t bytes);
+  uint64_t produced() const { return produced_; }
+
+ private:
+  struct State;
+  State* state_;
+  const uint8_t* end_;
+  const uint8_t* next_feed_;
+  std::string name_;
+  uint64_t produced_ = 0;
+  bool finished_ = false;
+};
+
 std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string& name, size_t max_output,
                             bool allow_truncated = false);
 

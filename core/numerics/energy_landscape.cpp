@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "input_error.h"
+#include "real_settings.h"
 #include "parallel_products.h"
 
 namespace uhop {
@@ -42,7 +43,7 @@ Matrix landscape_energy(const LandscapePlane& plane, const Matrix& memories, con
   validate(sep);
   if (sep.top_k > 0)
     throw InputError("the energy landscape needs alpha-entmax or softmax: top-k softmax has no energy here");
-  if (!std::isfinite(beta) || !(beta > 0)) throw InputError("beta must be a finite number > 0");
+  checked_real("beta", beta, "beta");  // 1/beta scales Psi*: the shared range keeps it finite
   const Eigen::Index d = memories.cols();
   if (plane.origin.size() != d || plane.u.size() != d || plane.v.size() != d)
     throw InputError("the landscape plane does not match the memories' dimension");

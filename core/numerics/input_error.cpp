@@ -34,15 +34,35 @@ size_t utf8_sequence(const std::string& s, size_t i, uint32_t& code) {
   return n;
 }
 
-// C1 controls (U+0080..U+009F: some terminals take U+009B as CSI) and the bidirectional overrides that can make
-// text display in a different order than it is stored.
+// C1 controls (U+0080..U+009F: some terminals take U+009B as CSI), the bidirectional overrides that can make text
+// display in a different order than it is stored, line and paragraph separators (U+2028, U+2029: a second line in
+// a one-line message), and the invisible format characters (Unicode category Cf: zero-width space and joiners,
+// word joiner, soft hyphen, the byte-order mark U+FEFF, tags, interlinear annotations, ...) that would hide text.
 bool unsafe_code_point(uint32_t code) {
-  return (code >= 0x80 && code <= 0x9F) || (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
-         code == 0x200E || code == 0x200F || code == 0x061C;
+  return (code >= 0x80 && code <= 0x9F) || code == 0xAD || (code >= 0x600 && code <= 0x605) || code == 0x61C ||
+         code == 0x6DD || code == 0x70F || code == 0x890 || code == 0x891 || code == 0x8E2 || code == 0x180E ||
+         (code >= 0x200B && code <= 0x200F) || (code >= 0x2028 && code <= 0x202E) ||
+         (code >= 0x2060 && code <= 0x206F) || code == 0xFEFF || (code >= 0xFFF9 && code <= 0xFFFB) ||
+         code == 0x110BD || code == 0x110CD || (code >= 0x13430 && code <= 0x1343F) ||
+         (code >= 0x1BCA0 && code <= 0x1BCA3) || (code >= 0x1D173 && code <= 0x1D17A) || code == 0xE0001 ||
+         (code >= 0xE0020 && code <= 0xE007F);
 }
-}  // namespace
 
-std::string printable_text(const std::string& text) {
+// Every message (and so every InputError) is at most this long: a 20 MB path or token gives a 1 KB line, its start
+// (the file) and end (the problem) kept around "…" (docs/hostile-input.md).
+constexpr size_t kMaxMessageBytes = 1024;
+
+std::string cut_middle(std::string printable) {
+  if (printable.size() <= kMaxMessageBytes) return printable;
+  const size_t head = kMaxMessageBytes / 2, tail = kMaxMessageBytes / 4;
+  size_t cut = head;
+  while (cut > 0 && (static_cast<unsigned char>(printable[cut]) & 0xC0) == 0x80) --cut;
+  size_t from = printable.size() - tail;
+  while (from < printable.size() && (static_cast<unsigned char>(printable[from]) & 0xC0) == 0x80) ++from;
+  return printable.substr(0, cut) + "\u2026" + printable.substr(from);
+}
+
+std::string printable_text_whole(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
@@ -73,11 +93,17 @@ std::string printable_text(const std::string& text) {
   }
   return out;
 }
+}  // namespace
+
+std::string printable_text(const std::string& text) {
+  return cut_middle(printable_text_whole(text));
+}
 
 std::string text_excerpt(const std::string& text, size_t max_bytes) {
   if (text.size() <= max_bytes) return printable_text(text);
   size_t cut = max_bytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
-  return printable_text(text.substr(0, cut)) + "...";
+  return printable_text(text.substr(0, cut)) + "\u2026";
 }
+
 }  // namespace uhop

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "input_error.h"
+#include "real_settings.h"
 #include "parallel_products.h"
 
 namespace uhop {
@@ -34,11 +35,7 @@ bool has_energy(Similarity s) {
 }
 
 void validate(const RetrievalSettings& settings) {
-  if (!std::isfinite(settings.beta) || !(settings.beta > 0) || settings.beta > kMaxBeta) {
-    char got[32];
-    std::snprintf(got, sizeof got, "%g", settings.beta);
-    throw InputError(std::string("beta must be a number in (0, 1e100] (got ") + got + ")");
-  }
+  checked_real("beta", settings.beta, "beta");  // the one range every front end shares (real_settings.h)
   validate(settings.sep);
 }
 

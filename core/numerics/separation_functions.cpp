@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "input_error.h"
+#include "real_settings.h"
 
 namespace uhop {
 namespace {
@@ -22,8 +23,7 @@ std::vector<double> sorted_descending(const Vector& z) {
 }  // namespace
 
 void validate(const SepSpec& spec) {
-  if (!std::isfinite(spec.alpha) || spec.alpha < 1.0)
-    throw InputError("alpha must be a finite number >= 1 (got " + std::to_string(spec.alpha) + ")");
+  checked_real("alpha", spec.alpha, "alpha");
   if (spec.top_k < 0) throw InputError("top-k must be >= 0");
 }
 

@@ -233,7 +233,14 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
   if (!parent.empty() && !fs::is_directory(parent, ec))
     throw input_error(path, "the folder " + parent.string() + " does not exist");
   if (format_ == AnimationFormat::png_folder) {
-    if (fs::exists(path, ec) && !(fs::is_directory(path, ec) && fs::is_empty(path, ec)))
+    const fs::file_status status = fs::status(path, ec);
+    if (fs::exists(status) && !fs::is_directory(status))  // say what it is: /dev/full is no "non-empty folder"
+      throw input_error(path, std::string(fs::is_character_file(status) ? "is a character device"
+                                          : fs::is_fifo(status)         ? "is a FIFO"
+                                          : fs::is_regular_file(status) ? "is an existing file"
+                                                                        : "exists and is not a folder") +
+                                  ": PNG frames need a new or empty folder (or name a .gif or .mp4 file)");
+    if (fs::exists(status) && !fs::is_empty(path, ec))
       throw input_error(path, "already exists and is not an empty folder (PNG frames need a new folder)");
     fs::remove_all(m.temp, ec);
     if (!fs::create_directory(m.temp, ec))

@@ -7,6 +7,7 @@
 
 #include "numerics/input_error.h"
 #include "numerics/query_margin.h"
+#include "numerics/real_settings.h"
 
 namespace uhop {
 namespace {
@@ -124,8 +125,8 @@ void validate(const Stage1Settings& s, int d, int m) {
     throw InputError("feature dimension D = " + std::to_string(s.dim) + " is smaller than d = " + std::to_string(d) +
                      " (W needs full column rank)");
   check_feature_map_fits(ImageShape{d, 1, 1}, s.dim);
-  if (!std::isfinite(s.lr) || s.lr < 0) throw InputError("learning rate must be a finite number >= 0");
-  if (!std::isfinite(s.t) || !(s.t > 0)) throw InputError("temperature t must be a finite number > 0");
+  checked_real("lr", s.lr, "learning rate");
+  checked_real("t", s.t, "temperature t");
   if (s.train_count < 0 || s.train_count == 1) throw InputError("train count must be 0 (all) or >= 2");
   if (s.batch < 0 || s.batch == 1) throw InputError("batch must be 0 (all memories) or >= 2");
   if (s.stats_every < 1) throw InputError("stats-every must be >= 1");

@@ -167,16 +167,23 @@ Matrix read_matrix(ObjectReader& parent, const std::string& key, const std::stri
       throw r.error("rows", std::to_string(rows) + " x " + std::to_string(cols) + " is more than a session holds");
     const long long bytes = r.integer("bytes", -1, 1, LLONG_MAX);
     const std::string hash = r.string(kHashKey, "");
-    // The name is data: it must stay inside the session file's folder (no "..", not absolute, no symlink out).
-    const std::string path = resolve_inside_folder(base_dir, file, r.file() + ": " + r.path("file"));
-    CsvFileFacts facts;
-    m = read_csv_matrix(path, rows * cols, false, &facts);
+    // The name is data: it must stay inside the session file's folder (no "..", not absolute, no symlink at any
+    // step). It is opened once through the folder's descriptor and read whole; its size and hash are checked
+    // against the record before a byte is parsed, and the parser never quotes its content (it came from a name in
+    // a data file), so a file swapped in behind our back can neither be read past the checks nor echoed.
+    const std::string where = r.file() + ": " + r.path("file");
+    const std::vector<uint8_t> content =
+        read_file_inside_folder(base_dir, file, static_cast<uint64_t>(kCsvBytesPerValue * rows * cols + 4096), where);
     // The JSON is renamed into place after its side files (the commit point): a side file that is not the one the
     // JSON was saved with (a kill between the renames, an edit) is refused rather than installed.
-    if ((bytes >= 0 && static_cast<uint64_t>(bytes) != facts.bytes) || (!hash.empty() && hash != facts.hash))
-      throw r.error("file", file + " is not the file this session was saved with (" + std::to_string(facts.bytes) +
-                                " bytes, hash " + facts.hash + "; the session says " + std::to_string(bytes) +
-                                " bytes, hash " + hash + "): it was changed or replaced after the save");
+    if ((bytes >= 0 && static_cast<uint64_t>(bytes) != content.size()) ||
+        (!hash.empty() && hash != content_hash(content.data(), content.size())))
+      throw r.error("file", text_excerpt(file, 200) +
+                                " is not the file this session was saved with (its size or hash differs from the "
+                                "session's record of " +
+                                std::to_string(bytes) + " bytes, hash " + text_excerpt(hash, 20) +
+                                "): it was changed or replaced after the save");
+    m = parse_csv_matrix(reinterpret_cast<const char*>(content.data()), content.size(), where, rows * cols, false);
     if (m.rows() != rows || m.cols() != cols)
       throw r.error("file", file + " holds a " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) +
                                 " matrix, the session says " + std::to_string(rows) + "x" + std::to_string(cols));
@@ -641,8 +648,10 @@ Vector session_query(const SessionFile& f, const MemorySet& memories) {
 Session restore_session(const SessionFile& f, const ProgressFn& progress, std::vector<std::string>* warnings) {
   const int total_steps = f.stage1_steps + f.stage2_steps;
   const double load_share = total_steps > 0 ? 0.2 : 1.0;  // loading is quick next to a long replay
-  MemorySet memories = load_memories(resolve_source(f), with_session_limits(f.load, f.stage1.dim), warnings,
-                                     [&](double x) { return !progress || progress(load_share * x); });
+  LoadOptions load = with_session_limits(f.load, f.stage1.dim);
+  load.quote_content = false;  // the source's name came from the session file: never echo the file's content
+  MemorySet memories =
+      load_memories(resolve_source(f), load, warnings, [&](double x) { return !progress || progress(load_share * x); });
   const Vector query = session_query(f, memories);
   Session session(std::move(memories), f.stage1, f.stage2);
   if (f.w0) session.set_initial_w(*f.w0);

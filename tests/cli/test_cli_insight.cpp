@@ -79,7 +79,7 @@ TEST_CASE("uhop stage1 --probe: bad flags are one clear line, exit 2, nothing wr
            {"--probe-seed 3", "--probe-seed needs --probe"},
            {"--probe blur:3", "unknown"},
            {"--probe gaussian:0.1 --probe-steps -1", "--probe-steps: '-1' is outside 0..1000"},
-           {"--probe gaussian:0.1 --probe-beta 0", "probe beta must be"},
+           {"--probe gaussian:0.1 --probe-beta 0", "--probe-beta: must be a number in"},
            {"--probe gaussian:0.1 --probe-beta nan", "--probe-beta: 'nan' is not a finite number"}}) {
     INFO(flags);
     const auto r = cli::run(dir, base + flags);
@@ -176,7 +176,7 @@ TEST_CASE("uhop landscape: bad input is refused with one line", "[cli][insight]"
            {"--target 0 --rival 1 --grid 1", "--grid: '1' is outside 2..1024"},
            {"--target 0 --rival 1 --grid 5000", "--grid: '5000' is outside 2..1024"},
            {"--target 0 --rival 1", "missing required flag --grid"},
-           {"--target 0 --rival 1 --grid 4 --beta -1", "--beta must be"},
+           {"--target 0 --rival 1 --grid 4 --beta -1", "--beta: must be a number in"},
            {"--target 0 --rival 1 --grid 4 --alpha 0.5", "alpha"}}) {
     INFO(flags);
     const auto r = cli::run(dir, base + flags);

@@ -28,4 +28,14 @@ grep -qx "errors=2" "$out/state2.txt"
 grep -q "^last_error=.*nonexistent/q.png" "$out/state2.txt"
 grep -qx "error=" "$out/state2.txt"  # the last command succeeded: no stale error on screen
 "$app" --frames 1 --bogus 2>/dev/null && exit 1
+# A screenshot that cannot be written (here: into a folder) is an export failure: exit 4, counted in the state.
+mkdir -p "$out/shots"
+set +e
+"$app" --memories builtin:glyphs --no-story --frames 3 --screenshot "$out/shots" --dump-state "$out/state3.txt" \
+  2>/dev/null
+rc=$?
+set -e
+test "$rc" -eq 4
+grep -qx "errors=1" "$out/state3.txt"
+grep -q "^last_error=.*shots" "$out/state3.txt"
 echo "gui bad input: ok"

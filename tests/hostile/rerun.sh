@@ -72,7 +72,7 @@ echo "== 2 traversal: side files"
 for f in dotdot-inner dot-slash proc nul symlink symlink-dir; do run 2 traversal replay --session "sess/$f.json"; done
 echo "== 3/4/5 outputs and special files"
 run 2 outputs $S1 --memories mem.csv --out-w oldw.csv --log ./oldw.csv
-run 2 outputs $S1 --memories mem.csv --out-w out.w.csv --log null.csv
+run 0 outputs $S1 --memories mem.csv --out-w out.w.csv --log null.csv  # streamed to /dev/null, the link kept
 run 2 outputs $S1 --memories mem.csv --out-w out.w.csv --log sess
 run 2 outputs $S1 --memories mem.csv --out-w fifo.json --log old.csv
 run 2 special $S1 --memories sock.csv --out-w out.w.csv --log out.log

@@ -119,15 +119,10 @@ TEST_CASE("outputs never replace a device, a FIFO or a folder, and a refusal lea
     files.add(log, writes("new log\n"));
     CHECK_THROWS_WITH(files.add(dir.file("folder.csv"), writes("x")), Contains("folder.csv") && Contains("folder"));
   }
-  SECTION("a symlink to /dev/null (the old writer replaced the link; as root it would replace /dev/null itself)") {
-    fs::create_symlink("/dev/null", dir.file("null.csv"));
-    CHECK_THROWS_WITH(write_file_atomically(dir.file("null.csv"), writes("x")), Contains("character device"));
-    CHECK(fs::is_symlink(dir.file("null.csv")));
-    CHECK(fs::read_symlink(dir.file("null.csv")) == "/dev/null");
-  }
   SECTION("a FIFO") {
     REQUIRE(::mkfifo(dir.file("pipe.csv").c_str(), 0600) == 0);
-    CHECK_THROWS_WITH(write_file_atomically(dir.file("pipe.csv"), writes("x")), Contains("FIFO"));
+    CHECK_THROWS_WITH(write_file_atomically(dir.file("pipe.csv"), writes("x")),
+                      Contains("FIFO") && Contains("no reader"));
     struct stat info {};
     REQUIRE(::lstat(dir.file("pipe.csv").c_str(), &info) == 0);
     CHECK(S_ISFIFO(info.st_mode));
@@ -180,7 +175,7 @@ TEST_CASE("temps of dead writers are cleaned when their output is written; live 
   write_file_atomically(dir.file("out.csv"), writes("done\n"));
   CHECK_FALSE(fs::exists(dir.file(dead)));
   CHECK(fs::exists(dir.file(alive)));
-  CHECK(fs::exists(dir.file(other)));  // only temps of the output being written
+  CHECK_FALSE(fs::exists(dir.file(other)));  // every dead writer's temps in the folder (issue 24)
   CHECK(slurp(dir.file("out.csv")) == "done\n");
 }
 
@@ -237,7 +232,7 @@ TEST_CASE("messages are printable: control bytes, escape sequences and bad UTF-8
   const InputError e = input_error("dir\nname\x1b[2J.csv", "bad");
   CHECK(std::string(e.what()).find('\n') == std::string::npos);
   CHECK(std::string(e.what()).find('\x1b') == std::string::npos);
-  CHECK(text_excerpt(std::string(100, 'a'), 10) == "aaaaaaaaaa...");
+  CHECK(text_excerpt(std::string(100, 'a'), 10) == "aaaaaaaaaa\u2026");
 }
 
 TEST_CASE("numbers in text are range-checked, never wrapped", "[io][numbers]") {

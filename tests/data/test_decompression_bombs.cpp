@@ -1,0 +1,192 @@
+// Issue 24 item 6 (and the gzip FEXTRA case of item 11): gzip IDX files are checked against their header and the
+// limits before inflating, streamed one image at a time, labels are checked against the images before a byte of
+// them is inflated, and a file source with no count gives at most LoadOptions::default_max_count memories.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <string>
+#include <vector>
+
+#include "cli_runner.h"
+#include "data/idx_format.h"
+#include "data/memory_sources.h"
+#include "loader_test_files.h"
+#include "numerics/input_error.h"
+
+namespace {
+using namespace uhop;
+using Catch::Matchers::Contains;
+
+std::vector<uint8_t> idx_header(std::vector<uint32_t> dims) {
+  std::vector<uint8_t> h = {0, 0, 0x08, static_cast<uint8_t>(dims.size())};
+  for (uint32_t d : dims)
+    for (int shift : {24, 16, 8, 0}) h.push_back(static_cast<uint8_t>(d >> shift));
+  return h;
+}
+
+// A gzip file of header + zeros bytes of zeros, written in pieces (never the whole content in memory).
+void write_zero_gz(const std::string& path, const std::vector<uint8_t>& header, uint64_t zeros) {
+  gzFile file = gzopen(path.c_str(), "wb9");
+  REQUIRE(file);
+  gzwrite(file, header.data(), static_cast<unsigned>(header.size()));
+  const std::vector<uint8_t> block(1 << 20, 0);
+  for (uint64_t left = zeros; left > 0;) {
+    const unsigned n = static_cast<unsigned>(std::min<uint64_t>(left, block.size()));
+    gzwrite(file, block.data(), n);
+    left -= n;
+  }
+  gzclose(file);
+}
+
+// Runs the CLI from a forked helper so the peak resident size is that run's alone (RUSAGE_CHILDREN keeps the
+// largest child ever waited for).
+cli::Result run_measured(const cli::TempDir& dir, const std::string& args, long& peak_mb) {
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t helper = ::fork();
+  if (helper == 0) {
+    ::close(pipe_fds[0]);
+    const cli::Result r = cli::run(dir, args);
+    rusage usage{};
+    ::getrusage(RUSAGE_CHILDREN, &usage);
+    const long values[2] = {r.code, usage.ru_maxrss / 1024};
+    if (::write(pipe_fds[1], values, sizeof values) != sizeof values) ::_exit(1);
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  long values[2] = {-1, -1};
+  const bool got = ::read(pipe_fds[0], values, sizeof values) == sizeof values;
+  ::close(pipe_fds[0]);
+  ::waitpid(helper, nullptr, 0);
+  REQUIRE(got);
+  cli::Result r;
+  r.code = static_cast<int>(values[0]);
+  r.out = cli::slurp(dir.path / "stdout.txt");
+  r.err = cli::slurp(dir.path / "stderr.txt");
+  peak_mb = values[1];
+  return r;
+}
+}  // namespace
+
+TEST_CASE("a 1 MB gzip IDX declaring 15 x 8192 x 8192 is streamed: never the whole gigabyte in memory",
+          "[data][idx][hostile][bomb]") {
+  cli::TempDir dir;
+  write_zero_gz(dir / "bomb-images-idx3-ubyte.gz", idx_header({15, 8192, 8192}), 15ull * 8192 * 8192);
+  REQUIRE(std::filesystem::file_size(dir / "bomb-images-idx3-ubyte.gz") < (1u << 20));
+  long peak = 0;
+  const cli::Result r =
+      run_measured(dir, "project --memories bomb-images-idx3-ubyte.gz --size 8x8 --count 3 --out p.csv", peak);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(peak < 700);  // the old loader inflated all 1 GB first (1.8 GB peak)
+}
+
+TEST_CASE("an IDX labels file is checked against the images before it is inflated", "[data][idx][hostile][bomb]") {
+  cli::TempDir dir;
+  std::vector<uint8_t> images = idx_header({4, 2, 2});
+  for (int i = 0; i < 16; ++i) images.push_back(static_cast<uint8_t>(i * 16));
+  uhop_test::write_gz(dir / "t-images-idx3-ubyte.gz", images);
+  write_zero_gz(dir / "t-labels-idx1-ubyte.gz", idx_header({900000000}), 900000000ull);
+  long peak = 0;
+  const cli::Result r = run_measured(dir, "project --memories t-images-idx3-ubyte.gz --out p.csv", peak);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("900000000 labels") && Contains("4 images"));
+  CHECK(peak < 200);  // the old loader inflated 900 MB of labels first
+  // An images header beyond kMaxIdxItems is refused from the header alone.
+  CHECK_THROWS_WITH(load_idx_from_memory(idx_header({1u << 25, 1, 1}).data(), 16, "x-images-idx3-ubyte", {}),
+                    Contains("more than the limit of 16777216"));
+}
+
+TEST_CASE("a file source with no count gives at most default_max_count memories and says so",
+          "[data][idx][hostile][limits]") {
+  cli::TempDir dir;
+  write_zero_gz(dir / "zeros-images-idx3-ubyte.gz", idx_header({60000, 28, 28}), 60000ull * 784);
+  std::vector<std::string> warnings;
+  const MemorySet set = load_memories(dir / "zeros-images-idx3-ubyte.gz", {}, &warnings);
+  CHECK(set.count() == 10000);
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Contains("holds 60000") && Contains("at most 10000") && Contains("--count 60000"));
+  LoadOptions all;
+  all.count = 12000;  // asked for: given
+  CHECK(load_memories(dir / "zeros-images-idx3-ubyte.gz", all).count() == 12000);
+}
+
+TEST_CASE("streamed gzip IDX: random picks, exact size checks and a 64 KiB FEXTRA header", "[data][idx][gzip]") {
+  uhop_test::TempDir dir("gzip-stream");
+  std::vector<uint8_t> raw = idx_header({50, 3, 2});
+  for (int i = 0; i < 50 * 6; ++i) raw.push_back(static_cast<uint8_t>((i * 7) % 251));
+  const std::vector<uint8_t> gz = uhop_test::gzip_bytes(raw, dir.file("scratch.gz"));
+  LoadOptions random;
+  random.count = 20;
+  random.pick = Pick::random;
+  random.seed = 5;
+  const MemorySet from_raw = load_idx_from_memory(raw.data(), raw.size(), "r", random);
+  const MemorySet from_gz = load_idx_from_memory(gz.data(), gz.size(), "g", random);
+  CHECK(from_raw.patterns == from_gz.patterns);  // same rows in the same (random) order
+  std::vector<std::string> names_raw, names_gz;
+  for (const auto& n : from_raw.names) names_raw.push_back(n.substr(n.find('#')));
+  for (const auto& n : from_gz.names) names_gz.push_back(n.substr(n.find('#')));
+  CHECK(names_raw == names_gz);
+  // One byte more or less than the header promises: refused.
+  for (int extra : {-1, 1}) {
+    std::vector<uint8_t> wrong = raw;
+    if (extra < 0)
+      wrong.pop_back();
+    else
+      wrong.push_back(0);
+    const std::vector<uint8_t> wrong_gz = uhop_test::gzip_bytes(wrong, dir.file("w.gz"));
+    CHECK_THROWS_AS(load_idx_from_memory(wrong_gz.data(), wrong_gz.size(), "w", {}), InputError);
+  }
+  // A valid gzip with a 64 KiB FEXTRA field (the old loader read a 64 KiB prefix and saw "0 bytes").
+  std::vector<uint8_t> extra = {0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3, 0xff, 0xff};
+  extra.resize(extra.size() + 0xffff, 'x');
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::vector<uint8_t> body(compressBound(raw.size()) + 64);
+  z.next_in = raw.data();
+  z.avail_in = static_cast<uInt>(raw.size());
+  z.next_out = body.data();
+  z.avail_out = static_cast<uInt>(body.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  body.resize(body.size() - z.avail_out);
+  deflateEnd(&z);
+  extra.insert(extra.end(), body.begin(), body.end());
+  const uint32_t crc = static_cast<uint32_t>(crc32(0, raw.data(), static_cast<uInt>(raw.size())));
+  for (uint32_t v : {crc, static_cast<uint32_t>(raw.size())})
+    for (int shift : {0, 8, 16, 24}) extra.push_back(static_cast<uint8_t>(v >> shift));
+  CHECK(load_idx_from_memory(extra.data(), extra.size(), "fextra", {}).count() == 50);
+  uhop_test::write_bytes(dir.file("fextra-images-idx3-ubyte.gz"), extra);
+  CHECK(load_memories(dir.file("fextra-images-idx3-ubyte.gz")).count() == 50);
+}
+
+TEST_CASE("a sparse 1 GB CIFAR file is not read whole for --count 2", "[data][cifar][hostile]") {
+  cli::TempDir dir;
+  const std::string path = dir / "data_batch_1.bin";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::ftruncate(fd, 3073LL * 325000) == 0);  // 999 MB of holes: label 0, black pixels
+  std::vector<uint8_t> record(3073, 0);
+  for (int r = 0; r < 2; ++r) {
+    for (size_t i = 1; i < record.size(); ++i) record[i] = static_cast<uint8_t>((i * (r + 3)) % 256);
+    REQUIRE(::pwrite(fd, record.data(), record.size(), static_cast<off_t>(r) * 3073) == 3073);
+  }
+  ::close(fd);
+  long peak = 0;
+  const cli::Result r = run_measured(dir, "project --memories data_batch_1.bin --count 2 --out p.csv", peak);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(peak < 200);  // the old loader read all 999 MB
+  // The records read are the ones asked for (offset included), with their labels.
+  LoadOptions options;
+  options.count = 2;
+  options.offset = 1;
+  const MemorySet set = load_memories(path, options);
+  CHECK(set.count() == 2);
+  CHECK(set.names[0] == "data_batch_1.bin#1");
+  CHECK(set.labels[0] == 0);
+  CHECK(set.patterns.row(1).norm() == 0);  // record 2: a hole
+}
