@@ -6,25 +6,30 @@
 #   (default)  builds build/release if needed and writes into docs/images/ and docs/ (the sweep figures)
 #   --quick    the same pictures on shorter runs, the sweeps on one seed and two values: checks that every step
 #              still works (the test `docs_images_quick` runs it into a temporary folder)
+#   --skip-sweeps  only the app's pictures (the sweep figures take about an hour at 10 seeds)
 #   --out DIR  write there instead of docs/images (the sweep figures go to DIR too)
 #   --build DIR  the build tree with cli/uhop and app/uhop-studio (default build/release)
 # Needs a display: under no DISPLAY it re-runs itself inside xvfb-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-quick=0; out=docs/images; build=build/release; sweep_out=docs
+quick=0; skip_sweeps=0; out_given=0; out=docs/images; build=build/release; sweep_out=docs
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
-    --out) out=$2; sweep_out=$2; shift ;;
+    --skip-sweeps) skip_sweeps=1 ;;
+    --out) out=$2; sweep_out=$2; out_given=1; shift ;;
     --build) build=$2; shift ;;
     *) echo "docs-images: unknown argument '$1' (see the usage at the top of $0)" >&2; exit 2 ;;
   esac
   shift
 done
 if [ -z "${DISPLAY:-}" ]; then
-  exec xvfb-run -a -s "-screen 0 1920x1080x24" bash "$0" "$@" $([ $quick = 1 ] && echo --quick) --out "$out" \
-    --build "$build"
+  args=(--build "$build")
+  [ $out_given = 1 ] && args+=(--out "$out")
+  [ $quick = 1 ] && args+=(--quick)
+  [ $skip_sweeps = 1 ] && args+=(--skip-sweeps)
+  exec xvfb-run -a -s "-screen 0 1920x1080x24" bash "$0" "${args[@]}"
 fi
 if [ ! -x "$build/app/uhop-studio" ] || [ ! -x "$build/cli/uhop" ]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -108,24 +113,24 @@ screenshot $out/presentation.png
 EOF
 "$app" --window 1600x900 --font-size 17 --script "$work/studio.txt" --frames 5 --dump-state "$work/studio-state.txt"
 
-# ---- 3. The CLI's figures: the paper's sweeps (docs/sweep-results.md). Full: 10 seeds as published; quick: 1 seed.
-if [ $quick = 1 ]; then seeds=(--seeds 1 --stage1-steps 5); noise_values=(--values 0,0.1); m_values=(--values 10,20)
-else seeds=(); noise_values=(); m_values=(); fi
-for preset in authors-noise studio; do
-  say "sweep $preset (sigma)"
-  "$cli" sweep --preset "$preset" --vary sigma "${seeds[@]}" "${noise_values[@]}" --out "$work/sw-$preset" >/dev/null
-done
-cp "$work/sw-authors-noise/figure.svg" "$sweep_out/sweep-authors-noise.svg"
-cp "$work/sw-studio/figure.svg" "$sweep_out/sweep-studio-sigma.svg"
-for preset in authors-capacity authors-max-loss; do
-  say "sweep $preset (M)"
-  "$cli" sweep --preset "$preset" "${seeds[@]}" "${m_values[@]}" --out "$work/sw-$preset" >/dev/null
-  cp "$work/sw-$preset/figure.svg" "$sweep_out/sweep-$preset.svg"
-done
-say "sweep studio (M)"
-"$cli" sweep --preset studio --vary M "${seeds[@]}" "${m_values[@]}" --noise dropout --sigma 0.5 \
-  --out "$work/sw-studio-M" >/dev/null
-cp "$work/sw-studio-M/figure.svg" "$sweep_out/sweep-studio-M.svg"
+# ---- 3. The CLI's figures: the paper's sweeps (docs/sweep-results.md "Commands"). Full: 10 seeds as published (about
+# an hour on two cores); quick: one seed, two values, 2 Stage I steps; --skip-sweeps leaves the published figures.
+eight=mhm,uhop,sparse,sparse-uhop,entmax,entmax-uhop,euclidean,manhattan
+if [ $quick = 1 ]; then short=(--seeds 1 --stage1-steps 2 --values 10,20); else short=(); fi
+sweep_figure() {  # NAME uhop-sweep-arguments...
+  local name=$1; shift
+  say "sweep $name"
+  "$cli" sweep "$@" "${short[@]}" --out "$work/$name" >/dev/null
+  cp "$work/$name/figure.svg" "$sweep_out/sweep-$name.svg"
+}
+if [ $skip_sweeps = 0 ]; then
+  sweep_figure authors-noise --preset authors-noise
+  sweep_figure authors-capacity --preset authors-capacity
+  sweep_figure authors-max-loss --preset authors-max-loss
+  sweep_figure studio-sigma --preset studio --methods $eight
+  sweep_figure studio-M --preset studio --vary M --methods $eight
+  sweep_figure studio-capacity --preset studio --vary M --noise dropout --sigma 0.5
+fi
 
 for f in story-verdict.png stage1-separation.gif studio.png presentation.png studio-landscape.png memories.png \
   query.png plot-loss.png plot-delta.png plot-error.png plot-compare.png heat-now.png feature-map-uhop.png \

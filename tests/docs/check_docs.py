@@ -11,6 +11,7 @@ binary under test first on PATH (other lines, e.g. `bash scripts/...`, are not r
 too long for a test, an HTML comment on the line before the block says how the test shortens it, visibly in the
 source next to the command:
   <!-- docs-test: set --seeds 1 ; set --values 10,20 -->   give the flag this value (replacing it, or adding it)
+  <!-- docs-test: replace --count 10 -->                    the same only where the command has the flag
 A ```text block is a synopsis (usage grammar), not a command: its flags are checked against `--help` instead.
 """
 import os
@@ -137,12 +138,12 @@ def apply_directive(cmd, directive):
     words = shlex.split(cmd)
     for part in filter(None, (p.strip() for p in directive.split(";"))):
         op = shlex.split(part)
-        if len(op) != 3 or op[0] != "set":
-            raise ValueError(f"docs-test directive not understood: {part!r} (expected: set --flag value)")
-        _, flag, value = op
+        if len(op) != 3 or op[0] not in ("set", "replace"):
+            raise ValueError(f"docs-test directive not understood: {part!r} (expected: set|replace --flag value)")
+        verb, flag, value = op
         if flag in words:
             words[words.index(flag) + 1] = value
-        else:
+        elif verb == "set":
             words += [flag, value]
     return words
 
