@@ -3,7 +3,7 @@
 # something is missing. Why each package: README "Dependencies".
 set -euo pipefail
 PACKAGES=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git ccache
   libeigen3-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libstb-dev catch2 libbenchmark-dev nlohmann-json3-dev
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
   fonts-dejavu-core dataset-fashion-mnist

@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 JOBS=${JOBS:-$(nproc)}
+# ccache (installed by install-deps.sh) makes a second run, or a run in a fresh clone on a machine that built before,
+# recompile only what changed; paths are hashed relative to the clone, so clones in other folders share the cache.
+if command -v ccache >/dev/null; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+fi
 start=$SECONDS
 phase() { echo "== $1 (at $((SECONDS - start)) s)"; }
 
