@@ -87,7 +87,7 @@ void advanced_stage1(UiContext& ui, float num_w) {
   int precision = static_cast<int>(e.stage1.precision);
   combo_enum("precision", precision, precisions, 2,
              "Stage I's products (features, pair sweep, gradient) in float or double; the loss, statistics and W are "
-             "accumulated in double either way (README 'Decisions: precision').",
+             "accumulated in double either way (docs/decisions.md, 'Precision').",
              ui, "precision1", num_w * 0.8f);
   int batch = e.stage1.batch;
   flow(num_w * 1.3f);

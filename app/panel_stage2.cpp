@@ -117,7 +117,7 @@ void advanced_stage2(UiContext& ui, float num_w) {
   if (ImGui::Combo("precision##2", &precision, precisions, 2)) ui.push(make_set("precision2", precisions[precision]));
   formula_tip(
       "Scores A x and the weighted sum Xi^T p in float or double; Sep, energy and the bound in double. In "
-      "single, 'energy never rose' allows 1e-5 |E| of rounding (README 'Decisions: precision').");
+      "single, 'energy never rose' allows 1e-5 |E| of rounding (docs/decisions.md, 'Precision').");
 }
 }  // namespace
 

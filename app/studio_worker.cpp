@@ -43,7 +43,7 @@ bool same_stage2(const uhop::RetrievalSettings& a, const uhop::RetrievalSettings
 }
 
 // E(x_{s+1}) <= E(x_s) up to rounding, for every step where both are defined (CCCP: energy never rises). Rounding
-// is 1e-9 |E| in double and 1e-5 |E| in single precision (README "Decisions: precision").
+// is 1e-9 |E| in double and 1e-5 |E| in single precision (docs/decisions.md "Precision").
 bool energy_never_rises(const std::vector<uhop::RetrievalRecord>& log, uhop::Precision precision) {
   const double tolerance = precision == uhop::Precision::single_precision ? 1e-5 : 1e-9;
   for (size_t s = 1; s < log.size(); ++s) {
@@ -121,7 +121,7 @@ bool StudioWorker::wait_idle(double timeout_seconds) const {
 void StudioWorker::run() {
   // UHOP_WORKER_NICE=N lowers the numerics' priority so the UI yields less often: set before the first parallel
   // product, so the OpenMP team Eigen starts from this thread inherits it (Linux: nice is per thread). Measured
-  // with --bench-frames at M = 1000 (README "Speed"): nice 5 gives wall p99 20 ms instead of 27 ms but trains ~3x
+  // with --bench-frames at M = 1000 (docs/speed.md): nice 5 gives wall p99 20 ms instead of 27 ms but trains ~3x
   // slower, so the default leaves both cores to the numerics.
   if (const char* nice_env = std::getenv("UHOP_WORKER_NICE"))
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), std::atoi(nice_env));

@@ -1,5 +1,5 @@
 // uhop: the headless command-line front end over core/. Subcommands, flags and log columns are a contract with
-// users' scripts (README "Command line"): add, never rename. Bad input: one line on stderr, exit code 2, and no
+// users' scripts (docs/cli.md): add, never rename. Bad input: one line on stderr, exit code 2, and no
 // output file touched (outputs are written atomically, only after all work succeeded).
 #include <cstdio>
 #include <cstdlib>
@@ -275,7 +275,7 @@ int cmd_demo(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  follow_free_cores();  // the core's threads follow the cores other processes leave free (README "Speed")
+  follow_free_cores();  // the core's threads follow the cores other processes leave free (docs/speed.md)
   const std::string cmd = argc > 1 ? argv[1] : "help";
   try {
     if (cmd == "stage1") return cmd_stage1(argc, argv);

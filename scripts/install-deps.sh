@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages U-Hop Studio needs (as root, with apt). Safe to run again: it only calls apt when
-# something is missing. Why each package: README "Dependencies".
+# something is missing. Why each package: docs/install.md.
 set -euo pipefail
 PACKAGES=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git ccache
   libeigen3-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libstb-dev catch2 libbenchmark-dev nlohmann-json3-dev
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
   fonts-dejavu-core dataset-fashion-mnist

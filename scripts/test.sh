@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The one command that sets up and runs every test (README "Tests"): installs what is missing, builds a Release
+# The one command that sets up and runs every test (docs/tests.md): installs what is missing, builds a Release
 # tree and an AddressSanitizer+UBSan tree, runs ctest in both (unit, CLI end-to-end and GUI-under-Xvfb tests),
 # then runs each fuzzer for a bounded time. Safe to run again (incremental builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 JOBS=${JOBS:-$(nproc)}
+# ccache (installed by install-deps.sh) makes a second run, or a run in a fresh clone on a machine that built before,
+# recompile only what changed; paths are hashed relative to the clone, so clones in other folders share the cache.
+if command -v ccache >/dev/null; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+fi
 start=$SECONDS
 phase() { echo "== $1 (at $((SECONDS - start)) s)"; }
 

@@ -210,7 +210,7 @@ TEST_CASE("single precision Stage I logs stay within 1e-4 of double", "[session]
 
 TEST_CASE("Stage II in single precision: energy never rises and error <= bound, within stated tolerances",
           "[session][precision]") {
-  // README "Decisions: precision": in single, E(x_{s+1}) <= E(x_s) + 1e-5 (1 + |E(x_s)|) and
+  // docs/decisions.md "Precision": in single, E(x_{s+1}) <= E(x_s) + 1e-5 (1 + |E(x_s)|) and
   // error <= bound (1 + 1e-4) + 1e-5.
   Rng rng(41);
   int bound_rows = 0;

@@ -325,7 +325,7 @@ TEST_CASE("cli sweep: the issue's command runs (the authors' noise settings, W t
   CHECK(settings.find("schedule reference\n") != std::string::npos);
 }
 
-// "Within seed noise" (README "Decisions"): the seed-paired difference d_k = U-Hop_k - MHM_k of the mean paper
+// "Within seed noise" (docs/decisions.md): the seed-paired difference d_k = U-Hop_k - MHM_k of the mean paper
 // error satisfies |mean d| <= 2 sd(d)/sqrt(K), i.e. |t| <= 2 over K seeds, and also |mean U-Hop - mean MHM| <= 2 x
 // the unpaired standard error sqrt((s_U^2 + s_MHM^2)/K). A clear gain is mean d < -2 sd(d)/sqrt(K) with U-Hop below
 // half of MHM. The same statistic on the same memories and queries must find the studio preset's gain, so a test
