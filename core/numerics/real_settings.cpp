@@ -11,7 +11,7 @@ namespace {
 constexpr RealRange kRanges[] = {
     {"beta", 1e-100, 1e100, false}, {"probe-beta", 1e-100, 1e100, false},
     {"t", 1e-100, 1e100, false},    {"alpha", 1, 1e6, false},
-    {"lr", 0, 1e6, false},          {"sigma", 0, 1e6, false},
+    {"lr", 0, 1e300, false},        {"sigma", 0, 1e6, false},
     {"fps", 1, 60, false},
 };
 
