@@ -12,4 +12,5 @@ void bind_memories(py::module_& m);   // load_memories
 void bind_session(py::module_& m);    // Session
 void bind_retrieval(py::module_& m);  // retrieve, probe, separation_loss, separation_loss_gradient
 void bind_views(py::module_& m);      // sweep, landscape, project
+void bind_capacity(py::module_& m);   // capacity
 }  // namespace uhop_python

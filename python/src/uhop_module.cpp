@@ -27,4 +27,5 @@ PYBIND11_MODULE(_uhop, m) {
   uhop_python::bind_session(m);
   uhop_python::bind_retrieval(m);
   uhop_python::bind_views(m);
+  uhop_python::bind_capacity(m);
 }

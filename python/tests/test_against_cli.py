@@ -1,5 +1,7 @@
 """Every binding against the CLI on the same inputs: the Python module and `uhop` share the core, so the numbers
 must agree to the last bits (tolerances only where the two take different but equivalent product orders)."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -154,3 +156,39 @@ def test_load_memories_matches_cli_sources(cli, tmp_path):
     x2, _ = uhop.load_memories("builtin:glyphs", 5, size="14x14", normalize="unit")
     assert x2.shape == (5, 196)
     np.testing.assert_allclose(np.linalg.norm(x2, axis=1), 1.0)
+
+
+def test_capacity_matches_the_cli(cli, tmp_path):
+    # The capacity lab: the same settings give the CLI's CSV, column by column (the same writer, so exactly).
+    cli("capacity", "--model", "exponential", "--patterns", "gaussian", "--dim", 12, "--alphas", "0.1,0.3",
+        "--beta", "1,2", "--trials", 20, "--seed", 5, "--out", tmp_path / "cap.csv")
+    want = read_csv_log_with_text(tmp_path / "cap.csv")
+    got = uhop.capacity(model="exponential", patterns="gaussian", dim=12, alphas=[0.1, 0.3], betas=[1, 2],
+                        trials=20, seed=5)
+    assert list(got) == list(want)
+    for name, column in want.items():
+        if column.dtype.kind == "U":
+            assert list(got[name]) == list(column), name
+        else:
+            np.testing.assert_array_equal(got[name], column, err_msg=name)
+    assert got["beta"].tolist() == [1, 1, 2, 2] and got["alpha"].tolist() == [0.1, 0.3, 0.1, 0.3]
+    # hebbian: degree and beta are empty cells (NaN), as in the CSV; a refusal is the CLI's one-line message
+    h = uhop.capacity(model="hebbian", dim=50, alphas=[0.05], trials=5, seed=1)
+    assert np.isnan(h["beta"][0]) and np.isnan(h["mean_target_weight"][0]) and h["patterns"][0] == "binary"
+    with pytest.raises(uhop.InputError, match="inverse temperature"):
+        uhop.capacity(model="hebbian", dim=50, alphas=[0.05], betas=[2], trials=5)
+
+
+def read_csv_log_with_text(path):
+    """A CSV whose first two columns are text (model, patterns) and the rest numbers (empty = NaN)."""
+    lines = Path(path).read_text().strip().splitlines()
+    names = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:]]
+    out = {}
+    for k, name in enumerate(names):
+        cells = [r[k] for r in rows]
+        if name in ("model", "patterns"):
+            out[name] = np.array(cells, dtype="U")
+        else:
+            out[name] = np.array([float(c) if c else np.nan for c in cells])
+    return out

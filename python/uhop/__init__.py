@@ -9,6 +9,7 @@ from ._uhop import (  # noqa: F401
     Cancelled,
     InputError,
     Session,
+    capacity,
     landscape,
     load_memories,
     probe,
@@ -19,10 +20,7 @@ from ._uhop import (  # noqa: F401
     sweep,
 )
 
-# TODO(capacity lab): uhop.capacity(model=..., patterns=..., dim=..., alphas=[...], betas=[...], trials=..., seed=...)
-# once the capacity lab (`uhop capacity`) has landed on main.
-
 __all__ = [
-    "__version__", "Cancelled", "InputError", "Session", "landscape", "load_memories", "probe", "project",
+    "__version__", "Cancelled", "InputError", "Session", "capacity", "landscape", "load_memories", "probe", "project",
     "retrieve", "separation_loss", "separation_loss_gradient", "sweep",
 ]
