@@ -8,12 +8,7 @@
 namespace studio {
 LinkContent current_link_content(UiContext& ui) {
   const StudioSnapshot& s = *ui.snap;
-  LinkContent c;
-  c.state = s.state;
-  c.query_edits = s.query_edits;
-  c.stage1_steps = s.stage1_log.empty() ? 0 : s.stage1_log.back().step;
-  c.stage1_finished = s.stage1_finished;
-  c.stage2_steps = s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step;
+  LinkContent c = link_content_of(s);
   for (const std::string& id : view_ids()) {
     if (const bool* open = view_flag(ui, id); open && *open) c.views.push_back(id);
   }

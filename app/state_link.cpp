@@ -10,6 +10,7 @@
 
 #include "numerics/input_error.h"
 #include "numerics/number_text.h"
+#include "studio_worker.h"
 
 namespace studio {
 namespace {
@@ -160,6 +161,16 @@ std::string inflate_text(const std::string& bytes, size_t max_size) {
   inflateEnd(&z);
   if (rc != Z_STREAM_END) refuse("the data is cut short or corrupt (was the whole link copied?)");
   return out;
+}
+
+LinkContent link_content_of(const StudioSnapshot& s) {
+  LinkContent c;
+  c.state = s.state;
+  c.query_edits = s.query_edits;
+  c.stage1_steps = s.stage1_log.empty() ? 0 : s.stage1_log.back().step;
+  c.stage1_finished = s.stage1_finished;
+  c.stage2_steps = s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step;
+  return c;
 }
 
 std::string make_link(const LinkContent& c) {

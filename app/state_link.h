@@ -38,6 +38,11 @@ struct LinkContent {
   std::vector<std::string> notes;      // what the link cannot restore (set by the maker, e.g. a query from a file)
 };
 
+struct StudioSnapshot;
+// What a snapshot says of the link: settings, query edits, the steps taken (views and layout are the UI's, filled in
+// by the caller).
+LinkContent link_content_of(const StudioSnapshot& s);
+
 // "#s=1.<payload>" for `content` (notes travel as a `note=` line so the opener can show them).
 std::string make_link(const LinkContent& content);
 // Reads a whole URL ("...#s=..."), the fragment ("#s=...") or "s=..."; throws uhop::InputError with a one-line

@@ -19,17 +19,6 @@ void run_script(StudioWorker& w, const std::string& text) {
   REQUIRE(w.wait_idle(120));
 }
 
-// What dump_state.cpp's current_link_content takes from a snapshot (the UI's views and layout aside).
-LinkContent content_of(const StudioSnapshot& s) {
-  LinkContent c;
-  c.state = s.state;
-  c.query_edits = s.query_edits;
-  c.stage1_steps = s.stage1_log.empty() ? 0 : s.stage1_log.back().step;
-  c.stage1_finished = s.stage1_finished;
-  c.stage2_steps = s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step;
-  return c;
-}
-
 std::string link_of_text(const std::string& text) {
   return "#s=1." + base64url_encode(deflate_text(text));
 }
@@ -190,7 +179,7 @@ TEST_CASE("a link replayed on a fresh worker shows the same numbers", "[studio][
   REQUIRE(a->error.empty());
   REQUIRE(a->query_edits.size() == 2);
   CHECK_FALSE(a->query_unlinkable);
-  const std::string link = make_link(content_of(*a));
+  const std::string link = make_link(link_content_of(*a));
 
   StudioWorker replay;
   for (Command& c : link_commands(parse_link(link))) {
@@ -208,7 +197,7 @@ TEST_CASE("a link replayed on a fresh worker shows the same numbers", "[studio][
   CHECK(b->retrieval_log.back().nearest == a->retrieval_log.back().nearest);
   CHECK(b->baseline_log.back().nearest == a->baseline_log.back().nearest);
   CHECK(b->stage1_finished);
-  CHECK(make_link(content_of(*b)) == link);  // the replayed state makes the same link
+  CHECK(make_link(link_content_of(*b)) == link);  // the replayed state makes the same link
 
   // A query from elsewhere is flagged, so the link can say what it cannot restore.
   Command set_query = make_command(CommandKind::set_query);

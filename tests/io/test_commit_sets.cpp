@@ -14,6 +14,7 @@
 #include <future>
 #include <thread>
 
+#include "text_files.h"
 #include "cli_runner.h"
 #include "io/atomic_file.h"
 #include "numerics/input_error.h"
@@ -23,16 +24,9 @@ using namespace uhop;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-void put(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-auto writes(const std::string& text) {
-  return [text](std::ostream& out) { out << text; };
-}
+using uhop_test::put;
+using uhop_test::slurp;
+using uhop_test::writes;
 bool has_temp(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().filename().string().find("uhop-tmp") != std::string::npos) return true;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "text_files.h"
 #include "io/atomic_file.h"
 #include "io/file_bytes.h"
 #include "io/path_policy.h"
@@ -45,16 +46,9 @@ using uhop_test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-void put(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-auto writes(const std::string& text) {
-  return [text](std::ostream& out) { out << text; };
-}
+using uhop_test::put;
+using uhop_test::slurp;
+using uhop_test::writes;
 std::vector<std::string> names_in(const fs::path& dir) {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
