@@ -26,8 +26,8 @@ cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS
 cmake --build build/sanitize -j"$JOBS"
 # Under the sanitizers every test runs except the ones that repeat a Release claim at full size or play a long GUI
 # scenario (the same code as the tests that stay, on more data or more frames; gui_story_class films the whole story):
-# they took 14 of the 15 minutes of this run, and CI must stay under 30. The Release run above runs all of them. gui_idle_cpu measures CPU use, which
-# instrumentation changes.
+# they took 14 of the 15 minutes of this run, and CI must stay under 30. The Release run above runs all of them.
+# gui_idle_cpu measures CPU use, which instrumentation changes.
 slow_under_sanitizers='authors-noise is within seed noise|Fashion-MNIST M = 100|presets: every preset parses and runs'
 slow_under_sanitizers+='|preset pair gaussian-w0|gui_story_layout|gui_story_class|gui_exports|gui_record_exports|gui_idle_cpu'
 (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
