@@ -29,7 +29,6 @@ const std::vector<std::string> kStage1LogColumns = {"step",      "loss",        
                                                     "r_phi",     "delta_phi_max", "m_phi",         "lr",
                                                     "grad_norm", "w_change",      "batch_loss"};
 constexpr size_t kFirstStage1LogColumns = 9;  // version 1 as first released (up to grad_norm)
-constexpr long long kMaxSteps = 100000000;
 
 // One JSON object being read: every lookup is remembered so that finish() can refuse keys nobody asked for (a
 // misspelt "bata" must not silently fall back to the default beta).
