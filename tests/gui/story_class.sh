@@ -28,10 +28,10 @@ done
 wait_for '[ "$(value story_step_done)" = 1 ] && [ "$(value busy)" = 0 ] && [ "$(value stage1_steps)" = 50 ]'
 mhm=$(value query_margin_mhm); uhop=$(value query_margin_uhop)
 echo "query margins at x_1: MHM $mhm, U-Hop $uhop (the story: beta = 1, ln(19) = 2.944)"
-awk -v m="$mhm" -v u="$uhop" 'BEGIN { exit !(m < 0 && u > log(19)) }'
-test "$(value story_tour)" = 1
+awk -v m="$mhm" -v u="$uhop" 'BEGIN { exit !(m < 0 && u > log(19)) }' || { echo "margins are not MHM < 0 < ln 19 < U-Hop"; exit 1; }
+[ "$(value story_tour)" = 1 ] || { echo "the Tour ended before step 4"; exit 1; }
 xdotool key --clearmodifiers ctrl+q
-wait $pid
+wait $pid || { echo "the Studio exited with status $?"; exit 1; }
 
 # 2. story pace and story record: the film ends a moment after the last step, the readout never drawn meanwhile.
 dump="$out/record.txt"
@@ -40,13 +40,18 @@ printf 'story pace 1\nstory record %s\n' "$out/story.gif" > "$out/record-script.
 pid=$!
 xdotool search --sync --name "U-Hop Studio" >/dev/null
 wait_for '[ "$(value recording_story)" = 1 ]'
-test "$(value story_pace)" = 1
+[ "$(value story_pace)" = 1 ] || { echo "story pace 1 was not applied: story_pace=$(value story_pace)"; exit 1; }
 # Every poll of the dump also notes whether the readout was drawn while the story was being filmed.
-wait_for '{ [ "$(value recording_story)" = 1 ] && [ "$(value record_readout)" = 1 ] && touch "$out/readout-seen"; } ;
+# Both values are read from one copy of the dump: read one after the other from the live file, they could come from
+# two versions (the film's last frame, then the first frame with the readout back).
+wait_for 'cp "$dump" "$out/poll.txt";
+          { [ "$(value recording_story "$out/poll.txt")" = 1 ] && [ "$(value record_readout "$out/poll.txt")" = 1 ] &&
+            cp "$out/poll.txt" "$out/readout-seen"; } ;
           [ "$(value recording_story)" = 0 ] && [ "$(value recording)" = 0 ] && [ -n "$(value record_finished)" ]'
 echo "$(value record_finished)"
-test ! -e "$out/readout-seen"
-test "$(value story_step)" = 4  # the whole story is in the film
-test -s "$out/story.gif"
+[ ! -e "$out/readout-seen" ] || { echo "the recorder's readout was drawn while the story was filmed:"; cat "$out/readout-seen"; exit 1; }
+# the whole story is in the film
+[ "$(value story_step)" = 4 ] || { echo "the film ended at story step $(value story_step), not 4:"; cat "$dump"; exit 1; }
+[ -s "$out/story.gif" ] || { echo "no film at $out/story.gif"; exit 1; }
 xdotool key --clearmodifiers ctrl+q
-wait $pid
+wait $pid || { echo "the Studio exited with status $?"; exit 1; }
