@@ -125,6 +125,7 @@ struct Command {
   bool fallback_to_glyphs = false;  // load: builtin:fashion-mnist missing -> builtin:glyphs with a message
   BrushStroke stroke;
   uhop::Vector query;
+  int steps_done = 0;  // stage1/stage2 steps=N run one step per turn in a pumped worker: the steps already taken
 };
 
 // Convenience constructors for the UI.

@@ -65,9 +65,10 @@ Heatmap feature_cosine_heatmap(const uhop::Matrix& memories, const uhop::Matrix&
   return h;
 }
 
-StudioWorker::StudioWorker(StudioState initial) : state_(std::move(initial)) {
+StudioWorker::StudioWorker(StudioState initial, WorkerThreading threading)
+    : pumped_(threading == WorkerThreading::pump), state_(std::move(initial)) {
   publish(true);
-  thread_ = std::thread([this] { run(); });
+  if (!pumped_) thread_ = std::thread([this] { run(); });
 }
 
 StudioWorker::~StudioWorker() {
@@ -77,7 +78,7 @@ StudioWorker::~StudioWorker() {
   }
   cancel_ = true;
   cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void StudioWorker::push(Command command) {
@@ -126,8 +127,6 @@ void StudioWorker::run() {
   if (const char* nice_env = std::getenv("UHOP_WORKER_NICE"))
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), std::atoi(nice_env));
   for (;;) {
-    Command command;
-    bool have = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       auto has_work = [this] { return stop_ || !queue_.empty(); };
@@ -138,68 +137,99 @@ void StudioWorker::run() {
         if (wait > 0) cv_.wait_for(lock, std::chrono::duration<double>(wait), has_work);
       }
       if (stop_) return;
-      if (!queue_.empty()) {
-        command = std::move(queue_.front());
-        queue_.pop_front();
-        have = true;
-        working_ = true;
-      }
     }
-    if (have) {
-      // The status describes the last command: a new one starts with none (a stale error or "stopped after 200
-      // steps" would otherwise stay on screen after later successful actions).
+    work_once();
+  }
+}
+
+void StudioWorker::pump(double budget_seconds) {
+  const double until = now_seconds() + budget_seconds;
+  while (work_once() && now_seconds() < until) {
+  }
+}
+
+bool StudioWorker::work_once() {
+  Command command;
+  bool have = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!queue_.empty()) {
+      command = std::move(queue_.front());
+      queue_.pop_front();
+      have = true;
+      working_ = true;
+    }
+  }
+  if (have) {
+    // The status describes the last command: a new one starts with none (a stale error or "stopped after 200
+    // steps" would otherwise stay on screen after later successful actions). A pumped command's later steps are
+    // the same command: they keep what its first step said.
+    if (command.steps_done == 0) {
       error_.clear();
       message_.clear();
       suggested_size_.clear();
       refused_source_.clear();
-      try {
-        process(command);
-      } catch (const uhop::Cancelled&) {
-        message_ = "cancelled";
-      } catch (const std::bad_alloc&) {  // not "std::bad_alloc": say what happened
-        std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
-        report_error(where + to_string(command.kind) + ": out of memory (the request is too large for this machine)");
-      } catch (const std::exception& e) {  // InputError for bad input; anything else is reported, not fatal
-        std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
-        report_error(where + to_string(command.kind) + ": " + e.what());
-      }
+    }
+    continued_ = false;
+    try {
+      process(command);
+    } catch (const uhop::Cancelled&) {
+      message_ = "cancelled";
+    } catch (const std::bad_alloc&) {  // not "std::bad_alloc": say what happened
+      std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
+      report_error(where + to_string(command.kind) + ": out of memory (the request is too large for this machine)");
+    } catch (const std::exception& e) {  // InputError for bad input; anything else is reported, not fatal
+      std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
+      report_error(where + to_string(command.kind) + ": " + e.what());
+    }
+    if (!continued_) {
       busy_label_.clear();
       progress_ = 0;
       ++commands_done_;
-      update_background_work();
-      publish(true);
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        working_ = false;
-      }
-      cv_.notify_all();
-    } else if (playing_ && now_seconds() >= next_play_step_) {
-      try {
-        step_playing();
-      } catch (const uhop::Cancelled&) {
-        stage1_playing_ = stage2_playing_ = false;
-        playing_ = false;
-        message_ = "cancelled";
-        publish(true);
-      } catch (const std::exception& e) {
-        stage1_playing_ = stage2_playing_ = false;
-        playing_ = false;
-        report_error(std::string("play: ") + e.what());
-        publish(true);
-      }
-      update_background_work();
-      cv_.notify_all();
-    } else if (!playing_ && background_pending_) {  // idle: a live landscape catches up (gives way to commands)
-      try {
-        if (refresh_landscape(true, true, false)) publish(true);
-      } catch (const std::exception& e) {
-        landscape_live_ = false;
-        report_error(std::string("landscape: ") + e.what());
-      }
-      update_background_work();
-      cv_.notify_all();
     }
+    update_background_work();
+    if (continued_) {
+      maybe_publish();
+    } else {
+      publish(true);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      working_ = false;
+    }
+    cv_.notify_all();
+    return true;
   }
+  if (playing_ && now_seconds() >= next_play_step_) {
+    try {
+      step_playing();
+    } catch (const uhop::Cancelled&) {
+      stage1_playing_ = stage2_playing_ = false;
+      playing_ = false;
+      message_ = "cancelled";
+      publish(true);
+    } catch (const std::exception& e) {
+      stage1_playing_ = stage2_playing_ = false;
+      playing_ = false;
+      report_error(std::string("play: ") + e.what());
+      publish(true);
+    }
+    update_background_work();
+    cv_.notify_all();
+    return true;
+  }
+  if (!playing_ && background_pending_) {  // idle: a live landscape catches up (gives way to commands)
+    try {
+      if (refresh_landscape(true, true, false)) publish(true);
+    } catch (const std::exception& e) {
+      landscape_live_ = false;
+      report_error(std::string("landscape: ") + e.what());
+    }
+    update_background_work();
+    cv_.notify_all();
+    return true;
+  }
+  return false;
 }
 
 void StudioWorker::report_error(const std::string& what) {
@@ -309,17 +339,27 @@ void StudioWorker::load(const Command& c) {
   reset_views();
 }
 
-void StudioWorker::stage1_steps(int n) {
-  for (int i = 0; i < n; ++i) {
+void StudioWorker::stage1_steps(const Command& c) {
+  const int n = c.number;
+  for (int i = c.steps_done; i < n; ++i) {
     if (cancel_) throw uhop::Cancelled();
     const std::string label = "Stage I: step " + std::to_string(i + 1) + " of " + std::to_string(n);
     set_busy(label, static_cast<double>(i) / n);
     timed_stage1_step(busy_progress(label, static_cast<double>(i) / n, static_cast<double>(i + 1) / n));
     after_stage1_step();
+    if (pumped_ && i + 1 < n) return continue_later(c, i + 1);  // pumped: one step per turn
     maybe_publish();
   }
   ensure_stats();
   finish_stage1_run();
+}
+
+void StudioWorker::continue_later(const Command& c, int steps_done) {
+  Command rest = c;
+  rest.steps_done = steps_done;
+  continued_ = true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  queue_.push_front(std::move(rest));  // before anything queued meanwhile: the command is not finished
 }
 
 uhop::ProgressFn StudioWorker::busy_progress(const std::string& label, double from, double to) {
@@ -466,7 +506,7 @@ void StudioWorker::process(const Command& c) {
       return;
     }
     case CommandKind::stage1_steps:
-      stage1_steps(c.number);
+      stage1_steps(c);
       return;
     case CommandKind::stage1_play:
       stage1_playing_ = true;
@@ -500,9 +540,10 @@ void StudioWorker::process(const Command& c) {
       save_session(c.path);
       return;
     case CommandKind::stage2_steps:
-      for (int i = 0; i < c.number; ++i) {
+      for (int i = c.steps_done; i < c.number; ++i) {
         if (cancel_) throw uhop::Cancelled();
         session_->stage2_step();
+        if (pumped_ && i + 1 < c.number) return continue_later(c, i + 1);  // pumped: one step per turn
         maybe_publish();
       }
       return;

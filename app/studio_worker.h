@@ -93,9 +93,14 @@ struct StudioSnapshot {
   std::string stage1_warning;  // e.g. the loss jumped (learning rate too large for the optimizer); empty when none
 };
 
+// thread: the worker runs on its own thread (desktop). pump: no thread; the owner calls pump() between frames (the
+// browser build, which has no threads without SharedArrayBuffer): a command made of steps (stage1/stage2 steps=N)
+// takes one step per turn, so frames keep coming and Cancel acts between steps.
+enum class WorkerThreading { thread, pump };
+
 class StudioWorker {
  public:
-  explicit StudioWorker(StudioState initial = {});
+  explicit StudioWorker(StudioState initial = {}, WorkerThreading threading = WorkerThreading::thread);
   ~StudioWorker();
   StudioWorker(const StudioWorker&) = delete;
   StudioWorker& operator=(const StudioWorker&) = delete;
@@ -112,9 +117,14 @@ class StudioWorker {
   // Called on the worker thread after each publish (the UI posts an empty event so an idle frame loop wakes up).
   // Set before pushing the first command.
   void set_on_publish(std::function<void()> f) { on_publish_ = std::move(f); }
+  // Pump mode: does queued work, playing steps and background work on the calling thread for about this long (at
+  // least one unit of work when there is any).
+  void pump(double budget_seconds);
 
  private:
   void run();
+  bool work_once();  // one command (or one step of one), one playing step or one background job; false: nothing to do
+  void continue_later(const Command& c, int steps_done);  // pump mode: the rest of c goes back to the queue's front
   void process(const Command& c);
   void step_playing();
   void publish(bool full);
@@ -124,7 +134,7 @@ class StudioWorker {
   void apply_settings_to_session(const StudioState& before);
   void restart_query();
   void load(const Command& c);
-  void stage1_steps(int n);
+  void stage1_steps(const Command& c);  // from c.steps_done to c.number
   void ensure_stats();  // statistics over all M for the last row, with progress and cancel
   uhop::ProgressFn busy_progress(const std::string& label, double from, double to);
   void save_session(const std::string& path);
@@ -146,11 +156,13 @@ class StudioWorker {
   void publish_views(StudioSnapshot& s, bool full);
   void update_background_work();  // sets background_pending_ when a live landscape is stale
 
+  const bool pumped_;  // WorkerThreading::pump
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
   std::deque<Command> queue_;
   bool stop_ = false;
-  bool working_ = false;  // a command is being processed
+  bool working_ = false;    // a command is being processed
+  bool continued_ = false;  // pump mode: the command just processed went back to the queue to continue
   std::atomic<bool> cancel_{false};
   std::atomic<bool> playing_{false};
   std::shared_ptr<const StudioSnapshot> snapshot_;

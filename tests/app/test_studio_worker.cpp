@@ -159,3 +159,59 @@ TEST_CASE("the heatmap holds exact feature cosines of at most 256 evenly spaced 
   CHECK(small.values[0] == 1.0f);
   CHECK(small.values[1] == 0.0f);
 }
+
+// The browser build's worker (no thread, pumped between frames) computes exactly what the desktop's thread does, and
+// a command of N steps takes one step per turn: the frame loop gets control back between steps.
+TEST_CASE("a pumped worker gives the threaded worker's numbers one step per turn", "[studio][worker]") {
+  const std::string script =
+      "load builtin:glyphs count=12\n"
+      "target 3\n"
+      "corrupt gaussian:0.2 seed=7\n"
+      "set lr=0.5 beta=3\n"
+      "stage1 steps=5\n"
+      "stage2 steps=3\n";
+  StudioWorker threaded;
+  run_script(threaded, script);
+  StudioWorker pumped({}, WorkerThreading::pump);
+  pumped.set_max_publish_rate(0);  // every step published, so the test sees each
+  ParsedScript p = parse_script(script);
+  REQUIRE(p.errors.empty());
+  for (auto& c : p.commands) pumped.push(c);
+  // Turns of a tiny budget: one unit of work each. Stage I's five steps take five turns and publish the log as it
+  // grows; the command counts as done only after the last of them.
+  std::vector<size_t> log_sizes;
+  int turns = 0;
+  while (!pumped.idle() && turns < 1000) {
+    pumped.pump(0);
+    ++turns;
+    auto s = pumped.snapshot();
+    if (s->has_session && (log_sizes.empty() || log_sizes.back() != s->stage1_log.size()))
+      log_sizes.push_back(s->stage1_log.size());
+  }
+  REQUIRE(pumped.idle());
+  CHECK(log_sizes == std::vector<size_t>{1, 2, 3, 4, 5, 6});
+  CHECK(turns >= 4 + 5 + 3);  // load, target, corrupt, set, then 5 + 3 steps one per turn
+  auto a = threaded.snapshot(), b = pumped.snapshot();
+  CHECK(b->commands_done == a->commands_done);
+  CHECK(b->error.empty());
+  REQUIRE(b->stage1_log.size() == a->stage1_log.size());
+  for (size_t i = 0; i < a->stage1_log.size(); ++i) CHECK(b->stage1_log[i].loss == a->stage1_log[i].loss);
+  REQUIRE(b->retrieval_log.size() == 4);
+  CHECK((b->trajectory.back() - a->trajectory.back()).norm() == 0);
+  CHECK(b->nearest == a->nearest);
+}
+
+TEST_CASE("cancel between a pumped command's steps drops the rest", "[studio][worker]") {
+  StudioWorker w({}, WorkerThreading::pump);
+  ParsedScript p = parse_script("load builtin:glyphs count=8\nstage1 steps=1000\n");
+  REQUIRE(p.errors.empty());
+  for (auto& c : p.commands) w.push(c);
+  for (int i = 0; i < 4; ++i) w.pump(0);  // the load, then three steps
+  CHECK(w.snapshot()->busy);
+  w.cancel();
+  for (int i = 0; i < 20 && !w.idle(); ++i) w.pump(0);
+  REQUIRE(w.idle());
+  const auto s = w.snapshot();
+  CHECK(s->stage1_log.size() < 10);
+  CHECK_FALSE(s->busy);
+}
