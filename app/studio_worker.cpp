@@ -124,8 +124,10 @@ void StudioWorker::run() {
   // product, so the OpenMP team Eigen starts from this thread inherits it (Linux: nice is per thread). Measured
   // with --bench-frames at M = 1000 (docs/speed.md): nice 5 gives wall p99 20 ms instead of 27 ms but trains ~3x
   // slower, so the default leaves both cores to the numerics.
+#ifdef SYS_gettid  // Linux (run() is the threaded mode: the browser's pump mode never gets here)
   if (const char* nice_env = std::getenv("UHOP_WORKER_NICE"))
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), std::atoi(nice_env));
+#endif
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -171,16 +173,16 @@ bool StudioWorker::work_once() {
       refused_source_.clear();
     }
     continued_ = false;
+    const std::string where =
+        (command.line > 0 ? "line " + std::to_string(command.line) + ": " : "") + to_string(command.kind) + ": ";
     try {
       process(command);
     } catch (const uhop::Cancelled&) {
       message_ = "cancelled";
     } catch (const std::bad_alloc&) {  // not "std::bad_alloc": say what happened
-      std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
-      report_error(where + to_string(command.kind) + ": out of memory (the request is too large for this machine)");
+      report_error(where + "out of memory (the request is too large for this machine)");
     } catch (const std::exception& e) {  // InputError for bad input; anything else is reported, not fatal
-      std::string where = command.line > 0 ? "line " + std::to_string(command.line) + ": " : "";
-      report_error(where + to_string(command.kind) + ": " + e.what());
+      report_error(where + e.what());
     }
     if (!continued_) {
       busy_label_.clear();
@@ -188,11 +190,7 @@ bool StudioWorker::work_once() {
       ++commands_done_;
     }
     update_background_work();
-    if (continued_) {
-      maybe_publish();
-    } else {
-      publish(true);
-    }
+    continued_ ? maybe_publish() : publish(true);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       working_ = false;

@@ -207,7 +207,7 @@ TEST_CASE("cancel between a pumped command's steps drops the rest", "[studio][wo
   REQUIRE(p.errors.empty());
   for (auto& c : p.commands) w.push(c);
   for (int i = 0; i < 4; ++i) w.pump(0);  // the load, then three steps
-  CHECK(w.snapshot()->busy);
+  CHECK_FALSE(w.idle());  // the rest of the steps still queued (the snapshot may not say so yet: publishes are paced)
   w.cancel();
   for (int i = 0; i < 20 && !w.idle(); ++i) w.pump(0);
   REQUIRE(w.idle());
