@@ -1,6 +1,6 @@
-// U-Hop Studio: watch U-Hop's two stages work. This file is the controller: window, fonts, flags, the script runner,
-// the story, keyboard shortcuts, screenshots and the frame loop. Panels are in panel_*.cpp; the numerics run on the
-// worker.
+// U-Hop Studio on the desktop: watch U-Hop's two stages work. This file is the desktop controller: the window, flags,
+// the script runner, screenshots, --dump-state and the frame loop; input, fonts and one frame are in frame_loop.cpp
+// (shared with the browser main, platform/web/web_main.cpp). Panels are in panel_*.cpp; the numerics run on the worker.
 //
 // Flags:
 //   --memories SRC       initial memories (default builtin:fashion-mnist, falling back to builtin:glyphs)
@@ -53,6 +53,7 @@
 #include "numerics/number_text.h"
 #include "capacity_panel.h"
 #include "dump_state.h"
+#include "frame_loop.h"
 #include "export_names.h"
 #include "screenshot.h"
 #include "session/session_file.h"
@@ -152,104 +153,6 @@ bool parse_args(int argc, char** argv, Options& o) {
   return true;
 }
 
-// Input the user gave since the last frame (keys, buttons, wheel, text, drops; not plain mouse motion): it stops the
-// story's autoplay and keeps the frame loop awake for a few frames (ImGui settles hover and popups over 2-3 frames).
-bool g_input = false;
-
-// Key presses recorded by our GLFW callback (ImGui's backend chains to it): ImGui 1.86 only sees keys held at
-// frame start, so a press and release between two frames (fast taps, xdotool) would otherwise be lost.
-struct KeyPress {
-  int key, mods;
-};
-std::vector<KeyPress> g_key_presses;
-void on_key(GLFWwindow*, int key, int, int action, int mods) {
-  if (action != GLFW_PRESS) return;  // a release is the end of an input already counted
-  g_key_presses.push_back({key, mods});
-  // A screenshot (F12), the presentation layout (F5) or quitting (Ctrl+Q) is not an intervention: the story goes on.
-  const bool capture = key == GLFW_KEY_F12 || key == GLFW_KEY_F5 || (key == GLFW_KEY_Q && (mods & GLFW_MOD_CONTROL)) ||
-                       key == GLFW_KEY_LEFT_CONTROL || key == GLFW_KEY_RIGHT_CONTROL;
-  if (!capture) g_input = true;
-}
-
-std::vector<std::string> g_dropped;  // filled by the GLFW drop callback, consumed by the frame loop
-void on_drop(GLFWwindow*, int count, const char** paths) {
-  for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
-  g_input = true;
-}
-
-// Mouse button changes in the order they came. ImGui 1.86's GLFW backend reads the buttons once per frame, so a
-// fast double click whose release and second press fall between two frames (a slow frame, xdotool) counted once;
-// feed_mouse_buttons() hands ImGui at most one change per frame instead.
-struct ButtonChange {
-  int button;
-  bool down;
-};
-std::deque<ButtonChange> g_button_changes;
-bool g_buttons_fed[3] = {false, false, false};
-bool g_press_on_story_bar = false;  // the last press hit the story's own bar (its buttons are not "any input")
-studio::PanelRect g_story_bar;      // where the bar was drawn last frame
-void on_mouse_button(GLFWwindow* window, int button, int action, int) {
-  double x = 0, y = 0;
-  glfwGetCursorPos(window, &x, &y);
-  const studio::PanelRect& r = g_story_bar;
-  if (action == GLFW_PRESS)
-    (x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h ? g_press_on_story_bar : g_input) = true;
-  if (button >= 0 && button < 3) g_button_changes.push_back({button, action == GLFW_PRESS});
-}
-// After the backend's NewFrame (which polled the buttons): the next queued change, the rest wait for later frames.
-void feed_mouse_buttons(ImGuiIO& io) {
-  while (!g_button_changes.empty()) {
-    const ButtonChange c = g_button_changes.front();
-    g_button_changes.pop_front();
-    if (g_buttons_fed[c.button] != c.down) {
-      g_buttons_fed[c.button] = c.down;
-      break;
-    }
-  }
-  for (int b = 0; b < 3; ++b) io.MouseDown[b] = g_buttons_fed[b];
-}
-void on_scroll(GLFWwindow*, double, double) {
-  g_input = true;
-}
-void on_char(GLFWwindow*, unsigned int) {
-  g_input = true;
-}
-
-// The UI font and the story's caption font (1.3x), DejaVu Sans when installed; the style's sizes follow the font
-// (15 px = 1x) so padding and spacing grow with the text on a projector or a HiDPI screen.
-void build_fonts(studio::UiContext& ui, float pixels, bool backend_ready) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->Clear();
-  const char* dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  std::error_code ec;
-  const bool have_dejavu = std::filesystem::exists(dejavu, ec);
-  // Latin-1, Greek, the punctuation/math blocks the labels use (Δ^Φ, ξ_μ, ‖·‖, ≤, −, subscripts), geometric shapes (▼).
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2027, 0x2070,
-                                   0x209F, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
-  const auto add = [&](float px) {
-    ImFont* font = have_dejavu ? io.Fonts->AddFontFromFileTTF(dejavu, px, nullptr, ranges) : nullptr;
-    if (!font) {
-      ImFontConfig cfg;
-      cfg.SizePixels = px;
-      font = io.Fonts->AddFontDefault(&cfg);
-    }
-    return font;
-  };
-  add(pixels);
-  ui.caption_font = add(std::round(pixels * 1.3f));
-  ui.applied_font_size = pixels;
-  ImGuiStyle& style = ImGui::GetStyle();
-  style = ImGuiStyle();
-  ImGui::StyleColorsDark(&style);
-  style.WindowRounding = 3;
-  style.FrameRounding = 3;
-  style.ScaleAllSizes(pixels / 15.0f);
-  if (backend_ready) {
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
-  }
-}
-
 std::string shader_dir(const char* argv0) {
   std::error_code ec;
   auto exe = std::filesystem::canonical("/proc/self/exe", ec);
@@ -321,11 +224,7 @@ GLFWwindow* open_window(const Options& opt) {
   glfwMakeContextCurrent(window);
   glfwSwapInterval(bench ? 0 : 1);  // the bench measures CPU time per frame, not vsync waits
   // Ours before ImGui's backend, which chains to them.
-  glfwSetDropCallback(window, on_drop);
-  glfwSetKeyCallback(window, on_key);
-  glfwSetMouseButtonCallback(window, on_mouse_button);
-  glfwSetScrollCallback(window, on_scroll);
-  glfwSetCharCallback(window, on_char);
+  studio::install_input_callbacks(window);
   return window;
 }
 
@@ -340,7 +239,7 @@ void init_imgui(GLFWwindow* window, studio::UiContext& ui, const Options& opt, c
   glfwGetWindowContentScale(window, &xs, &ys);
   ui.content_scale = std::max(1.0f, std::max(xs, ys));  // HiDPI: bigger text and spacing
   ui.font_size = opt.font_size > 0 ? opt.font_size : 15 * ui.content_scale;
-  build_fonts(ui, ui.wanted_font_size(), false);
+  studio::build_fonts(ui, ui.wanted_font_size(), false);
 
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
@@ -385,71 +284,6 @@ void start_worker(studio::StudioWorker& worker, studio::UiContext& ui, const Opt
     worker.push(set);
     worker.push(studio::make_command(studio::CommandKind::stage1_play));
   }
-}
-
-// Dropped files: the first one is loaded as memories.
-void handle_drops(studio::UiContext& ui) {
-  if (g_dropped.empty()) return;
-  const std::string& path = g_dropped.front();
-  studio::Command c;
-  c.kind = studio::CommandKind::load;
-  c.path = path;
-  ui.push(c);
-  ui.set_status(g_dropped.size() > 1
-                    ? "dropped " + std::to_string(g_dropped.size()) + " items: loading the first, " + path
-                    : "loading dropped " + path);
-  g_dropped.clear();
-}
-
-// Keys (recorded by on_key so fast taps are not lost): F12 screenshot, Ctrl+Q quit, F5 presentation layout, Esc
-// ends the story; in the tour Right/Page Down next and Left/Page Up back (a presenter's clicker); and, unless a text
-// field has the keyboard, Space play/pause Stage I, N one step, R reset Stage I, F1 help.
-void handle_keys(studio::UiContext& ui, bool& quit) {
-  const ImGuiIO& io = ImGui::GetIO();
-  for (const KeyPress& k : g_key_presses) {
-    if (k.key == GLFW_KEY_F12) ui.screenshot_requested = true;
-    if (k.key == GLFW_KEY_Q && (k.mods & GLFW_MOD_CONTROL)) quit = true;
-    if (k.key == GLFW_KEY_F5) {
-      ui.layout = ui.layout == studio::LayoutMode::presentation ? studio::LayoutMode::standard
-                                                                : studio::LayoutMode::presentation;
-    }
-    if (k.key == GLFW_KEY_ESCAPE && ui.story.active()) ui.story.stop();
-    if (ui.story.mode() == studio::StoryMode::tour && !io.WantTextInput) {
-      if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PAGE_DOWN) ui.story.next();
-      if (k.key == GLFW_KEY_LEFT || k.key == GLFW_KEY_PAGE_UP) ui.story.back();
-    }
-    if (io.WantTextInput || (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT))) continue;  // typing into a field
-    if (k.key == GLFW_KEY_SPACE) {
-      ui.push(studio::make_command(ui.snap->stage1_playing ? studio::CommandKind::stage1_pause
-                                                           : studio::CommandKind::stage1_play));
-    } else if (k.key == GLFW_KEY_N) {
-      ui.push(studio::make_command(studio::CommandKind::stage1_steps, 1));
-    } else if (k.key == GLFW_KEY_R) {
-      ui.push(studio::make_command(studio::CommandKind::stage1_reset));
-    } else if (k.key == GLFW_KEY_F1) {
-      ui.show_help = !ui.show_help;
-    }
-  }
-  g_key_presses.clear();
-}
-
-// Builds and renders one ImGui frame into the default framebuffer (not yet swapped); returns its size.
-std::pair<int, int> render_frame(GLFWwindow* window, studio::UiContext& ui, bool& quit) {
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui_ImplGlfw_NewFrame();
-  feed_mouse_buttons(ImGui::GetIO());
-  ImGui::NewFrame();
-  handle_keys(ui, quit);
-  studio::draw_studio(ui);
-  if (ui.quit_requested) quit = true;
-  ImGui::Render();
-  int fb_w = 0, fb_h = 0;
-  glfwGetFramebufferSize(window, &fb_w, &fb_h);
-  glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.09f, 0.09f, 0.11f, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  return {fb_w, fb_h};
 }
 
 void shoot(studio::UiContext& ui, const std::string& path, int fb_w, int fb_h) {
@@ -497,15 +331,6 @@ struct FrameBench {
 };
 }  // namespace
 
-// Whether the next frame must come at once (something moves or may move) or the loop may wait for an event.
-bool needs_frames(const studio::UiContext& ui, const studio::StudioWorker& worker, const studio::ScriptRunner& script,
-                  uint64_t drawn_version, int frames_since_input) {
-  const ImGuiIO& io = ImGui::GetIO();
-  return !worker.idle() || studio::capacity_busy() || ui.snap->version != drawn_version || !script.done(worker) ||
-         (ui.story.active() && ui.story.seconds_to_next_event(0) == 0) || frames_since_input < 3 || io.MouseDown[0] ||
-         io.MouseDown[1] || !g_button_changes.empty() || ui.font_dirty;
-}
-
 // parse options -> open window -> start the worker and load -> frame loop -> write outputs.
 int main(int argc, char** argv) {
   Options opt;
@@ -536,9 +361,7 @@ int main(int argc, char** argv) {
   long frame = 0;
   bool quit = false;
   double first_frame_ms = -1;
-  uint64_t drawn_version = 0;
-  int frames_since_input = 0;
-  int story_serial = 0;
+  studio::FrameState fs;
   std::string last_dump;
   auto last_dump_time = std::chrono::steady_clock::now();
   const auto clock_s = [] {
@@ -547,34 +370,15 @@ int main(int argc, char** argv) {
   while (!quit && !glfwWindowShouldClose(window)) {
     // Wait for events while nothing moves (an idle Studio uses no CPU to speak of); at most 0.5 s, so a blinking
     // text cursor and the story's timed steps still advance. The bench measures frames: it never waits.
-    if (frame == 0 || bench.enabled() || needs_frames(ui, worker, script, drawn_version, frames_since_input)) {
+    if (frame == 0 || bench.enabled() || studio::needs_frames(ui, worker, script, fs)) {
       glfwPollEvents();
     } else {
       glfwWaitEventsTimeout(std::clamp(ui.story.seconds_to_next_event(clock_s()), 0.001, 0.5));
     }
     const auto t0 = std::chrono::steady_clock::now();
     const double cpu0 = thread_cpu_ms();
-    frames_since_input = g_input ? 0 : frames_since_input + 1;
-    if (g_input && ui.story.mode() == studio::StoryMode::autoplay) ui.story.stop();  // any input stops the story
-    frames_since_input = g_press_on_story_bar ? 0 : frames_since_input;
-    g_input = g_press_on_story_bar = false;
-    g_story_bar = ui.story.active() && ui.rects.count("panel.story") ? ui.rects["panel.story"] : studio::PanelRect{};
-    ui.snap = worker.snapshot();
-    script.step(ui);
-    ui.story.update(worker, clock_s());
-    if (ui.story.active() && ui.story.serial() != story_serial) {  // a step began: show its panels
-      story_serial = ui.story.serial();
-      for (const std::string& id : ui.story.current().show) ui.bring_to_front(id);
-    }
-    const bool script_done = script.done(worker);
-    ui.snap = worker.snapshot();
-    handle_drops(ui);
-    if (ui.font_dirty || ui.wanted_font_size() != ui.applied_font_size) {
-      build_fonts(ui, ui.wanted_font_size(), true);
-      ui.font_dirty = false;
-    }
-    drawn_version = ui.snap->version;
-    const auto [fb_w, fb_h] = render_frame(window, ui, quit);
+    const bool script_done = studio::prepare_frame(ui, worker, script, fs, clock_s());
+    const auto [fb_w, fb_h] = studio::render_frame(window, ui, quit);
     studio::record_frame(ui, fb_w, fb_h);  // a frame for the recorder when one is due (finalized when ui goes)
     const double frame_ms = ms_since(t0), frame_cpu_ms = thread_cpu_ms() - cpu0;
     ++frame;
