@@ -55,6 +55,14 @@ bool HeatmapShader::init(const std::string& dir) {
     error_ = "cannot read " + dir + "/colormap.vert/.frag (heatmap colours computed on the CPU)";
     return false;
   }
+#ifdef UHOP_GLES
+  // The same GLSL as GLSL ES 3.00 (WebGL 2): only the version line differs, plus a default float precision.
+  for (std::string* src : {&vs, &fs}) {
+    const std::string desktop = "#version 330 core";
+    if (src->compare(0, desktop.size(), desktop) == 0)
+      src->replace(0, desktop.size(), "#version 300 es\nprecision highp float;");
+  }
+#endif
   unsigned v = compile(GL_VERTEX_SHADER, vs, "colormap.vert", error_);
   if (!v) return false;
   unsigned f = compile(GL_FRAGMENT_SHADER, fs, "colormap.frag", error_);

@@ -37,6 +37,7 @@ bool open_link(UiContext& ui, const std::string& text) {
 }
 
 void link_menu_items(UiContext& ui) {
+  if (platform::can_pick_files() && ImGui::MenuItem("Open files...")) platform::pick_files();
   if (ImGui::MenuItem("Copy link", nullptr, false, ui.snap->has_session)) copy_link(ui);
   if (ImGui::MenuItem("Open link from clipboard")) open_link(ui, platform::pasted_text());
 }

@@ -2,8 +2,8 @@
 # Installs what only the browser build (scripts/web.sh) and its test need, from Debian and npm only:
 #  - emscripten 3.1.6 (emcc, with its own GLFW 3 and WebGL 2 support) and chromium (the headless browser the test
 #    drives; nothing downloads a browser);
-#  - deb-src lines for the suites already configured, so `apt-get source imgui zlib` fetches Dear ImGui 1.86 (the
-#    version of libimgui-dev) and zlib into build/web-src/ (not committed): emscripten's "ports" download and are
+#  - deb-src lines for the suites already configured, so `apt-get source imgui zlib giflib` fetches Dear ImGui 1.86 (the
+#    version of libimgui-dev), zlib and giflib into build/web-src/ (not committed): emscripten's "ports" download and are
 #    unavailable offline, so both are compiled from Debian's sources;
 #  - puppeteer-core (pinned in tests/web/package-lock.json) into tests/web/node_modules, pointed at /usr/bin/chromium.
 # Safe to run again: each step is skipped when its result is there. Run as root.
@@ -57,6 +57,8 @@ fetch_source() {  # NAME DIR-GLOB
 }
 fetch_source imgui 'imgui-1.86*/'
 fetch_source zlib 'zlib-1.2*/'
+# giflib: the Studio's GIF recorder (core/plot/plot_animation.cpp) in the browser too.
+fetch_source giflib 'giflib-5*/'
 
 # puppeteer-core from the lock file (npm ci) into tests/web/node_modules.
 if [ ! -d "$ROOT/tests/web/node_modules/puppeteer-core" ]; then

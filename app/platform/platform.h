@@ -5,7 +5,6 @@
 //   app/platform/web/      Emscripten: GLFW on a <canvas>, WebGL 2, downloads, the browser's clipboard and picker
 // Only these folders (and the web main) may use #ifdef __EMSCRIPTEN__.
 #pragma once
-#include <functional>
 #include <string>
 
 namespace studio::platform {
@@ -17,10 +16,11 @@ std::string pasted_text();
 // name as a download. Throws std::runtime_error / uhop::InputError when it cannot.
 void save_bytes(const std::string& path, const std::string& bytes);
 
-// "Open a file": desktop opens nothing itself (paths come from text fields and drag & drop); web shows the browser's
-// file picker and hands the chosen file's bytes, stored under a virtual path, to `opened` on a later frame.
+// "Open files": desktop opens nothing itself (paths come from text fields and drag & drop); web shows the browser's
+// file picker and loads the chosen files on a later frame as a drop would (one file by its path, several as their
+// folder).
 bool can_pick_files();
-void pick_file(std::function<void(const std::string& path)> opened);
+void pick_files();
 
 // What this target can do: MP4 recording needs ffmpeg on PATH, PDF exports need cairo (desktop only).
 bool can_record_video();

@@ -15,6 +15,7 @@
 #include "image_folder.h"
 #include "image_preprocess.h"
 #include "numerics/input_error.h"
+#include "numerics/number_text.h"
 
 namespace uhop {
 namespace fs = std::filesystem;
@@ -22,6 +23,51 @@ namespace fs = std::filesystem;
 std::vector<std::string> fashion_mnist_class_names() {
   return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
 }
+
+namespace {
+// A packed subset of the data set (the browser's, scripts/web.sh) keeps every label, so picks are those of the
+// whole set, but only some images: the rest are zero. items.txt beside the files lists the items it holds, one
+// index or range "A-B" per line. A pick that reaches an item not held is refused before anything is read.
+void check_packed_subset(const std::string& folder, const std::string& labels_path, const LoadOptions& options,
+                         const std::string& source) {
+  const std::string list_path = (fs::path(folder) / "items.txt").string();
+  std::error_code error;
+  if (!fs::is_regular_file(list_path, error)) return;
+  const std::vector<uint8_t> list_bytes = read_whole_file(list_path, 1 << 20);
+  std::vector<std::pair<long long, long long>> held;  // inclusive ranges
+  std::string text(list_bytes.begin(), list_bytes.end()), line;
+  long long first_range_end = -1;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+    const size_t dash = line.find('-');
+    const long long a = parse_whole_number(line.substr(0, dash), 0, 1LL << 31, list_path);
+    const long long b =
+        dash == std::string::npos ? a : parse_whole_number(line.substr(dash + 1), a, 1LL << 31, list_path);
+    if (held.empty()) first_range_end = b;
+    held.emplace_back(a, b);
+  }
+  const std::vector<uint8_t> label_bytes = read_idx_file(labels_path, 1LL << 24);
+  const std::vector<int> labels = parse_idx_labels(label_bytes.data(), label_bytes.size(), labels_path);
+  const std::vector<int> order = pick_order(static_cast<int>(labels.size()), labels, options, source, nullptr);
+  const long long n = std::min<long long>(planned_count(static_cast<long long>(labels.size()), options),
+                                          static_cast<long long>(order.size()));
+  for (long long k = 0; k < n; ++k) {
+    const int item = order[static_cast<size_t>(k)];
+    const bool ok =
+        std::any_of(held.begin(), held.end(), [&](const auto& r) { return item >= r.first && item <= r.second; });
+    if (!ok)
+      throw InputError(source + ": item " + std::to_string(item) +
+                       " is not in this build's subset of Fashion-MNIST (the first " +
+                       std::to_string(first_range_end + 1) +
+                       " training images and those the story and presets use): pick=first with a count up to " +
+                       std::to_string(first_range_end + 1) + " loads from it; the desktop app has the whole set");
+  }
+}
+}  // namespace
 
 MemorySet load_builtin_fashion_mnist(const std::string& folder, bool test_split, const LoadOptions& options,
                                      std::vector<std::string>* warnings, const ProgressFn& progress) {
@@ -36,6 +82,7 @@ MemorySet load_builtin_fashion_mnist(const std::string& folder, bool test_split,
                         "or use builtin:glyphs");
   LoadOptions trusted = options;
   trusted.default_max_count = 0;  // the installed data set: all of it is what builtin:fashion-mnist means
+  check_packed_subset(folder, labels, trusted, test_split ? "builtin:fashion-mnist/test" : "builtin:fashion-mnist");
   return load_idx(images, trusted, warnings, progress,
                   test_split ? "builtin:fashion-mnist/test" : "builtin:fashion-mnist", fashion_mnist_class_names());
 }

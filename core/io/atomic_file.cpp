@@ -71,7 +71,7 @@ class FdWriteBuffer : public std::streambuf {
 
 std::string random_suffix() {
   uint64_t bits = 0;
-  if (::getrandom(&bits, sizeof bits, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof bits)) {
+  if (::getentropy(&bits, sizeof bits) != 0) {  // glibc and emscripten both have getentropy (not getrandom)
     std::random_device device;
     bits = (static_cast<uint64_t>(device()) << 32) ^ device();
   }

@@ -26,7 +26,7 @@ void save_bytes(const std::string& path, const std::string& bytes) {
 bool can_pick_files() {
   return false;
 }  // paths are typed or dropped on the window
-void pick_file(std::function<void(const std::string&)>) {}
+void pick_files() {}
 
 bool can_record_video() {  // ffmpeg on PATH (GIF and PNG folders need nothing)
   const char* path = std::getenv("PATH");

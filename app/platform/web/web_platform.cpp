@@ -1,9 +1,7 @@
-// The browser target of app/platform/platform.h (Emscripten). Not built yet: the web build (docs/web.md, "What is
-// left") adds this file; it is kept beside the desktop one so the interface is shaped by both targets from the start.
+// The browser target of app/platform/platform.h (Emscripten), built by app/platform/web/CMakeLists.txt.
 #include <emscripten.h>
 
 #include <cstdlib>
-#include <functional>
 #include <string>
 
 #include "platform/platform.h"
@@ -38,33 +36,17 @@ EM_JS(void, js_download, (const char* name, const char* data, int size), {
   setTimeout(
       function() { URL.revokeObjectURL(url); }, 10000);
 });
-// The picker: the chosen file is written to MEMFS under /upload/ and its path handed to uhop_file_opened.
-EM_JS(void, js_pick_file, (), {
+// The picker: the chosen files go the way of a drop (index.html: Module.uhopReceive).
+EM_JS(void, js_pick_files, (), {
   const input = document.createElement("input");
   input.type = "file";
-  input.onchange = function() {
-    const f = input.files[0];
-    if (!f) return;
-    f.arrayBuffer().then(function(buffer) {
-      const path = "/upload/" + f.name.replace(new RegExp("[^A-Za-z0-9._-]", "g"), "_");
-      try {
-        FS.mkdir("/upload");
-      } catch (e) {
-      }
-      FS.writeFile(path, new Uint8Array(buffer));
-      ccall("uhop_file_opened", null, ["string"], [path]);
-    });
-  };
+  input.multiple = true;
+  input.onchange = function() { Module.uhopReceive(Array.from(input.files)); };
   input.click();
 });
 // clang-format on
 
-std::function<void(const std::string&)> g_opened;
 }  // namespace
-
-extern "C" EMSCRIPTEN_KEEPALIVE void uhop_file_opened(const char* path) {
-  if (g_opened) g_opened(path);
-}
 
 namespace studio::platform {
 void copy_text(const std::string& text) {
@@ -87,9 +69,8 @@ void save_bytes(const std::string& path, const std::string& bytes) {
 bool can_pick_files() {
   return true;
 }
-void pick_file(std::function<void(const std::string&)> opened) {
-  g_opened = std::move(opened);
-  js_pick_file();
+void pick_files() {
+  js_pick_files();
 }
 
 bool can_record_video() {

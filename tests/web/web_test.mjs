@@ -1,0 +1,138 @@
+// The Studio in a real browser (issue 22): Debian's chromium, headless with SwiftShader's WebGL 2, driven through
+// the DevTools protocol by puppeteer-core, loading build/web/ from a local static server started here.
+//   node web_test.mjs WEB_DIR OUT_DIR DESKTOP_LINK
+// Prints key=value lines the calling script (web_test.sh) compares with the desktop's: verdict.*, after_step.*,
+// opened_web_link.*, opened_desktop_link.*, web_link=, and checks of its own (it exits 1 on the first failed one,
+// saying which).
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import puppeteer from "puppeteer-core";
+
+const [webDir, outDir, desktopLink] = process.argv.slice(2);
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".data": "application/octet-stream" };
+const server = http.createServer((req, res) => {
+  const name = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  const file = path.join(webDir, name === "/" ? "index.html" : name);
+  if (!file.startsWith(path.resolve(webDir)) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    res.writeHead(404);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { "Content-Type": types[path.extname(file)] || "application/octet-stream" });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}/index.html`;
+
+const browser = await puppeteer.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--window-size=1600,1000"],
+});
+let failed = false;
+function fail(what) {
+  console.log(`FAILED: ${what}`);
+  failed = true;
+}
+function parse(text) {
+  const out = {};
+  for (const line of (text || "").split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
+}
+async function openPage(url) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1600, height: 1000 });
+  page.on("pageerror", (e) => console.log(`pageerror: ${e.message}`));
+  const t0 = Date.now();
+  await page.goto(url);
+  return { page, t0 };
+}
+async function state(page) {
+  return parse(await page.$eval("#uhop-state", (e) => e.textContent));
+}
+// Polls the page's state until done(state) or the timeout; returns the last state.
+async function waitFor(page, what, done, seconds) {
+  const until = Date.now() + seconds * 1000;
+  let s = {};
+  while (Date.now() < until) {
+    s = await state(page);
+    if (done(s)) return s;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail(`${what}: not within ${seconds} s; last state: ${JSON.stringify(s).slice(0, 600)}`);
+  return s;
+}
+const numbers = ["mhm_nearest", "uhop_nearest", "query_sum", "stage1_steps", "stage2_steps", "stage1_loss",
+  "stage2_error", "query_margin_mhm", "query_margin_uhop", "memories", "target", "source"];
+function print(prefix, s) {
+  for (const k of numbers) console.log(`${prefix}.${k}=${s[k] ?? ""}`);
+}
+
+try {
+  // 1. No input: the story plays to its verdict (step 4 of 5 done).
+  const { page, t0 } = await openPage(base);
+  const first = await waitFor(page, "first frame", (s) => Number(s.frames) > 0, 30);
+  console.log(`first_frame_ms=${first.first_frame_ms}`);
+  console.log(`load_to_state_ms=${Date.now() - t0}`);
+  const verdict = await waitFor(page, "the story's verdict", (s) => (s.story_step === "4" || s.story_step === "5") && s.story_step_done === "1"
+                                && s.busy === "0", 240);
+  print("verdict", verdict);
+  await page.screenshot({ path: `${outDir}/web_story_verdict.png` });
+  console.log(`web_link=${verdict.link}`);
+
+  // 2. A click on Stage I's Step button takes one step (the click also ends the story's autoplay).
+  await waitFor(page, "the Step button's rect", (s) => s["rect.widget.stage1_step"], 10);
+  const before = Number(verdict.stage1_steps);
+  for (let attempt = 0; attempt < 2; ++attempt) {
+    const [x, y, w, h] = (await state(page))["rect.widget.stage1_step"].split(",").map(Number);
+    await page.mouse.click(x + w / 2, y + h / 2);
+    const s = await waitFor(page, "a step after the click", (t) => Number(t.stage1_steps) !== before || attempt === 0,
+                            attempt === 0 ? 3 : 30);
+    if (Number(s.stage1_steps) === before + 1) break;
+  }
+  const stepped = await waitFor(page, "Stage I one step further", (s) => Number(s.stage1_steps) === before + 1 &&
+                                s.busy === "0", 30);
+  print("after_step", stepped);
+  await page.screenshot({ path: `${outDir}/web_after_step.png` });
+  const linkAfterStep = (await state(page)).link;
+  console.log(`after_step_link=${linkAfterStep}`);
+  await page.close();
+
+  // 3. The page's own link, opened in a fresh page, shows the same numbers.
+  {
+    const { page: p2 } = await openPage(`${base}${linkAfterStep}`);
+    const s = await waitFor(p2, "the web link's state", (t) => t.stage1_steps === stepped.stage1_steps &&
+                            t.busy === "0" && t.memories === stepped.memories, 240);
+    print("opened_web_link", s);
+    if (s.story !== "off" && s.story !== "") console.log(`note: story=${s.story} after opening a link`);
+    await p2.close();
+  }
+  // 4. The desktop's link opens here.
+  if (desktopLink) {
+    const { page: p3 } = await openPage(`${base}${desktopLink.startsWith("#") ? desktopLink : "#" + desktopLink.split("#")[1]}`);
+    const s = await waitFor(p3, "the desktop link's state", (t) => Number(t.stage1_steps) > 0 && t.busy === "0" &&
+                            Number(t.memories) > 0, 240);
+    print("opened_desktop_link", s);
+    await p3.close();
+  }
+  // 5. A hostile link: refused with a message; the page keeps running.
+  {
+    const { page: p4 } = await openPage(`${base}#s=1.${"A".repeat(50000)}`);
+    const s = await waitFor(p4, "a message for a hostile link", (t) => (t.last_error || "").length > 0, 60);
+    console.log(`hostile.last_error=${s.last_error}`);
+    const later = await waitFor(p4, "frames after the hostile link", (t) => Number(t.frames) > Number(s.frames), 20);
+    console.log(`hostile.frames_after=${later.frames}`);
+    await p4.screenshot({ path: `${outDir}/web_hostile_link.png` });
+    await p4.close();
+  }
+} catch (e) {
+  fail(`exception: ${e.stack || e}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+process.exit(failed ? 1 : 0);
