@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <sstream>
 
 #include "numerics/input_error.h"
@@ -161,18 +162,44 @@ CapacityRequest capacity_request(const CapacityOptions& options) {
   return r;
 }
 
+// One request in parts (a cell, a start overlap, a law's dimension): a thread runs them back to back; a pumped lab
+// runs them between frames (the browser: no threads), so the UI draws and Cancel works between parts.
+struct CapacityLab::Run {
+  CapacityRequest request;
+  CapacityOutcome o;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  double last_refresh = -1;
+  std::vector<std::function<void()>> parts;
+  size_t next = 0;
+  double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+};
+
+CapacityLab::CapacityLab(WorkerThreading threading) : pumped_(threading == WorkerThreading::pump) {}
+
 CapacityLab::~CapacityLab() {
-  cancel_ = true;
-  if (thread_.joinable()) thread_.join();
+  stop();
 }
 
 void CapacityLab::start(const CapacityOptions& options) {
   CapacityRequest request = capacity_request(options);
-  cancel_ = true;
-  if (thread_.joinable()) thread_.join();
+  stop();
   cancel_ = false;
   running_ = true;
-  thread_ = std::thread([this, request, options] { run(request, options); });
+  run_ = plan(std::move(request), options);
+  refresh(*run_);
+  if (!pumped_) {
+    thread_ = std::thread([this] {
+      while (step()) {
+      }
+    });
+  }
+}
+
+void CapacityLab::pump(double budget_seconds) {
+  if (!pumped_ || !running_) return;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(budget_seconds);
+  while (step() && std::chrono::steady_clock::now() < until) {
+  }
 }
 
 void CapacityLab::cancel() {
@@ -182,6 +209,8 @@ void CapacityLab::cancel() {
 void CapacityLab::stop() {
   cancel_ = true;
   if (thread_.joinable()) thread_.join();
+  while (pumped_ && step()) {  // a pumped run ends at its next part (cancelled)
+  }
 }
 
 std::shared_ptr<const CapacityOutcome> CapacityLab::latest() const {
@@ -189,10 +218,15 @@ std::shared_ptr<const CapacityOutcome> CapacityLab::latest() const {
   return latest_;
 }
 
-bool CapacityLab::wait_idle(double timeout_seconds) const {
+bool CapacityLab::wait_idle(double timeout_seconds) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
-  while (running_ && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (running_ && std::chrono::steady_clock::now() < until) {
+    if (pumped_) {
+      pump(0.05);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   return !running_;
 }
 
@@ -219,105 +253,121 @@ const LawPlan kLaws[] = {
 };
 }  // namespace
 
-void CapacityLab::run(CapacityRequest request, CapacityOptions options) {
-  CapacityOutcome o;
-  o.request = request;
-  o.options = std::move(options);
-  o.running = true;
-  const uhop::CapacitySettings& s = request.settings;
-  const auto start = std::chrono::steady_clock::now();
-  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  double last_refresh = -1;
-  auto refresh = [&] {
-    switch (request.view) {
-      case CapacityView::curves:
-        o.figure = uhop::capacity_curve_figure(s, o.rows);
-        break;
-      case CapacityView::phase:
-        o.heatmap = uhop::capacity_phase_figure(s, o.rows);
-        break;
-      case CapacityView::basin:
-        o.figure = uhop::capacity_basin_figure(s, s.alphas[0], s.betas[0], request.rhos, o.rows);
-        break;
-      case CapacityView::laws:
-        o.figure = uhop::capacity_laws_figure(o.law_points, uhop::PatternEnsemble::spherical, 1.0);
-        break;
-    }
-    o.seconds = seconds();
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%s: %zu rows, %.0f %%, %.1f s", to_string(request.view),
-                  request.view == CapacityView::laws ? o.law_points.size() : o.rows.size(), 100 * o.progress,
-                  o.seconds);
-    o.status = buf;
-    last_refresh = o.seconds;
-    publish(o);
-  };
+void CapacityLab::refresh(Run& r) {
+  CapacityOutcome& o = r.o;
+  const uhop::CapacitySettings& s = r.request.settings;
+  switch (r.request.view) {
+    case CapacityView::curves:
+      o.figure = uhop::capacity_curve_figure(s, o.rows);
+      break;
+    case CapacityView::phase:
+      o.heatmap = uhop::capacity_phase_figure(s, o.rows);
+      break;
+    case CapacityView::basin:
+      o.figure = uhop::capacity_basin_figure(s, s.alphas[0], s.betas[0], r.request.rhos, o.rows);
+      break;
+    case CapacityView::laws:
+      o.figure = uhop::capacity_laws_figure(o.law_points, uhop::PatternEnsemble::spherical, 1.0);
+      break;
+  }
+  o.seconds = r.seconds();
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s: %zu rows, %.0f %%, %.1f s", to_string(r.request.view),
+                r.request.view == CapacityView::laws ? o.law_points.size() : o.rows.size(), 100 * o.progress,
+                o.seconds);
+  o.status = buf;
+  r.last_refresh = o.seconds;
+  publish(o);
+}
+
+bool CapacityLab::step() {
+  if (!run_ || !running_) return false;
+  Run& r = *run_;
+  try {
+    if (cancel_) throw uhop::Cancelled();
+    if (r.next < r.parts.size()) r.parts[r.next++]();
+    if (r.next < r.parts.size()) return true;
+    r.o.progress = 1;
+  } catch (const uhop::Cancelled&) {
+    r.o.cancelled = true;
+  } catch (const std::exception& e) {
+    r.o.error = uhop::printable_text(e.what());
+  }
+  r.o.running = false;
+  refresh(r);
+  running_ = false;
+  return false;
+}
+
+std::unique_ptr<CapacityLab::Run> CapacityLab::plan(CapacityRequest request, CapacityOptions options) {
+  auto run = std::make_unique<Run>();
+  Run& r = *run;
+  r.request = std::move(request);
+  r.o.request = r.request;
+  r.o.options = std::move(options);
+  r.o.running = true;
+  const uhop::CapacitySettings& s = r.request.settings;
   // Progress of part `index` of `parts`; a false return (cancel) makes the core throw Cancelled.
-  auto progress_of = [&](int index, int parts) {
-    return [&, index, parts](double f) {
-      o.progress = (index + f) / parts;
-      if (seconds() - last_refresh > 0.1) refresh();  // the progress bar moves within a long row too
+  auto progress_of = [this, &r](int index, int parts) {
+    return [this, &r, index, parts](double f) {
+      r.o.progress = (index + f) / parts;
+      if (r.seconds() - r.last_refresh > 0.1) refresh(r);  // the progress bar moves within a long part too
       return !cancel_.load();
     };
   };
-  auto add_row = [&](const uhop::CapacityRow& r) {
-    o.rows.push_back(r);
-    refresh();
+  auto add_row = [this, &r](const uhop::CapacityRow& row) {
+    r.o.rows.push_back(row);
+    refresh(r);
   };
-  try {
-    refresh();
-    if (request.view == CapacityView::curves || request.view == CapacityView::phase) {
-      uhop::run_capacity(s, {}, add_row, progress_of(0, 1));
-    } else if (request.view == CapacityView::basin) {
-      const int n = static_cast<int>(request.rhos.size());
-      for (int i = 0; i < n; ++i) {
-        uhop::CapacitySettings one = s;
-        one.start_overlap = request.rhos[i];
+  if (r.request.view == CapacityView::curves || r.request.view == CapacityView::phase) {
+    const int n = static_cast<int>(uhop::capacity_cells(s).size());
+    for (int i = 0; i < n; ++i)
+      r.parts.push_back([&s, i, n, add_row, progress_of] { uhop::run_capacity(s, {i}, add_row, progress_of(i, n)); });
+  } else if (r.request.view == CapacityView::basin) {
+    const int n = static_cast<int>(r.request.rhos.size());
+    for (int i = 0; i < n; ++i)
+      r.parts.push_back([&r, i, n, add_row, progress_of] {
+        uhop::CapacitySettings one = r.request.settings;
+        one.start_overlap = r.request.rhos[i];
         uhop::run_capacity(one, {}, add_row, progress_of(i, n));
-      }
-    } else {
-      for (const LawPlan& plan : kLaws)
-        for (int dim : plan.dims) o.law_points.push_back({plan.law, dim, uhop::kPlotNaN});
-      const int parts = static_cast<int>(o.law_points.size());
-      int index = 0;
-      for (const LawPlan& plan : kLaws)
-        for (int dim : plan.dims) {
+      });
+  } else {
+    for (const LawPlan& plan : kLaws)
+      for (int dim : plan.dims) r.o.law_points.push_back({plan.law, dim, uhop::kPlotNaN});
+    const int parts = static_cast<int>(r.o.law_points.size());
+    int index = 0;
+    for (const LawPlan& plan : kLaws)
+      for (int dim : plan.dims) {
+        r.parts.push_back([this, &r, &plan, dim, index, parts] {
           uhop::CapacitySettings one;
           one.model = plan.model;
           one.patterns = plan.model == uhop::CapacityModel::exponential ? uhop::PatternEnsemble::spherical
                                                                         : uhop::PatternEnsemble::binary;
           one.degree = std::max(2, plan.degree);
           one.dim = dim;
-          one.trials = request.law_trials;
-          one.seed = s.seed;
+          one.trials = r.request.law_trials;
+          one.seed = r.request.settings.seed;
           one.alphas = value_list("alphas", plan.alphas);
           // Loads in increasing order until retrieval falls below 1/2: the crossing is all this view needs.
           std::vector<uhop::CapacityRow> rows;
           const int cells = static_cast<int>(one.alphas.size());
           for (int k = 0; k < cells; ++k) {
             const auto row = uhop::run_capacity(one, {k}, {}, [&](double f) {
-              o.progress = (index + (k + f) / cells) / parts;
-              if (seconds() - last_refresh > 0.1) refresh();
+              r.o.progress = (index + (k + f) / cells) / parts;
+              if (r.seconds() - r.last_refresh > 0.1) refresh(r);
               return !cancel_.load();
             });
             rows.push_back(row[0]);
             if (row[0].retrieved < 0.5) break;
           }
           const double a = uhop::retrieved_crossing(rows);
-          o.law_points[index].p_max = std::isfinite(a) ? uhop::capacity_law_count(plan.law, dim, a) : uhop::kPlotNaN;
-          ++index;
-          o.progress = static_cast<double>(index) / parts;
-          refresh();
-        }
-    }
-    o.progress = 1;
-  } catch (const uhop::Cancelled&) {
-    o.cancelled = true;
-  } catch (const std::exception& e) {
-    o.error = uhop::printable_text(e.what());
+          r.o.law_points[index].p_max = std::isfinite(a) ? uhop::capacity_law_count(plan.law, dim, a) : uhop::kPlotNaN;
+          r.o.progress = static_cast<double>(index + 1) / parts;
+          refresh(r);
+        });
+        ++index;
+      }
   }
-  o.running = false;
-  refresh();
-  running_ = false;
+  return run;
 }
 }  // namespace studio

@@ -1,5 +1,6 @@
 // The Studio's capacity lab (docs/capacity.md): the `capacity` script command and the Capacity window turn options
-// into a CapacityRequest; a CapacityLab runs it on its own thread (the UI never waits), publishing a new
+// into a CapacityRequest; a CapacityLab runs it on its own thread, or in slices between frames where there are no
+// threads (the browser), so the UI never waits; it publishes a new
 // CapacityOutcome after every measured row so the window fills in live, with progress and Cancel. No GUI types.
 #pragma once
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "plot/plot_figure.h"
 #include "plot/plot_heatmap.h"
 #include "session/capacity_figures.h"
+#include "studio_commands.h"  // WorkerThreading
 
 namespace studio {
 enum class CapacityView { curves, phase, basin, laws };
@@ -52,7 +54,7 @@ struct CapacityOutcome {
 
 class CapacityLab {
  public:
-  CapacityLab() = default;
+  explicit CapacityLab(WorkerThreading threading = WorkerThreading::thread);
   ~CapacityLab();
   CapacityLab(const CapacityLab&) = delete;
   CapacityLab& operator=(const CapacityLab&) = delete;
@@ -60,13 +62,20 @@ class CapacityLab {
   void start(const CapacityOptions& options);
   void cancel();
   void stop();  // cancel and join (at exit)
+  // Pump mode: runs parts of the request (a cell, a start overlap, a law's dimension) for about budget_seconds.
+  void pump(double budget_seconds);
   bool running() const { return running_.load(); }
   std::shared_ptr<const CapacityOutcome> latest() const;
-  bool wait_idle(double timeout_seconds) const;  // for tests
+  bool wait_idle(double timeout_seconds);  // for tests (pumps a pumped lab)
 
  private:
-  void run(CapacityRequest request, CapacityOptions options);
+  struct Run;
+  std::unique_ptr<Run> plan(CapacityRequest request, CapacityOptions options);
+  bool step();  // runs the next part; false when the run has ended (done, cancelled or failed)
+  void refresh(Run& r);
   void publish(const CapacityOutcome& o);
+  const bool pumped_;
+  std::unique_ptr<Run> run_;
   mutable std::mutex mutex_;
   std::shared_ptr<const CapacityOutcome> latest_;
   std::thread thread_;

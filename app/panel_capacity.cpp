@@ -11,6 +11,7 @@
 #include "capacity_panel.h"
 #include "gl_texture.h"
 #include "numerics/input_error.h"
+#include "platform/platform.h"
 #include "studio_ui.h"
 
 namespace studio {
@@ -24,7 +25,7 @@ struct CapacityForm {
 
 struct CapacityWindow {
   bool open = false;
-  CapacityLab lab;
+  CapacityLab lab{platform::has_threads() ? WorkerThreading::thread : WorkerThreading::pump};
   CapacityForm form;
   std::shared_ptr<const CapacityOutcome> by_view[4];  // the last outcome of each view
   uint64_t seen = 0;
@@ -193,6 +194,10 @@ bool capacity_busy() {
 }
 void capacity_cancel() {
   window().lab.cancel();
+}
+
+void capacity_pump(double budget_seconds) {
+  window().lab.pump(budget_seconds);
 }
 
 void capacity_run(UiContext& ui, const CapacityOptions& options) {

@@ -10,6 +10,7 @@
 
 #include "gl.h"
 #include "numerics/input_error.h"
+#include "platform/platform.h"
 #include "studio_ui.h"
 
 namespace studio {
@@ -94,6 +95,7 @@ void record_menu(UiContext& ui) {
     ui.seen_record_id = r.finished_id;
     ui.set_status(r.finished, !r.error.empty());
   }
+  if (!platform::can_record()) return;  // the browser: no encoder thread (docs/web.md)
   if (ImGui::BeginMenu("Record")) {
     static char path[1024] = "";
     if (!path[0]) std::snprintf(path, sizeof path, "%s", ui.record_path.c_str());

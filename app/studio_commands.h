@@ -69,6 +69,12 @@
 #include "numerics/linalg_types.h"
 
 namespace studio {
+// How the Studio's background work runs (StudioWorker, CapacityLab). thread: on its own thread (desktop). pump: no
+// thread; the owner calls pump() between frames (the browser build, which has no threads without
+// SharedArrayBuffer): work made of steps (stage1/stage2 steps=N, a capacity request's cells) takes one step per
+// turn, so frames keep coming and Cancel acts between steps.
+enum class WorkerThreading { thread, pump };
+
 enum class CommandKind {
   load,
   target,

@@ -1,5 +1,6 @@
 #include "studio_ui.h"
 
+#include "platform/platform.h"
 #include "studio_text.h"
 #include "capacity_panel.h"
 
@@ -312,9 +313,10 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
       ImGui::EndTooltip();
     }
   } else {
-    ImGui::TextDisabled(
-        "Space play/pause Stage I   N step   R reset Stage I   F5 presentation   F12 screenshot   "
-        "F1 help   Ctrl+Q quit");
+    ImGui::TextDisabled("%s", platform::can_quit() ? "Space play/pause Stage I   N step   R reset Stage I   F5 "
+                                                     "presentation   F12 screenshot   F1 help   Ctrl+Q quit"
+                                                   : "Space play/pause Stage I   N step   R reset Stage I   F5 "
+                                                     "presentation   F12 screenshot   F1 help");
   }
   ImGui::End();
 }
@@ -361,7 +363,7 @@ void file_menu(UiContext& ui) {
       "overwritten. Saved with the session.");
   if (ImGui::MenuItem("Screenshot", "F12")) ui.screenshot_requested = true;
   ImGui::Separator();
-  if (ImGui::MenuItem("Quit", "Ctrl+Q")) ui.quit_requested = true;
+  if (platform::can_quit() && ImGui::MenuItem("Quit", "Ctrl+Q")) ui.quit_requested = true;
   ImGui::EndMenu();
 }
 
@@ -537,7 +539,7 @@ void story_menu(UiContext& ui) {
   formula_tip("MHM retrieves the wrong memory, Stage I trains W, U-Hop retrieves the right one; any input stops it.");
   if (ImGui::MenuItem("Tour (step by step)")) ui.story.start(StoryMode::tour);
   formula_tip("The same story, one step per Next (button, Right arrow, Page Down).");
-  if (ImGui::MenuItem("Record the story", nullptr, false, !ui.recorder.status().recording)) {
+  if (platform::can_record() && ImGui::MenuItem("Record the story", nullptr, false, !ui.recorder.status().recording)) {
     try {
       record_story(ui, ui.record_path);
     } catch (const std::exception& e) {

@@ -93,11 +93,6 @@ struct StudioSnapshot {
   std::string stage1_warning;  // e.g. the loss jumped (learning rate too large for the optimizer); empty when none
 };
 
-// thread: the worker runs on its own thread (desktop). pump: no thread; the owner calls pump() between frames (the
-// browser build, which has no threads without SharedArrayBuffer): a command made of steps (stage1/stage2 steps=N)
-// takes one step per turn, so frames keep coming and Cancel acts between steps.
-enum class WorkerThreading { thread, pump };
-
 class StudioWorker {
  public:
   explicit StudioWorker(StudioState initial = {}, WorkerThreading threading = WorkerThreading::thread);
@@ -135,7 +130,7 @@ class StudioWorker {
   void restart_query();
   void load(const Command& c);
   void stage1_steps(const Command& c);  // from c.steps_done to c.number
-  void ensure_stats();  // statistics over all M for the last row, with progress and cancel
+  void ensure_stats();                  // statistics over all M for the last row, with progress and cancel
   uhop::ProgressFn busy_progress(const std::string& label, double from, double to);
   void save_session(const std::string& path);
   void load_session(const std::string& path);

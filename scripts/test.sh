@@ -19,6 +19,10 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DUHOP_NATIVE=ON >/dev/nu
 cmake --build build/release -j"$JOBS"
 (cd build/release && ctest --output-on-failure -j"$JOBS")
 
+phase "Browser build and test (WebAssembly in headless chromium against the desktop; docs/web.md)"
+bash scripts/install-web-deps.sh
+bash tests/web/web_test.sh build/release/app/uhop-studio build/web-test
+
 phase "AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
 # -g1 (line tables): stack traces keep file:line, the build is much lighter than with full debug info.
 cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \

@@ -3,7 +3,7 @@
 // a window system, a file dialog or the browser directly. One implementation per target:
 //   app/platform/desktop/  GLFW + OpenGL 3.3, the file system, ffmpeg and cairo (uhop-studio)
 //   app/platform/web/      Emscripten: GLFW on a <canvas>, WebGL 2, downloads, the browser's clipboard and picker
-// Only these folders (and the web main) may use #ifdef __EMSCRIPTEN__.
+// Only app/platform/web/ and core/*/web/ know the browser (tests/repo/check_layers.sh checks it).
 #pragma once
 #include <string>
 
@@ -22,6 +22,13 @@ void save_bytes(const std::string& path, const std::string& bytes);
 bool can_pick_files();
 void pick_files();
 
+// Whether background work may have threads (desktop: yes; web: no, the worker and the capacity lab are pumped
+// between frames).
+bool has_threads();
+// Whether the recorder (GIF, MP4, PNG frames) is offered: its encoder runs on a thread of its own (desktop only,
+// for now). Whether File > Quit and Ctrl+Q mean anything (a browser tab is closed by the browser).
+bool can_record();
+bool can_quit();
 // What this target can do: MP4 recording needs ffmpeg on PATH, PDF exports need cairo (desktop only).
 bool can_record_video();
 bool can_export_pdf();

@@ -55,3 +55,35 @@ TEST_CASE("capacity lab: rows computed off the caller's thread equal run_capacit
   CHECK(lab.latest()->cancelled);
   CHECK(lab.latest()->rows.size() < 36);
 }
+
+// The browser's lab (no threads): the same rows, one part per pump turn, and Cancel between parts.
+TEST_CASE("capacity lab, pumped: the threaded lab's rows one cell per turn; cancel between cells",
+          "[studio][capacity]") {
+  CapacityLab lab(WorkerThreading::pump);
+  const CapacityOptions options = {{"dim", "10"}, {"alphas", "0.2:0.8:4"}, {"betas", "1,3"}, {"trials", "20"}};
+  lab.start(options);
+  CHECK(lab.running());
+  lab.pump(0);  // one cell
+  REQUIRE(lab.latest()->rows.size() == 1);
+  CHECK(lab.running());
+  REQUIRE(lab.wait_idle(120));
+  const auto o = lab.latest();
+  CHECK(o->error.empty());
+  REQUIRE(o->rows.size() == 8);
+  const auto direct = uhop::run_capacity(capacity_request(options).settings);
+  for (size_t i = 0; i < direct.size(); ++i) {
+    CHECK(o->rows[i].mean_target_weight == direct[i].mean_target_weight);
+    CHECK(o->rows[i].retrieved == direct[i].retrieved);
+  }
+  for (const char* view : {"basin", "laws"}) {
+    CapacityOptions v = {{"view", view}, {"trials", "4"}};
+    if (std::string(view) == "basin") v.insert(v.end(), {{"dim", "8"}, {"alphas", "0.3"}, {"rhos", "0.5:1:3"}});
+    lab.start(v);
+    lab.pump(0);
+    CHECK(lab.running());
+    lab.cancel();
+    lab.pump(0);
+    CHECK_FALSE(lab.running());
+    CHECK(lab.latest()->cancelled);
+  }
+}

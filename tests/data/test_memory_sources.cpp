@@ -246,3 +246,35 @@ TEST_CASE("builtin:fashion-mnist: all 60000 training images", "[loaders][builtin
   CHECK(test.labels[0] == 9);
   CHECK(test.patterns.row(0).sum() == Approx(33456 / 255.0).epsilon(1e-12));
 }
+
+// The browser's packed subset (scripts/web.sh): every label, the images listed in items.txt. The list in
+// assets/web/fashion-mnist-items.txt must hold what the story and every shipped preset pick (per-class, seed 1,
+// 20; first 20), or the browser would refuse them; a pick outside it is refused before any image is read.
+TEST_CASE("builtin:fashion-mnist from a packed subset: the story's picks are held, others refused",
+          "[loaders][builtin][fashion-mnist][web]") {
+  const std::string images = std::string(kFashionMnistDir) + "/train-images-idx3-ubyte.gz";
+  if (!std::filesystem::exists(images)) {
+    WARN("skipped: " << images << " missing (apt install dataset-fashion-mnist)");
+    return;
+  }
+  TempDir dir("packed-fashion");
+  for (const char* name : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"})
+    std::filesystem::create_symlink(std::string(kFashionMnistDir) + "/" + name, dir.file(name));
+  std::filesystem::copy_file(std::string(UHOP_SOURCE_DIR) + "/assets/web/fashion-mnist-items.txt",
+                             dir.file("items.txt"));
+  LoadOptions story;
+  story.count = 20, story.pick = Pick::per_class, story.seed = 1;
+  const MemorySet packed = load_builtin_fashion_mnist(dir.path.string(), false, story);
+  const MemorySet whole = load_builtin_fashion_mnist(kFashionMnistDir, false, story);
+  CHECK(packed.patterns == whole.patterns);
+  LoadOptions first;
+  first.count = 3000;
+  CHECK(load_builtin_fashion_mnist(dir.path.string(), false, first).count() == 3000);
+  first.count = 3001;  // item 3000 is not held
+  REQUIRE_THROWS_WITH(load_builtin_fashion_mnist(dir.path.string(), false, first),
+                      Contains("item 3000 is not in this build's subset") && Contains("the first 3000"));
+  story.seed = 2;
+  REQUIRE_THROWS_WITH(load_builtin_fashion_mnist(dir.path.string(), false, story), Contains("not in this build's"));
+  write_bytes(dir.file("items.txt"), {'1', '-', 'x', '\n'});
+  REQUIRE_THROWS_WITH(load_builtin_fashion_mnist(dir.path.string(), false, story), Contains("items.txt"));
+}

@@ -45,6 +45,11 @@ while IFS= read -r hit; do
   echo "${hit%%:*}: includes stb_image.h: user files must not be decoded by stb_image (see core/data/image_decode.h)"
   bad=1
 done < <(grep -rHE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]stb_image\.h[>"]' core cli app 2>/dev/null)
+# The browser's differences live in its platform room and in core's web/ stand-ins, nowhere else.
+while IFS= read -r f; do
+  echo "$f: mentions Emscripten outside app/platform/web/ and core/*/web/"
+  bad=1
+done < <(grep -rlE '__EMSCRIPTEN__|emscripten\.h' core app cli python 2>/dev/null | grep -vE '^(app/platform/web|core/[a-z]+/web)/')
 while IFS= read -r f; do
   n=$(wc -l <"$f")
   [ "$n" -le 700 ] || { echo "$f: $n lines (over 700)"; bad=1; }

@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import puppeteer from "puppeteer-core";
 
-const [webDir, outDir, desktopLink] = process.argv.slice(2);
+const [webDirArg, outDir, desktopLink] = process.argv.slice(2);
+const webDir = path.resolve(webDirArg);
 const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".data": "application/octet-stream" };
 const server = http.createServer((req, res) => {
   const name = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -119,7 +120,35 @@ try {
     print("opened_desktop_link", s);
     await p3.close();
   }
-  // 5. A hostile link: refused with a message; the page keeps running.
+  // 5. Scripted work: the capacity lab (pumped between frames: no threads here) fills its rows, and exports (a
+  //    plot as SVG, a session) arrive as downloads.
+  {
+    const { page: p5 } = await openPage(base);
+    const downloads = `${outDir}/downloads`;
+    fs.mkdirSync(downloads, { recursive: true });
+    const cdp = await p5.createCDPSession();
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+    await waitFor(p5, "the page's first frames", (t) => Number(t.frames) > 0, 30);
+    await p5.evaluate(() => Module.uhopRun("load builtin:glyphs\nstage1 steps=5\nwait\nexport-plot loss loss.svg\n" +
+      "save-session s.json\ncapacity view=curves dim=10 alphas=0.2:0.8:4 betas=1 trials=20\n"));
+    const cap = await waitFor(p5, "the capacity rows", (t) => t.capacity_rows === "4" && t.capacity_running === "0",
+                              120);
+    console.log(`capacity.rows=${cap.capacity_rows} capacity.error=${cap.capacity_error}`);
+    const until = Date.now() + 20000;
+    const want = ["loss.svg", "s.json"];
+    while (Date.now() < until && !want.every((f) => fs.existsSync(`${downloads}/${f}`))) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    for (const f of want) {
+      if (!fs.existsSync(`${downloads}/${f}`)) fail(`no download of ${f} (have: ${fs.readdirSync(downloads)})`);
+    }
+    if (fs.existsSync(`${downloads}/loss.svg`) && !fs.readFileSync(`${downloads}/loss.svg`, "utf8").includes("<svg"))
+      fail("loss.svg is not an SVG");
+    console.log(`downloads=${fs.readdirSync(downloads).join(",")}`);
+    await p5.screenshot({ path: `${outDir}/web_capacity.png` });
+    await p5.close();
+  }
+  // 6. A hostile link: refused with a message; the page keeps running.
   {
     const { page: p4 } = await openPage(`${base}#s=1.${"A".repeat(50000)}`);
     const s = await waitFor(p4, "a message for a hostile link", (t) => (t.last_error || "").length > 0, 60);

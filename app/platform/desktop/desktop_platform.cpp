@@ -28,6 +28,15 @@ bool can_pick_files() {
 }  // paths are typed or dropped on the window
 void pick_files() {}
 
+bool can_record() {
+  return true;
+}
+bool can_quit() {
+  return true;
+}
+bool has_threads() {
+  return true;
+}
 bool can_record_video() {  // ffmpeg on PATH (GIF and PNG folders need nothing)
   const char* path = std::getenv("PATH");
   std::istringstream dirs(path ? path : "");

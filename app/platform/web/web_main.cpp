@@ -5,7 +5,8 @@
 //  - the canvas follows the browser window; the page's <pre id="uhop-state"> receives the same key=value lines as
 //    the desktop's --dump-state (every 30 frames, and whenever the state changed), for tests and curious users;
 //  - the state link comes from the page's address (#s=...) at start and whenever the fragment changes;
-//  - files written under /exports (the export folder here) are handed to the browser as downloads and removed.
+//  - files written under /exports (the export folder and the working directory here) are handed to the browser as
+//    downloads and removed.
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
@@ -21,12 +22,15 @@
 #include <string>
 #include <vector>
 
+#include "capacity_panel.h"
 #include "dump_state.h"
+#include "export_names.h"
 #include "frame_loop.h"
 #include "gl.h"
 #include "link_ui.h"
 #include "numerics/parallel_for.h"
 #include "platform/platform.h"
+#include "screenshot.h"
 #include "script_runner.h"
 #include "studio_ui.h"
 
@@ -112,9 +116,20 @@ void frame(void* arg) {
   glfwPollEvents();
   if (app.frame % 10 == 0) open_pending_link(app);
   app.worker->pump(kPumpSeconds);
+  if (studio::capacity_busy()) studio::capacity_pump(kPumpSeconds);
   studio::prepare_frame(app.ui, *app.worker, app.script, app.fs, now_seconds());
   bool quit = false;  // File > Quit has no meaning in a tab: ignored
-  studio::render_frame(app.window, app.ui, quit);
+  const auto [fb_w, fb_h] = studio::render_frame(app.window, app.ui, quit);
+  if (app.ui.screenshot_requested) {  // F12 or View > Screenshot: a PNG download of the canvas
+    app.ui.screenshot_requested = false;
+    const std::string path = studio::next_export_path(kExportDir, "uhop-studio", "png");
+    try {
+      studio::save_window_screenshot(path, fb_w, fb_h);
+      app.ui.set_status("screenshot: " + path.substr(path.rfind('/') + 1) + " (a download)");
+    } catch (const std::exception& e) {
+      app.ui.set_status(e.what(), true);
+    }
+  }
   glfwSwapBuffers(app.window);
   ++app.frame;
   if (app.first_frame_ms < 0) app.first_frame_ms = (now_seconds() - app.start_seconds) * 1e3;
@@ -143,6 +158,19 @@ extern "C" EMSCRIPTEN_KEEPALIVE void uhop_files_dropped(const char* paths) {
     }
   }
   studio::drop_paths(list);
+}
+
+// Module.uhopRun(text) in the page: lines of the Studio's script language (docs/studio.md, the desktop's --script),
+// for tests and for anyone at the browser's console. Bad lines are refused as a whole, with the reason shown.
+extern "C" EMSCRIPTEN_KEEPALIVE void uhop_run_script(const char* text) {
+  if (!g_app) return;
+  studio::ParsedScript parsed = studio::parse_script(text, "uhopRun");
+  if (!parsed.errors.empty()) {
+    g_app->ui.set_status(parsed.errors.front(), true);
+    return;
+  }
+  g_app->ui.story.stop();
+  g_app->script.run(std::move(parsed.commands));
 }
 
 int main() {
@@ -178,6 +206,7 @@ int main() {
     std::fprintf(stderr, "uhop-studio: %s\n", ui.heatmap_shader.error().c_str());
 
   std::filesystem::create_directories(kExportDir);
+  std::filesystem::current_path(kExportDir);  // relative outputs (scripts' exports, sessions) become downloads too
   std::snprintf(ui.export_dir, sizeof ui.export_dir, "%s", kExportDir);
   studio::StudioState initial;
   initial.source = "builtin:fashion-mnist";

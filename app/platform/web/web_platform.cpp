@@ -73,6 +73,15 @@ void pick_files() {
   js_pick_files();
 }
 
+bool can_record() {
+  return false;
+}
+bool can_quit() {
+  return false;
+}
+bool has_threads() {
+  return false;
+}
 bool can_record_video() {
   return false;
 }  // no ffmpeg: GIF and PNG folders (as a zip) only
