@@ -65,7 +65,9 @@ stamp="$(cd "$OBJ" && find data fashion-mnist -type f -print0 | sort -z | xargs 
 [ "$(cat "$OBJ/data.stamp" 2>/dev/null)" = "$stamp" ] || echo "$stamp" >"$OBJ/data.stamp"
 
 if [ ! -f "$OBJ/CMakeCache.txt" ]; then
-  emcmake cmake -S "$ROOT/app/platform/web" -B "$OBJ" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  # Without test.sh's ccache launcher: em++ is a script ccache does not know.
+  env -u CMAKE_CXX_COMPILER_LAUNCHER -u CMAKE_C_COMPILER_LAUNCHER \
+    emcmake cmake -S "$ROOT/app/platform/web" -B "$OBJ" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 cmake --build "$OBJ" -j"$(nproc)"
 # The .data package is rebuilt by the link step only; a changed preset or font alone relinks here.
