@@ -10,7 +10,7 @@ M="${1:-100}" STEPS="${2:-10}"
 mkdir -p "$OUT"
 # What the step needs of core/numerics (std + Eigen only).
 SOURCES=(bench/wasm/stage1_step_timing.cpp core/numerics/{stage1_kernel,pair_sweep,separation_loss,feature_geometry}.cpp
-  core/numerics/{feature_map,precision,parallel_for,input_error,rng,separation_stats,number_text}.cpp)
+  core/numerics/{feature_map,precision,parallel_for,input_error,rng,separation_stats,number_text}.cpp core/numerics/web/wasm_products.cpp)
 cd "$ROOT"
 FLAGS=(-std=c++17 -O3 -DNDEBUG -Icore -isystem /usr/include/eigen3)
 # Each side is rebuilt only when a source is newer than it (the builds take minutes on a busy machine).

@@ -5,12 +5,13 @@
 #  - deb-src lines for the suites already configured, so `apt-get source imgui zlib giflib` fetches Dear ImGui 1.86 (the
 #    version of libimgui-dev), zlib and giflib into build/web-src/ (not committed): emscripten's "ports" download and are
 #    unavailable offline, so both are compiled from Debian's sources;
+#  - python3-markdown, which renders the user guide beside the page (scripts/render-guide.py);
 #  - puppeteer-core (pinned in tests/web/package-lock.json) into tests/web/node_modules, pointed at /usr/bin/chromium.
 # Safe to run again: each step is skipped when its result is there. Run as root.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SRC="$ROOT/build/web-src"
-PACKAGES=(emscripten chromium dpkg-dev nodejs)
+PACKAGES=(emscripten chromium dpkg-dev nodejs python3-markdown)
 
 need_root() {
   if [ "$(id -u)" -ne 0 ]; then

@@ -73,8 +73,10 @@ cmake --build "$OBJ" -j"$(nproc)"
 # The .data package is rebuilt by the link step only; a changed preset or font alone relinks here.
 for f in uhop-studio.js uhop-studio.wasm uhop-studio.data; do cp "$OBJ/$f" "$OUT/$f.tmp" && mv "$OUT/$f.tmp" "$OUT/$f"; done
 cp "$ROOT/app/platform/web/index.html" "$OUT/index.html"
+# The user guide beside the app (the page's "guide" link): README.md and docs/ as static HTML.
+/usr/bin/python3 "$ROOT/scripts/render-guide.py" "$ROOT" "$OUT/guide"
 echo "web.sh: built $OUT ($(du -sh "$OUT" | cut -f1); as served gzip-compressed:" \
-  "$(cat "$OUT"/uhop-studio.* "$OUT/index.html" | gzip -9 | wc -c) bytes)"
+  "$(for f in "$OUT"/uhop-studio.* "$OUT/index.html"; do gzip -9 -c "$f" | wc -c; done | awk '{s += $1} END {print s}') bytes)"
 
 if [ "$SERVE" = 1 ]; then
   # Any static server will do; Python's is on every Debian.

@@ -3,12 +3,22 @@
 // depend on the thread count.
 #pragma once
 #include <algorithm>
+#include <type_traits>
 
 #include "linalg_types.h"
 #include "parallel_for.h"
 
 namespace uhop {
 constexpr Eigen::Index kProductBlockRows = 256, kProductBlockCols = 128;
+
+#if defined(__wasm_simd128__)
+// WebAssembly (the browser build): Eigen 3.4 has no wasm SIMD path, so its products there are scalar. This kernel
+// computes out = a * b for one block in double with 128-bit lanes: a is packed into panels of 4 rows (k-major, so
+// each panel streams through the cache once per 4 columns) and a 4 x 4 tile of out is 8 f64x2 accumulators. The
+// sum over k runs in order, like a plain dot product; rows and columns past the last whole tile are done in scalar.
+// Measured with scripts/bench_wasm.sh (docs/web.md).
+void wasm_block_product(double* out, Eigen::Index ld_out, const Matrix& a, const Matrix& b);
+#endif
 
 // out = lhs * rhs for Eigen expressions with .middleRows (lhs) and .middleCols (rhs); out is resized.
 template <typename Out, typename Lhs, typename Rhs>
@@ -25,6 +35,13 @@ void parallel_product(Out& out, const Lhs& lhs, const Rhs& rhs) {
   parallel_for(static_cast<long>(row_blocks * col_blocks), [&](long chunk) {
     const Eigen::Index r0 = (chunk % row_blocks) * kProductBlockRows, c0 = (chunk / row_blocks) * kProductBlockCols;
     const Eigen::Index nr = std::min(kProductBlockRows, rows - r0), nc = std::min(kProductBlockCols, cols - c0);
+#if defined(__wasm_simd128__)
+    if constexpr (std::is_same_v<typename Out::Scalar, double> && !Out::IsRowMajor) {
+      const Matrix a = lhs.middleRows(r0, nr), b = rhs.middleCols(c0, nc);  // O(n^2) copies of an O(n^3) product
+      wasm_block_product(&out(r0, c0), out.outerStride(), a, b);
+      return;
+    }
+#endif
     out.block(r0, c0, nr, nc).noalias() = lhs.middleRows(r0, nr) * rhs.middleCols(c0, nc);
   });
 }

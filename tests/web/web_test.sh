@@ -14,6 +14,11 @@ app=$(realpath "$1") out=$2
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 rm -rf "$out"; mkdir -p "$out"; out=$(realpath "$out")
 bash "$root/scripts/web.sh" --no-serve
+# The browser's block product against a plain loop (Node runs the wasm).
+NODE_PATH=/usr/share/nodejs em++ -std=c++17 -O2 -msimd128 -I"$root/core" -isystem /usr/include/eigen3 -sENVIRONMENT=node \
+  -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 "$root/tests/web/wasm_products_test.cpp" \
+  "$root"/core/numerics/{web/wasm_products,parallel_for,rng}.cpp -o "$out/wasm_products_test.js"
+node --no-experimental-fetch "$out/wasm_products_test.js"
 
 # 1. The desktop story to its verdict (step 4 done, worker idle).
 # Its own process group (setsid), so the kill below reaches xvfb-run, Xvfb and the Studio.

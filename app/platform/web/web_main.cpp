@@ -42,6 +42,7 @@ constexpr const char* kExportDir = "/exports";
 EM_JS(int, js_window_width, (), { return window.innerWidth; });
 EM_JS(int, js_window_height, (), { return window.innerHeight; });
 EM_JS(double, js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
+EM_JS(double, js_ms_since_navigation, (), { return performance.now(); });
 EM_JS(void, js_set_state, (const char* text), {
   const pre = document.getElementById("uhop-state");
   if (pre) pre.textContent = UTF8ToString(text);
@@ -67,7 +68,7 @@ struct WebApp {
   studio::ScriptRunner script;
   studio::FrameState fs;
   long frame = 0;
-  double first_frame_ms = -1, start_seconds = 0;
+  double first_frame_ms = -1;
   std::string last_dump;
 };
 WebApp* g_app = nullptr;
@@ -132,7 +133,8 @@ void frame(void* arg) {
   }
   glfwSwapBuffers(app.window);
   ++app.frame;
-  if (app.first_frame_ms < 0) app.first_frame_ms = (now_seconds() - app.start_seconds) * 1e3;
+  // The page's first frame, counted from the start of navigation (the desktop counts from the process's start).
+  if (app.first_frame_ms < 0) app.first_frame_ms = js_ms_since_navigation();
   if (app.frame % 30 == 0) {
     deliver_exports();
     const std::string text = studio::dump_text(app.ui, app.frame, app.first_frame_ms);
@@ -176,7 +178,6 @@ extern "C" EMSCRIPTEN_KEEPALIVE void uhop_run_script(const char* text) {
 int main() {
   uhop::set_max_compute_threads(1);  // no threads in a page served without cross-origin isolation
   auto app = std::make_unique<WebApp>();
-  app->start_seconds = now_seconds();
   if (!glfwInit()) {
     std::fprintf(stderr, "uhop-studio: cannot initialize GLFW\n");
     return 1;
