@@ -57,13 +57,18 @@ struct ButtonChange {
 std::deque<ButtonChange> g_button_changes;
 bool g_buttons_fed[3] = {false, false, false};
 bool g_press_on_story_bar = false;  // the last press hit the story's own bar (its buttons are not "any input")
+// A press elsewhere stops the story once the buttons are up again: the story bar's going moves every panel up, so
+// stopping at the press would move the button under the pointer before its release and the click would be lost.
+bool g_stop_story_after_release = false;
 studio::PanelRect g_story_bar;      // where the bar was drawn last frame
 void on_mouse_button(GLFWwindow* window, int button, int action, int) {
   double x = 0, y = 0;
   glfwGetCursorPos(window, &x, &y);
   const studio::PanelRect& r = g_story_bar;
-  if (action == GLFW_PRESS)
-    (x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h ? g_press_on_story_bar : g_input) = true;
+  if (action == GLFW_PRESS) {
+    const bool on_bar = x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+    (on_bar ? g_press_on_story_bar : g_stop_story_after_release) = true;
+  }
   if (button >= 0 && button < 3) g_button_changes.push_back({button, action == GLFW_PRESS});
 }
 // After the backend's NewFrame (which polled the buttons): the next queued change, the rest wait for later frames.
@@ -183,7 +188,9 @@ void build_fonts(UiContext& ui, float pixels, bool backend_ready) {
 }
 
 bool prepare_frame(UiContext& ui, StudioWorker& worker, ScriptRunner& script, FrameState& f, double now_seconds) {
-  f.frames_since_input = g_input ? 0 : f.frames_since_input + 1;
+  const bool buttons_up = g_button_changes.empty() && !g_buttons_fed[0] && !g_buttons_fed[1] && !g_buttons_fed[2];
+  if (g_stop_story_after_release && buttons_up) g_input = true, g_stop_story_after_release = false;
+  f.frames_since_input = g_input || g_stop_story_after_release ? 0 : f.frames_since_input + 1;
   if (g_input && ui.story.mode() == studio::StoryMode::autoplay) ui.story.stop();  // any input stops the story
   f.frames_since_input = g_press_on_story_bar ? 0 : f.frames_since_input;
   g_input = g_press_on_story_bar = false;

@@ -10,6 +10,8 @@
 
 #include "capacity_panel.h"
 #include "gl_texture.h"
+#include "imgui_painter.h"
+#include "plot/plot_painter.h"
 #include "numerics/input_error.h"
 #include "platform/platform.h"
 #include "studio_ui.h"
@@ -31,6 +33,7 @@ struct CapacityWindow {
   uint64_t seen = 0;
   uhop::PlotWidgetState plots[4];
   GlTexture heat;
+  std::vector<GlTexture> painter_textures;  // the browser's phase view (imgui_painter.h)
   uint64_t heat_version = 0;
   int tab_wanted = -1;  // a new request brings its view to the front
 };
@@ -168,17 +171,25 @@ void draw_form(UiContext& ui, CapacityWindow& w) {
 
 void draw_heatmap(UiContext& ui, CapacityWindow& w, const CapacityOutcome& o, ImVec2 room) {
   const int width = std::max(64, static_cast<int>(room.x)), height = std::max(64, static_cast<int>(room.y));
-  if (w.heat_version != o.version || w.heat.width() != width || w.heat.height() != height) {
-    uhop::PlotStyle style;
-    style.theme = uhop::PlotTheme::dark;
-    const std::vector<uint8_t> rgba = uhop::render_heatmap_rgba(o.heatmap, width, height, 1, style);
-    if (!rgba.empty()) w.heat.upload_rgba(rgba.data(), width, height, false);
-    w.heat_version = o.version;
-  }
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  if (w.heat.valid()) ImGui::Image(w.heat.imgui_id(), ImVec2(static_cast<float>(width), static_cast<float>(height)));
+  const ImVec2 size(static_cast<float>(width), static_cast<float>(height));
+  if (!uhop::can_draw_raster()) {  // the browser: core's drawing straight into the window (imgui_painter.h)
+    ImGuiPainter painter(ImGui::GetWindowDrawList(), origin.x, origin.y, w.painter_textures);
+    uhop::draw_heatmap(painter, o.heatmap, uhop::heatmap_layout(o.heatmap, width, height),
+                       uhop::plot_colors(uhop::PlotTheme::dark));
+    ImGui::InvisibleButton("capacity-phase", size);
+  } else {
+    if (w.heat_version != o.version || w.heat.width() != width || w.heat.height() != height) {
+      uhop::PlotStyle style;
+      style.theme = uhop::PlotTheme::dark;
+      const std::vector<uint8_t> rgba = uhop::render_heatmap_rgba(o.heatmap, width, height, 1, style);
+      if (!rgba.empty()) w.heat.upload_rgba(rgba.data(), width, height, false);
+      w.heat_version = o.version;
+    }
+    if (w.heat.valid()) ImGui::Image(w.heat.imgui_id(), size);
+  }
   ui.plot_sizes[kIds[1]] = {width, height};
-  ui.record_rect(std::string("plot.") + kIds[1], origin, ImVec2(static_cast<float>(width), static_cast<float>(height)));
+  ui.record_rect(std::string("plot.") + kIds[1], origin, size);
   if (ImGui::BeginPopupContextItem("capacity-phase-menu")) {
     figure_export_menu_items(ui, kIds[1]);
     ImGui::EndPopup();

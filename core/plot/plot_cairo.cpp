@@ -238,6 +238,10 @@ void render_pdf(std::ostream& out, double width, double height, Draw draw) {
 }
 }  // namespace
 
+bool can_draw_raster() {
+  return true;
+}
+
 std::vector<uint8_t> encode_rgba_png(const uint8_t* rgba, int width, int height) {
   if (width <= 0 || height <= 0 || !rgba) return {};
   cairo_surface_t* s = surface_from_rgba(rgba, width, height);

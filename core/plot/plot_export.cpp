@@ -161,6 +161,21 @@ void save_figure(const std::string& path, PlotFormat format, const ExportFigure&
       });
       return;
     case PlotFormat::png: {
+      if (!can_draw_raster()) {  // the browser: the page draws this SVG at the PNG's pixel size (plot_export.h)
+        const std::string w_px = number(std::round(page.width * page.png_scale));
+        const std::string h_px = number(std::round(page.height * page.png_scale));
+        if (std::max(page.width, page.height) * page.png_scale > kMaxPngSide)
+          throw input_error(
+              path, "cannot draw a " + w_px + " x " + h_px + " PNG (at most " + number(kMaxPngSide) + " px on a side)");
+        write_file_atomically(path + kSvgForPngSuffix, [&](std::ostream& out) {
+          if (f.heatmap) {
+            write_heatmap_svg_sized(out, *f.heatmap, page.width, page.height, page.style, w_px, h_px);
+          } else {
+            write_plot_svg_sized(out, f.plot, f.view, page.width, page.height, page.style, w_px, h_px);
+          }
+        });
+        return;
+      }
       int w = 0, h = 0;
       const std::vector<uint8_t> rgba = render_figure_rgba(f, page, w, h);
       const std::vector<uint8_t> png = rgba.empty() ? rgba : encode_rgba_png(rgba.data(), w, h);

@@ -54,6 +54,10 @@ struct ExportFigure {
   std::optional<HeatmapFigure> heatmap;  // set: the heatmap is exported, plot/view are ignored
 };
 // Writes `path` atomically in `format`; throws InputError naming the path (bad folder, empty size, ...).
+// Where this build cannot draw pixels (can_draw_raster() false: the browser), a PNG is written as the SVG of the
+// same figure sized in the PNG's pixels, to path + kSvgForPngSuffix: the platform makes the PNG of it (the web page
+// draws it on a canvas and offers the PNG as a download, app/platform/web/web_main.cpp).
+constexpr const char* kSvgForPngSuffix = ".svg-for-png";
 void save_figure(const std::string& path, PlotFormat format, const ExportFigure& figure, const ExportPage& page);
 // The figure as RGBA8 (what a PNG export holds); width/height receive its size. Empty when the size is empty/huge.
 std::vector<uint8_t> render_figure_rgba(const ExportFigure& figure, const ExportPage& page, int& width, int& height);

@@ -178,6 +178,9 @@ void write_plot_pdf(std::ostream& out, const PlotFigure& figure, const PlotView&
 // Header "x,<series...>,<band>_lo,<band>_hi" for visible series and bands; one row per distinct finite x
 // (sorted); an empty cell where that column has no sample at x or its value is NaN. Numbers as %.17g.
 void write_plot_csv(std::ostream& out, const PlotFigure& figure);
+// Whether this build draws figures into pixels and PDF (cairo: the desktop; the browser build has no cairo and
+// refuses render_*_rgba, PNG and PDF of figures with an InputError, core/plot/web/).
+bool can_draw_raster();
 // RGBA8, round(width*scale) x round(height*scale), rows top to bottom.
 // Drawn with cairo; empty for an empty size.
 std::vector<uint8_t> render_plot_rgba(const PlotFigure& figure, const PlotView& view, int width, int height,

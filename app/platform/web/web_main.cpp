@@ -29,6 +29,7 @@
 #include "gl.h"
 #include "link_ui.h"
 #include "numerics/parallel_for.h"
+#include "plot/plot_export.h"
 #include "platform/platform.h"
 #include "screenshot.h"
 #include "script_runner.h"
@@ -46,6 +47,31 @@ EM_JS(double, js_ms_since_navigation, (), { return performance.now(); });
 EM_JS(void, js_set_state, (const char* text), {
   const pre = document.getElementById("uhop-state");
   if (pre) pre.textContent = UTF8ToString(text);
+});
+// A PNG export (core/plot/plot_export.h: kSvgForPngSuffix): the browser draws the SVG on a canvas of its size and
+// offers the PNG as a download.
+EM_JS(void, js_download_svg_as_png, (const char* name, const char* data, int size), {
+  const png_name = UTF8ToString(name);
+  const svg = new Blob([HEAPU8.slice(data, data + size)], {type: "image/svg+xml"});
+  const url = URL.createObjectURL(svg);
+  const img = new Image();
+  img.onload = function() {
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    canvas.getContext("2d").drawImage(img, 0, 0);
+    URL.revokeObjectURL(url);
+    canvas.toBlob(function(png) {
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(png);
+      a.download = png_name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    }, "image/png");
+  };
+  img.onerror = function() { console.warn("uhop-studio: cannot draw " + png_name); };
+  img.src = url;
 });
 EM_JS(char*, js_take_hash, (), {
   const h = (Module.uhopPendingHash !== undefined) ? Module.uhopPendingHash : "";
@@ -95,8 +121,15 @@ void deliver_exports() {
     char buf[1 << 16];
     for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
     std::fclose(f);
+    const std::string suffix = uhop::kSvgForPngSuffix;
     try {
-      studio::platform::save_bytes(path, bytes);
+      if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        const std::string png = entry.path().filename().string();
+        js_download_svg_as_png(png.substr(0, png.size() - suffix.size()).c_str(), bytes.data(),
+                               static_cast<int>(bytes.size()));
+      } else {
+        studio::platform::save_bytes(path, bytes);
+      }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "uhop-studio: %s\n", e.what());
     }

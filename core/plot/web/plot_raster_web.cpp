@@ -22,6 +22,10 @@ void append(void* context, void* data, int size) {
 }
 }  // namespace
 
+bool can_draw_raster() {
+  return false;
+}
+
 std::vector<uint8_t> encode_rgba_png(const uint8_t* rgba, int width, int height) {
   std::vector<uint8_t> png;
   if (width <= 0 || height <= 0 || !rgba) return png;
