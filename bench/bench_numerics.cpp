@@ -1,5 +1,5 @@
 // Issue 14: Stage I and Stage II steps next to the plain matrix products they cannot avoid, at d = D = 784
-// (MNIST-sized), in float and double, alone and beside 4 busy processes. Report ratios from one run (README "Speed"):
+// (MNIST-sized), in float and double, alone and beside 4 busy processes. Report ratios from one run (docs/speed.md):
 // time(step) / time(products of the same precision).
 #include <benchmark/benchmark.h>
 #include <fcntl.h>

@@ -17,7 +17,7 @@
 //   renames, so a power failure after commit() keeps the new files;
 // - temps left by writers that died (their pid is no longer alive on this machine) in a folder are removed when
 //   any output is written there.
-// A kill -9 between two renames can still leave some outputs new and some old (README "Decisions: outputs").
+// A kill -9 between two renames can still leave some outputs new and some old (docs/hostile-input.md "Outputs").
 #pragma once
 #include <cstddef>
 #include <functional>

@@ -1,5 +1,5 @@
 // How busy the machine is, so the core's threads can follow the free cores (numerics/parallel_for.h): on a loaded
-// machine two threads that wait for each other at every product are slower than one (README "Speed").
+// machine two threads that wait for each other at every product are slower than one (docs/speed.md).
 #pragma once
 
 namespace uhop {

@@ -2,7 +2,8 @@
 //
 // Scalar choice: double at every interface. The heavy products may run in float (Precision, precision.h): the
 // memories and features are then held in float as well (MatrixF), and whatever is reported (losses, statistics,
-// energies, W itself) is still accumulated and stored in double. README "Decisions" has the measured trade-off.
+// energies, W itself) is still accumulated and stored in double. docs/decisions.md "Precision" has the measured
+// trade-off.
 #pragma once
 #include <Eigen/Dense>
 

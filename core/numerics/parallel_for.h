@@ -1,4 +1,4 @@
-// The core's own threads for its heavy products (README "Speed", "Decisions: threads").
+// The core's own threads for its heavy products (docs/speed.md; docs/decisions.md "Threads").
 //
 // Work is cut into chunks whose results do not depend on which thread runs them or how many threads there are
 // (each chunk writes its own part of the output, in an order fixed by the chunk), so every number is bit for bit

@@ -17,7 +17,7 @@ SeparationStats separation_stats(const FeatureGeometry& g, const Matrix& memorie
 
 // Lemma 1 (alpha = 1), valid when ||Wx - W xi_mu|| <= R_Phi:
 // ||T(x) - xi_mu|| <= 2 m (M-1) exp(-beta (Delta^Phi_mu - 2 m_Phi R_Phi)). A value too large for a double (beta =
-// 1e4 with a negative margin) saturates at DBL_MAX, never inf: it is vacuous either way (README "Decisions").
+// 1e4 with a negative margin) saturates at DBL_MAX, never inf: it is vacuous either way (docs/decisions.md).
 double retrieval_error_bound(const SeparationStats& s, int mu, double beta);
 // The bound is vacuous when it is >= 2m: any convex combination of memories is that close anyway.
 bool bound_is_vacuous(const SeparationStats& s, double bound);

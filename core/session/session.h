@@ -31,7 +31,7 @@ struct Stage1Settings {
   bool normalize_rows = false;  // Algorithm 1 line 4, applied by finish_stage1(), not logged as a step
   uint64_t seed = 0;            // for gaussian/orthogonal init
   int train_count = 0;          // train W on the first n memories only (reference preset: M/2); 0 = all
-  // Products in float or double (README "Decisions: precision"); the log is double either way.
+  // Products in float or double (docs/decisions.md "Precision"); the log is double either way.
   Precision precision = Precision::single_precision;
   int batch = 0;  // memories per step, drawn from (seed, step) (mini-batch); 0 = all of them (full batch)
   // Statistics over all M (Delta^Phi, R_Phi, m_Phi; and for mini-batch the loss) on rows i % K == 0 and on the
@@ -69,7 +69,7 @@ struct Stage1Record {
   double mhm_probe_retrieved = std::numeric_limits<double>::quiet_NaN();
 };
 
-// ---- What a Session can hold (README "Decisions: size limits"), checked before anything large is allocated.
+// ---- What a Session can hold (docs/decisions.md "Size limits"), checked before anything large is allocated.
 // No M x M matrix is formed by a Session (Stage I and the statistics sweep the pairs in tiles), so M bounds time:
 // building a Session sweeps all M^2/2 pairs once for MHM's statistics (W = I) and a full-batch Stage I step sweeps
 // them again: ~8 TFLOP, a minute or more on two cores, at 100,000 memories of d = 784. Larger sets are refused up

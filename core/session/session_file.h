@@ -20,7 +20,7 @@
 // "fnv1a64": "16 hex digits"} (a side file next to the session file, in the CSV matrix format; bytes and hash are
 // optional on read). write_session_file embeds W when D*d <= kEmbedWLimit and writes a side file otherwise.
 //
-// Hostile files (README "Decisions: hostile files"): a session file is at most kMaxSessionFileBytes, nests at most
+// Hostile files (docs/hostile-input.md "Limits chosen"): a session file is at most kMaxSessionFileBytes, nests at most
 // 64 levels and holds at most 2^22 values (checked without recursion before parsing); numbers beyond a double
 // (1e400) and every other malformed value are refused naming the file and key. A side file name must stay inside
 // the session file's folder (no "..", not absolute, no symlink leading out: io/path_policy.h), and when the JSON
