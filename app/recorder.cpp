@@ -1,6 +1,7 @@
 #include "recorder.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 
@@ -23,6 +24,10 @@ std::string byte_size_text(uint64_t bytes) {
 
 Recorder::Recorder(size_t max_queued_bytes) : max_queued_bytes_(max_queued_bytes) {}
 
+void Recorder::set_threading(WorkerThreading threading) {
+  if (!active()) pumped_ = threading == WorkerThreading::pump;
+}
+
 Recorder::~Recorder() {
   finish();
 }
@@ -42,8 +47,8 @@ void Recorder::start(const std::string& path, const std::string& panel, double f
     throw uhop::input_error(path, "the folder " + parent.string() + " does not exist");
   if (format == uhop::AnimationFormat::mp4 && uhop::find_ffmpeg().empty())
     throw uhop::input_error(path,
-                            "MP4 needs the ffmpeg program, and there is none on PATH (install the Debian "
-                            "package ffmpeg, or record a .gif or a PNG folder)");
+                            "MP4 needs the ffmpeg program, and there is none on PATH (the desktop app with the Debian "
+                            "package ffmpeg records MP4; or record a .gif or a PNG folder)");
   if (format == uhop::AnimationFormat::png_folder && std::filesystem::exists(plain, ec) &&
       !(std::filesystem::is_directory(plain, ec) && std::filesystem::is_empty(plain, ec)))
     throw uhop::input_error(path, "already exists and is not an empty folder (PNG frames need a new folder)");
@@ -57,7 +62,7 @@ void Recorder::start(const std::string& path, const std::string& panel, double f
   next_frame_time_ = -1;
   queue_.clear();
   queued_bytes_ = 0;
-  thread_ = std::thread([this] { encode_loop(); });
+  if (!pumped_) thread_ = std::thread([this] { encode_loop(); });
 }
 
 bool Recorder::wants_frame(double now) const {
@@ -109,6 +114,7 @@ void Recorder::stop() {
 void Recorder::finish() {
   stop();
   if (thread_.joinable()) thread_.join();
+  while (pumped_ && active()) pump(1);
 }
 
 RecordStatus Recorder::status() const {
@@ -124,38 +130,73 @@ bool Recorder::active() const {
 }
 
 void Recorder::encode_loop() {
-  std::string error;
   for (;;) {
     std::vector<uint8_t> frame;
-    std::string path;
-    double fps = 10;
-    int w = 0, h = 0;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       cv_.wait(lock, [&] { return !queue_.empty() || stop_requested_; });
       if (queue_.empty()) break;  // stop requested and everything written
-      frame = std::move(queue_.front());
-      queue_.pop_front();
-      queued_bytes_ -= frame.size();
-      status_.queued = static_cast<long>(queue_.size());
-      path = status_.path, fps = status_.fps, w = status_.width, h = status_.height;
+      frame = take_frame();
     }
-    if (!error.empty()) continue;  // after a failure: drain the queue, write nothing
-    try {
-      if (!writer_) {
-        auto writer = std::make_unique<uhop::AnimationWriter>(path, w, h, fps);
-        std::lock_guard<std::mutex> lock(mutex_);
-        writer_ = std::move(writer);
-      }
-      writer_->add_frame(frame.data());
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++status_.written;
-      status_.seconds = status_.written / status_.fps;
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
+    encode(frame);
   }
-  std::string message;
+  finalize();
+}
+
+void Recorder::pump(double budget_seconds) {
+  if (!pumped_) return;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(budget_seconds);
+  for (;;) {
+    std::vector<uint8_t> frame;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (queue_.empty()) {
+        if (!stop_requested_ || !status_.finishing) return;
+        break;  // stopped and everything written: finalize below
+      }
+      frame = take_frame();
+    }
+    encode(frame);
+    if (std::chrono::steady_clock::now() >= until) return;
+  }
+  finalize();
+}
+
+std::vector<uint8_t> Recorder::take_frame() {
+  std::vector<uint8_t> frame = std::move(queue_.front());
+  queue_.pop_front();
+  queued_bytes_ -= frame.size();
+  status_.queued = static_cast<long>(queue_.size());
+  return frame;
+}
+
+void Recorder::encode(const std::vector<uint8_t>& frame) {
+  if (!encode_error_.empty()) return;  // after a failure: drain the queue, write nothing
+  std::string path;
+  double fps = 10;
+  int w = 0, h = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    path = status_.path, fps = status_.fps, w = status_.width, h = status_.height;
+  }
+  try {
+    if (!writer_) {
+      auto writer = std::make_unique<uhop::AnimationWriter>(path, w, h, fps);
+      std::lock_guard<std::mutex> lock(mutex_);
+      writer_ = std::move(writer);
+    }
+    writer_->add_frame(frame.data());
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++status_.written;
+    status_.seconds = status_.written / status_.fps;
+  } catch (const std::exception& e) {
+    encode_error_ = e.what();
+  }
+}
+
+void Recorder::finalize() {
+  std::string message, error = encode_error_;
+  encode_error_.clear();
   uint64_t bytes = 0;
   try {
     if (!error.empty()) throw uhop::InputError(error);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "plot/plot_animation.h"
+#include "studio_commands.h"  // WorkerThreading
 
 namespace studio {
 // A file size for people: "812 B", "46 KB", "1.2 MB", "3.4 GB" (1000-based, as file managers show them).
@@ -54,13 +55,22 @@ class Recorder {
   // A captured frame (RGBA8, rows top to bottom). Every frame gets the first frame's size: larger ones are cropped
   // and smaller ones padded with the edge colour, so a panel that is resized mid-recording still records.
   void add_frame(const std::vector<uint8_t>& rgba, int width, int height, double now);
-  void stop();    // returns at once; the encoder thread finalizes
+  void stop();  // returns at once; the encoder thread (or the next pumps) finalizes
+  // Where there are no threads (the browser): encode queued frames for about budget_seconds, and finalize the file
+  // once stopped and drained. Call between frames after set_threading(pump) (before a recording starts).
+  void set_threading(WorkerThreading threading);
+  void pump(double budget_seconds);
   void finish();  // stop and wait until the file is complete
   RecordStatus status() const;
   bool active() const;  // recording or finishing
 
  private:
   void encode_loop();
+  std::vector<uint8_t> take_frame();  // the queue's front (mutex_ held)
+  void encode(const std::vector<uint8_t>& frame);
+  void finalize();
+  bool pumped_ = false;
+  std::string encode_error_;  // the encoder's first failure (the encoder's own)
 
   const size_t max_queued_bytes_;
   mutable std::mutex mutex_;

@@ -25,8 +25,8 @@ void pick_files();
 // Whether background work may have threads (desktop: yes; web: no, the worker and the capacity lab are pumped
 // between frames).
 bool has_threads();
-// Whether the recorder (GIF, MP4, PNG frames) is offered: its encoder runs on a thread of its own (desktop only,
-// for now). Whether File > Quit and Ctrl+Q mean anything (a browser tab is closed by the browser).
+// Whether the recorder (GIF, MP4, PNG frames) is offered (desktop: on its own thread; web: pumped between frames,
+// GIF and PNG frames only). Whether File > Quit and Ctrl+Q mean anything (a browser tab is closed by the browser).
 bool can_record();
 bool can_quit();
 // What this target can do: MP4 recording needs ffmpeg on PATH, PDF exports need cairo (desktop only).

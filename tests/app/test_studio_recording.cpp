@@ -85,6 +85,34 @@ TEST_CASE("recorder: frames at the fps go through the encoder thread into a GIF 
   CHECK(s.bytes == fs::file_size(path));
 }
 
+// The browser's recorder (no threads): frames are encoded by pump() between frames; stop and the next pumps finish
+// the file, which appears only then (the encoder writes a temp until the end).
+TEST_CASE("recorder, pumped: pump() encodes the queued frames and finalizes the GIF after stop", "[studio][recorder]") {
+  const std::string path = temp_dir() + "/pumped.gif";
+  fs::remove(path);
+  Recorder r;
+  r.set_threading(WorkerThreading::pump);
+  r.start(path, "", 10);
+  double t = 200;
+  for (int k = 0; k < 6; ++k, t += 0.1) r.add_frame(frame(24, 16, static_cast<uint8_t>(30 * k)), 24, 16, t);
+  CHECK(r.status().queued == 6);
+  r.pump(0);  // one frame at least
+  CHECK(r.status().written >= 1);
+  CHECK(r.status().queued < 6);
+  r.stop();
+  CHECK(r.active());
+  CHECK_FALSE(fs::exists(path));
+  for (int i = 0; i < 100 && r.active(); ++i) r.pump(0.01);
+  CHECK_FALSE(r.active());
+  const RecordStatus s = r.status();
+  CHECK(s.error.empty());
+  CHECK(s.written == 6);
+  int w = 0, h = 0;
+  CHECK(gif_frames(path, w, h) == 6);
+  CHECK(w == 24);
+  CHECK(h == 16);
+}
+
 TEST_CASE("recorder: a full queue drops frames instead of blocking, and counts them", "[studio][recorder]") {
   const std::string dir = temp_dir() + "/drops";
   fs::remove_all(dir);

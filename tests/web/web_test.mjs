@@ -144,8 +144,8 @@ try {
     const cdp = await p5.createCDPSession();
     await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
     await waitFor(p5, "the page's first frames", (t) => Number(t.frames) > 0, 30);
-    await p5.evaluate(() => Module.uhopRun("load builtin:glyphs\nstage1 steps=5\nwait\nexport-plot loss loss.svg\n" +
-      "save-session s.json\ncapacity view=curves dim=10 alphas=0.2:0.8:4 betas=1 trials=20\n"));
+    await p5.evaluate(() => Module.uhopRun("record start run.gif fps=5 panel=loss\nload builtin:glyphs\n" +
+      "stage1 steps=5\nwait\nrecord stop\nexport-plot loss loss.svg\nsave-session s.json\ncapacity view=curves dim=10 alphas=0.2:0.8:4 betas=1 trials=20\n"));
     const cap = await waitFor(p5, "the capacity rows", (t) => t.capacity_rows === "4" && t.capacity_running === "0",
                               120);
     console.log(`capacity.rows=${cap.capacity_rows} capacity.error=${cap.capacity_error}`);
@@ -157,7 +157,7 @@ try {
                                 t.capacity_running === "0", 120);
     console.log(`capacity.phase_rows=${phase.capacity_rows}`);
     const until = Date.now() + 20000;
-    const want = ["loss.svg", "s.json", "phase.png", "loss.png"];
+    const want = ["loss.svg", "s.json", "phase.png", "loss.png", "run.gif"];
     while (Date.now() < until && !want.every((f) => fs.existsSync(`${downloads}/${f}`))) {
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -166,6 +166,8 @@ try {
     }
     if (fs.existsSync(`${downloads}/loss.svg`) && !fs.readFileSync(`${downloads}/loss.svg`, "utf8").includes("<svg"))
       fail("loss.svg is not an SVG");
+    if (fs.existsSync(`${downloads}/run.gif`) && fs.readFileSync(`${downloads}/run.gif`).subarray(0, 3).toString() !== "GIF")
+      fail("run.gif is not a GIF");
     for (const f of ["phase.png", "loss.png"]) {
       const p = `${downloads}/${f}`;
       if (fs.existsSync(p) && fs.readFileSync(p).subarray(1, 4).toString() !== "PNG") fail(`${f} is not a PNG`);

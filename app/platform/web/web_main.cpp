@@ -111,10 +111,12 @@ void open_pending_link(WebApp& app) {
 void deliver_exports() {
   namespace fs = std::filesystem;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kExportDir, ec)) {
+  std::vector<fs::path> done;
+  for (const auto& entry : fs::recursive_directory_iterator(kExportDir, ec)) {  // PNG frames sit in a folder
     if (!entry.is_regular_file(ec)) continue;
     const std::string path = entry.path().string();
-    if (path.find(".tmp") != std::string::npos) continue;  // an atomic write still in progress
+    // Temps of a write still in progress: a recording's (NAME.tmp.PID) spans many frames.
+    if (path.find(".tmp.") != std::string::npos || path.find(".uhop-tmp.") != std::string::npos) continue;
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) continue;
     std::string bytes;
@@ -133,8 +135,9 @@ void deliver_exports() {
     } catch (const std::exception& e) {
       std::fprintf(stderr, "uhop-studio: %s\n", e.what());
     }
-    fs::remove(entry.path(), ec);
+    done.push_back(entry.path());
   }
+  for (const fs::path& p : done) fs::remove(p, ec);
 }
 
 void fit_canvas(WebApp& app) {
@@ -151,10 +154,12 @@ void frame(void* arg) {
   if (app.frame % 10 == 0) open_pending_link(app);
   app.worker->pump(kPumpSeconds);
   if (studio::capacity_busy()) studio::capacity_pump(kPumpSeconds);
+  app.ui.recorder.pump(kPumpSeconds);
   studio::prepare_frame(app.ui, *app.worker, app.script, app.fs, now_seconds());
   bool quit = false;  // File > Quit has no meaning in a tab: ignored
   const auto [fb_w, fb_h] = studio::render_frame(app.window, app.ui, quit);
-  if (app.ui.screenshot_requested) {  // F12 or View > Screenshot: a PNG download of the canvas
+  studio::record_frame(app.ui, fb_w, fb_h);  // a frame for the recorder when one is due (GIF: a download at the end)
+  if (app.ui.screenshot_requested) {         // F12 or View > Screenshot: a PNG download of the canvas
     app.ui.screenshot_requested = false;
     const std::string path = studio::next_export_path(kExportDir, "uhop-studio", "png");
     try {
@@ -248,6 +253,7 @@ int main() {
   ui.worker = app->worker.get();
   ui.snap = app->worker->snapshot();
   ui.presets = studio::find_presets();
+  ui.recorder.set_threading(studio::WorkerThreading::pump);
   // A link in the address opens instead of the story (open_pending_link, on the first frame).
   if (!EM_ASM_INT({ return (Module.uhopPendingHash || "").length > 2; })) ui.story.start(studio::StoryMode::autoplay);
 

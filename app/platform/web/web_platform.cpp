@@ -74,7 +74,7 @@ void pick_files() {
 }
 
 bool can_record() {
-  return false;
+  return true;
 }
 bool can_quit() {
   return false;
