@@ -78,4 +78,40 @@ void StudioWorker::load_session(const std::string& path) {
   reset_views();
   message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
 }
+// What escapes a command's own handler (a view computed while publishing, a playing step's aftermath) must not end
+// the process: an out-of-memory there (a session whose views need more than the machine gives, issue 24 item 7)
+// closes the session with a message, so the app keeps running and the user can load something smaller.
+bool StudioWorker::work_once() {
+  try {
+    return work_once_unguarded();
+  } catch (const std::bad_alloc&) {
+    recover_from_failure(
+        "out of memory: this session's views need more memory than this machine gives, so it was "
+        "closed (load fewer or smaller memories; the CLI computes one run with less)");
+  } catch (const std::exception& e) {
+    recover_from_failure(std::string("the session was closed after an unexpected failure: ") + e.what());
+  }
+  return true;
+}
+
+void StudioWorker::recover_from_failure(const std::string& what) {
+  stage1_playing_ = stage2_playing_ = playing_ = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    background_pending_ = false;
+  }
+  busy_label_.clear();
+  progress_ = 0;
+  session_.reset();  // frees what it held; the gallery (the memories' thumbnails) stays
+  report_error(what);
+  try {
+    publish(true);
+  } catch (const std::exception&) {  // nothing more to free: the previous snapshot stays on screen
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    working_ = false;
+  }
+  cv_.notify_all();
+}
 }  // namespace studio

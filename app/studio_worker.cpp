@@ -150,7 +150,7 @@ void StudioWorker::pump(double budget_seconds) {
   }
 }
 
-bool StudioWorker::work_once() {
+bool StudioWorker::work_once_unguarded() {
   Command command;
   bool have = false;
   {

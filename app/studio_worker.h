@@ -119,6 +119,8 @@ class StudioWorker {
  private:
   void run();
   bool work_once();  // one command (or one step of one), one playing step or one background job; false: nothing to do
+  bool work_once_unguarded();
+  void recover_from_failure(const std::string& what);
   void continue_later(const Command& c, int steps_done);  // pump mode: the rest of c goes back to the queue's front
   void process(const Command& c);
   void step_playing();
