@@ -221,6 +221,30 @@ TEST_CASE("JPEG refusals: a small file declaring a huge image, truncated and gar
   CHECK_THAT(refusal(Bytes{0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J'}), Contains("cannot decode JPEG"));
 }
 
+// Issue 24 item 12: a small progressive file with hundreds of scans (each re-decodes the whole image: 990 scans in
+// 260 KB took 9 s) is refused past kMaxScans = 100; real progressive files have about 10. The file repeats its
+// last scan (libjpeg warns about the progression and decodes on).
+TEST_CASE("JPEG refusals: more than 100 progressive scans", "[decoders][jpeg][hostile]") {
+  const Bytes file =
+      jpeg_file(16, 16, 3, true, [](int c, int y, int x) { return static_cast<uint8_t>(c * 40 + y * x); });
+  size_t last_sos = 0;
+  int scans = 0;
+  for (size_t i = 0; i + 1 < file.size(); ++i)
+    if (file[i] == 0xFF && file[i + 1] == 0xDA) last_sos = i, ++scans;
+  REQUIRE(scans >= 5);
+  REQUIRE(file[file.size() - 2] == 0xFF);
+  REQUIRE(file.back() == 0xD9);  // EOI
+  const auto with_scans = [&](int total) {
+    Bytes b(file.begin(), file.end() - 2);
+    for (int k = scans; k < total; ++k) b.insert(b.end(), file.begin() + last_sos, file.end() - 2);
+    b.push_back(0xFF), b.push_back(0xD9);
+    return b;
+  };
+  CHECK(decode(with_scans(100)).width == 16);
+  CHECK_THAT(refusal(with_scans(101)), Contains("more than 100 progressive scans"));
+  CHECK_THAT(refusal(with_scans(990)), Contains("more than 100 progressive scans"));
+}
+
 namespace {
 // ---- BMP by hand.
 Bytes bmp_file(int width, int height, int bpp, const Bytes& palette_bgrx,
