@@ -118,7 +118,11 @@ void draw_form(UiContext& ui, CapacityWindow& w) {
   CapacityForm& f = w.form;
   ImGui::PushItemWidth(ImGui::GetFontSize() * 7);
   int view = f.view;
-  flow(ImGui::GetFontSize() * 12, true);
+  // The view combo as wide as its longest entry (at 7 em "retrieved vs load" was cut to "retrieved vs").
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float view_w = ImGui::CalcTextSize("retrieved vs load").x + ImGui::GetFrameHeight() + style.FramePadding.x * 2;
+  flow(view_w + style.ItemInnerSpacing.x + ImGui::CalcTextSize("view").x, true);
+  ImGui::SetNextItemWidth(view_w);
   if (ImGui::Combo("view", &view, "retrieved vs load\0phase diagram\0basin\0three laws\0")) form_defaults(f, view);
   formula_tip(
       "What to measure: retrieved fraction vs alpha; the exponential model over (alpha, beta); vs the start "

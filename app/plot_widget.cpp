@@ -289,8 +289,21 @@ void draw_series(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure,
     if (!(b > a)) continue;
     dl->AddRectFilled(ImVec2(std::max(a, pmin.x), pmin.y), ImVec2(std::min(b, pmax.x), pmax.y), rgb(iv.color, 45));
     if (!iv.label.empty()) {
-      dl->AddText(ImVec2(std::max(a, pmin.x) + 4, pmax.y - f.font_h - 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                  iv.label.c_str());
+      // At the interval's start, moved left where it would run past the plot's right edge (a shaded run that
+      // starts late, e.g. "bound vacuous" at the last step), and cut with "…" only where the plot is narrower.
+      std::string label = iv.label;
+      const float room = pmax.x - pmin.x - 8;
+      while (label.size() > 1 && ImGui::CalcTextSize(label.c_str()).x > room) {
+        label.pop_back();
+        while (!label.empty() && (static_cast<unsigned char>(label.back()) & 0xC0) == 0x80) label.pop_back();
+        if (ImGui::CalcTextSize((label + "…").c_str()).x <= room) {
+          label += "…";
+          break;
+        }
+      }
+      const float w = ImGui::CalcTextSize(label.c_str()).x;
+      const float x = std::max(pmin.x + 4, std::min(std::max(a, pmin.x) + 4, pmax.x - 4 - w));
+      dl->AddText(ImVec2(x, pmax.y - f.font_h - 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), label.c_str());
     }
   }
   for (const PlotBand& b : figure.bands) {
