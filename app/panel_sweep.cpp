@@ -33,6 +33,7 @@ void fill_form(UiContext& ui, const uhop::SweepSettings& s) {
     ui.sweep_methods[i] =
         s.methods.empty() || std::find(s.methods.begin(), s.methods.end(), names[i]) != s.methods.end();
   ui.sweep_seeds = s.seeds;
+  ui.sweep_pick_first = !s.random_subset;
   ui.sweep_stage1_steps = s.stage1_steps;
   ui.sweep_sigma = static_cast<float>(s.sigma);
   ui.sweep_count = s.count;
@@ -50,6 +51,7 @@ Command sweep_command(const UiContext& ui) {
   }
   if (!methods.empty()) c.settings.emplace_back("methods", methods);
   c.settings.emplace_back("seeds", std::to_string(ui.sweep_seeds));
+  if (ui.sweep_pick_first) c.settings.emplace_back("pick", "first");
   c.settings.emplace_back("stage1_steps", std::to_string(ui.sweep_stage1_steps));
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", ui.sweep_sigma);
@@ -186,6 +188,11 @@ void panel_sweep(UiContext& ui) {
   ImGui::InputInt("seeds", &ui.sweep_seeds, 1, 1);
   ui.sweep_seeds = std::clamp(ui.sweep_seeds, 1, 20);
   formula_tip("Each seed picks other memories and other noise; the band is the spread over seeds.");
+  ImGui::SameLine();
+  ImGui::Checkbox("consecutive", &ui.sweep_pick_first);
+  formula_tip(
+      "pick first: seed s takes the memories in order from offset s x (largest M), instead of a random "
+      "subset. In the browser, builtin:fashion-mnist holds the first 3000 images: consecutive blocks fit.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(field);
   ImGui::InputInt("Stage I steps", &ui.sweep_stage1_steps, 10, 50);

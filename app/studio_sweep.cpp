@@ -66,6 +66,10 @@ SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair
     } else if (k == "memories") {
       if (v.empty()) throw uhop::InputError("memories: expected a source");
       s.memories = v;
+    } else if (k == "pick") {  // the CLI's --pick: random subsets (the seed picks them) or consecutive blocks
+      if (v != "random" && v != "first")
+        throw uhop::InputError("pick: the sweep takes random or first, got '" + v + "'");
+      s.random_subset = v == "random";
     } else if (k == "sigma") {
       s.sigma = parse_number(k, v);
     } else if (k == "count") {
@@ -99,7 +103,7 @@ SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair
     } else {
       throw uhop::InputError(
           "unknown sweep option '" + k +
-          "' (preset vary values methods seeds first_seed stage1_steps memories sigma count beta steps "
+          "' (preset vary values methods seeds first_seed stage1_steps memories pick sigma count beta steps "
           "train_count beta_after_sep init lr schedule loss t noise out)");
     }
   }

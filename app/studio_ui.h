@@ -85,6 +85,7 @@ struct UiContext {
   char sweep_values[256] = "10,20,30";
   std::vector<char> sweep_methods;  // one flag per uhop::sweep_method_names()
   int sweep_seeds = 2, sweep_stage1_steps = 50, sweep_count = 30;
+  bool sweep_pick_first = false;  // consecutive blocks of memories instead of random subsets (the browser's subset)
   float sweep_sigma = 0.1f;
   char sweep_out[1024] = "sweep-out";
 

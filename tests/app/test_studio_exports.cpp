@@ -105,6 +105,10 @@ TEST_CASE("a sweep request starts from the loaded memories and the core defaults
   CHECK(r.settings.count == 12);
   CHECK(r.out_dir == "o");
   CHECK(r.settings.stage1.lr == uhop::default_sweep_settings().stage1.lr);
+  CHECK(r.settings.random_subset);  // random subsets unless pick=first (consecutive blocks, the CLI's --pick first)
+  CHECK_FALSE(sweep_request(st, {{"pick", "first"}, {"out", "o"}}).settings.random_subset);
+  CHECK(sweep_request(st, {{"pick", "random"}, {"out", "o"}}).settings.random_subset);
+  CHECK_THROWS_WITH(sweep_request(st, {{"pick", "per-class"}, {"out", "o"}}), Catch::Contains("random or first"));
 }
 
 TEST_CASE("a sweep request takes a preset first and every other option over it", "[studio][exports]") {

@@ -152,12 +152,16 @@ try {
     // The phase diagram is drawn by core's routine into the window (no cairo here), and PNG exports are the SVG
     // drawn by the page on a canvas.
     await p5.evaluate(() => Module.uhopRun("capacity view=phase dim=8 alphas=0.2:0.8:3 betas=1,2 trials=4\nwait\n" +
-      "export-plot capacity-phase phase.png\nexport-plot loss loss.png\n"));
+      "export-plot capacity-phase phase.png\nexport-plot loss loss.png\n" +
+      // A sweep on the packed Fashion-MNIST: consecutive blocks (pick=first) lie in the images the page holds.
+      "load builtin:fashion-mnist count=20\nwait\n" +
+      "sweep vary=M values=10,20 methods=mhm,uhop seeds=1 stage1_steps=5 pick=first out=sw\nwait\n" +
+      "export-plot sweep sweep.svg\n"));
     const phase = await waitFor(p5, "the phase diagram", (t) => t.capacity_view === "phase" && t.capacity_rows === "6" &&
                                 t.capacity_running === "0", 120);
     console.log(`capacity.phase_rows=${phase.capacity_rows}`);
     const until = Date.now() + 20000;
-    const want = ["loss.svg", "s.json", "phase.png", "loss.png", "run.gif"];
+    const want = ["loss.svg", "s.json", "phase.png", "loss.png", "run.gif", "sweep.svg"];
     while (Date.now() < until && !want.every((f) => fs.existsSync(`${downloads}/${f}`))) {
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -173,6 +177,8 @@ try {
       if (fs.existsSync(p) && fs.readFileSync(p).subarray(1, 4).toString() !== "PNG") fail(`${f} is not a PNG`);
     }
     console.log(`downloads=${fs.readdirSync(downloads).join(",")}`);
+    const after = await state(p5);
+    if (after.errors !== "0") fail(`errors in the scripted part: ${after.last_error}`);
     await p5.screenshot({ path: `${outDir}/web_capacity.png` });
     await p5.close();
   }
