@@ -97,6 +97,19 @@ void plot_stack(const char* id, const std::vector<PlotSlot>& slots, float height
   ImGui::PopID();
 }
 
+std::string fit_text(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  for (size_t end = text.size(); end > 0;) {
+    end = text.find_last_of(' ', end - 1);
+    if (end == std::string::npos || end == 0) break;
+    std::string cut = text.substr(0, end);
+    while (!cut.empty() && (cut.back() == ',' || cut.back() == ' ' || cut.back() == ':')) cut.pop_back();
+    cut += "…";
+    if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
+  }
+  return "…";
+}
+
 void flow(float item_width, bool first) {
   if (first) return;
   const float right = ImGui::GetWindowContentRegionMax().x + ImGui::GetWindowPos().x;
@@ -573,11 +586,16 @@ void draw_studio(UiContext& ui) {
     }
     record_menu(ui);  // recorder_ui.cpp: the Record menu and, while recording, its readout
     const StudioSnapshot& s = *ui.snap;
-    if (s.memories) {
-      ImGui::TextDisabled("  %s   M = %d   d = %d   Stage I step %d   Stage II step %d", s.state.source.c_str(),
-                          s.memories->set.count(), s.memories->set.dim(),
-                          s.stage1_log.empty() ? 0 : s.stage1_log.back().step,
-                          s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step);
+    if (s.memories) {  // cut with "…" where the bar is narrow (800 px), the whole on hover
+      char line[1400];
+      std::snprintf(line, sizeof line, "  %s   M = %d   d = %d   Stage I step %d   Stage II step %d",
+                    s.state.source.c_str(), s.memories->set.count(), s.memories->set.dim(),
+                    s.stage1_log.empty() ? 0 : s.stage1_log.back().step,
+                    s.retrieval_log.empty() ? 0 : s.retrieval_log.back().step);
+      const float room = ImGui::GetWindowContentRegionMax().x - ImGui::GetCursorPosX();
+      const std::string shown = fit_text(line, room);
+      ImGui::TextDisabled("%s", shown.c_str());
+      if (shown != line && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", line + 2);
     }
     menu_h = ImGui::GetWindowSize().y;
     ImGui::EndMainMenuBar();

@@ -163,6 +163,9 @@ void plot_stack(const char* id, const std::vector<PlotSlot>& slots, float height
 // Places the next items side by side while they fit the panel's width, else on a new line: call before each item
 // of a control row with the item's width (wraps instead of cutting controls off at big fonts).
 void flow(float item_width, bool first = false);
+// `text` as it fits in `width` pixels of the current font: whole, or cut after its last whole word (or list item)
+// that fits, with "…" (the caller shows the whole on hover). Text inside its rect at any window and font size.
+std::string fit_text(const std::string& text, float width);
 // A window opened from the menus (help, sweep): kept inside the display whatever its size. keep_inside_display goes
 // before Begin (first position and size, size limits), clamp_window_to_display after it (moves it back inside when
 // the display shrank or the user dragged it out).
