@@ -1,7 +1,12 @@
 // The worker's session files: save the current setup, load one (validated first, committed only when it replays).
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 
+#include "io/memory_budget.h"
+#include "numerics/input_error.h"
 #include "session/session_file.h"
+#include "studio_text.h"
 #include "studio_worker.h"
 
 namespace studio {
@@ -78,6 +83,36 @@ void StudioWorker::load_session(const std::string& path) {
   reset_views();
   message_ = "loaded session " + path + (warnings.empty() ? "" : " (" + warnings.front() + ")");
 }
+static_assert(static_cast<long long>(kMaxStudioDim) * kMaxStudioDim <= uhop::kMaxWValues,
+              "the Studio's d x d W must fit the session's limit");
+
+// Images too large for the Studio: d above its cap for W, or a session (W, Stage I's buffers, both runs' kernel
+// products) larger than the memory this process can get (studio_session_bytes). Refused before the file is read,
+// with a size that fits ("Load at WxH").
+void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageShape& shape, long long count) {
+  const long long d = shape.size(), big_d = std::max<long long>(d, next.stage1.dim);
+  const uint64_t available = uhop::memory_available_bytes();
+  const long long need = studio_session_bytes(count, d, big_d);
+  const bool fits_memory = available == UINT64_MAX || static_cast<uint64_t>(need) <= available;
+  if (big_d <= kMaxStudioDim && fits_memory) return;
+  const int max_dim = fits_memory ? kMaxStudioDim : std::min(kMaxStudioDim, studio_dim_within(count, available));
+  const bool over_cap = big_d > kMaxStudioDim;  // the cap is the first reason to give
+  suggested_size_ = size_within_cap(shape.width, shape.height, shape.channels, max_dim);
+  refused_source_ = next.source;
+  const std::string images = next.source + ": images of " + std::to_string(shape.width) + "x" +
+                             std::to_string(shape.height) + (shape.channels == 3 ? " RGB" : "") +
+                             " give d = " + std::to_string(d) + " values each; ";
+  if (!over_cap)
+    throw uhop::InputError(images + "the session (Stage I's " + std::to_string(big_d) + " x " + std::to_string(d) +
+                           " W and its buffers, both runs' kernel products) needs about " + gib_text(need) +
+                           " of memory, and this process can get " + gib_text(static_cast<long long>(available)) +
+                           ": load them resized, e.g. to " + suggested_size_);
+  throw uhop::InputError(images + "Stage I trains a " + std::to_string(big_d) + " x " + std::to_string(d) +
+                         " feature map W (" + std::to_string(big_d * d * 8 / (1 << 20)) +
+                         " MiB), more than the Studio holds (d up to " + std::to_string(kMaxStudioDim) +
+                         "): load them resized, e.g. to " + suggested_size_);
+}
+
 // What escapes a command's own handler (a view computed while publishing, a playing step's aftermath) must not end
 // the process: an out-of-memory there (a session whose views need more than the machine gives, issue 24 item 7)
 // closes the session with a message, so the app keeps running and the user can load something smaller.

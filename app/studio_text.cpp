@@ -55,6 +55,25 @@ std::string size_within_cap(int width, int height, int channels, int max_dim) {
   return std::to_string(w) + "x" + std::to_string(h);
 }
 
+long long studio_session_bytes(long long m, long long d, long long big_d) {
+  return 8 * (6 * big_d * d + 4 * d * d + 8 * m * std::max(d, big_d));
+}
+
+int studio_dim_within(long long m, uint64_t available) {
+  // 8 (10 d^2 + 8 m d) <= available: the positive root of 80 d^2 + 64 m d - available.
+  const double a = 80, b = 64.0 * static_cast<double>(m), c = -static_cast<double>(available);
+  return std::max(1, static_cast<int>(std::floor((-b + std::sqrt(b * b - 4 * a * c)) / (2 * a))));
+}
+
+std::string gib_text(long long bytes) {
+  char text[32];
+  if (bytes >= (1LL << 30))
+    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1LL << 30));
+  else
+    std::snprintf(text, sizeof text, "%.0f MB", static_cast<double>(bytes) / (1LL << 20));
+  return text;
+}
+
 std::string loss_jump_warning(const std::vector<uhop::Stage1Record>& log, uhop::Optimizer optimizer) {
   if (log.size() < 2) return "";
   const auto& a = log[log.size() - 2];

@@ -35,6 +35,16 @@ constexpr int kMaxStudioDim = 5792;
 // The largest w x h below the cap with the aspect ratio of width x height (channels values per pixel): what the
 // Studio offers when a folder of large images is refused. "WxH".
 std::string size_within_cap(int width, int height, int channels, int max_dim = kMaxStudioDim);
+// What a Studio session of m memories of d values, with a D x d W, holds at its peak (bytes), a bound measured on
+// this machine (docs/hostile-input.md): W and three Stage I buffers of its size (gradient, the optimizer's two),
+// the kernel's d x d products for the U-Hop and MHM runs and their float copies, the heatmaps' and snapshots' copies
+// of W, and M x max(d, D) per memory for the memories, features and the two runs' trajectories:
+//   bytes = 8 (6 D d + 4 d^2 + 8 M max(d, D)).
+long long studio_session_bytes(long long m, long long d, long long big_d);
+// The largest d (with D = d) whose session fits `available` bytes at m memories; at least 1.
+int studio_dim_within(long long m, uint64_t available);
+// Bytes for people in GiB/MiB: "2.4 GB", "380 MB".
+std::string gib_text(long long bytes);
 // A Stage I loss that rose by more than 10 % of its magnitude in one step (the avg loss falls steadily when the
 // learning rate suits the optimizer): the warning text, or empty.
 std::string loss_jump_warning(const std::vector<uhop::Stage1Record>& log, uhop::Optimizer optimizer);

@@ -22,8 +22,6 @@
 #include "studio_text.h"
 
 namespace studio {
-static_assert(static_cast<long long>(kMaxStudioDim) * kMaxStudioDim <= uhop::kMaxWValues,
-              "the Studio's d x d W must fit the session's limit");
 namespace {
 double now_seconds() {
   using clock = std::chrono::steady_clock;
@@ -253,19 +251,6 @@ void StudioWorker::restart_query() {
   query_unlinkable_ = false;
 }
 
-void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageShape& shape) {
-  const long long d = shape.size(), big_d = std::max<long long>(d, next.stage1.dim);
-  if (big_d <= kMaxStudioDim) return;
-  suggested_size_ = size_within_cap(shape.width, shape.height, shape.channels);
-  refused_source_ = next.source;
-  throw uhop::InputError(next.source + ": images of " + std::to_string(shape.width) + "x" +
-                         std::to_string(shape.height) + (shape.channels == 3 ? " RGB" : "") +
-                         " give d = " + std::to_string(d) + " values each; Stage I trains a " + std::to_string(big_d) +
-                         " x " + std::to_string(d) + " feature map W (" + std::to_string(big_d * d * 8 / (1 << 20)) +
-                         " MiB), more than the Studio holds (d up to " + std::to_string(kMaxStudioDim) +
-                         "): load them resized, e.g. to " + suggested_size_);
-}
-
 void StudioWorker::load(const Command& c) {
   StudioState next = state_;
   next.source = c.path;
@@ -289,7 +274,7 @@ void StudioWorker::load(const Command& c) {
   if (whole_folder) next.load.count = kFolderDefaultCount, next.load.count_at_most = true;
   uhop::LoadOptions options = uhop::with_session_limits(next.load, next.stage1.dim);
   options.check_fits = [this, &next, core = options.check_fits](long long count, const uhop::ImageShape& shape) {
-    if (shape.size() > 0) check_studio_size(next, shape);
+    if (shape.size() > 0) check_studio_size(next, shape, count);
     core(count, shape);
   };
   try {
@@ -313,7 +298,7 @@ void StudioWorker::load(const Command& c) {
     next.load.count = StudioState::default_load_options().count;  // the next folder gets the same treatment
   }
   if (next.target >= set.count()) next.target = 0;
-  check_studio_size(next, set.shape);
+  check_studio_size(next, set.shape, set.count());
   const std::string stats_label = "Statistics of " + std::to_string(set.count()) + " memories";
   auto session = std::make_unique<uhop::Session>(set, next.stage1, next.stage2, [&](double f) {
     set_busy(stats_label, f);

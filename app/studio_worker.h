@@ -188,7 +188,7 @@ class StudioWorker {
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
   std::string suggested_size_, refused_source_, stage1_warning_;
   // Throws InputError (and sets suggested_size_) when images of `shape` make W larger than the Studio holds.
-  void check_studio_size(const StudioState& next, const uhop::ImageShape& shape);
+  void check_studio_size(const StudioState& next, const uhop::ImageShape& shape, long long count);
   void after_stage1_step();  // checks the new loss row (warning on a jump)
   bool sweep_running_ = false;
   std::shared_ptr<const SweepOutcome> sweep_;

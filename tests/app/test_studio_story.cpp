@@ -290,6 +290,23 @@ TEST_CASE("texts: no green verdict at t = 0; methods named by their similarity",
   CHECK(uhop::compare_figure(logs).series[1].name == "Manhattan");  // the compare plot said "U-Hop" for all
 }
 
+// The Studio's memory bound (issue 24 item 7): the formula by hand, and the d it offers fits what is available.
+TEST_CASE("controls: a session's bytes, and the largest d that fits a budget", "[studio][controls]") {
+  CHECK(studio_session_bytes(20, 784, 784) == 8LL * (6 * 784 * 784 + 4 * 784 * 784 + 8 * 20 * 784));
+  CHECK(studio_session_bytes(6, 100, 200) == 8LL * (6 * 200 * 100 + 4 * 100 * 100 + 8 * 6 * 200));
+  for (long long m : {2LL, 20LL, 1000LL})
+    for (long long d : {10LL, 784LL, 5776LL}) {
+      const uint64_t budget = static_cast<uint64_t>(studio_session_bytes(m, d, d));
+      const int fit = studio_dim_within(m, budget);
+      CHECK(fit >= d - 1);  // the root, floored
+      CHECK(fit <= d);
+      CHECK(static_cast<uint64_t>(studio_session_bytes(m, fit, fit)) <= budget);
+    }
+  CHECK(studio_dim_within(20, 0) == 1);
+  CHECK(gib_text(2684354560LL) == "2.5 GB");
+  CHECK(gib_text(400LL << 20) == "400 MB");
+}
+
 TEST_CASE("controls: too-large images are refused with the reason and a size that fits", "[studio][controls]") {
   // kMaxStudioDim = 5792: the session's limit for W (2^25 values), which the Studio follows since hardening.
   CHECK(size_within_cap(1600, 1000, 1) == "96x60");  // 5760 values <= 5792

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "io/memory_budget.h"
 #include "text_files.h"
 #include "io/atomic_file.h"
 #include "io/file_bytes.h"
@@ -246,4 +248,24 @@ TEST_CASE("numbers in text are range-checked, never wrapped", "[io][numbers]") {
   for (const char* bad : {"inf", "nan", "", " 1", "1,5", "x"})
     CHECK_THROWS_AS(parse_real_number(bad, "--b"), InputError);
   CHECK_THROWS_WITH(parse_real_number("\x1b[2J", "--b"), Contains("\\x1b[2J"));
+}
+
+// What the Studio checks a session's size against (issue 24 item 7): under an address-space limit, at most the
+// limit minus what the process already maps; never more than the machine's MemAvailable.
+TEST_CASE("memory_available_bytes follows RLIMIT_AS and MemAvailable", "[io][hostile]") {
+  const uint64_t free_now = uhop::memory_available_bytes();
+  CHECK(free_now > 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    rlimit limit{};
+    limit.rlim_cur = limit.rlim_max = static_cast<rlim_t>(8ULL << 30);  // 8 GiB
+    if (setrlimit(RLIMIT_AS, &limit) != 0) _exit(2);
+    const uint64_t available = uhop::memory_available_bytes();
+    _exit(available < (8ULL << 30) && available <= free_now ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
