@@ -255,6 +255,11 @@ TEST_CASE("numbers in text are range-checked, never wrapped", "[io][numbers]") {
 TEST_CASE("memory_available_bytes follows RLIMIT_AS and MemAvailable", "[io][hostile]") {
   const uint64_t free_now = uhop::memory_available_bytes();
   CHECK(free_now > 0);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer maps terabytes of shadow: any address-space limit is below what it already holds, and its
+  // allocator could not run under one. The Release run checks the limit.
+  return;
+#endif
   const pid_t child = fork();
   REQUIRE(child >= 0);
   if (child == 0) {
