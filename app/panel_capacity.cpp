@@ -299,7 +299,7 @@ void panel_capacity(UiContext& ui) {
       const auto& o = w.by_view[v];
       const ImVec2 room = ImGui::GetContentRegionAvail();
       if (!o) {
-        ImGui::TextWrapped("Nothing measured yet: pick this view above and press Run.");
+        text_wrapped_words("Nothing measured yet: pick this view above and press Run.");
       } else if (v == 1) {
         draw_heatmap(ui, w, *o, room);
       } else {

@@ -6,7 +6,7 @@ namespace {
 // ImGui's BulletText does not wrap: a bullet, then wrapped text (lines used to run off the window's right edge).
 void bullet(const char* text) {
   ImGui::Bullet();
-  ImGui::TextWrapped("%s", text);
+  text_wrapped_words("%s", text);
 }
 }  // namespace
 
@@ -20,7 +20,7 @@ void panel_help(UiContext& ui) {
   clamp_window_to_display();
   ui.record_rect("panel.help", ImGui::GetWindowPos(), ImGui::GetWindowSize());
   ImGui::PushTextWrapPos(0);
-  ImGui::TextWrapped("U-Hop retrieves a stored memory ξ_μ from a corrupted query x in two stages.");
+  text_wrapped_words("U-Hop retrieves a stored memory ξ_μ from a corrupted query x in two stages.");
   ImGui::Separator();
   ImGui::TextUnformatted("Stage I: learn a kernel feature map.");
   bullet("Φ(u) = W u with W in R^{D x d}, D ≥ d; the kernel is K(u, v) = <W u, W v>.");
@@ -67,15 +67,15 @@ void panel_help(UiContext& ui) {
       "Try the preset (exponential threshold), then the phase diagram, the basin (rho_c) and the three laws: "
       "capacity from linear to polynomial to exponential.");
   ImGui::Separator();
-  ImGui::TextWrapped(
+  text_wrapped_words(
       "Try: Story (menu) plays the case where MHM fails and U-Hop succeeds; Tour steps through it. Or load Glyphs, "
       "click a memory, corrupt it strongly, press Step in Stage II and compare MHM with U-Hop; then press Space to "
       "train W and step again.");
-  ImGui::TextWrapped(
+  text_wrapped_words(
       "Keys: Space play/pause Stage I, N one Stage I step, R reset Stage I (Stage II follows W_0), F5 presentation "
       "layout, Right/Left (Page Down/Up) next/back in the tour, Esc end the story, F12 screenshot "
       "(uhop-studio-NNN.png), F1 this window. Hover any control or curve for its formula.");
-  ImGui::TextWrapped(
+  text_wrapped_words(
       "Scripts: uhop-studio --script FILE runs commands like 'load builtin:glyphs count=20', "
       "'target 3', 'corrupt gaussian:0.3 seed=1', 'stage1 steps=20', 'set beta=4', 'wait', "
       "'screenshot out.png' (see app/studio_commands.h).");

@@ -43,7 +43,7 @@ void panel_margin(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     ImGui::End();
     return;
   }
-  ImGui::TextWrapped("%s", query_margin_caption(s).c_str());
+  text_wrapped_words("%s", query_margin_caption(s).c_str());
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   // The query's plots get the upper half of what is left, Lemma 1's the rest below its own two text lines.
   const float lemma_text = 2 * ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing();
@@ -51,7 +51,7 @@ void panel_margin(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   plot_pair(ui, s, "query-margin", "stage2-margin", h);
 
   ImGui::Separator();
-  ImGui::TextWrapped("Lemma 1: a worst case over every query in the sphere ‖Wx - Wξ_μ‖ ≤ R_Φ");
+  text_wrapped_words("Lemma 1: a worst case over every query in the sphere ‖Wx - Wξ_μ‖ ≤ R_Φ");
   float eps = static_cast<float>(ui.edit.bound_epsilon);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::SliderFloat("ε", &eps, 1e-4f, 10.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) ui.edit.bound_epsilon = eps;
@@ -70,7 +70,7 @@ void panel_margin(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     std::snprintf(line, sizeof line, "target #%d: margin %.4g ≤ 0: no β makes its worst-case bound small (yet)",
                   s.state.target, last.bound_margin_target);
   ImGui::SameLine();
-  ImGui::TextWrapped("%s", line);
+  text_wrapped_words("%s", line);
   plot_pair(ui, s, "margin", "beta-star", std::max(min_plot_height(), ImGui::GetContentRegionAvail().y - spacing));
   ImGui::End();
 }

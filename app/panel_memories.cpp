@@ -35,7 +35,7 @@ void load_options(UiContext& ui) {
   formula_tip("M: how many memories to load (0 = all; fewer when the source has fewer). Applied by Load.");
   if (o.count == 0) {  // said before Load, not discovered after minutes of statistics
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.75f, 0.35f, 1));
-    ImGui::TextWrapped(
+    text_wrapped_words(
         "M = 0 loads every item: Fashion-MNIST's 60,000 take minutes of statistics and Stage I "
         "steps of seconds each.");
     ImGui::PopStyleColor();
@@ -99,7 +99,7 @@ void panel_memories_grid(UiContext& ui) {
   }
   const auto& set = s.memories->set;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("M = %d, d = %d (%s). Click a memory to make it the target.", set.count(), set.dim(),
+  text_wrapped_words("M = %d, d = %d (%s). Click a memory to make it the target.", set.count(), set.dim(),
                      set.preprocessing.c_str());
   ImGui::PopStyleColor();
   if (!ensure_atlas(ui)) {

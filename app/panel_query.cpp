@@ -147,7 +147,7 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const GlTexture& t = image_texture(ui, "target", s.target_image, s.memories->version * 100000 + s.state.target);
   ImGui::Image(t.imgui_id(), ImVec2(target_w, target_w * aspect));
   image_context_menu(ui, "target");
-  ImGui::TextWrapped("%s", memory_label(s, s.state.target).c_str());
+  text_wrapped_words("%s", memory_label(s, s.state.target).c_str());
   ImGui::TextDisabled("dist %.3g", (s.query - s.target_image).norm());
   formula_tip("‖x_0 - ξ_μ‖: distance of the query from the target memory in pixel space.");
   ImGui::EndGroup();

@@ -202,7 +202,7 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     }
   } else {
     // Mini-batch / stats-every rows between: the statistics over all M are those of an earlier step.
-    ImGui::TextWrapped("step %d   batch L = %.4g   statistics of step %d: Δ^Φ min %.3g  R_Φ %.3g", last.step,
+    text_wrapped_words("step %d   batch L = %.4g   statistics of step %d: Δ^Φ min %.3g  R_Φ %.3g", last.step,
                        s.stage1_log.size() > 1 ? s.stage1_log[s.stage1_log.size() - 2].batch_loss : last.loss,
                        s.stats_step, s.stats.delta_min, s.stats.r_phi);
     formula_tip("Statistics over all M are computed on rows 0, K, 2K, ... ('stats every') and when Stage I stops.");

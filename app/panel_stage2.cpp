@@ -228,7 +228,7 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   flow(ImGui::CalcTextSize(verdict.text.c_str()).x + ImGui::GetFontSize());
   badge(verdict.text.c_str(), kind_color(verdict.kind));
   formula_tip("Nearest memory to x_t in pixel space; success when it is the target.");
-  ImGui::TextWrapped("t = %d   ‖x_t - ξ_μ‖ = %.4g   target weight %.3g", last.step, last.error, last.target_weight);
+  text_wrapped_words("t = %d   ‖x_t - ξ_μ‖ = %.4g   target weight %.3g", last.step, last.error, last.target_weight);
 
   // Trajectory strip x_0 .. x_t (the last 10 when longer); left out when the panel is short (Compare shows x_t too).
   const float strip = std::clamp(ImGui::GetContentRegionAvail().y * 0.12f, 28.0f, 72.0f);

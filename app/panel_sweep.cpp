@@ -92,7 +92,7 @@ void panel_sweep(UiContext& ui) {
     sync_form(ui, *s.sweep);
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(
+  text_wrapped_words(
       "Mean paper error ‖clip(ξ_μ) - clip(x_T)‖² over M memories of %s (each queried once), per method and seed; "
       "the memories are a random subset picked by the seed.",
       s.state.source.c_str());
@@ -126,11 +126,11 @@ void panel_sweep(UiContext& ui) {
     summary = std::string("cannot run: ") + e.what();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", summary.c_str());
+  text_wrapped_words("%s", summary.c_str());
   ImGui::PopStyleColor();
   if (!problem.empty()) {  // said here, before Run, with the way out (not only in the status bar after a failure)
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.75f, 0.35f, 1));
-    ImGui::TextWrapped("%s", problem.c_str());
+    text_wrapped_words("%s", problem.c_str());
     ImGui::PopStyleColor();
     if (ImGui::Button("Load Fashion-MNIST")) {
       Command c;
@@ -231,10 +231,10 @@ void panel_sweep(UiContext& ui) {
   }
   ImGui::Text("%s", s.sweep->summary.c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s%s",
+  text_wrapped_words("%s%s",
                      s.sweep->settings.preset.empty() ? "" : ("preset " + s.sweep->settings.preset + "; ").c_str(),
                      uhop::sweep_settings_summary(s.sweep->settings).c_str());
-  ImGui::TextWrapped(
+  text_wrapped_words(
       "outputs in %s (merged.csv, summary.csv, figure.svg, figure.csv, settings.txt); right-click the plot to "
       "export it",
       s.sweep->out_dir.c_str());

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cstdarg>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -95,6 +97,31 @@ void plot_stack(const char* id, const std::vector<PlotSlot>& slots, float height
     ImGui::EndTabBar();
   }
   ImGui::PopID();
+}
+
+void text_wrapped_words(const char* format, ...) {
+  char text[4096];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(text, sizeof text, format, args);
+  va_end(args);
+  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+  const char* line = text;  // greedy: each line takes the words that fit, split at spaces only
+  while (*line) {
+    const char* end = line;
+    const char* fit = nullptr;
+    while (*end && *end != '\n') {
+      const char* next = std::strchr(end + 1, ' ');
+      const char* stop = std::strchr(end + 1, '\n');
+      const char* word_end = next && (!stop || next < stop) ? next : stop ? stop : end + std::strlen(end);
+      if (fit && ImGui::CalcTextSize(line, word_end).x > width) break;
+      fit = end = word_end;
+    }
+    ImGui::TextUnformatted(line, end);
+    const bool at_space = *end == ' ';
+    line = *end ? end + 1 : end;
+    while (at_space && *line == ' ') ++line;  // the next line starts at its word
+  }
 }
 
 std::string fit_text(const std::string& text, float width) {

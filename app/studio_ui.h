@@ -166,6 +166,9 @@ void flow(float item_width, bool first = false);
 // `text` as it fits in `width` pixels of the current font: whole, or cut after its last whole word (or list item)
 // that fits, with "…" (the caller shows the whole on hover). Text inside its rect at any window and font size.
 std::string fit_text(const std::string& text, float width);
+// ImGui::TextWrapped, broken only at spaces: ImGui 1.86 also breaks after '.' and ',' ("0.\n114", "[0,\n1]").
+// A word wider than the panel stays whole on its line.
+void text_wrapped_words(const char* format, ...) IM_FMTARGS(1);
 // A window opened from the menus (help, sweep): kept inside the display whatever its size. keep_inside_display goes
 // before Begin (first position and size, size limits), clamp_window_to_display after it (moves it back inside when
 // the display shrank or the user dragged it out).

@@ -182,7 +182,34 @@ try {
     await p5.screenshot({ path: `${outDir}/web_capacity.png` });
     await p5.close();
   }
-  // 6. A hostile link: refused with a message; the page keeps running.
+  // 6. The user's own images, as a drop or the file picker hands them over: three PNGs made by a canvas, decoded by
+  //    the page (no libpng in wasm) and loaded as a folder of memories.
+  {
+    const { page: p6 } = await openPage(base);
+    await waitFor(p6, "the page's first frames", (t) => Number(t.frames) > 0, 30);
+    await p6.evaluate(async () => {
+      const files = [];
+      for (let k = 0; k < 3; ++k) {
+        const c = document.createElement("canvas");
+        c.width = 12, c.height = 10;
+        const g = c.getContext("2d");
+        g.fillStyle = "#000";
+        g.fillRect(0, 0, 12, 10);
+        g.fillStyle = "#fff";
+        g.fillRect(k * 4, 0, 4, 10);  // a white bar in a different place per image
+        const blob = await new Promise((r) => c.toBlob(r, "image/png"));
+        files.push(new File([blob], `bar ${k}.png`, { type: "image/png" }));
+      }
+      await Module.uhopReceive(files);
+    });
+    const s = await waitFor(p6, "the dropped images as memories", (t) => t.memories === "3" &&
+                            (t.source || "").startsWith("/upload/") && t.busy === "0", 60);
+    console.log(`dropped.source=${s.source} dropped.memories=${s.memories} dropped.errors=${s.errors}`);
+    if (s.errors !== "0") fail(`the dropped images gave an error: ${s.last_error}`);
+    await p6.screenshot({ path: `${outDir}/web_dropped_images.png` });
+    await p6.close();
+  }
+  // 7. A hostile link: refused with a message; the page keeps running.
   {
     const { page: p4 } = await openPage(`${base}#s=1.${"A".repeat(50000)}`);
     const s = await waitFor(p4, "a message for a hostile link", (t) => (t.last_error || "").length > 0, 60);
