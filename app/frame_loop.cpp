@@ -60,7 +60,7 @@ bool g_press_on_story_bar = false;  // the last press hit the story's own bar (i
 // A press elsewhere stops the story once the buttons are up again: the story bar's going moves every panel up, so
 // stopping at the press would move the button under the pointer before its release and the click would be lost.
 bool g_stop_story_after_release = false;
-studio::PanelRect g_story_bar;      // where the bar was drawn last frame
+studio::PanelRect g_story_bar;  // where the bar was drawn last frame
 void on_mouse_button(GLFWwindow* window, int button, int action, int) {
   double x = 0, y = 0;
   glfwGetCursorPos(window, &x, &y);
@@ -90,15 +90,30 @@ void on_char(GLFWwindow*, unsigned int) {
   g_input = true;
 }
 
-// The UI font and the story's caption font (1.3x), DejaVu Sans when installed; the style's sizes follow the font
+// The session a drop holds: a .json file, or the one .json file of a dropped folder (a session with its side files,
+// as the browser hands several files over); "" when none.
+std::string dropped_session(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::path(path).extension() == ".json") return path;
+  if (!fs::is_directory(path, ec)) return "";
+  std::string found;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    if (entry.path().extension() != ".json") continue;
+    if (!found.empty()) return "";  // two sessions: not one to open
+    found = entry.path().string();
+  }
+  return found;
+}
 
-// Dropped files: the first one is loaded as memories.
+// Dropped files: the first one is loaded, as a session when it is one (File > Load session), else as memories.
 void handle_drops(UiContext& ui) {
   if (g_dropped.empty()) return;
   const std::string& path = g_dropped.front();
+  const std::string session = dropped_session(path);
   studio::Command c;
-  c.kind = studio::CommandKind::load;
-  c.path = path;
+  c.kind = session.empty() ? studio::CommandKind::load : studio::CommandKind::load_session;
+  c.path = session.empty() ? path : session;
   ui.push(c);
   ui.set_status(g_dropped.size() > 1
                     ? "dropped " + std::to_string(g_dropped.size()) + " items: loading the first, " + path

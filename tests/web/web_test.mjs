@@ -207,6 +207,18 @@ try {
     console.log(`dropped.source=${s.source} dropped.memories=${s.memories} dropped.errors=${s.errors}`);
     if (s.errors !== "0") fail(`the dropped images gave an error: ${s.last_error}`);
     await p6.screenshot({ path: `${outDir}/web_dropped_images.png` });
+    // The session saved in part 5 (s.json and its side file s.w.csv, as downloaded), dropped together: it opens as
+    // a session (5 Stage I steps on the glyphs), not as memories.
+    const downloads = `${outDir}/downloads`;
+    const session = ["s.json", "s.w.csv"].map((f) => [f, Array.from(fs.readFileSync(`${downloads}/${f}`))]);
+    await p6.evaluate(async (files) => {
+      await Module.uhopReceive(files.map(([name, bytes]) => new File([new Uint8Array(bytes)], name,
+                                                                     { type: name.endsWith(".json") ? "application/json" : "text/csv" })));
+    }, session);
+    const opened = await waitFor(p6, "the dropped session", (t) => t.source === "builtin:glyphs" &&
+                                 t.stage1_steps === "5" && t.busy === "0", 60);
+    console.log(`dropped_session.source=${opened.source} stage1_steps=${opened.stage1_steps} errors=${opened.errors}`);
+    if (opened.errors !== "0") fail(`the dropped session gave an error: ${opened.last_error}`);
     await p6.close();
   }
   // 7. A hostile link: refused with a message; the page keeps running.
