@@ -169,12 +169,8 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   if (!presenting) normal_controls(ui, s, num_w);
   if (!presenting) {
     ImGui::SetNextItemOpen(ui.show_advanced1, ImGuiCond_Always);
-    const char* header = "Advanced: schedule, loss, W_0, D, normalize, stop, precision, batch";
-    const std::string shown =  // cut with "…" in a narrow panel (800 px), the whole on hover
-        fit_text(header,
-                 ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() - ImGui::GetStyle().FramePadding.x * 2);
-    ui.show_advanced1 = ImGui::CollapsingHeader((shown + "###advanced1").c_str());
-    if (shown != header && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", header);
+    ui.show_advanced1 = fitted_header("Advanced: schedule, loss, W_0, D, normalize, stop, precision, batch",
+                                      "advanced1");  // cut with "…" at 800 px
     ui.record_item("advanced1");
     if (ui.show_advanced1) advanced_stage1(ui, num_w);
   }

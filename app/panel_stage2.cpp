@@ -185,12 +185,8 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   formula_tip("Back to x_0 = the query. W is kept.");
   if (!presenting) {
     ImGui::SetNextItemOpen(ui.show_advanced2, ImGuiCond_Always);
-    const char* header = "Advanced: alpha, top-k, β after Sep, speed, precision";
-    const std::string shown =  // cut with "…" in a narrow panel (800 px), the whole on hover
-        fit_text(header,
-                 ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() - ImGui::GetStyle().FramePadding.x * 2);
-    ui.show_advanced2 = ImGui::CollapsingHeader((shown + "###advanced2").c_str());
-    if (shown != header && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", header);
+    ui.show_advanced2 =
+        fitted_header("Advanced: alpha, top-k, β after Sep, speed, precision", "advanced2");  // cut with "…" at 800 px
     ui.record_item("advanced2");
     if (ui.show_advanced2) advanced_stage2(ui, num_w);
   }

@@ -124,6 +124,14 @@ void text_wrapped_words(const char* format, ...) {
   }
 }
 
+bool fitted_header(const char* label, const char* id) {
+  const std::string shown = fit_text(
+      label, ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() - ImGui::GetStyle().FramePadding.x * 2);
+  const bool open = ImGui::CollapsingHeader((shown + "###" + id).c_str());
+  if (shown != label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label);
+  return open;
+}
+
 std::string fit_text(const std::string& text, float width) {
   if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
   for (size_t end = text.size(); end > 0;) {

@@ -169,6 +169,9 @@ std::string fit_text(const std::string& text, float width);
 // ImGui::TextWrapped, broken only at spaces: ImGui 1.86 also breaks after '.' and ',' ("0.\n114", "[0,\n1]").
 // A word wider than the panel stays whole on its line.
 void text_wrapped_words(const char* format, ...) IM_FMTARGS(1);
+// A collapsing header whose label is cut with "…" to the panel's width (fit_text), whole on hover; `id` keeps its
+// ImGui identity whatever is shown. Returns whether it is open (SetNextItemOpen applies as for CollapsingHeader).
+bool fitted_header(const char* label, const char* id);
 // A window opened from the menus (help, sweep): kept inside the display whatever its size. keep_inside_display goes
 // before Begin (first position and size, size limits), clamp_window_to_display after it (moves it back inside when
 // the display shrank or the user dragged it out).

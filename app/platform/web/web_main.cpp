@@ -28,6 +28,7 @@
 #include "frame_loop.h"
 #include "gl.h"
 #include "link_ui.h"
+#include "io/file_bytes.h"
 #include "numerics/parallel_for.h"
 #include "plot/plot_export.h"
 #include "platform/platform.h"
@@ -117,12 +118,13 @@ void deliver_exports() {
     const std::string path = entry.path().string();
     // Temps of a write still in progress: a recording's (NAME.tmp.PID) spans many frames.
     if (path.find(".tmp.") != std::string::npos || path.find(".uhop-tmp.") != std::string::npos) continue;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) continue;
     std::string bytes;
-    char buf[1 << 16];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
-    std::fclose(f);
+    try {
+      const std::vector<uint8_t> data = uhop::read_whole_file(path, uint64_t(1) << 31);
+      bytes.assign(data.begin(), data.end());
+    } catch (const std::exception&) {
+      continue;  // not readable (yet): tried again on a later frame
+    }
     const std::string suffix = uhop::kSvgForPngSuffix;
     try {
       if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -185,19 +187,9 @@ void frame(void* arg) {
 }
 }  // namespace
 
-// Files the page received (picker or drop, written to MEMFS by index.html): newline-separated paths.
-extern "C" EMSCRIPTEN_KEEPALIVE void uhop_files_dropped(const char* paths) {
-  std::vector<std::string> list;
-  std::string text = paths, line;
-  for (char c : text + "\n") {
-    if (c == '\n') {
-      if (!line.empty()) list.push_back(line);
-      line.clear();
-    } else {
-      line += c;
-    }
-  }
-  studio::drop_paths(list);
+// Files the page received (picker or drop, written to MEMFS by index.html): one file's path, or the folder of several.
+extern "C" EMSCRIPTEN_KEEPALIVE void uhop_files_dropped(const char* path) {
+  studio::drop_paths({path});
 }
 
 // Module.uhopRun(text) in the page: lines of the Studio's script language (docs/studio.md, the desktop's --script),
