@@ -72,6 +72,14 @@ std::string dump_text(UiContext& ui, long frames, double first_frame_ms) {
     std::snprintf(buf, sizeof buf, "%.0f,%.0f,%.0f,%.0f", r.x, r.y, r.w, r.h);
     o << "rect." << name << "=" << buf << "\n";
   }
+  // Text cut by its rect in any frame drawn (app/cut_text.h): a count, then one line each (at most 20).
+  const std::vector<CutText>& cut = ui.cut_text_seen;
+  o << "cut_text=" << cut.size() << "\n";
+  for (size_t k = 0; k < cut.size() && k < 20; ++k) {
+    std::snprintf(buf, sizeof buf, "%.0f,%.0f", cut[k].x, cut[k].y);
+    o << "cut_text." << k << "=" << cut[k].window << " | " << cut[k].edge << " at " << buf << " | " << cut[k].line
+      << "\n";
+  }
   return o.str();
 }
 }  // namespace studio

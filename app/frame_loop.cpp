@@ -5,6 +5,7 @@
 
 #include "gl.h"
 
+#include <algorithm>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
@@ -237,6 +238,13 @@ std::pair<int, int> render_frame(GLFWwindow* window, UiContext& ui, bool& quit) 
   studio::draw_studio(ui);
   if (ui.quit_requested) quit = true;
   ImGui::Render();
+  if (ui.gather_cut_text) {
+    for (CutText& cut : find_cut_text(ImGui::GetDrawData())) {
+      const auto same = [&](const CutText& c) { return c.window == cut.window && c.line == cut.line; };
+      if (std::none_of(ui.cut_text_seen.begin(), ui.cut_text_seen.end(), same))
+        ui.cut_text_seen.push_back(std::move(cut));
+    }
+  }
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);

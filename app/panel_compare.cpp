@@ -2,6 +2,7 @@
 // W, or the chosen similarity): the target, the query and both results side by side, and both error curves.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "insight_figures.h"
 #include "insight_texts.h"
@@ -57,10 +58,23 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const double half = uhop::half_weight_margin(s.memories->set.count(), s.state.stage2.beta);
   const auto column = [&](const char* title, const char* key, const uhop::Vector& v, const StatusText* verdict,
                           const char* tip, double margin = std::nan("")) {
-    // Each column is exactly img wide: titles and verdicts wrap inside it (a wide title used to push the plot out).
+    // Each column is exactly img wide: its title and verdict take two lines each, broken at spaces, cut with "…"
+    // (whole on hover) rather than wrapped inside a word or run past the column (a wide title used to push the
+    // plot out; "wrong memo|ry" broke mid-word).
+    const auto lines = [&](const std::string& text, const ImVec4* color, const std::string& whole) {
+      bool cut = false;
+      ImGui::BeginGroup();
+      for (const std::string& line : wrap_words(text, img, 2, &cut)) {
+        if (color)
+          ImGui::TextColored(*color, "%s", line.c_str());
+        else
+          ImGui::TextUnformatted(line.c_str());
+      }
+      ImGui::EndGroup();
+      if ((cut || whole != text) && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", whole.c_str());
+    };
     ImGui::BeginGroup();
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + img);
-    ImGui::TextUnformatted(title);
+    lines(title, nullptr, title);
     const GlTexture& t = image_texture(ui, key, v, s.version);
     ImGui::Image(t.imgui_id(), ImVec2(img, img));
     formula_tip(tip);
@@ -68,26 +82,25 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
       const ImVec4 color = verdict->kind == TextKind::good  ? ImVec4(0.4f, 0.85f, 0.45f, 1)
                            : verdict->kind == TextKind::bad ? ImVec4(1, 0.45f, 0.4f, 1)
                                                             : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
-      // The column is narrow: the verdict without its parenthesis (the Stage II badge has the whole sentence), so
-      // it keeps to the two lines the layout reserves.
+      // The column is narrow: the verdict without its parenthesis (the Stage II badge has the whole sentence).
       const std::string& text = verdict->text;
       const size_t paren = text.find(" (");
-      ImGui::TextColored(color, "%s", (paren == std::string::npos ? text : text.substr(0, paren)).c_str());
-      if (paren != std::string::npos && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+      lines(paren == std::string::npos ? text : text.substr(0, paren), &color, text);
     }
     if (std::isfinite(margin)) {
       // The query's margin at this run's x_t: green once the target's weight is sure to pass 1/2, red below 0.
       const ImVec4 color = margin >= half ? ImVec4(0.4f, 0.85f, 0.45f, 1)
                            : margin < 0   ? ImVec4(1, 0.45f, 0.4f, 1)
                                           : ImGui::GetStyleColorVec4(ImGuiCol_Text);
-      ImGui::TextColored(color, "gap %+.3g", margin);
+      char gap[32];
+      std::snprintf(gap, sizeof gap, "gap %+.3g", margin);
+      ImGui::TextColored(color, "%s", fit_text(gap, img).c_str());
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip(
             "The target's score minus the best rival's at this x_t: %+.4g. At or above ln(M-1)/β = %.3g "
             "the target's softmax weight is at least 1/2; below 0 a rival outweighs it.",
             margin, half);
     }
-    ImGui::PopTextWrapPos();
     ImGui::EndGroup();
   };
   const StatusText mhm = retrieval_verdict(s, true), main = retrieval_verdict(s, false);

@@ -99,29 +99,61 @@ void plot_stack(const char* id, const std::vector<PlotSlot>& slots, float height
   ImGui::PopID();
 }
 
+std::vector<std::string> wrap_words(const std::string& text, float width, int max_lines, bool* cut) {
+  const auto fits = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x <= width; };
+  // The longest UTF-8 prefix of `word` that fits with "…" after it.
+  const auto shorten = [&](std::string word) {
+    while (!word.empty() && !fits(word + "…")) {
+      word.pop_back();
+      while (!word.empty() && (static_cast<unsigned char>(word.back()) & 0xC0) == 0x80) word.pop_back();
+    }
+    return word + "…";
+  };
+  std::vector<std::string> lines;
+  bool left_out = false;
+  size_t start = 0;
+  while (start <= text.size()) {  // one paragraph (up to '\n') per pass: greedy, each line takes the words that fit
+    const size_t nl = std::min(text.find('\n', start), text.size());
+    std::string line;
+    for (size_t w = start; w < nl;) {
+      const size_t sp = std::min(text.find(' ', w), nl);
+      std::string word = text.substr(w, sp - w);
+      w = sp + 1;
+      if (word.empty()) continue;
+      if (!line.empty() && fits(line + " " + word)) {
+        line += " " + word;
+        continue;
+      }
+      if (!line.empty()) lines.push_back(line);
+      if (!fits(word)) word = shorten(word), left_out = true;
+      line = word;
+    }
+    lines.push_back(line);
+    start = nl + 1;
+  }
+  if (max_lines > 0 && static_cast<int>(lines.size()) > max_lines) {
+    lines.resize(static_cast<size_t>(max_lines));
+    std::string& last = lines.back();
+    if (last.size() < 3 || last.compare(last.size() - 3, 3, "…") != 0)
+      last = fits(last + "…") ? last + "…" : shorten(last);
+    left_out = true;
+  }
+  if (cut) *cut = left_out;
+  return lines;
+}
+
 void text_wrapped_words(const char* format, ...) {
   char text[4096];
   va_list args;
   va_start(args, format);
   std::vsnprintf(text, sizeof text, format, args);
   va_end(args);
+  bool cut = false;
   const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
-  const char* line = text;  // greedy: each line takes the words that fit, split at spaces only
-  while (*line) {
-    const char* end = line;
-    const char* fit = nullptr;
-    while (*end && *end != '\n') {
-      const char* next = std::strchr(end + 1, ' ');
-      const char* stop = std::strchr(end + 1, '\n');
-      const char* word_end = next && (!stop || next < stop) ? next : stop ? stop : end + std::strlen(end);
-      if (fit && ImGui::CalcTextSize(line, word_end).x > width) break;
-      fit = end = word_end;
-    }
-    ImGui::TextUnformatted(line, end);
-    const bool at_space = *end == ' ';
-    line = *end ? end + 1 : end;
-    while (at_space && *line == ' ') ++line;  // the next line starts at its word
-  }
+  ImGui::BeginGroup();
+  for (const std::string& line : wrap_words(text, width, 0, &cut)) ImGui::TextUnformatted(line.c_str());
+  ImGui::EndGroup();
+  if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
 }
 
 bool fitted_header(const char* label, const char* id) {
@@ -352,7 +384,8 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     const ImVec4 color = st.kind == TextKind::bad       ? ImVec4(1, 0.45f, 0.4f, 1)
                          : st.kind == TextKind::warning ? ImVec4(0.95f, 0.8f, 0.4f, 1)
                                                         : ImVec4(0.6f, 0.9f, 0.6f, 1);
-    ImGui::TextColored(color, "%s", st.text.c_str());
+    // One line: cut at a word with "…" to the room left (the whole on hover).
+    ImGui::TextColored(color, "%s", fit_text(st.text, ImGui::GetContentRegionAvail().x).c_str());
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
       ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
@@ -361,10 +394,13 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
       ImGui::EndTooltip();
     }
   } else {
-    ImGui::TextDisabled("%s", platform::can_quit() ? "Space play/pause Stage I   N step   R reset Stage I   F5 "
-                                                     "presentation   F12 screenshot   F1 help   Ctrl+Q quit"
-                                                   : "Space play/pause Stage I   N step   R reset Stage I   F5 "
-                                                     "presentation   F12 screenshot   F1 help");
+    const std::string keys = platform::can_quit() ? "Space play/pause Stage I   N step   R reset Stage I   F5 "
+                                                    "presentation   F12 screenshot   F1 help   Ctrl+Q quit"
+                                                  : "Space play/pause Stage I   N step   R reset Stage I   F5 "
+                                                    "presentation   F12 screenshot   F1 help";
+    const std::string shown = fit_text(keys, ImGui::GetContentRegionAvail().x);
+    ImGui::TextDisabled("%s", shown.c_str());
+    if (shown != keys && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", keys.c_str());
   }
   ImGui::End();
 }

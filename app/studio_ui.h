@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cut_text.h"
 #include "gl_texture.h"
 #include "heatmap_shader.h"
 #include "plot_widget.h"
@@ -138,6 +139,10 @@ struct UiContext {
   // --dump-state's errors= and shown as its last_error= while they are the latest.
   std::string ui_last_error;
   uint64_t ui_errors = 0, worker_errors_at_ui_error = 0;
+  // Text cut by its rect in any frame drawn so far (app/cut_text.h), gathered only where --dump-state reports it:
+  // each distinct (window, line) once, in the order first seen.
+  bool gather_cut_text = false;
+  std::vector<CutText> cut_text_seen;
   bool export_failed = false;  // a screenshot or export failed: exit status 4 (docs/hostile-input.md)
   // The text size the panels use now: the user's, or 1.25x it (at least 22 px x content scale) in presentation.
   float wanted_font_size() const;
@@ -166,8 +171,12 @@ void flow(float item_width, bool first = false);
 // `text` as it fits in `width` pixels of the current font: whole, or cut after its last whole word (or list item)
 // that fits, with "…" (the caller shows the whole on hover). Text inside its rect at any window and font size.
 std::string fit_text(const std::string& text, float width);
-// ImGui::TextWrapped, broken only at spaces: ImGui 1.86 also breaks after '.' and ',' ("0.\n114", "[0,\n1]").
-// A word wider than the panel stays whole on its line.
+// `text` in lines of at most `width` pixels, broken only at spaces (and at its '\n'): a word wider than the width is
+// cut with "…", and when more than max_lines lines would be needed (0: no limit) the last one ends with "…".
+// `cut` (optional) says whether anything was left out, so the caller can show the whole on hover.
+std::vector<std::string> wrap_words(const std::string& text, float width, int max_lines = 0, bool* cut = nullptr);
+// ImGui::TextWrapped through wrap_words: ImGui 1.86 also breaks after '.' and ',' ("0.\n114", "[0,\n1]") and inside
+// words; this breaks at spaces only, and a word wider than the panel is cut with "…" (whole on hover).
 void text_wrapped_words(const char* format, ...) IM_FMTARGS(1);
 // A collapsing header whose label is cut with "…" to the panel's width (fit_text), whole on hover; `id` keeps its
 // ImGui identity whatever is shown. Returns whether it is open (SetNextItemOpen applies as for CollapsingHeader).

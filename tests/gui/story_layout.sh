@@ -2,7 +2,7 @@
 # The Studio as a newcomer and a lecturer meet it: started with no arguments and no input, it plays its story to
 # the point (MHM retrieves the wrong memory, U-Hop the target) within 1500 frames; at 1280x720 with 15 px text, at
 # 1920x1080 with 28 px and in the presentation layout (F5) every panel and plot lies inside the window and every plot
-# is at least 160 x 80 px. Waits on the --dump-state file, never on fixed sleeps.
+# is at least 160 x 80 px, and no text is cut by its rect in any frame (also at 800x600). Waits on the --dump-state file, never on fixed sleeps.
 # usage (inside xvfb-run with a 1920x1080 screen): story_layout.sh UHOP_STUDIO OUT_DIR
 set -eu
 app=$1; out=$2
@@ -42,9 +42,12 @@ run_case() {  # name WxH font [presentation]
   test "$(value first_frame_ms "$dump")" -gt 0
   if [ "${4:-}" = presentation ]; then grep -qx "layout=presentation" "$dump"; fi
   check_rects "$dump"
+  # No text ran out of its rect in any frame of the story (app/cut_text.h gathers every frame's cut glyphs).
+  if [ "$(value cut_text "$dump")" != 0 ]; then grep "^cut_text" "$dump"; return 1; fi
 }
 
 run_case small 1280x720 15
 run_case projector 1920x1080 28
 run_case presentation 1280x720 15 presentation
+run_case tiny 800x600 15
 echo "gui story and layout: ok"

@@ -350,6 +350,7 @@ int main(int argc, char** argv) {
   studio::StudioWorker& worker = *worker_owner;
   worker.set_on_publish([] { glfwPostEmptyEvent(); });  // a new snapshot wakes an idle frame loop
   ui.worker = &worker;
+  ui.gather_cut_text = !opt.dump_state.empty();  // a diagnostic for the --dump-state reader; draws nothing
   ui.bench_scroll = bench.enabled() && opt.bench_batch > 0;
   ui.snap = worker.snapshot();
   start_worker(worker, ui, opt);
