@@ -60,6 +60,12 @@ std::string dump_text(UiContext& ui, long frames, double first_frame_ms) {
   o << "busy=" << (s.busy ? 1 : 0) << "\n";
   o << "session=" << s.session_path << "\n";
   o << "sweep=" << (s.sweep ? s.sweep->out_dir : "") << "\n" << studio::capacity_dump_state();
+  o << "export_folder=" << s.state.exports.folder << "\n";
+  o << "save_dialog=" << (ui.save.shown ? 1 : 0) << "\n";
+  o << "save_dialog_error=" << ui.save.error_drawn << "\n";
+  o << "save_dialog_field=" << ui.save.active << "\n";
+  const ImGuiIO& io = ImGui::GetIO();  // buttons as ImGui saw them (a click's release can come a frame later)
+  o << "mouse_down=" << (io.MouseDown[0] || io.MouseDown[1] || io.MouseDown[2] ? 1 : 0) << "\n";
   o << "error=" << s.error << "\n";
   o << "message=" << s.message << "\n";
   const bool ui_error_latest = ui.ui_errors > 0 && s.error_id == ui.worker_errors_at_ui_error;

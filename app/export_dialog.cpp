@@ -82,12 +82,12 @@ void export_options_window(UiContext& ui) {
   ImGui::SameLine();
   if (ImGui::RadioButton("dark", theme == 1) && theme != 1) ui.push(make_set("export_theme", "dark"));
   ImGui::SetNextItemWidth(field * 3);
-  ImGui::InputTextWithHint("folder", "(current folder)", ui.export_dir, sizeof ui.export_dir);
+  ImGui::InputTextWithHint("folder", "(the folder the Studio was started in)", ui.export_dir, sizeof ui.export_dir);
   editing_folder = ImGui::IsItemActive();
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.push(make_set("export_folder", std::string(ui.export_dir)));
   formula_tip(
-      "Where exports named by the app go (<plot>-NNN.<ext>, never overwriting), F12 screenshots too. "
-      "Empty = the folder the Studio was started in.");
+      "Where the save dialog opens (it remembers the folder of the last export, also across runs) and where F12 "
+      "screenshots go, named uhop-studio-NNN.png. Empty = the folder the Studio was started in.");
   preview(ui.snap->state.exports);
   ImGui::TextDisabled("Saved with the session (File > Save session).");
   ImGui::End();

@@ -84,6 +84,41 @@ void feed_mouse_buttons(ImGuiIO& io) {
   }
   for (int b = 0; b < 3; ++b) io.MouseDown[b] = g_buttons_fed[b];
 }
+// The same for keys: a key pressed and released between two frames (a quick tap, xdotool) left ImGui's KeysDown
+// false, so Enter in a text field or Ctrl+A was lost. Such a key is held down for the one frame that sees the press.
+std::vector<int> g_keys_tapped;            // held by us last frame: released now unless the user really holds them
+std::vector<ImWchar> g_chars_after_chord;  // typed after a Ctrl/Alt tap in the same frame: handed over next frame
+void feed_key_taps(ImGuiIO& io) {
+  for (int key : g_keys_tapped) io.KeysDown[key] = false;
+  if (!g_keys_tapped.empty()) {  // the modifiers as the keys really are (the backend sets them only on key events)
+    io.KeyCtrl = io.KeysDown[GLFW_KEY_LEFT_CONTROL] || io.KeysDown[GLFW_KEY_RIGHT_CONTROL];
+    io.KeyShift = io.KeysDown[GLFW_KEY_LEFT_SHIFT] || io.KeysDown[GLFW_KEY_RIGHT_SHIFT];
+    io.KeyAlt = io.KeysDown[GLFW_KEY_LEFT_ALT] || io.KeysDown[GLFW_KEY_RIGHT_ALT];
+  }
+  g_keys_tapped.clear();
+  if (!g_chars_after_chord.empty()) {  // before this frame's own characters, which came later
+    ImVector<ImWchar>& queue = io.InputQueueCharacters;
+    for (ImWchar c : std::vector<ImWchar>(queue.begin(), queue.end())) g_chars_after_chord.push_back(c);
+    queue.resize(0);
+    for (ImWchar c : g_chars_after_chord) queue.push_back(c);
+    g_chars_after_chord.clear();
+  }
+  bool chord = false;
+  for (const KeyPress& k : g_key_presses) {
+    if (k.key < 0 || k.key >= static_cast<int>(IM_ARRAYSIZE(io.KeysDown)) || io.KeysDown[k.key]) continue;
+    io.KeysDown[k.key] = true;  // with the modifiers held when it was pressed (Ctrl+A)
+    io.KeyCtrl |= (k.mods & GLFW_MOD_CONTROL) != 0;
+    io.KeyShift |= (k.mods & GLFW_MOD_SHIFT) != 0;
+    io.KeyAlt |= (k.mods & GLFW_MOD_ALT) != 0;
+    chord |= (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT)) != 0;
+    g_keys_tapped.push_back(k.key);
+  }
+  // A text field ignores characters while Ctrl is down: "Ctrl+A, then type" within one frame lost the first ones.
+  if (chord) {
+    g_chars_after_chord.assign(io.InputQueueCharacters.begin(), io.InputQueueCharacters.end());
+    io.InputQueueCharacters.resize(0);
+  }
+}
 void on_scroll(GLFWwindow*, double, double) {
   g_input = true;
 }
@@ -233,17 +268,23 @@ std::pair<int, int> render_frame(GLFWwindow* window, UiContext& ui, bool& quit) 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   feed_mouse_buttons(ImGui::GetIO());
+  feed_key_taps(ImGui::GetIO());
   ImGui::NewFrame();
   handle_keys(ui, quit);
   studio::draw_studio(ui);
   if (ui.quit_requested) quit = true;
   ImGui::Render();
   if (ui.gather_cut_text) {
-    for (CutText& cut : find_cut_text(ImGui::GetDrawData())) {
+    // Counted when cut in two frames running: a window that auto-resizes to new content shows it one frame late,
+    // a flicker no one sees; text cut for longer is seen.
+    std::vector<CutText> now = find_cut_text(ImGui::GetDrawData());
+    for (const CutText& cut : now) {
       const auto same = [&](const CutText& c) { return c.window == cut.window && c.line == cut.line; };
-      if (std::none_of(ui.cut_text_seen.begin(), ui.cut_text_seen.end(), same))
-        ui.cut_text_seen.push_back(std::move(cut));
+      if (std::any_of(ui.cut_text_last_frame.begin(), ui.cut_text_last_frame.end(), same) &&
+          std::none_of(ui.cut_text_seen.begin(), ui.cut_text_seen.end(), same))
+        ui.cut_text_seen.push_back(cut);
     }
+    ui.cut_text_last_frame = std::move(now);
   }
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window, &fb_w, &fb_h);

@@ -9,7 +9,6 @@
 #include <stb_image_write.h>
 
 #include "io/atomic_file.h"
-#include "export_names.h"
 #include "insight_figures.h"
 #include "numerics/input_error.h"
 #include "studio_figures.h"
@@ -138,16 +137,17 @@ void image_context_menu(UiContext& ui, const char* id) {
   if (!ImGui::BeginPopupContextItem(popup.c_str())) return;
   const bool heatmap = std::string(id).rfind("heat-", 0) == 0;
   if (ImGui::MenuItem(heatmap ? "Export cells PNG (no colorbar)" : "Export PNG")) {
-    const std::string path = next_export_path(ui.export_dir, id, "png");
-    try {
-      export_image_by_id(ui, id, path);
-      ui.set_status("saved " + std::filesystem::absolute(path).lexically_normal().string());
-    } catch (const std::exception& e) {
-      ui.set_status(e.what(), true);
-    }
+    SaveRequest r;
+    r.stem = id;
+    r.what = std::string("the ") + id + " image";
+    r.formats = {"png"};
+    r.format = "png";
+    const std::string which = id;
+    r.write = [&ui, which](const std::string& path) { export_image_by_id(ui, which, path); };
+    ask_save(ui, std::move(r));
   }
   if (heatmap) figure_export_menu_items(ui, id);  // the figure with its colorbar and values
-  ImGui::TextDisabled("to %s (File > Export options)", ui.export_dir[0] ? ui.export_dir : "the current folder");
+
   ImGui::EndPopup();
 }
 }  // namespace studio

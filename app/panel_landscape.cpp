@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "export_names.h"
 #include "insight_figures.h"
 #include "insight_texts.h"
 #include "plot/plot_contours.h"
@@ -43,21 +42,23 @@ void refresh_overlay(UiContext& ui, const LandscapeView& v) {
 void export_menu(UiContext& ui, const char* id) {
   if (!ImGui::BeginPopupContextItem((std::string("##landscape_menu_") + id).c_str())) return;
   auto save = [&](const char* ext, bool image) {
-    const std::string path = next_export_path(ui.export_dir, id, ext);
-    try {
+    SaveRequest r;
+    r.stem = id;
+    r.what = std::string("the ") + id + (image ? " heatmap" : ext == std::string("csv") ? " grid" : " iso-lines");
+    r.formats = {ext};
+    r.format = ext;
+    const std::string which = id;
+    r.write = [&ui, which, image](const std::string& path) {
       if (image)
-        export_image_by_id(ui, id, path);
+        export_image_by_id(ui, which, path);
       else
-        export_plot_by_id(ui, id, path, 1);
-      ui.set_status("saved " + path);
-    } catch (const std::exception& e) {
-      ui.set_status(e.what(), true);
-    }
+        export_plot_by_id(ui, which, path, 1);
+    };
+    ask_save(ui, std::move(r));
   };
   if (ImGui::MenuItem("Export heatmap PNG")) save("png", true);
   if (ImGui::MenuItem("Export iso-lines SVG")) save("svg", false);
   if (ImGui::MenuItem("Export grid CSV (a,b,energy_mhm,energy_kernel)")) save("csv", false);
-  ImGui::TextDisabled("to %s (File > Export folder)", ui.export_dir[0] ? ui.export_dir : "the current folder");
   ImGui::EndPopup();
 }
 
@@ -186,7 +187,7 @@ void panel_landscape(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     return;
   }
   if (!v->error.empty()) {
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.5f, 1), "%s", v->error.c_str());
+    text_wrapped_colored(ImVec4(1, 0.6f, 0.5f, 1), v->error);
     ImGui::End();
     return;
   }

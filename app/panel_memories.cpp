@@ -88,9 +88,7 @@ float fitting_thumbnail(int count, ImVec2 room, float gap_x, float gap_y) {
 void panel_memories_grid(UiContext& ui) {
   const StudioSnapshot& s = *ui.snap;
   for (const std::string& w : s.warnings) {  // e.g. "asked for 20 memories but there are only 12: loaded 12"
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", w.c_str());
-    ImGui::PopTextWrapPos();
+    text_wrapped_colored(ImVec4(0.95f, 0.8f, 0.4f, 1), w);
   }
   if (!s.memories) {
     ImGui::TextDisabled(s.busy ? "Loading..." : "No memories loaded.");

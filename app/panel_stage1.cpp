@@ -175,8 +175,7 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     if (ui.show_advanced1) advanced_stage1(ui, num_w);
   }
   for (const std::string& w : unusual_settings(s.state)) {
-    if (w.find("after Sep") == std::string::npos)
-      ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "note: %s", w.c_str());
+    if (w.find("after Sep") == std::string::npos) text_wrapped_colored(ImVec4(0.95f, 0.8f, 0.4f, 1), "note: " + w);
   }
 
   if (!s.has_session || s.stage1_log.empty()) {
@@ -203,7 +202,9 @@ void panel_stage1(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
                        s.stats_step, s.stats.delta_min, s.stats.r_phi);
     formula_tip("Statistics over all M are computed on rows 0, K, 2K, ... ('stats every') and when Stage I stops.");
   }
-  if (!s.stage1_warning.empty()) ImGui::TextColored(ImVec4(0.95f, 0.55f, 0.3f, 1), "%s", s.stage1_warning.c_str());
+  if (!s.stage1_warning.empty()) {  // wrapped at spaces: it is a long sentence, and it used to run past the panel
+    text_wrapped_colored(ImVec4(0.95f, 0.55f, 0.3f, 1), s.stage1_warning);
+  }
 
   // Loss, separation and radius share the height with the heatmaps; stacked, or tabs when the panel is short.
   std::vector<PlotSlot> slots;

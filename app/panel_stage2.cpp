@@ -191,8 +191,7 @@ void panel_stage2(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     if (ui.show_advanced2) advanced_stage2(ui, num_w);
   }
   for (const std::string& w : unusual_settings(s.state)) {
-    if (w.find("after Sep") != std::string::npos)
-      ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "note: %s", w.c_str());
+    if (w.find("after Sep") != std::string::npos) text_wrapped_colored(ImVec4(0.95f, 0.8f, 0.4f, 1), "note: " + w);
   }
 
   if (!s.has_session || s.retrieval_log.empty()) {

@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "capacity_panel.h"
-#include "export_names.h"
 #include "insight_figures.h"
 #include "io/atomic_file.h"
+#include "platform/platform.h"
 #include "numerics/input_error.h"
 #include "plot/plot_export.h"
 #include "studio_figures.h"
@@ -47,27 +47,17 @@ bool figure_for(UiContext& ui, const std::string& id, uhop::ExportFigure& out, s
   return true;
 }
 
-std::string absolute(const std::string& path) {
-  std::error_code ec;
-  const fs::path p = fs::absolute(path, ec);
-  return ec ? path : p.lexically_normal().string();
-}
-
-// Exports `id` in `format` to an auto-named file in the export folder and says so in the status bar.
+// Asks where to export `id` (the save dialog, `format` chosen at first; PNG at `scale` times the page).
 void export_auto_named(UiContext& ui, const std::string& id, uhop::PlotFormat format, int scale) {
-  const std::string& folder = ui.snap->state.exports.folder;
-  std::error_code ec;
-  if (!folder.empty() && !fs::is_directory(folder, ec)) {
-    ui.set_status("export folder '" + folder + "' does not exist (File > Export options)", true);
-    return;
-  }
-  const std::string path = next_export_path(folder, id, uhop::to_string(format));
-  try {
-    export_plot_by_id(ui, id, path, scale);
-    ui.set_status("saved " + absolute(path));
-  } catch (const std::exception& e) {
-    ui.set_status(e.what(), true);
-  }
+  SaveRequest r;
+  r.stem = id;
+  r.what = "the " + id + (scale > 1 ? " figure (PNG at " + std::to_string(scale) + "x)" : " figure");
+  for (uhop::PlotFormat f :
+       {uhop::PlotFormat::svg, uhop::PlotFormat::png, uhop::PlotFormat::pdf, uhop::PlotFormat::csv})
+    if (f != uhop::PlotFormat::pdf || platform::can_export_pdf()) r.formats.push_back(uhop::to_string(f));
+  r.format = uhop::to_string(format);
+  r.write = [&ui, id, scale](const std::string& path) { export_plot_by_id(ui, id, path, scale); };
+  ask_save(ui, std::move(r));
 }
 }  // namespace
 
@@ -93,6 +83,9 @@ uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::Pl
   }
   ui.record_rect(std::string("plot.") + id, origin,
                  ImVec2(static_cast<float>(ev.width), static_cast<float>(ev.height)));
+  if (ev.menu_item[2] > ev.menu_item[0])
+    ui.record_rect(std::string("widget.menu.") + id, ImVec2(ev.menu_item[0], ev.menu_item[1]),
+                   ImVec2(ev.menu_item[2] - ev.menu_item[0], ev.menu_item[3] - ev.menu_item[1]));
   switch (ev.export_request) {
     case uhop::PlotExport::None:
       break;

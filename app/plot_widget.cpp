@@ -411,6 +411,8 @@ void draw_menu(const WidgetFrame& f, PlotWidgetState& state, bool log_y, PlotWid
   if (f.right_clicked) ImGui::OpenPopup("##menu");
   if (!ImGui::BeginPopup("##menu")) return;
   if (ImGui::MenuItem("Export PNG...")) events.export_request = PlotExport::Png;
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  events.menu_item[0] = a.x, events.menu_item[1] = a.y, events.menu_item[2] = b.x, events.menu_item[3] = b.y;
   if (ImGui::MenuItem("Export PNG 2x...")) events.export_request = PlotExport::Png2x;
   if (ImGui::MenuItem("Export SVG...")) events.export_request = PlotExport::Svg;
   if (ImGui::MenuItem("Export PDF...")) events.export_request = PlotExport::Pdf;

@@ -50,6 +50,9 @@ struct PlotWidgetEvents {
   double hover_x = kPlotNaN;  // data x under the mouse when hovering the plot area
   double hover_y = kPlotNaN;  // data y under the mouse when hovering the plot area
   bool view_changed_by_user = false;
+  // While the right-click menu is open: the screen rect of its first item ("Export PNG..."), x0, y0, x1, y1
+  // (--dump-state reports it, so a GUI test can click the menu as a user does).
+  float menu_item[4] = {0, 0, 0, 0};
 };
 
 // Draws the widget in the current window and handles its input.

@@ -15,6 +15,8 @@
 #include "heatmap_shader.h"
 #include "plot_widget.h"
 #include "recorder.h"
+#include "save_dialog.h"
+#include "text_fit.h"
 #include "story.h"
 #include "studio_layout.h"
 #include "studio_worker.h"
@@ -142,7 +144,8 @@ struct UiContext {
   // Text cut by its rect in any frame drawn so far (app/cut_text.h), gathered only where --dump-state reports it:
   // each distinct (window, line) once, in the order first seen.
   bool gather_cut_text = false;
-  std::vector<CutText> cut_text_seen;
+  SaveDialogState save;  // the save dialog of GUI exports (save_dialog.h)
+  std::vector<CutText> cut_text_seen, cut_text_last_frame;
   bool export_failed = false;  // a screenshot or export failed: exit status 4 (docs/hostile-input.md)
   // The text size the panels use now: the user's, or 1.25x it (at least 22 px x content scale) in presentation.
   float wanted_font_size() const;
@@ -168,19 +171,6 @@ void plot_stack(const char* id, const std::vector<PlotSlot>& slots, float height
 // Places the next items side by side while they fit the panel's width, else on a new line: call before each item
 // of a control row with the item's width (wraps instead of cutting controls off at big fonts).
 void flow(float item_width, bool first = false);
-// `text` as it fits in `width` pixels of the current font: whole, or cut after its last whole word (or list item)
-// that fits, with "…" (the caller shows the whole on hover). Text inside its rect at any window and font size.
-std::string fit_text(const std::string& text, float width);
-// `text` in lines of at most `width` pixels, broken only at spaces (and at its '\n'): a word wider than the width is
-// cut with "…", and when more than max_lines lines would be needed (0: no limit) the last one ends with "…".
-// `cut` (optional) says whether anything was left out, so the caller can show the whole on hover.
-std::vector<std::string> wrap_words(const std::string& text, float width, int max_lines = 0, bool* cut = nullptr);
-// ImGui::TextWrapped through wrap_words: ImGui 1.86 also breaks after '.' and ',' ("0.\n114", "[0,\n1]") and inside
-// words; this breaks at spaces only, and a word wider than the panel is cut with "…" (whole on hover).
-void text_wrapped_words(const char* format, ...) IM_FMTARGS(1);
-// A collapsing header whose label is cut with "…" to the panel's width (fit_text), whole on hover; `id` keeps its
-// ImGui identity whatever is shown. Returns whether it is open (SetNextItemOpen applies as for CollapsingHeader).
-bool fitted_header(const char* label, const char* id);
 // A window opened from the menus (help, sweep): kept inside the display whatever its size. keep_inside_display goes
 // before Begin (first position and size, size limits), clamp_window_to_display after it (moves it back inside when
 // the display shrank or the user dragged it out).

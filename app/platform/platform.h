@@ -32,6 +32,9 @@ bool can_quit();
 // What this target can do: MP4 recording needs ffmpeg on PATH, PDF exports need cairo (desktop only).
 bool can_record_video();
 bool can_export_pdf();
+// Whether the user has folders to choose (desktop: yes; web: no, every saved file becomes a download), so the save
+// dialog asks for a folder and remembers it across runs.
+bool has_folders();
 // The place this target writes outputs (desktop: the export folder as given; web: a virtual folder of downloads).
 const char* name();
 }  // namespace studio::platform

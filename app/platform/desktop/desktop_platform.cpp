@@ -45,6 +45,9 @@ bool can_record_video() {  // ffmpeg on PATH (GIF and PNG folders need nothing)
   }
   return false;
 }
+bool has_folders() {
+  return true;
+}
 bool can_export_pdf() {
   return true;
 }

@@ -250,6 +250,7 @@ void init_imgui(GLFWwindow* window, studio::UiContext& ui, const Options& opt, c
 
 studio::StudioState initial_state(const Options& opt) {
   studio::StudioState initial;
+  initial.exports.folder = studio::remembered_export_folder();  // where the last export was saved (save_dialog.h)
   const bool bench = opt.bench_frames > 0;
   initial.source = bench ? "builtin:fashion-mnist" : opt.memories;
   if (bench) {

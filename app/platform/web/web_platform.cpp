@@ -85,6 +85,9 @@ bool has_threads() {
 bool can_record_video() {
   return false;
 }  // no ffmpeg: GIF and PNG folders (as a zip) only
+bool has_folders() {
+  return false;
+}
 bool can_export_pdf() {
   return false;
 }  // no cairo in the browser build
