@@ -245,6 +245,7 @@ bool capacity_figure_for(UiContext& ui, const std::string& id, uhop::ExportFigur
     out.plot = uhop::figure_as_shown(o.figure, state);
     uhop::PlotFitOptions fit;
     fit.log_y = state.log_y.value_or(o.figure.log_y);
+    fit.log_x = state.log_x.value_or(o.figure.log_x);
     fit.hidden = state.hidden;
     out.view = state.auto_fit ? uhop::data_range(o.figure, fit) : state.view;
     return true;

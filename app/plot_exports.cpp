@@ -41,6 +41,7 @@ bool figure_for(UiContext& ui, const std::string& id, uhop::ExportFigure& out, s
     uhop::PlotFitOptions fit;
     fit.pad_x = fit.pad_y = uhop::PlotWidgetOptions().fit_padding;
     fit.log_y = state->log_y.value_or(figure.log_y);
+    fit.log_x = state->log_x.value_or(figure.log_x);
     fit.hidden = state->hidden;
     out.view = uhop::data_range(figure, fit);
   }

@@ -32,20 +32,25 @@ bool contains(const PixelRect& r, ImVec2 p) {
   return p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h;
 }
 
-PlotFitOptions fit_options(const PlotWidgetState& state, const PlotWidgetOptions& options, bool log_y) {
+PlotFitOptions fit_options(const PlotWidgetState& state, const PlotWidgetOptions& options, bool log_y, bool log_x) {
   PlotFitOptions fit;
   fit.pad_x = fit.pad_y = options.fit_padding;
-  fit.log_y = log_y;
+  fit.log_y = log_y, fit.log_x = log_x;
   fit.hidden = state.hidden;
   return fit;
 }
 
 // Applies the automatic modes: fit everything, or slide to the newest sample and fit y to what is in view.
-void update_view(const PlotFigure& figure, PlotWidgetState& state, const PlotWidgetOptions& options, bool log_y) {
-  const PlotFitOptions fit = fit_options(state, options, log_y);
+void update_view(const PlotFigure& figure, PlotWidgetState& state, const PlotWidgetOptions& options, bool log_y,
+                 bool log_x) {
+  const PlotFitOptions fit = fit_options(state, options, log_y, log_x);
   if (state.view.log_y != log_y) {  // the axis changed: keep x, refit y
     const PlotView fitted = data_range(figure, fit);
     state.view.log_y = log_y, state.view.y0 = fitted.y0, state.view.y1 = fitted.y1;
+  }
+  if (state.view.log_x != log_x) {  // likewise for x
+    const PlotView fitted = data_range(figure, fit);
+    state.view.log_x = log_x, state.view.x0 = fitted.x0, state.view.x1 = fitted.x1;
   }
   if (state.auto_fit) {
     state.view = data_range(figure, fit);
@@ -106,6 +111,7 @@ struct LegendRow {
   uint32_t color;
   bool dashed, band, hidden;
   PixelRect box;  // clickable area
+  bool markers;   // a dot swatch
 };
 
 // Where everything of one frame of the widget goes, computed before input so clicks can hit the legend.
@@ -147,11 +153,11 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
   if (options.show_legend) {
     for (const PlotSeries& s : figure.series) {
       if (s.visible && !s.name.empty())
-        f.legend.push_back({s.name, s.color, s.dashed, false, is_hidden(state, s.name), {}});
+        f.legend.push_back({s.name, s.color, s.dashed, false, is_hidden(state, s.name), {}, s.markers});
     }
     for (const PlotBand& b : figure.bands) {
       if (b.visible && !b.name.empty())
-        f.legend.push_back({b.name, b.color, false, true, is_hidden(state, b.name), {}});
+        f.legend.push_back({b.name, b.color, false, true, is_hidden(state, b.name), {}, false});
     }
     for (const LegendRow& r : f.legend) legend_w = std::max(legend_w, ImGui::CalcTextSize(r.name.c_str()).x);
     legend_w += 22 + 3 * style.ItemInnerSpacing.x;
@@ -161,7 +167,7 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
   const float right = outside ? legend_w + 18 : 12;
   f.plot = {f.origin.x + left, f.origin.y + top, std::max(10.0f, f.size.x - left - right), plot_h0};
   for (int n = 12; n >= 2; --n) {
-    f.x_ticks = axis_ticks(state.view.x0, state.view.x1, false, n);
+    f.x_ticks = axis_ticks(state.view.x0, state.view.x1, state.view.log_x, n);
     if (f.x_ticks.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
   }
   const float row_h = f.font_h + 2;
@@ -178,7 +184,7 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
 
 // Clicks (follow button, legend toggles, start of a pan), drag to pan, wheel to zoom, double-click to fit.
 void handle_input(const WidgetFrame& f, const PlotFigure& figure, PlotWidgetState& state,
-                  const PlotWidgetOptions& options, bool log_y, PlotWidgetEvents& events) {
+                  const PlotWidgetOptions& options, bool log_y, bool log_x, PlotWidgetEvents& events) {
   const ImGuiIO& io = ImGui::GetIO();
   if (f.hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     if (f.over_button()) {
@@ -207,7 +213,7 @@ void handle_input(const WidgetFrame& f, const PlotFigure& figure, PlotWidgetStat
   if (f.over_plot() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && !f.legend_row_at(f.mouse) &&
       !f.over_button()) {
     state.auto_fit = state.follow_latest = true;
-    update_view(figure, state, options, log_y);
+    update_view(figure, state, options, log_y, log_x);
   }
 }
 
@@ -311,6 +317,11 @@ void draw_series(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure,
   }
   for (const PlotSeries& s : figure.series) {
     if (!s.visible || is_hidden(state, s.name)) continue;
+    if (s.markers) {
+      for (const PixelPoint& p : series_points(s, view, plot, clip))
+        dl->AddCircleFilled(im(p), std::max(3.5f, f.font_h * 0.25f), rgb(s.color));
+      continue;
+    }
     auto paths = series_paths(s, view, plot, clip);
     if (s.dashed) paths = dash_paths(paths, 6, 4);
     draw_paths(dl, paths, rgb(s.color), options.line_width);
@@ -359,6 +370,8 @@ void draw_legend(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure,
     }
     if (r.band) {
       dl->AddRectFilled(ImVec2(x0, cy - 4), ImVec2(x0 + 22, cy + 4), rgb(r.color, r.hidden ? 30 : 90));
+    } else if (r.markers) {
+      dl->AddCircleFilled(ImVec2(x0 + 11, cy), std::max(3.5f, f.font_h * 0.25f), rgb(r.color, alpha));
     } else {
       std::vector<std::vector<PixelPoint>> sample = {{{x0, cy}, {x0 + 22, cy}}};
       if (r.dashed) sample = dash_paths(sample, 6, 4);
@@ -406,8 +419,8 @@ void draw_follow_button(ImDrawList* dl, const WidgetFrame& f) {
   dl->AddText(ImVec2(bmin.x + style.FramePadding.x, bmin.y + 1), ImGui::GetColorU32(ImGuiCol_Text), kFollowLabel);
 }
 
-// Right-click menu: exports, fit, log y, follow.
-void draw_menu(const WidgetFrame& f, PlotWidgetState& state, bool log_y, PlotWidgetEvents& events) {
+// Right-click menu: exports, fit, log y, log x, follow.
+void draw_menu(const WidgetFrame& f, PlotWidgetState& state, bool log_y, bool log_x, PlotWidgetEvents& events) {
   if (f.right_clicked) ImGui::OpenPopup("##menu");
   if (!ImGui::BeginPopup("##menu")) return;
   if (ImGui::MenuItem("Export PNG...")) events.export_request = PlotExport::Png;
@@ -421,6 +434,7 @@ void draw_menu(const WidgetFrame& f, PlotWidgetState& state, bool log_y, PlotWid
   ImGui::Separator();
   if (ImGui::MenuItem("Fit", "double-click")) state.auto_fit = state.follow_latest = true;
   if (ImGui::MenuItem("Log Y", nullptr, log_y)) state.log_y = !log_y;
+  if (ImGui::MenuItem("Log X", nullptr, log_x)) state.log_x = !log_x;
   if (ImGui::MenuItem("Follow latest", nullptr, state.auto_fit || state.follow_latest)) {
     state.follow_latest = true;
     if (state.auto_fit) state.auto_fit = false;  // keep the current span and slide with the data
@@ -434,6 +448,7 @@ PlotFigure figure_as_shown(const PlotFigure& figure, const PlotWidgetState& stat
   for (PlotSeries& s : shown.series) s.visible = s.visible && !is_hidden(state, s.name);
   for (PlotBand& b : shown.bands) b.visible = b.visible && !is_hidden(state, b.name);
   shown.log_y = state.log_y.value_or(figure.log_y);
+  shown.log_x = state.log_x.value_or(figure.log_x);
   return shown;
 }
 
@@ -457,10 +472,10 @@ PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, Plot
   f.mouse = ImGui::GetIO().MousePos;
   events.hovered = f.hovered;
 
-  const bool log_y = state.log_y.value_or(figure.log_y);
-  update_view(figure, state, options, log_y);
+  const bool log_y = state.log_y.value_or(figure.log_y), log_x = state.log_x.value_or(figure.log_x);
+  update_view(figure, state, options, log_y, log_x);
   layout_widget(f, figure, state, options);
-  handle_input(f, figure, state, options, log_y, events);
+  handle_input(f, figure, state, options, log_y, log_x, events);
 
   const bool show_readout = f.over_plot() && !state.dragging && !f.legend_row_at(f.mouse) && !f.over_button() &&
                             !ImGui::IsPopupOpen("##menu");
@@ -474,7 +489,7 @@ PlotWidgetEvents draw_plot_widget(const char* id, const PlotFigure& figure, Plot
   draw_legend(dl, f, figure, options);
   if (show_readout && options.value_readout) draw_readout(f, figure, state);
   draw_follow_button(dl, f);
-  draw_menu(f, state, log_y, events);
+  draw_menu(f, state, log_y, log_x, events);
   ImGui::PopID();
   return events;
 }

@@ -35,6 +35,7 @@ struct PlotWidgetOptions {
 struct PlotWidgetState {
   PlotView view;
   std::optional<bool> log_y;        // user override of figure.log_y
+  std::optional<bool> log_x;        // user override of figure.log_x
   bool auto_fit = true;             // refit to all data every frame until the user pans or zooms
   bool follow_latest = true;        // when not auto-fitting: keep the span, slide to the newest sample, fit y
   std::vector<std::string> hidden;  // series/band names switched off in the legend

@@ -51,7 +51,7 @@ PlotView common_view(const std::vector<RunLogs>& frames, const std::string& id) 
   for (const RunLogs& logs : frames) {
     PlotFigure f;
     run_figure(logs, id, f);
-    all.log_y = f.log_y;
+    all.log_y = f.log_y, all.log_x = f.log_x;
     all.series.insert(all.series.end(), f.series.begin(), f.series.end());
     all.bands.insert(all.bands.end(), f.bands.begin(), f.bands.end());
   }

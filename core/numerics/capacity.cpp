@@ -1,9 +1,12 @@
 #include "capacity.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <thread>
 
 #include "capacity_theory.h"
 #include "input_error.h"
@@ -147,8 +150,14 @@ Vector start_point(PatternEnsemble e, const Vector& target, double rho, Rng& rng
   return norm * (rho * u + std::sqrt(1 - rho * rho) * v);
 }
 
+// A trial reports its work (pattern visits) through this as it goes; the callee may throw Cancelled.
+using VisitTick = std::function<void(double visits)>;
+constexpr double kVisitsPerCheck = 65536;  // a check costs an atomic add and load: ~0.1 % of 2^16 visits
+
 // Asynchronous sign dynamics of the energy -sum_mu (xi_mu.x)^n on stored binary patterns (int8, column mu).
-CapacityTrial binary_trial(const CapacitySettings& s, uint64_t count, int trial) {
+// Work: P x N visits for the first overlaps, then P per spin update (N P per sweep), reported every
+// kVisitsPerCheck so that a cancel ends the trial inside its sweep.
+CapacityTrial binary_trial(const CapacitySettings& s, uint64_t count, int trial, const VisitTick& tick) {
   const int n = s.dim, degree = degree_of(s), steps = resolved_steps(s);
   const uint64_t key = stream_key(s.seed, static_cast<uint64_t>(trial));
   std::vector<int8_t> xi(static_cast<size_t>(count) * n);
@@ -172,6 +181,7 @@ CapacityTrial binary_trial(const CapacitySettings& s, uint64_t count, int trial)
     for (int i = 0; i < n; ++i) sum += xi[mu * n + i] * x[i];
     h[mu] = sum;
   }
+  if (tick) tick(static_cast<double>(count) * n);
   auto power = [degree](double z) {
     double r = 1;
     for (int k = 0; k < degree; ++k) r *= z;
@@ -179,6 +189,7 @@ CapacityTrial binary_trial(const CapacitySettings& s, uint64_t count, int trial)
   };
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
+  double pending = 0;  // visits not yet reported
   for (int sweep = 0; sweep < steps; ++sweep) {
     for (int k = n - 1; k > 0; --k) std::swap(order[k], order[rng.below(static_cast<uint64_t>(k + 1))]);
     bool flipped = false;
@@ -193,6 +204,11 @@ CapacityTrial binary_trial(const CapacitySettings& s, uint64_t count, int trial)
         for (uint64_t mu = 0; mu < count; ++mu) h[mu] -= 2L * x[i] * xi[mu * n + i];
         x[i] = -x[i];
         flipped = true;
+      }
+      pending += static_cast<double>(count);
+      if (pending >= kVisitsPerCheck && tick) {
+        tick(pending);
+        pending = 0;
       }
     }
     if (!flipped) break;
@@ -295,11 +311,73 @@ CapacityTrial exponential_trial(const CapacitySettings& s, double beta, uint64_t
 
 // Patterns at or above this count stream their chunks over the pool; below it, trials run side by side.
 constexpr uint64_t kParallelStreamCount = 16 * kCapacityChunk;
+
+// Cancel and progress for the trials of one cell run side by side. Trials report their visits (binary trials
+// inside their sweeps, every trial at its end); only the calling thread calls the front end's progress callback
+// (Python's signal handlers and the Studio's state live there), at most every kVisitsPerCheck visits. A false
+// return raises `stop`, which every other trial sees at its next report and ends with Cancelled: the work after a
+// cancel is bounded by kVisitsPerCheck per thread. When the caller has no trial left to start, it polls while the
+// others finish their last ones.
+class TrialWatch {
+ public:
+  TrialWatch(const ProgressFn& progress, double done, double total) : progress_(progress), done_(done), total_(total) {}
+  bool on_caller() const { return std::this_thread::get_id() == caller_; }
+  void add(double visits) {  // any thread; throws Cancelled once stopped
+    visits_.fetch_add(static_cast<uint64_t>(visits));
+    if (stop_.load()) throw Cancelled();
+    if (on_caller() && visits_.load() >= polled_at_ + kVisitsPerCheck) poll();
+  }
+  void poll() {  // the caller only
+    polled_at_ = static_cast<double>(visits_.load());
+    try {
+      report_progress(progress_, (done_ + polled_at_) / total_);
+    } catch (const Cancelled&) {
+      stop_.store(true);
+      throw;
+    }
+  }
+
+ private:
+  const ProgressFn& progress_;
+  const double done_, total_;  // work units before this cell, and in the whole run
+  const std::thread::id caller_ = std::this_thread::get_id();
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> visits_{0};
+  double polled_at_ = 0;  // the caller's last poll
+};
+
+// The cell's trials side by side on the pool, each credited with per_trial work units when it ends.
+void run_trials(const CapacitySettings& s, double beta, uint64_t count, double per_trial, TrialWatch& watch,
+                std::vector<CapacityTrial>& results) {
+  std::atomic<int> started{0}, finished{0};
+  parallel_for(s.trials, [&](long k) {
+    started.fetch_add(1);
+    {
+      struct Finish {
+        std::atomic<int>& n;
+        ~Finish() { n.fetch_add(1); }  // also when the trial throws: the caller's wait below ends
+      } finish{finished};
+      double reported = 0;
+      const VisitTick tick = [&](double v) {
+        reported += v;
+        watch.add(v);
+      };
+      results[k] = s.model == CapacityModel::exponential
+                       ? exponential_trial(s, beta, count, static_cast<int>(k), false, {})
+                       : binary_trial(s, count, static_cast<int>(k), tick);
+      watch.add(std::max(0.0, per_trial - reported));
+    }
+    while (watch.on_caller() && started.load() == s.trials && finished.load() < s.trials) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      watch.poll();
+    }
+  });
+}
 }  // namespace
 
 CapacityTrial run_capacity_trial(const CapacitySettings& s, double beta, uint64_t count, int trial) {
   if (s.model == CapacityModel::exponential) return exponential_trial(s, beta, count, trial, false, {});
-  return binary_trial(s, count, trial);
+  return binary_trial(s, count, trial, {});
 }
 
 std::vector<CapacityRow> run_capacity(const CapacitySettings& s, const std::vector<int>& indices,
@@ -314,11 +392,13 @@ std::vector<CapacityRow> run_capacity(const CapacitySettings& s, const std::vect
                        std::to_string(cells.size() - 1) + ")");
     todo.push_back(cells[i]);
   }
-  // Work units: pattern visits (P x steps per trial, plus a floor so tiny cells still count).
+  // Work units: pattern visits per trial, at most: exponential P x steps; hebbian/polynomial (steps + 1) x P x N
+  // (the first overlaps, then up to `steps` sweeps of N spin updates over P patterns; a trial that converges
+  // early is credited the rest when it ends). Plus a floor so tiny cells still count.
   const int steps = resolved_steps(s);
   auto cell_work = [&](const CapacityCell& c) {
     const double p = static_cast<double>(capacity_pattern_count(s, c.alpha));
-    const double per_trial = s.model == CapacityModel::exponential ? p * steps : p * s.dim;
+    const double per_trial = s.model == CapacityModel::exponential ? p * steps : (steps + 1.0) * p * s.dim;
     return (per_trial + 64.0) * s.trials;
   };
   double total = 0, done = 0;
@@ -338,16 +418,10 @@ std::vector<CapacityRow> run_capacity(const CapacitySettings& s, const std::vect
         done += per_trial;
       }
     } else {
-      const int batch = std::max(1, static_cast<int>(std::min<double>(64, 4e7 / per_trial)));
-      for (int k0 = 0; k0 < s.trials; k0 += batch) {
-        const int len = std::min(batch, s.trials - k0);
-        parallel_for(len, [&](long i) {
-          const int k = k0 + static_cast<int>(i);
-          results[k] = run_capacity_trial(s, c.beta, count, k);
-        });
-        done += per_trial * len;
-        report_progress(progress, done / total);
-      }
+      TrialWatch watch(progress, done, total);
+      run_trials(s, c.beta, count, per_trial, watch, results);
+      done += per_trial * s.trials;
+      report_progress(progress, done / total);
     }
     CapacityRow row;
     row.cell = c;

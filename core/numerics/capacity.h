@@ -79,8 +79,9 @@ struct CapacityTrial {
 };
 CapacityTrial run_capacity_trial(const CapacitySettings& s, double beta, uint64_t count, int trial);
 
-// Runs the cells with these indices (all when empty), on_row after each; progress over the pattern work.
-// Throws InputError or Cancelled.
+// Runs the cells with these indices (all when empty), on_row after each; progress over the pattern work, called
+// on the calling thread only. A cancel (progress returns false) ends the trials within 2^16 pattern visits per
+// thread (hebbian/polynomial check inside their sweeps). Throws InputError or Cancelled.
 std::vector<CapacityRow> run_capacity(const CapacitySettings& s, const std::vector<int>& indices = {},
                                       const std::function<void(const CapacityRow&)>& on_row = {},
                                       const ProgressFn& progress = {});

@@ -22,13 +22,13 @@ bool is_hidden(const std::vector<std::string>& hidden, const std::string& name) 
   return std::find(hidden.begin(), hidden.end(), name) != hidden.end();
 }
 
-// Axis value of y: log10 on a log axis (NaN for y <= 0).
-double axis_y(double y, bool log_y) {
-  if (!log_y) return y;
+// Axis value of a data value: log10 on a log axis (NaN for v <= 0), the value itself on a linear one.
+double axis_y(double y, bool log_axis) {
+  if (!log_axis) return y;
   return y > 0 ? std::log10(y) : kPlotNaN;
 }
-double data_y(double ay, bool log_y) {
-  return log_y ? std::pow(10.0, ay) : ay;
+double data_y(double ay, bool log_axis) {
+  return log_axis ? std::pow(10.0, ay) : ay;
 }
 
 // A nice step written as mantissa (1, 2 or 5) times 10^exponent, so tick values can be formed exactly.
@@ -163,17 +163,17 @@ std::vector<PlotTick> axis_ticks(double lo, double hi, bool log_axis, int max_co
 // Fitting and view math
 
 PlotView data_range(const PlotFigure& figure, const PlotFitOptions& options) {
-  const bool log_y = options.log_y.value_or(figure.log_y);
-  double xmin = kInf, xmax = -kInf, ymin = kInf, ymax = -kInf;
+  const bool log_y = options.log_y.value_or(figure.log_y), log_x = options.log_x.value_or(figure.log_x);
+  double xmin = kInf, xmax = -kInf, ymin = kInf, ymax = -kInf;  // in axis units (log10 on a log axis)
   const auto add = [&](double x, double y) {
-    const double ay = axis_y(y, log_y);
-    if (!finite(x) || x < options.x_min || x > options.x_max) return;
+    const double ax = axis_y(x, log_x), ay = axis_y(y, log_y);
+    if (!finite(ax) || x < options.x_min || x > options.x_max) return;
     if (log_y && y == 0) {  // an exact zero is drawn (zero_marks) at its x: fit x only
-      xmin = std::min(xmin, x), xmax = std::max(xmax, x);
+      xmin = std::min(xmin, ax), xmax = std::max(xmax, ax);
       return;
     }
     if (!finite(ay)) return;
-    xmin = std::min(xmin, x), xmax = std::max(xmax, x);
+    xmin = std::min(xmin, ax), xmax = std::max(xmax, ax);
     ymin = std::min(ymin, ay), ymax = std::max(ymax, ay);
   };
   for (const PlotSeries& s : figure.series) {
@@ -187,10 +187,11 @@ PlotView data_range(const PlotFigure& figure, const PlotFitOptions& options) {
     for (size_t i = 0; i < n; ++i) add(b.x[i], b.lo[i]), add(b.x[i], b.hi[i]);
   }
   PlotView view;
-  view.log_y = log_y;
+  view.log_y = log_y, view.log_x = log_x;
   if (xmin > xmax) {  // nothing to fit
     view.y0 = log_y ? 1 : 0, view.y1 = 10;
     if (!log_y) view.y1 = 1;
+    view.x0 = log_x ? 1 : 0, view.x1 = log_x ? 10 : 1;
     return view;
   }
   if (ymin > ymax) ymin = 0, ymax = 1;  // x to fit but no y (only exact zeros on a log axis)
@@ -205,10 +206,11 @@ PlotView data_range(const PlotFigure& figure, const PlotFitOptions& options) {
     }
   };
   if (log_y && options.log_floor_decades > 0) ymin = std::max(ymin, ymax - options.log_floor_decades);
-  widen(xmin, xmax, options.pad_x, 0);
+  widen(xmin, xmax, options.pad_x, log_x ? 1.0 : 0);
   widen(ymin, ymax, options.pad_y, log_y ? 1.0 : 0);
+  if (log_x) xmin = std::max(xmin, -300.0), xmax = std::min(xmax, 300.0);
   if (log_y) ymin = std::max(ymin, -300.0), ymax = std::min(ymax, 300.0);
-  view.x0 = xmin, view.x1 = xmax;
+  view.x0 = data_y(xmin, log_x), view.x1 = data_y(xmax, log_x);
   view.y0 = data_y(ymin, log_y), view.y1 = data_y(ymax, log_y);
   return view;
 }
@@ -232,22 +234,27 @@ double last_x(const PlotFigure& figure, const std::vector<std::string>& hidden) 
   return last == -kInf ? kPlotNaN : last;
 }
 
+// px = rect.x + (A(x) - A(x0)) / (A(x1) - A(x0)) w, py likewise from the bottom; A = log10 on a log axis.
 PixelPoint to_pixel(const PlotView& view, const PixelRect& rect, double x, double y) {
   const double ay = axis_y(y, view.log_y), ay0 = axis_y(view.y0, view.log_y), ay1 = axis_y(view.y1, view.log_y);
-  return {rect.x + (x - view.x0) / (view.x1 - view.x0) * rect.w, rect.y + rect.h - (ay - ay0) / (ay1 - ay0) * rect.h};
+  const double ax = axis_y(x, view.log_x), ax0 = axis_y(view.x0, view.log_x), ax1 = axis_y(view.x1, view.log_x);
+  return {rect.x + (ax - ax0) / (ax1 - ax0) * rect.w, rect.y + rect.h - (ay - ay0) / (ay1 - ay0) * rect.h};
 }
 
 PixelPoint from_pixel(const PlotView& view, const PixelRect& rect, double px, double py) {
   const double ay0 = axis_y(view.y0, view.log_y), ay1 = axis_y(view.y1, view.log_y);
+  const double ax0 = axis_y(view.x0, view.log_x), ax1 = axis_y(view.x1, view.log_x);
   const double ay = ay0 + (rect.y + rect.h - py) / rect.h * (ay1 - ay0);
-  return {view.x0 + (px - rect.x) / rect.w * (view.x1 - view.x0), data_y(ay, view.log_y)};
+  const double ax = ax0 + (px - rect.x) / rect.w * (ax1 - ax0);
+  return {data_y(ax, view.log_x), data_y(ay, view.log_y)};
 }
 
 PlotView pan_view(const PlotView& view, const PixelRect& rect, double dx_px, double dy_px) {
   PlotView v = view;
   if (rect.w > 0) {
-    const double dx = -dx_px / rect.w * (view.x1 - view.x0);
-    v.x0 += dx, v.x1 += dx;
+    const double ax0 = axis_y(view.x0, view.log_x), ax1 = axis_y(view.x1, view.log_x);
+    const double dx = -dx_px / rect.w * (ax1 - ax0);
+    v.x0 = data_y(ax0 + dx, view.log_x), v.x1 = data_y(ax1 + dx, view.log_x);
   }
   if (rect.h > 0) {
     const double ay0 = axis_y(view.y0, view.log_y), ay1 = axis_y(view.y1, view.log_y);
@@ -270,7 +277,12 @@ void zoom_axis(double& lo, double& hi, double anchor, double factor) {
 
 PlotView zoom_view(const PlotView& view, double anchor_x, double anchor_y, double factor_x, double factor_y) {
   PlotView v = view;
-  zoom_axis(v.x0, v.x1, anchor_x, factor_x);
+  double ax0 = axis_y(view.x0, view.log_x), ax1 = axis_y(view.x1, view.log_x);
+  double anchor_ax = axis_y(anchor_x, view.log_x);
+  if (!finite(anchor_ax) && view.log_x) anchor_ax = 0.5 * (ax0 + ax1);  // an anchor at x <= 0: zoom about the middle
+  zoom_axis(ax0, ax1, anchor_ax, factor_x);
+  if (view.log_x) ax0 = std::max(ax0, -300.0), ax1 = std::min(ax1, 300.0);
+  v.x0 = data_y(ax0, view.log_x), v.x1 = data_y(ax1, view.log_x);
   double ay0 = axis_y(view.y0, view.log_y), ay1 = axis_y(view.y1, view.log_y);
   double anchor = axis_y(anchor_y, view.log_y);
   if (!finite(anchor)) anchor = 0.5 * (ay0 + ay1);
@@ -284,10 +296,12 @@ PlotView follow_latest(const PlotView& view, const PlotFigure& figure, double pa
                        const std::vector<std::string>& hidden) {
   const double last = last_x(figure, hidden);
   if (!finite(last)) return view;
+  const double a_last = axis_y(last, view.log_x);
+  if (!finite(a_last)) return view;
   PlotView v = view;
-  const double span = view.x1 - view.x0;
-  v.x1 = last + pad * span;
-  v.x0 = v.x1 - span;
+  const double ax0 = axis_y(view.x0, view.log_x), span = axis_y(view.x1, view.log_x) - ax0;  // in axis units
+  v.x1 = data_y(a_last + pad * span, view.log_x);
+  v.x0 = data_y(a_last + pad * span - span, view.log_x);
   return v;
 }
 

@@ -49,6 +49,10 @@ void draw_plot(PlotPainter& p, const PlotFigure& figure, const PlotView& view, c
   }
   for (const PlotSeries& ser : figure.series) {
     if (!ser.visible) continue;
+    if (ser.markers) {
+      for (const PixelPoint& pt : series_points(ser, view, P, clip)) p.dot(pt, kMarkerRadius * s, ser.color);
+      continue;
+    }
     for (const auto& path : series_paths(ser, view, P, clip)) {
       if (path.size() == 1) {  // an isolated sample between gaps would otherwise be invisible
         p.dot(path[0], kSeriesWidth * s, ser.color);
@@ -114,6 +118,8 @@ void draw_plot(PlotPainter& p, const PlotFigure& figure, const PlotView& view, c
     const double cy = B.y + B.pad + B.row * (i + 0.5), x0 = B.x + B.pad;
     if (e.band) {
       p.fill_rect({x0, cy - 5 * s, B.swatch, 10 * s}, e.color, kBandOpacity * 1.5);
+    } else if (e.markers) {
+      p.dot({x0 + B.swatch / 2, cy}, kMarkerRadius * s, e.color);
     } else {
       p.line({x0, cy}, {x0 + B.swatch, cy}, e.color, kSeriesWidth * s, e.dashed ? kDashOn * s : 0,
              e.dashed ? kDashOff * s : 0);

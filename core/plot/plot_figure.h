@@ -20,12 +20,13 @@
 namespace uhop {
 constexpr double kPlotNaN = std::numeric_limits<double>::quiet_NaN();
 
-// One line. y may hold NaN for "undefined here": the line breaks there. With a log y axis, y <= 0 breaks it too.
+// One line. y may hold NaN for "undefined here": the line breaks there. On a log axis, values <= 0 break it too.
 struct PlotSeries {
   std::string name;
   std::vector<double> x, y;  // same length; x need not be sorted, but lines join samples in the order given
   uint32_t color = 0x1f77b4;
-  bool dashed = false;  // e.g. a theoretical bound drawn against the measured curve
+  bool dashed = false;   // e.g. a theoretical bound drawn against the measured curve
+  bool markers = false;  // a dot per sample and no line: measured points over a theory line
   bool visible = true;
   std::string tooltip;  // longer description for the legend hover
 };
@@ -51,14 +52,16 @@ struct PlotFigure {
   std::vector<PlotSeries> series;
   std::vector<PlotBand> bands;
   std::vector<PlotInterval> intervals;
-  bool log_y = false;          // the figure's preferred axis; the PlotView decides what is drawn
+  bool log_y = false;          // the figure's preferred axes; the PlotView decides what is drawn
+  bool log_x = false;          // e.g. capacity against N on log-log axes
   double marker_x = kPlotNaN;  // current-step vertical marker; NaN for none
 };
 
-// The visible data window. With log_y the y limits are still data values (> 0) and the mapping is log10.
+// The visible data window. On a log axis its limits are still data values (> 0) and the mapping is log10.
 struct PlotView {
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
   bool log_y = false;
+  bool log_x = false;
 };
 
 struct PixelPoint {
@@ -94,6 +97,7 @@ std::vector<PlotTick> axis_ticks(double lo, double hi, bool log_axis, int max_co
 struct PlotFitOptions {
   double pad_x = 0.05, pad_y = 0.05;  // fraction of the span added on each side (in log10 units for log y)
   std::optional<bool> log_y;          // default: figure.log_y
+  std::optional<bool> log_x;          // default: figure.log_x
   std::vector<std::string> hidden;    // series/band names to ignore besides those with visible == false
   double x_min = -std::numeric_limits<double>::infinity();  // only samples with x in [x_min, x_max] count
   double x_max = std::numeric_limits<double>::infinity();
@@ -102,13 +106,14 @@ struct PlotFitOptions {
   // leave the plot at its bottom edge; exact zeros get their own marks, see zero_marks).
   double log_floor_decades = 12;
 };
-// Auto-fit view of the visible series and bands, skipping NaN/inf (and y <= 0 on a log axis). A constant or
+// Auto-fit view of the visible series and bands, skipping NaN/inf (and values <= 0 on a log axis). A constant or
 // single-point range gets a non-zero span around the value; no data gives [0,1] x [0,1] ([1,10] on log y).
 PlotView data_range(const PlotFigure& figure, const PlotFitOptions& options = {});
 // Largest finite x with a finite y among visible series and bands; NaN when there is none.
 double last_x(const PlotFigure& figure, const std::vector<std::string>& hidden = {});
 
-// Linear on x; linear or log10 on y. to_pixel of y <= 0 on a log view gives y = NaN.
+// Each axis linear or log10 (pixel position proportional to log10 of the value). to_pixel of a value <= 0 on a log
+// axis gives NaN for that coordinate.
 PixelPoint to_pixel(const PlotView& view, const PixelRect& rect, double x, double y);
 PixelPoint from_pixel(const PlotView& view, const PixelRect& rect, double px, double py);
 
@@ -135,6 +140,9 @@ std::vector<HoverValue> hover_readout(const PlotFigure& figure, double x,
 // off-screen samples never produce huge coordinates. Samples inside `clip` keep their exact to_pixel position.
 std::vector<std::vector<PixelPoint>> series_paths(const PlotSeries& series, const PlotView& view, const PixelRect& rect,
                                                   const PixelRect& clip);
+// A markers series' samples as pixel points: those with a place on the view (finite, > 0 on a log axis) inside `clip`.
+std::vector<PixelPoint> series_points(const PlotSeries& series, const PlotView& view, const PixelRect& rect,
+                                      const PixelRect& clip);
 // A band as closed pixel polygons (hi forwards, lo backwards), one per run of finite samples, clipped to `clip`.
 std::vector<std::vector<PixelPoint>> band_polygons(const PlotBand& band, const PlotView& view, const PixelRect& rect,
                                                    const PixelRect& clip);

@@ -106,6 +106,17 @@ std::vector<std::vector<PixelPoint>> series_paths(const PlotSeries& series, cons
   return paths;
 }
 
+std::vector<PixelPoint> series_points(const PlotSeries& series, const PlotView& view, const PixelRect& rect,
+                                      const PixelRect& clip) {
+  std::vector<PixelPoint> points;
+  const size_t n = std::min(series.x.size(), series.y.size());
+  for (size_t i = 0; i < n; ++i) {
+    const PixelPoint p = to_pixel(view, rect, series.x[i], series.y[i]);
+    if (valid(p) && inside(clip, p)) points.push_back(p);
+  }
+  return points;
+}
+
 std::vector<std::vector<PixelPoint>> band_polygons(const PlotBand& band, const PlotView& view, const PixelRect& rect,
                                                    const PixelRect& clip) {
   std::vector<std::vector<PixelPoint>> polys;
@@ -138,7 +149,8 @@ std::vector<PixelPoint> zero_marks(const PlotSeries& series, const PlotView& vie
   const double lo = std::min(view.x0, view.x1), hi = std::max(view.x0, view.x1);
   for (size_t i = 0; i < n; ++i) {
     if (series.y[i] != 0 || !finite(series.x[i]) || series.x[i] < lo || series.x[i] > hi) continue;
-    marks.push_back({to_pixel(view, rect, series.x[i], 1.0).x, rect.y + rect.h});
+    const double x = to_pixel(view, rect, series.x[i], 1.0).x;
+    if (finite(x)) marks.push_back({x, rect.y + rect.h});  // x <= 0 on a log x axis has no place
   }
   return marks;
 }
@@ -239,7 +251,7 @@ PlotLayout plot_layout(const PlotFigure& figure, const PlotView& view, double wi
   // The last x label may hang over the right edge of the plot area by half its width.
   double plot_w = std::max(1.0, L.width - left - 16 * s);
   for (int n = 12; n >= 2; --n) {
-    L.x_ticks = axis_ticks(view.x0, view.x1, false, n);
+    L.x_ticks = axis_ticks(view.x0, view.x1, view.log_x, n);
     const double w = widest(L.x_ticks, L.tick_font);
     if (L.x_ticks.size() * (w + 2 * L.tick_font) <= plot_w) break;
   }

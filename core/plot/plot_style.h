@@ -20,6 +20,7 @@ inline bool finite(double v) {
 constexpr uint32_t kTextColor = 0x222222, kTickTextColor = 0x444444, kFrameColor = 0x333333, kGridColor = 0xe4e4e4;
 constexpr uint32_t kMarkerColor = 0x666666, kLegendBorder = 0xcccccc;
 constexpr double kSeriesWidth = 1.75, kDashOn = 6, kDashOff = 4, kBandOpacity = 0.22, kIntervalOpacity = 0.13;
+constexpr double kMarkerRadius = 3.5;  // a markers series' dots (pixels before scale)
 constexpr double kTickLength = 4;
 
 inline size_t utf8_length(const std::string& s) {
@@ -37,11 +38,12 @@ struct LegendEntry {
   std::string name;
   uint32_t color;
   bool dashed, band;
+  bool markers = false;  // a dot swatch: the series is drawn as dots
 };
 inline std::vector<LegendEntry> legend_entries(const PlotFigure& f) {
   std::vector<LegendEntry> entries;
   for (const PlotSeries& s : f.series) {
-    if (s.visible && !s.name.empty()) entries.push_back({s.name, s.color, s.dashed, false});
+    if (s.visible && !s.name.empty()) entries.push_back({s.name, s.color, s.dashed, false, s.markers});
   }
   for (const PlotBand& b : f.bands) {
     if (b.visible && !b.name.empty()) entries.push_back({b.name, b.color, false, true});

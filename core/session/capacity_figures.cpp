@@ -152,7 +152,7 @@ PlotFigure capacity_laws_figure(const std::vector<CapacityLawPoint>& points, Pat
   f.title = "three laws: capacity P_max vs N";
   f.x_label = "N";
   f.y_label = "P_max (retrieved = 1/2)";
-  f.log_y = true;
+  f.log_y = f.log_x = true;  // log-log: the hebbian and polynomial laws are lines of slope 1, 2, 3
   struct Law {
     std::string name;
     uint32_t color;
@@ -180,6 +180,7 @@ PlotFigure capacity_laws_figure(const std::vector<CapacityLawPoint>& points, Pat
     PlotSeries measured;
     measured.name = law.name + " measured";
     measured.color = law.color;
+    measured.markers = true;  // measured points over the theory's dashed line
     for (const CapacityLawPoint& pt : points)
       if (pt.law == law.name && std::isfinite(pt.p_max)) {
         measured.x.push_back(pt.dim);

@@ -30,9 +30,9 @@ struct CapacityLawPoint {
   int dim = 0;
   double p_max = kPlotNaN;  // patterns at the measured crossing of retrieved = 1/2
 };
-// P_max vs N on a log y axis (the x axis stays linear: PlotFigure has no log x; an exponential law is then a straight
-// line, the polynomial ones bend): theory curves 0.138 N, N^(n-1) / (2 (2n-3)!! ln N) and exp(alpha_1(beta) N),
-// each over the N range of its law's points (points not measured yet have p_max NaN), and the measured points.
+// P_max vs N on log-log axes (a power law N^k is a line of slope k; the exponential law bends upwards): theory
+// curves 0.138 N, N^(n-1) / (2 (2n-3)!! ln N) and exp(alpha_1(beta) N), dashed, each over the N range of its law's
+// points (points not measured yet have p_max NaN), and the measured points as markers.
 PlotFigure capacity_laws_figure(const std::vector<CapacityLawPoint>& points, PatternEnsemble exp_patterns,
                                 double exp_beta);
 // The P of a law at load alpha and size N (continuous): alpha N, alpha N^(n-1) or exp(alpha N).

@@ -142,6 +142,55 @@ TEST_CASE("capacity hebbian: N = 400 retrieves at alpha 0.05 and fails at 0.25 (
   CHECK(poly[0].retrieved == 1.0);
 }
 
+TEST_CASE("capacity polynomial: degree 2 is the hebbian network (docs/capacity.md)", "[capacity]") {
+  // The energy -sum_mu (xi_mu.x)^2: flipping x_i changes it by 4 x_i sum_mu xi_mu,i (xi_mu.x) - 4P = 4N x_i h_i,
+  // h_i = sum_{j != i} J_ij x_j with J = (1/N) Xi Xi^T: the KH rule (flip when the energy falls) is the hebbian
+  // rule (flip when x_i h_i < 0), ties (h_i = 0) included. Checked here on random patterns and states.
+  const int n = 31, count = 9;
+  MatrixF block(n, count);
+  generate_patterns(PatternEnsemble::binary, stream_key(8, 0), 0, block);
+  const Matrix xi = block.cast<double>();
+  Matrix j = xi * xi.transpose() / n;
+  j.diagonal().setZero();
+  MatrixF states(n, 5);
+  generate_patterns(PatternEnsemble::binary, stream_key(8, 1), 0, states);
+  auto energy = [&](const Vector& x) { return -(xi.transpose() * x).squaredNorm(); };
+  for (int k = 0; k < states.cols(); ++k) {
+    const Vector x = states.col(k).cast<double>();
+    const Vector h = j * x;
+    for (int i = 0; i < n; ++i) {
+      Vector flipped = x;
+      flipped[i] = -x[i];
+      CHECK(energy(flipped) - energy(x) == Approx(4.0 * n * x[i] * h[i]).margin(1e-9));
+    }
+  }
+  // And the lab runs one code path for both: same seed, same P = round(alpha N), the same rows, at loads where
+  // the dynamics do work (start overlap 0.8: about 10 % of the spins wrong).
+  CapacitySettings hebb;
+  hebb.model = CapacityModel::hebbian;
+  hebb.patterns = PatternEnsemble::binary;
+  hebb.dim = 100;
+  hebb.alphas = {0.05, 0.15, 0.3};
+  hebb.trials = 20;
+  hebb.start_overlap = 0.8;
+  hebb.seed = 4;
+  CapacitySettings poly = hebb;
+  poly.model = CapacityModel::polynomial;
+  poly.degree = 2;
+  const std::vector<CapacityRow> a = run_capacity(hebb), b = run_capacity(poly);
+  REQUIRE(a.size() == 3);
+  REQUIRE(b.size() == 3);
+  for (size_t r = 0; r < a.size(); ++r) {
+    CHECK(a[r].count == b[r].count);
+    CHECK(a[r].retrieved == b[r].retrieved);
+    CHECK(a[r].mean_final_overlap == b[r].mean_final_overlap);
+  }
+  CHECK(a[0].retrieved == 1.0);  // the basin corrected the wrong spins
+  CHECK(a[2].retrieved < 0.5);   // above alpha_c: it fails
+  CHECK(a[0].theory == kHebbianAlphaC);
+  CHECK(b[0].theory == polynomial_alpha_max(2, 100));
+}
+
 TEST_CASE("capacity: rows do not depend on the thread count or on streaming in parallel", "[capacity]") {
   CapacitySettings s;
   s.dim = 12;
@@ -202,4 +251,43 @@ TEST_CASE("capacity: bad settings are refused with the flag named", "[capacity]"
   c.alphas = {0.5};
   c.trials = 50;
   CHECK_THROWS_AS(run_capacity(c, {}, {}, [](double f) { return f < 0.2; }), Cancelled);
+}
+
+TEST_CASE("capacity hebbian: a cancel ends a large trial inside its sweeps (measured in pattern visits)",
+          "[capacity]") {
+  // N = 1000, P = 300 (alpha 0.3, past alpha_c: many sweeps), trials of up to 100 sweeps: the progress work is
+  // (sweeps + 1) x P x N = 3e7 visits per trial. Cancel at the first report past 0. Before the trials checked
+  // inside their sweeps, that report came after all the trials had ended (fraction 1).
+  // - One thread, 4 trials: it comes after the first P x N overlaps and one check (2^16 visits): 0.25 % of the
+  //   work, inside the first trial's first sweep.
+  // - Two threads, 2 trials (one each): the fraction also holds what the other thread did before the caller's
+  //   first report, which depends on scheduling but can never exceed its one trial: under 1/2 + 1 %.
+  struct Case {
+    int threads, trials;
+    double bound;
+  };
+  for (const Case& c : {Case{1, 4, 0.01}, Case{2, 2, 0.51}}) {
+    ThreadCap cap(c.threads);
+    CapacitySettings s;
+    s.model = CapacityModel::hebbian;
+    s.patterns = PatternEnsemble::binary;
+    s.dim = 1000;
+    s.alphas = {0.3};
+    s.trials = c.trials;
+    s.seed = 1;
+    std::vector<double> reports;
+    bool called_after_cancel = false;
+    auto progress = [&](double f) {
+      if (!reports.empty() && reports.back() > 0) called_after_cancel = true;
+      reports.push_back(f);
+      return f == 0;
+    };
+    CHECK_THROWS_AS(run_capacity(s, {}, {}, progress), Cancelled);
+    INFO("threads " << c.threads << ", reports " << reports.size());
+    REQUIRE(reports.size() == 2);
+    CHECK(reports[0] == 0);
+    CHECK(reports[1] > 0);
+    CHECK(reports[1] < c.bound);
+    CHECK_FALSE(called_after_cancel);
+  }
 }

@@ -160,7 +160,60 @@ TEST_CASE("capacity exponential: the measured crossing of mean_target_weight = 1
     INFO("measured crossing " << crossing);
     CHECK(crossing >= band.lo);
     CHECK(crossing <= band.hi);
-    // The band is a finite-N statement: the asymptotic alpha_1 lies elsewhere at these sizes.
-    CHECK(std::isfinite(exponential_threshold(c.e, c.beta)));
+    // The finite-N theory tends to the asymptotic alpha_1 as N grows (its error falls like 1/N: x4 from N = 100
+    // to 400); at these small beta alpha_1 even lies inside the N = 16..20 band.
+    const double alpha_1 = exponential_threshold(c.e, c.beta);
+    const double err_100 = std::fabs(finite_n_weight_crossing(c.e, 100, c.beta).mid - alpha_1);
+    const double err_400 = std::fabs(finite_n_weight_crossing(c.e, 400, c.beta).mid - alpha_1);
+    CHECK(err_400 < 1e-3);
+    CHECK(err_400 < err_100 / 2);
+  }
+}
+
+TEST_CASE("capacity exponential: the measured basin retrieves well above rho_c(alpha, beta) and fails well below",
+          "[capacity]") {
+  // Two regimes of docs/capacity.md, spherical patterns (the target's overlap with x_0 is exactly rho N):
+  // - condensed, N = 40, beta = 4, alpha = 0.2 (P = 2981): rho_c = q_max = sqrt(1 - e^(-2 alpha)) = 0.574. The
+  //   finite-N nearest pattern sits lower by ~ln(q sqrt(2 pi N)) / (N I'(q)) ~ 0.06, its Gumbel spread is
+  //   ~1 / (N I'(q)) ~ 0.03, and beating it by a weight of 0.95 takes ~3 / (beta N) ~ 0.02 more: +-0.12 is clear.
+  // - non-condensed, N = 30, beta = 1, alpha = 0.35 (P = 36316): rho_c = (alpha + beta q_s - I(q_s)) / beta = 0.727.
+  //   ln Z is N phi + O(1) and the weight 1/(1 + Z e^(-beta N rho)) reaches 0.95 about 3 / (beta N) = 0.1 above
+  //   rho_c: +-0.12 is clear of both (one run: retrieved 0.52 at rho 0.8, 1 at 0.85, 0 at 0.65).
+  // The rows' `theory` column at rho < 1 is the load alpha_rho whose rho_c is rho: above the run's alpha where it
+  // retrieves, below it where it fails.
+  struct Setting {
+    int n;
+    double beta, alpha;
+    bool condensed;
+  };
+  for (const Setting& c : {Setting{40, 4.0, 0.2, true}, Setting{30, 1.0, 0.35, false}}) {
+    const PatternEnsemble e = PatternEnsemble::spherical;
+    const double rho_c = critical_start_overlap(e, c.alpha, c.beta);
+    INFO("N " << c.n << " beta " << c.beta << " alpha " << c.alpha << ": rho_c " << rho_c);
+    CHECK(noise_condensed(e, c.alpha, c.beta) == c.condensed);
+    REQUIRE(rho_c > 0.5);
+    REQUIRE(rho_c < 0.85);
+    CapacitySettings s;
+    s.patterns = e;
+    s.dim = c.n;
+    s.betas = {c.beta};
+    s.alphas = {c.alpha};
+    s.trials = 100;
+    s.seed = 2;
+    for (double rho : {rho_c - 0.12, rho_c + 0.12}) {
+      s.start_overlap = rho;
+      const CapacityRow row = run_capacity(s).at(0);
+      INFO("rho " << rho << ": retrieved " << row.retrieved << ", mean target weight " << row.mean_target_weight
+                  << ", theory " << row.theory);
+      CHECK(row.theory == exponential_threshold(e, c.beta, rho));
+      if (rho > rho_c) {
+        CHECK(row.retrieved >= 0.95);
+        CHECK(row.theory > c.alpha);
+      } else {
+        CHECK(row.retrieved <= 0.05);
+        CHECK(row.mean_target_weight < 0.1);
+        CHECK(row.theory < c.alpha);
+      }
+    }
   }
 }
