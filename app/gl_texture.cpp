@@ -67,7 +67,7 @@ void display_range(const uhop::Vector& v, double& lo, double& scale) {
 }  // namespace
 
 uhop::ImageShape display_shape(const uhop::ImageShape& shape) {
-  if (shape.height != 1 || shape.channels != 1 || shape.width <= kStripWidth) return shape;
+  if (!is_embedding(shape) || shape.width <= kStripWidth) return shape;
   return {kStripWidth, (shape.width + kStripWidth - 1) / kStripWidth, 1};
 }
 

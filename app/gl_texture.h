@@ -37,6 +37,10 @@ class GlTexture {
 // of d values, shape d x 1) as a strip of its values, wrapped onto lines of kStripWidth pixels when it is longer,
 // the last line padded dark (a 784 x 1 strip would otherwise make an atlas wider than a GL texture may be).
 constexpr int kStripWidth = 64;
+// One row of grey values: a vector that is not an image (what display_shape draws as a strip).
+inline bool is_embedding(const uhop::ImageShape& shape) {
+  return shape.height == 1 && shape.channels == 1;
+}
 uhop::ImageShape display_shape(const uhop::ImageShape& shape);
 // Channel-major (C,H,W) values -> RGBA8 rows of display_shape(shape). Values in [0,1] map directly; other ranges
 // (unit-norm or centered memories) are stretched from their min..max so the image stays visible.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "gl_texture.h"
 #include "studio_state.h"
 #include "studio_ui.h"
 
@@ -62,6 +63,10 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   flow(ImGui::GetFontSize() * 5);
   ImGui::TextDisabled("seed %llu", static_cast<unsigned long long>(s.state.corruption_seed));
 
+  // A vector that is not an image (an embedding, shown as a strip): a brush stroke would smear values that have no
+  // neighbours in space, so the brush is off and says why; corruption, Clear and a query file still work.
+  const bool embedding = s.memories && is_embedding(s.memories->set.shape);
+  ImGui::BeginDisabled(embedding);
   if (ImGui::RadioButton("Brush", !ui.eraser)) ui.eraser = false;
   flow(ImGui::GetFontSize() * 4.5f);
   if (ImGui::RadioButton("Eraser", ui.eraser)) ui.eraser = true;
@@ -73,6 +78,7 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
   ImGui::SliderFloat("ink", &ui.brush_intensity, 0.05f, 1, "%.2f");
   formula_tip("Intensity a: x_p <- (1 - a k(dist)) x_p + a k(dist) v, v = 1 (brush) or 0 (eraser).");
+  ImGui::EndDisabled();
   flow(ImGui::GetFontSize() * 3.5f);
   if (ImGui::Button("Clear")) ui.push(make_command(CommandKind::clear_query));
   formula_tip("Query x = 0 (then draw your own).");
@@ -93,12 +99,15 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     ImGui::End();
     return;
   }
-  const auto& shape = s.memories->set.shape;
+  // The canvas shows the query as its texture is drawn (display_shape, which the mouse mapping uses too). An
+  // embedding's strip (wrapped onto lines) fills a square, as in the memory thumbnails and Compare: at its own aspect
+  // (200 values: 64 x 4) it was a sliver, and its raw d x 1 made a canvas 32,000 px wide.
+  const uhop::ImageShape drawn = display_shape(s.memories->set.shape);
   // Canvas: the query as large as fits, the target beside it at a third of the size.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float label_h = ImGui::GetTextLineHeightWithSpacing();
-  const float aspect = static_cast<float>(shape.height) / std::max(1, shape.width);
+  const float aspect = embedding ? 1.0f : static_cast<float>(drawn.height) / std::max(1, drawn.width);
   float canvas_w = std::min((avail.x - gap) * 0.72f, (avail.y - label_h) / aspect);
   // Never below 160 px on its shorter side: drawing must stay possible (the panel scrolls, or the layout shows it as
   // a tab, rather than shrinking the canvas to a sliver).
@@ -107,7 +116,7 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   const float target_w = std::max(24.0f, std::min(avail.x - canvas_w - gap, canvas_w * 0.45f));
 
   ImGui::BeginGroup();
-  ImGui::Text("query x_0 (draw here)");
+  ImGui::TextUnformatted(embedding ? "query x_0" : "query x_0 (draw here)");
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##canvas", ImVec2(canvas_w, canvas_h));
   ui.record_item("query_canvas");
@@ -120,8 +129,8 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   dl->AddRect(p, ImVec2(p.x + canvas_w, p.y + canvas_h), rgb(0x888888));
   // Mouse -> image pixel coordinates; every drag segment is sent as a stroke so the query updates live.
   const ImVec2 m = ImGui::GetIO().MousePos;
-  const float ix = (m.x - p.x) / canvas_w * shape.width, iy = (m.y - p.y) / canvas_h * shape.height;
-  if (active && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+  const float ix = (m.x - p.x) / canvas_w * drawn.width, iy = (m.y - p.y) / canvas_h * drawn.height;
+  if (!embedding && active && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
     if (!ui.drawing) ui.last_point = {ix, iy};
     if (!ui.drawing || std::hypot(ix - ui.last_point.first, iy - ui.last_point.second) > 0.2f) {
       Command c = make_command(CommandKind::brush);
@@ -136,9 +145,13 @@ void panel_query(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
   } else {
     ui.drawing = false;
   }
-  if (hovered || active) {
-    const float r = ui.brush_radius / shape.width * canvas_w;
+  if (!embedding && (hovered || active)) {
+    const float r = ui.brush_radius / drawn.width * canvas_w;
     dl->AddCircle(m, r, ui.eraser ? rgb(0xff6060) : rgb(0x60c0ff), 24, 1.5f);
+  }
+  if (embedding) {  // under the canvas, no wider than it (the target keeps its room beside)
+    for (const std::string& line : wrap_words("an embedding: draw on image memories", canvas_w))
+      ImGui::TextDisabled("%s", line.c_str());
   }
   ImGui::EndGroup();
   ImGui::SameLine();

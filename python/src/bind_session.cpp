@@ -54,7 +54,12 @@ class PySession {
     s.batch = batch;
     s.train_count = train_count;
     s.stats_every = stats_every;
-    s.normalize_rows = normalize_rows;
+    // `uhop stage1 --normalize-rows` normalizes once, after its last step; a Session has no last step, so the flag
+    // alone would do nothing: the caller says when, with normalize_rows().
+    if (normalize_rows)
+      throw py::value_error(
+          "normalize_rows=True: a Session has no last step to apply it after; call session.normalize_rows() when "
+          "training is done (what `uhop stage1 --normalize-rows` does after step N)");
     Matrix w0;
     const bool given_w0 = !py::isinstance<py::str>(init);
     if (given_w0) w0 = matrix_from(init, "init (W_0)", -1, patterns.cols());
@@ -149,7 +154,9 @@ loss, as `uhop stage1` does. init: 'identity', 'gaussian', 'orthogonal' or W_0 i
                              "the `uhop stage1` log: column name -> array, one entry per row (row i = W_i)")
       .def_property_readonly("statistics", &PySession::statistics,
                              "separation statistics of the current W: delta_phi (M,), its min/mean/max, r_phi, m_phi")
-      .def("normalize_rows", &PySession::normalize_rows, "scale every row of W to unit length (not logged as a step)")
+      .def("normalize_rows", &PySession::normalize_rows,
+           "scale every row of W to unit length now, as `uhop stage1 --normalize-rows` does after its last step (not "
+           "logged as a step; .statistics are then of the normalized W)")
       .def_property_readonly("steps", &PySession::steps, "Stage I steps taken")
       .def_property_readonly("M", &PySession::count)
       .def_property_readonly("d", &PySession::dim);

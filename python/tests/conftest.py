@@ -46,3 +46,25 @@ def read_csv_log(path):
     rows = [[float(c) if c else np.nan for c in line.split(",")] for line in lines[1:]]
     table = np.array(rows, dtype=float).reshape(len(rows), len(names))
     return {name: table[:, k] for k, name in enumerate(names)}
+
+
+# Under ctest (UHOP_REQUIRE_ALL=1, set by tests/CMakeLists.txt) a skipped test is a failure: a missing tool or input
+# would otherwise pass as green while nothing ran.
+REQUIRE_ALL = os.environ.get("UHOP_REQUIRE_ALL") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and UHOP_REQUIRE_ALL=1 makes a skip a failure: {reason}"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Skips the hook above cannot turn into failures (a whole module skipped while collected) still fail the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if REQUIRE_ALL and exitstatus == 0 and reporter and reporter.stats.get("skipped"):
+        session.exitstatus = 1

@@ -99,3 +99,46 @@ for name, key in [("n309", '"lr": 1e309'), ("nneg", '"t": -1e400'), ("tiny", '"l
                   ("bigint", '"steps": 123456789012345678901234567890'), ("str", '"dim": "784"')]:
     put("%s.json" % name, session_head.replace('"stage1": {}', '"stage1": {%s}' % key) + "}")
 put("huge-steps.json", session_head.replace('"stage1": {}', '"stage1": {"steps": 1000000000}') + "}")
+# NumPy .npy and .npz (issue 23), written byte by byte (no NumPy needed): lying headers, object arrays, NaN, a zip
+# bomb declared in the archive's directory, an archive with two arrays and no name; and valid files that must load.
+
+
+def npy(descr, shape, data, fortran=False, version=1, header_len=None):
+    header = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (descr, fortran, shape)
+    prefix = 10 if version == 1 else 12
+    header += " " * (-(prefix + len(header) + 1) % 64) + "\n"
+    length = len(header) if header_len is None else header_len
+    size = struct.pack("<H", length) if version == 1 else struct.pack("<I", length)
+    return b"\x93NUMPY" + bytes([version, 0]) + size + header.encode("latin1") + data
+
+
+def zip_archive(entries):
+    """entries: (name, stored or deflated bytes, method, crc, declared uncompressed size); one central directory."""
+    body, directory = b"", b""
+    for name, payload, method, crc, size in entries:
+        name = name.encode()
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, len(payload), size, len(name), 0)
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc, len(payload), size,
+                                 len(name), 0, 0, 0, 0, 0, len(body)) + name
+        body += local + name + payload
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0)
+    return body + directory + end
+
+
+def stored(name, data):
+    return (name, data, 0, zlib.crc32(data) & 0xFFFFFFFF, len(data))
+
+
+grid = struct.pack("<16d", *[float(i % 5 == 0) for i in range(16)])  # 4 memories of d = 4
+put("liar.npy", npy("<f8", "(100000000000, 784)", b"\0" * 64))
+put("short.npy", npy("<f8", "(4, 4)", b"\0" * 10))
+put("object.npy", npy("|O", "(4, 4)", b"\x80\x04N." * 16))
+put("nan.npy", npy("<f8", "(4, 4)", struct.pack("<d", float("nan")) + grid[8:]))
+put("header-len.npy", npy("<f8", "(4, 4)", grid, version=2, header_len=1 << 30))
+deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+bomb = deflater.compress(b"\0" * 4096) + deflater.flush()
+put("bomb.npz", zip_archive([("x.npy", bomb, 8, 0, 0xFFFFFF00)]))
+put("two.npz", zip_archive([stored("a.npy", npy("<f8", "(4, 4)", grid)), stored("b.npy", npy("<f8", "(4, 4)", grid))]))
+put("fortran32.npy", npy("<f4", "(4, 4)", struct.pack("<16f", *struct.unpack("<16d", grid)), fortran=True))
+put("labels.npz", zip_archive([stored("x.npy", npy("<f8", "(4, 4)", grid)),
+                               stored("labels.npy", npy("<i8", "(4,)", struct.pack("<4q", 0, 1, 0, 1)))]))

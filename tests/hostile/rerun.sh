@@ -122,6 +122,16 @@ echo "== CSV odds"
 run 2 csv $S1 --memories digits.csv --out-w out.w.csv --log out.log
 run 0 csv $S1 --memories cr-only.csv --out-w out.w.csv --log out.log
 run 2 csv $S1 --memories bom-text.csv --out-w out.w.csv --log out.log
+echo "== NumPy .npy and .npz"
+for f in liar.npy object.npy short.npy nan.npy header-len.npy; do
+  run 2 npy $S1 --memories "$f" --out-w out.w.csv --log out.log
+done
+run 2 npy $S0 --memories mem.csv --w0 liar.npy --out-w out.w.csv --log out.log
+run 2 npy $R0 --memories mem.csv --query object.npy
+for f in bomb.npz two.npz two.npz:c; do run 2 npz $S1 --memories "$f" --out-w out.w.csv --log out.log; done
+run 0 npy-ok $S1 --memories fortran32.npy --out-w out.w.csv --log out.log
+run 0 npy-ok $RT --memories labels.npz --pick per-class --count 2
+run 0 npy-ok $S1 --memories two.npz:b --out-w out.w.csv --log out.log
 if [ "$mode" = "--full" ]; then
   echo "== full: larger runs"
   run 0 full demo --memories builtin:glyphs --steps 20
