@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <streambuf>
+#include <utility>
 
 #include "numerics/input_error.h"
 
@@ -309,14 +311,34 @@ void stream_out(const StagedFiles::Staged& s) {
   if (error != 0) throw input_error(s.path, "write failed (" + errno_text(error) + ")");
 }
 
-// flock on each destination folder (sorted: two commits never wait on each other in a cycle), held until the
-// commit ends. A folder lock leaves no file behind; where a file system has no flock the commit goes on unlocked.
+// flock on each destination folder, held until the commit ends. Folders are told apart by identity (device and
+// inode of the opened folder), not by spelling: "w.csv" and "/abs/l.csv", "sub/../l.csv" or a symlink into the same
+// folder lock it once (two descriptors of one folder would block each other forever). The locks are taken sorted by
+// identity, so two commits never wait on each other in a cycle. A folder lock leaves no file behind; where a file
+// system has no flock the commit goes on unlocked.
 class FolderLocks {
  public:
   explicit FolderLocks(const std::set<std::string>& folders) {
+    std::vector<std::pair<FolderIdentity, int>> opened;
     for (const std::string& folder : folders) {
       const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (fd < 0) continue;
+      struct stat info {};
+      if (::fstat(fd, &info) != 0) {
+        ::close(fd);
+        continue;
+      }
+      const FolderIdentity id{info.st_dev, info.st_ino};
+      bool seen = false;
+      for (const auto& other : opened) seen = seen || other.first == id;
+      if (seen) {
+        ::close(fd);
+        continue;
+      }
+      opened.emplace_back(id, fd);
+    }
+    std::sort(opened.begin(), opened.end());
+    for (const auto& [id, fd] : opened) {
       while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
       }
       fds_.push_back(fd);
@@ -329,6 +351,7 @@ class FolderLocks {
   }
 
  private:
+  using FolderIdentity = std::pair<dev_t, ino_t>;
   std::vector<int> fds_;
 };
 

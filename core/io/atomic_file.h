@@ -9,8 +9,9 @@
 //   the link stays. Folders, block devices and dangling symlinks are refused;
 // - before the first rename every destination is checked in full (file name length, parent folder, type, folder
 //   writable, no output named twice), so a refusal leaves every old output untouched;
-// - commits are serialized per folder (flock on each destination folder, taken in a fixed order), so two processes
-//   writing the same outputs at once leave a set that comes whole from one of them;
+// - commits are serialized per folder (flock once on each destination folder, told apart by device and inode, not by
+//   spelling, taken in a fixed order), so two processes writing the same outputs at once leave a set that comes
+//   whole from one of them;
 // - then the temps are renamed in the order they were added (a caller adds the file that makes the others valid
 //   last: a session's JSON after its side files), keeping each replaced file under a temp name until the whole set
 //   is in place: a rename that fails puts back every output already renamed. Each folder is fsync'ed after its
