@@ -48,7 +48,7 @@ MemorySet array_memory_set(const std::vector<uint8_t>& bytes, const std::string&
                            std::vector<std::string>* warnings) {
   const NpyHeader h = parse_npy_header(bytes.data(), bytes.size(), name, whole_array_cap(options));
   const ImageShape shape = memory_shape(h, options, name);
-  if (options.check_fits) options.check_fits(planned_count(h.shape[0], options), shape);
+  if (options.check_fits) options.check_fits(planned_count(h.shape[0], options, shape.size()), shape);
   MemorySet all = memory_set_from_matrix(npy_matrix(h, bytes.data(), bytes.size(), name), source);
   all.shape = shape;
   format = "NumPy " + h.descr + " " + shape_text(h.shape);
@@ -109,9 +109,9 @@ MemorySet take_memories(const MemorySet& all, const LoadOptions& options, std::v
                         const std::string& format) {
   const std::string& path = all.source;
   const std::vector<int> order = pick_order(all.count(), all.labels, options, path, warnings);
-  warn_default_count(all.count(), options, path, warnings);
-  const int taken =
-      static_cast<int>(std::min<long long>(planned_count(all.count(), options), static_cast<long long>(order.size())));
+  warn_default_count(all.count(), options, path, warnings, all.dim());
+  const int taken = static_cast<int>(
+      std::min<long long>(planned_count(all.count(), options, all.dim()), static_cast<long long>(order.size())));
   if (options.check_fits) options.check_fits(taken, all.shape);
   MemorySet set = all;
   set.patterns.resize(taken, all.dim());
@@ -138,7 +138,8 @@ MemorySet take_memories(const MemorySet& all, const LoadOptions& options, std::v
 MemorySet load_csv_memories(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
                             const ProgressFn& progress) {
   report_progress(progress, 0.0);
-  const MemorySet all = memory_set_from_matrix(read_csv_matrix(path, whole_array_cap(options), false, nullptr, options.quote_content), path);
+  const MemorySet all = memory_set_from_matrix(
+      read_csv_matrix(path, whole_array_cap(options), false, nullptr, options.quote_content), path);
   if (warnings && (options.width > 0 || options.height > 0 || options.keep_rgb))
     warnings->push_back(path + ": image size and RGB options do not apply to CSV memories (used as given)");
   MemorySet set = take_memories(all, options, warnings, "CSV: as given");
@@ -169,7 +170,9 @@ MemorySet load_npy_memories(const std::string& src, const LoadOptions& options, 
     const std::vector<uint8_t> head = read_file_prefix(path, kMaxNpyHeaderBytes + 12);
     const NpyHeader h = parse_npy_header(head.data(), head.size(), path, whole_array_cap(options));
     if (options.check_fits)
-      options.check_fits(planned_count(h.shape.empty() ? 0 : h.shape[0], options), memory_shape(h, options, path));
+      options.check_fits(
+          planned_count(h.shape.empty() ? 0 : h.shape[0], options, memory_shape(h, options, path).size()),
+          memory_shape(h, options, path));
     const std::vector<uint8_t> bytes = read_whole_file(path, h.data_offset + h.data_bytes() + 1);
     std::string format;
     set = take_memories(array_memory_set(bytes, path, path, options, {}, format, warnings), options, warnings, format);

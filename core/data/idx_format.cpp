@@ -240,6 +240,7 @@ ImageCatalog idx_catalog(const IdxImages& images, std::vector<int> labels, const
   catalog.source = source;
   catalog.format = transposed ? "IDX (EMNIST, transposed upright)" : "IDX";
   catalog.total = images.count;
+  catalog.item_pixels = static_cast<long long>(images.rows) * images.cols;
   catalog.labels = std::move(labels);
   catalog.name_of = [file_name](int item) { return file_name + "#" + std::to_string(item); };
   catalog.fetch = [images, transposed](int item, ImageView& view, std::string&) {
@@ -338,7 +339,7 @@ MemorySet load_idx(const std::string& images_path, const LoadOptions& options, s
                                  ? ImageShape{options.width, options.height, 1}
                                  : ImageShape{static_cast<int>(std::min<uint32_t>(header.dims[2], INT_MAX)),
                                               static_cast<int>(std::min<uint32_t>(header.dims[1], INT_MAX)), 1};
-    options.check_fits(planned_count(header.dims[0], options), shape);
+    options.check_fits(planned_count(header.dims[0], options, shape.size()), shape);
   };
   const std::vector<uint8_t> stored = read_idx_stored(images_path, options.max_values, check_fits);
   IdxSource idx = idx_source(stored, images_path, options, check_fits);

@@ -111,7 +111,8 @@ TEST_CASE("npy: the shape is checked against the caller's limit before values ar
   write_bytes(dir.file("big.npy"), npy_f8("(1000000, 1000)", counting(4)));
   LoadOptions options;
   options.max_values = options.max_csv_values = 1LL << 40;  // so the caller's check is what refuses it
-  options.default_max_count = 0;  // the whole array (not the default cap for sources given without a count)
+  options.default_max_count = 0;  // the whole array (not the default caps for sources given without a count)
+  options.default_max_values = 0;
   long long asked = -1;
   options.check_fits = [&](long long count, const ImageShape& shape) {
     asked = count * shape.size();
