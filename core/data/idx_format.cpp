@@ -81,11 +81,10 @@ uint64_t promised_bytes(const IdxHeader& header, const std::string& name, long l
 
 IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& name) {
   if (size < 4) throw input_error(name, "too short for an IDX header (" + std::to_string(size) + " bytes)");
-  if (data[0] != 0 || data[1] != 0 || !type_name(data[2]) || data[3] == 0) {
-    char magic[16];
-    std::snprintf(magic, sizeof magic, "%02x %02x %02x %02x", data[0], data[1], data[2], data[3]);
-    throw input_error(
-        name, std::string("wrong IDX magic ") + magic + " (expected 00 00 <type 08..0e> <number of dimensions>)");
+  if (data[0] != 0 || data[1] != 0 || !type_name(data[2]) || data[3] == 0) {  // the bytes are never echoed
+    const int bad = data[0] != 0 ? 0 : data[1] != 0 ? 1 : !type_name(data[2]) ? 2 : 3;
+    throw input_error(name, "wrong IDX magic: byte " + std::to_string(bad) +
+                                " of the first 4 is wrong (expected 00 00 <type 08..0e> <number of dimensions>)");
   }
   IdxHeader header;
   header.type = data[2];
