@@ -106,12 +106,13 @@ int cmd_replay(int argc, char** argv) {
   if (!(fps >= 1 && fps <= 60)) throw InputError("--fps must be 1..60");
   if (a.has("animate")) {  // a bad name or folder fails before the replay
     std::string target = a.str("animate");
-    animation_format_of_path(target);
+    const AnimationFormat format = animation_format_of_path(target);
     while (target.size() > 1 && target.back() == '/') target.pop_back();
     const fs::path parent = fs::path(target).parent_path();
     std::error_code ec;
     if (!parent.empty() && !fs::is_directory(parent, ec))
       throw input_error(a.str("animate"), "the folder " + parent.string() + " does not exist");
+    if (format != AnimationFormat::png_folder) check_output_destination(target);  // a folder, a dangling link, ...
   }
   const SessionFile file = read_session_file(path);
   std::vector<std::string> warnings;

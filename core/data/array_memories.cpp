@@ -46,9 +46,10 @@ ImageShape memory_shape(const NpyHeader& h, const LoadOptions& options, const st
 MemorySet array_memory_set(const std::vector<uint8_t>& bytes, const std::string& name, const std::string& source,
                            const LoadOptions& options, std::vector<int> labels, std::string& format,
                            std::vector<std::string>* warnings) {
-  const NpyHeader h = parse_npy_header(bytes.data(), bytes.size(), name, whole_array_cap(options));
+  const NpyHeader h =
+      parse_npy_header(bytes.data(), bytes.size(), name, whole_array_cap(options), options.quote_content);
   const ImageShape shape = memory_shape(h, options, name);
-  if (options.check_fits) options.check_fits(planned_count(h.shape[0], options), shape);
+  if (options.check_fits) options.check_fits(planned_count(h.shape[0], options, shape.size()), shape);
   MemorySet all = memory_set_from_matrix(npy_matrix(h, bytes.data(), bytes.size(), name), source);
   all.shape = shape;
   format = "NumPy " + h.descr + " " + shape_text(h.shape);
@@ -70,7 +71,7 @@ MemorySet array_memory_set(const std::vector<uint8_t>& bytes, const std::string&
 
 MemorySet npz_memories(const uint8_t* data, size_t size, const std::string& path, const std::string& array,
                        const LoadOptions& options, std::vector<std::string>* warnings) {
-  const std::vector<NpzEntry> entries = list_npz_entries(data, size, path);
+  const std::vector<NpzEntry> entries = list_npz_entries(data, size, path, options.quote_content);
   const NpzEntry* chosen = nullptr;
   const NpzEntry* labels = nullptr;
   std::string names;
@@ -84,18 +85,22 @@ MemorySet npz_memories(const uint8_t* data, size_t size, const std::string& path
       ++candidates;
     }
   }
+  // The member names are the archive's content: listed only from an archive the user named.
+  const std::string listed =
+      options.quote_content ? "arrays: " + text_excerpt(names, 200) : std::to_string(entries.size()) + " entries";
   if (array.empty() && candidates > 1)
-    throw input_error(path, "holds several arrays (" + text_excerpt(names, 200) + "): name one as " + path + ":NAME");
+    throw input_error(path, "holds several arrays (" + listed + "): name one as " + path + ":NAME");
   if (!chosen)
-    throw input_error(path, (array.empty() ? std::string("holds no array") : "has no array '" + array + "'") +
-                                " (arrays: " + text_excerpt(names, 200) + ")");
+    throw input_error(
+        path, (array.empty() ? std::string("holds no array") : "has no array '" + array + "'") + " (" + listed + ")");
   const uint64_t max_bytes = kMaxNpyHeaderBytes + 12 + 8 * static_cast<uint64_t>(whole_array_cap(options));
   std::vector<int> label_values;
   if (labels) {
     const std::vector<uint8_t> bytes = npz_entry_bytes(data, size, *labels, path, max_bytes);
     const std::string where = path + ":labels";
-    label_values = npy_int_vector(parse_npy_header(bytes.data(), bytes.size(), where, whole_array_cap(options)),
-                                  bytes.data(), bytes.size(), where);
+    label_values = npy_int_vector(
+        parse_npy_header(bytes.data(), bytes.size(), where, whole_array_cap(options), options.quote_content),
+        bytes.data(), bytes.size(), where);
   }
   const std::string source = path + ":" + chosen->name;
   std::string format;
@@ -109,9 +114,9 @@ MemorySet take_memories(const MemorySet& all, const LoadOptions& options, std::v
                         const std::string& format) {
   const std::string& path = all.source;
   const std::vector<int> order = pick_order(all.count(), all.labels, options, path, warnings);
-  warn_default_count(all.count(), options, path, warnings);
-  const int taken =
-      static_cast<int>(std::min<long long>(planned_count(all.count(), options), static_cast<long long>(order.size())));
+  warn_default_count(all.count(), options, path, warnings, all.dim());
+  const int taken = static_cast<int>(
+      std::min<long long>(planned_count(all.count(), options, all.dim()), static_cast<long long>(order.size())));
   if (options.check_fits) options.check_fits(taken, all.shape);
   MemorySet set = all;
   set.patterns.resize(taken, all.dim());
@@ -138,7 +143,8 @@ MemorySet take_memories(const MemorySet& all, const LoadOptions& options, std::v
 MemorySet load_csv_memories(const std::string& path, const LoadOptions& options, std::vector<std::string>* warnings,
                             const ProgressFn& progress) {
   report_progress(progress, 0.0);
-  const MemorySet all = memory_set_from_matrix(read_csv_matrix(path, whole_array_cap(options), false, nullptr, options.quote_content), path);
+  const MemorySet all = memory_set_from_matrix(
+      read_csv_matrix(path, whole_array_cap(options), false, nullptr, options.quote_content), path);
   if (warnings && (options.width > 0 || options.height > 0 || options.keep_rgb))
     warnings->push_back(path + ": image size and RGB options do not apply to CSV memories (used as given)");
   MemorySet set = take_memories(all, options, warnings, "CSV: as given");
@@ -167,9 +173,12 @@ MemorySet load_npy_memories(const std::string& src, const LoadOptions& options, 
     if (!array.empty()) throw input_error(src, "only .npz archives hold named arrays");
     // The header first: a shape the caller cannot hold is refused before the values are read.
     const std::vector<uint8_t> head = read_file_prefix(path, kMaxNpyHeaderBytes + 12);
-    const NpyHeader h = parse_npy_header(head.data(), head.size(), path, whole_array_cap(options));
+    const NpyHeader h =
+        parse_npy_header(head.data(), head.size(), path, whole_array_cap(options), options.quote_content);
     if (options.check_fits)
-      options.check_fits(planned_count(h.shape.empty() ? 0 : h.shape[0], options), memory_shape(h, options, path));
+      options.check_fits(
+          planned_count(h.shape.empty() ? 0 : h.shape[0], options, memory_shape(h, options, path).size()),
+          memory_shape(h, options, path));
     const std::vector<uint8_t> bytes = read_whole_file(path, h.data_offset + h.data_bytes() + 1);
     std::string format;
     set = take_memories(array_memory_set(bytes, path, path, options, {}, format, warnings), options, warnings, format);

@@ -67,6 +67,7 @@ ImageCatalog cifar_catalog(const CifarRecords& records, const std::string& sourc
   catalog.total = records.count;
   catalog.labels = records.labels;
   catalog.colour = true;
+  catalog.item_pixels = kCifarSide * kCifarSide;
   catalog.name_of = [file_name](int item) { return file_name + "#" + std::to_string(item); };
   catalog.fetch = [records_data = records.data, record_bytes = records.record_bytes, first_item](
                       int item, ImageView& view, std::string&) {
@@ -142,13 +143,13 @@ MemorySet load_cifar(const std::string& path, const LoadOptions& options, std::v
   report_progress(progress, 0.0);
   const uint64_t size = regular_file_size(path);
   const CifarKind kind = cifar_kind(size, path);  // size and name checks before reading
+  const int channels = options.keep_rgb ? 3 : 1;
+  const ImageShape shape = options.width > 0 ? ImageShape{options.width, options.height, channels}
+                                             : ImageShape{kCifarSide, kCifarSide, channels};
   if (options.check_fits) {
     const long long records =
         static_cast<long long>(size / (kind == CifarKind::cifar10 ? kCifar10Record : kCifar100Record));
-    const int channels = options.keep_rgb ? 3 : 1;
-    options.check_fits(planned_count(records, options), options.width > 0
-                                                            ? ImageShape{options.width, options.height, channels}
-                                                            : ImageShape{kCifarSide, kCifarSide, channels});
+    options.check_fits(planned_count(records, options, shape.size()), shape);
   }
   const size_t record_bytes = kind == CifarKind::cifar10 ? kCifar10Record : kCifar100Record;
   const long long total = static_cast<long long>(size / record_bytes);
@@ -157,7 +158,7 @@ MemorySet load_cifar(const std::string& path, const LoadOptions& options, std::v
   long long first = 0, taken = total;
   if (options.pick == Pick::first) {
     first = std::min<long long>(options.offset, total);
-    taken = std::min<long long>(planned_count(total, options), total - first);
+    taken = std::min<long long>(planned_count(total, options, shape.size()), total - first);
   }
   if (static_cast<unsigned long long>(taken) * record_bytes > static_cast<uint64_t>(options.max_values))
     throw input_error(path, "the records asked for are more than the " + std::to_string(options.max_values) +

@@ -81,11 +81,10 @@ uint64_t promised_bytes(const IdxHeader& header, const std::string& name, long l
 
 IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& name) {
   if (size < 4) throw input_error(name, "too short for an IDX header (" + std::to_string(size) + " bytes)");
-  if (data[0] != 0 || data[1] != 0 || !type_name(data[2]) || data[3] == 0) {
-    char magic[16];
-    std::snprintf(magic, sizeof magic, "%02x %02x %02x %02x", data[0], data[1], data[2], data[3]);
-    throw input_error(
-        name, std::string("wrong IDX magic ") + magic + " (expected 00 00 <type 08..0e> <number of dimensions>)");
+  if (data[0] != 0 || data[1] != 0 || !type_name(data[2]) || data[3] == 0) {  // the bytes are never echoed
+    const int bad = data[0] != 0 ? 0 : data[1] != 0 ? 1 : !type_name(data[2]) ? 2 : 3;
+    throw input_error(name, "wrong IDX magic: byte " + std::to_string(bad) +
+                                " of the first 4 is wrong (expected 00 00 <type 08..0e> <number of dimensions>)");
   }
   IdxHeader header;
   header.type = data[2];
@@ -240,6 +239,7 @@ ImageCatalog idx_catalog(const IdxImages& images, std::vector<int> labels, const
   catalog.source = source;
   catalog.format = transposed ? "IDX (EMNIST, transposed upright)" : "IDX";
   catalog.total = images.count;
+  catalog.item_pixels = static_cast<long long>(images.rows) * images.cols;
   catalog.labels = std::move(labels);
   catalog.name_of = [file_name](int item) { return file_name + "#" + std::to_string(item); };
   catalog.fetch = [images, transposed](int item, ImageView& view, std::string&) {
@@ -338,7 +338,7 @@ MemorySet load_idx(const std::string& images_path, const LoadOptions& options, s
                                  ? ImageShape{options.width, options.height, 1}
                                  : ImageShape{static_cast<int>(std::min<uint32_t>(header.dims[2], INT_MAX)),
                                               static_cast<int>(std::min<uint32_t>(header.dims[1], INT_MAX)), 1};
-    options.check_fits(planned_count(header.dims[0], options), shape);
+    options.check_fits(planned_count(header.dims[0], options, shape.size()), shape);
   };
   const std::vector<uint8_t> stored = read_idx_stored(images_path, options.max_values, check_fits);
   IdxSource idx = idx_source(stored, images_path, options, check_fits);

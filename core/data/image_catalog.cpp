@@ -1,6 +1,7 @@
 #include "image_catalog.h"
 
 #include <algorithm>
+#include <climits>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -132,20 +133,31 @@ void put_rows_in_pick_order(MemorySet& set, const std::vector<int>& row_of) {
 }
 }  // namespace
 
+namespace {
+// The most memories a load without a count takes: default_max_count, and default_max_values / dim (at least 1).
+long long default_count_cap(const LoadOptions& options, long long dim) {
+  long long cap = options.default_max_count > 0 ? options.default_max_count : LLONG_MAX;
+  if (options.default_max_values > 0 && dim > 0) cap = std::min(cap, std::max(1LL, options.default_max_values / dim));
+  return cap;
+}
+}  // namespace
+
 void warn_default_count(long long total, const LoadOptions& options, const std::string& source,
-                        std::vector<std::string>* warnings) {
-  const long long available = std::max(0LL, total - options.offset);
-  if (options.count > 0 || options.default_max_count <= 0 || available <= options.default_max_count || !warnings)
-    return;
+                        std::vector<std::string>* warnings, long long dim) {
+  const long long available = std::max(0LL, total - options.offset), cap = default_count_cap(options, dim);
+  if (options.count > 0 || available <= cap || !warnings) return;
+  const bool by_values = options.default_max_count <= 0 || cap < options.default_max_count;
   warnings->push_back(source + ": holds " + std::to_string(available) + " items; without a count at most " +
-                      std::to_string(options.default_max_count) + " are used (ask for more with --count " +
-                      std::to_string(available) + ")");
+                      std::to_string(cap) + " are used" +
+                      (by_values ? " (" + std::to_string(dim) + " values each, at most " +
+                                       std::to_string(options.default_max_values) + " values in all)"
+                                 : std::string()) +
+                      " (ask for more with --count " + std::to_string(available) + ")");
 }
 
-long long planned_count(long long total, const LoadOptions& options) {
+long long planned_count(long long total, const LoadOptions& options, long long dim) {
   const long long available = std::max(0LL, total - options.offset);
-  if (options.count <= 0)
-    return options.default_max_count > 0 ? std::min<long long>(available, options.default_max_count) : available;
+  if (options.count <= 0) return std::min(available, default_count_cap(options, dim));
   return options.count_at_most ? std::min<long long>(options.count, available) : options.count;
 }
 
@@ -158,13 +170,16 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
   if (static_cast<long long>(options.width) * options.height > options.max_image_pixels)
     throw input_error(
         source, "target size " + size_text(options.width, options.height) + " is larger than the image pixel limit");
-  const int wanted = static_cast<int>(planned_count(catalog.total, options));
+  const int channels = options.keep_rgb && catalog.colour ? 3 : 1;
+  const long long known_dim = options.width > 0 ? static_cast<long long>(options.width) * options.height * channels
+                                                : catalog.item_pixels * channels;
+  int wanted = static_cast<int>(planned_count(catalog.total, options, known_dim));
   if (options.check_fits)  // what the caller can hold, before anything else about the request
     options.check_fits(wanted, options.width > 0 ? ImageShape{options.width, options.height,
                                                               options.keep_rgb && catalog.colour ? 3 : 1}
                                                  : ImageShape{0, 0, 1});
   std::vector<int> order = pick_order(catalog.total, catalog.labels, options, source, warnings);
-  warn_default_count(catalog.total, options, source, warnings);
+  if (known_dim > 0) warn_default_count(catalog.total, options, source, warnings, known_dim);
   std::vector<int> row_of;  // forward_only: the row (pick position) of the k-th item fetched
   if (catalog.forward_only) {
     order.resize(std::min<size_t>(order.size(), static_cast<size_t>(wanted)));
@@ -202,6 +217,10 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
       // The first readable image fixes the shape unless the caller gave one.
       target.width = options.width > 0 ? options.width : view.width;
       target.height = options.height > 0 ? options.height : view.height;
+      if (known_dim == 0) {  // the first image told d: the default count's M × d budget applies now
+        wanted = static_cast<int>(std::min<long long>(wanted, planned_count(catalog.total, options, target.dim())));
+        warn_default_count(catalog.total, options, source, warnings, target.dim());
+      }
       if (options.check_fits) options.check_fits(wanted, ImageShape{target.width, target.height, target.channels});
       const long long values = static_cast<long long>(wanted) * target.dim();
       if (values > options.max_values)

@@ -25,6 +25,9 @@ struct ImageCatalog {
   // build_memory_set then fetches the picked items in ascending order and puts the rows in pick order after.
   // Such a catalog must never skip an item (fetch throws instead of returning false).
   bool forward_only = false;
+  // Pixels per item when every item has one size known before any is fetched (IDX, CIFAR), else 0: the default
+  // count's M × d budget (LoadOptions::default_max_values) is then applied before the first fetch.
+  long long item_pixels = 0;
 };
 
 // The order in which items are taken: items [offset, total) ordered by pick. first: file order; random: a seeded
@@ -34,14 +37,14 @@ struct ImageCatalog {
 std::vector<int> pick_order(int total, const std::vector<int>& labels, const LoadOptions& options,
                             const std::string& source, std::vector<std::string>* warnings);
 
-// How many memories a load of total items will take (options.count, or all after the offset up to
-// options.default_max_count; with count_at_most at most what there is): what LoadOptions::check_fits is asked about
-// before the bulk of a file is read.
-long long planned_count(long long total, const LoadOptions& options);
+// How many memories a load of total items of dim values each will take (options.count, or all after the offset up
+// to options.default_max_count and options.default_max_values / dim; dim 0 = not known yet; with count_at_most at
+// most what there is): what LoadOptions::check_fits is asked about before the bulk of a file is read.
+long long planned_count(long long total, const LoadOptions& options, long long dim = 0);
 
-// The warning when options.default_max_count cut a load that gave no count (says the limit and how to lift it).
+// The warning when the default count's limits cut a load that gave no count (says the limit and how to lift it).
 void warn_default_count(long long total, const LoadOptions& options, const std::string& source,
-                        std::vector<std::string>* warnings);
+                        std::vector<std::string>* warnings, long long dim = 0);
 
 // Fetches items in pick order until options.count (0 = all) are read, converting each to a row. The target size is
 // options.width x options.height or the first read image's size. Unreadable items are skipped and listed in one

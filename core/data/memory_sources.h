@@ -38,6 +38,10 @@ struct LoadOptions {
   // images must not buy minutes of retrieval without the user asking for that size (docs/hostile-input.md). A
   // warning says the limit; an explicit count lifts it. 0 = no limit (the built-in sets).
   int default_max_count = 10000;
+  // And at most this many values (M × d) then: the budget of 10,000 MNIST-size images (28 × 28), 63 MB of doubles
+  // and about a minute of a Stage I step's M² d. 10,000 images of 76 × 76 from a 56 KB gzip bought 3.4 GB and 72 s;
+  // this takes 1,357 of them (M² d 1.1e10). 0 = no limit.
+  long long default_max_values = 10000LL * 28 * 28;
   // Provenance: true when the user named the source (command line, the Studio's path box), so messages may quote a
   // short excerpt of a bad token; false when the name came from inside another data file (a session's
   // memories.source): messages then say where and what kind of problem, never the content.

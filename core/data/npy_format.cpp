@@ -19,7 +19,8 @@ constexpr size_t kMagicBytes = 6;
 // A strict reader of the header dict: string keys, values a string, True/False or a tuple of whole numbers.
 class HeaderDict {
  public:
-  HeaderDict(const std::string& text, const std::string& name) : text_(text), name_(name) {}
+  HeaderDict(const std::string& text, const std::string& name, bool quote_content)
+      : text_(text), name_(name), quote_content_(quote_content) {}
 
   void parse(NpyHeader& h) {
     bool have_descr = false, have_order = false, have_shape = false;
@@ -41,7 +42,7 @@ class HeaderDict {
         h.shape = tuple();
         have_shape = true;
       } else {
-        fail("unexpected key '" + text_excerpt(key) + "' in the header");
+        fail("unexpected key " + quoted(key) + "in the header");
       }
       skip_space();
       if (peek() == ',') ++pos_;
@@ -55,6 +56,11 @@ class HeaderDict {
 
  private:
   [[noreturn]] void fail(const std::string& what) const { throw input_error(name_, ".npy header: " + what); }
+  // 'excerpt' followed by a space from a file the user named; from a file named inside another data file, where it
+  // is instead (content is never echoed from those, docs/hostile-input.md "Provenance").
+  std::string quoted(const std::string& token) const {
+    return quote_content_ ? "'" + text_excerpt(token) + "' " : "(ending at byte " + std::to_string(pos_) + ") ";
+  }
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   void skip_space() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n')) ++pos_;
@@ -107,17 +113,17 @@ class HeaderDict {
   void parse_descr(const std::string& d, NpyHeader& h) {
     h.descr = d;
     if (d.size() < 3 || d.find_first_of("O") != std::string::npos)
-      fail("dtype '" + text_excerpt(d) + "' is refused: object arrays hold pickled Python objects, never loaded");
+      fail("dtype " + quoted(d) + "is refused: object arrays hold pickled Python objects, never loaded");
     const char order = d[0], kind = d[1];
     const std::string digits = d.substr(2);
     if (order != '<' && order != '>' && order != '|' && order != '=')
-      fail("dtype '" + text_excerpt(d) + "': unknown byte order");
+      fail("dtype " + quoted(d) + "has an unknown byte order");
     if (kind != 'f' && kind != 'i' && kind != 'u')
-      fail("dtype '" + text_excerpt(d) + "' is not supported (expected float32, float64 or an integer type)");
+      fail("dtype " + quoted(d) + "is not supported (expected float32, float64 or an integer type)");
     int bytes = 0;
     if (digits == "1" || digits == "2" || digits == "4" || digits == "8") bytes = digits[0] - '0';
     if (bytes == 0 || (kind == 'f' && bytes < 4))
-      fail("dtype '" + text_excerpt(d) + "' is not supported (expected float32, float64 or an integer type)");
+      fail("dtype " + quoted(d) + "is not supported (expected float32, float64 or an integer type)");
     h.kind = kind;
     h.item_bytes = bytes;
     h.big_endian = order == '>';
@@ -125,6 +131,7 @@ class HeaderDict {
 
   const std::string& text_;
   const std::string& name_;
+  bool quote_content_;
   size_t pos_ = 0;
 };
 
@@ -200,7 +207,8 @@ bool is_npy(const uint8_t* data, size_t size) {
   return size >= kMagicBytes && std::memcmp(data, kMagic, kMagicBytes) == 0;
 }
 
-NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& name, long long max_values) {
+NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& name, long long max_values,
+                           bool quote_content) {
   if (!is_npy(data, size)) throw input_error(name, "not a .npy file (no \\x93NUMPY magic)");
   if (size < 10) throw input_error(name, "truncated .npy header");
   NpyHeader h;
@@ -224,7 +232,7 @@ NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& 
   const std::string text(reinterpret_cast<const char*>(data) + start, length);
   for (unsigned char c : text)
     if (c < 0x20 && c != '\n') throw input_error(name, ".npy header holds a control byte");
-  HeaderDict(text, name).parse(h);
+  HeaderDict(text, name, quote_content).parse(h);
   h.data_offset = start + length;
   if (h.item_bytes == 1 && h.big_endian) h.big_endian = false;
   h.value_count = 1;

@@ -37,8 +37,10 @@ struct NpyHeader {
 bool is_npy(const uint8_t* data, size_t size);
 // Parses the header at data (at least the header's bytes; the values need not be there). Throws InputError for a
 // bad magic or version, a header over kMaxNpyHeaderBytes, a dict that is not exactly descr/fortran_order/shape, an
-// unsupported dtype, a negative or overflowing shape, or more than max_values values.
-NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& name, long long max_values);
+// unsupported dtype, a negative or overflowing shape, or more than max_values values. quote_content false (a file
+// named inside another data file): messages say where in the header and what kind of problem, never its text.
+NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& name, long long max_values,
+                           bool quote_content = true);
 
 // The values of a whole .npy buffer (data/size: the file) as doubles, shape[0] rows by the product of the other
 // dimensions (a 1-D array is one row; a scalar refused), the rest flattened in C order whatever the file's order.

@@ -68,7 +68,7 @@ bool is_zip(const uint8_t* data, size_t size) {
   return size >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4;
 }
 
-std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const std::string& name) {
+std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const std::string& name, bool quote_content) {
   const Bytes b{data, size, name};
   const size_t end = find_end_record(b);
   if (b.le(end + 4, 2) != 0 || b.le(end + 6, 2) != 0)
@@ -102,19 +102,20 @@ std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const s
     uint64_t local = b.le(at + 42, 4);
     read_zip64_extra(b, at + kCentralBytes + name_len, extra_len, e.uncompressed_bytes, e.compressed_bytes, local);
     const std::string file(reinterpret_cast<const char*>(data + at + kCentralBytes), name_len);
+    const std::string entry = quote_content ? "entry '" + text_excerpt(file) + "'" : "entry " + std::to_string(k + 1);
     at += kCentralBytes + name_len + extra_len + comment_len;
-    if (flags & 1) throw input_error(name, ".npz: entry '" + text_excerpt(file) + "' is encrypted");
+    if (flags & 1) throw input_error(name, ".npz: " + entry + " is encrypted");
     if (e.method != 0 && e.method != 8)
-      throw input_error(name, ".npz: entry '" + text_excerpt(file) + "' uses zip method " + std::to_string(e.method) +
+      throw input_error(name, ".npz: " + entry + " uses zip method " + std::to_string(e.method) +
                                   " (only stored and deflated entries are read)");
     // The local header repeats the name and has its own extra field; the data follows it.
     b.need(local, kLocalBytes, "zip local header");
     if (b.le(local, 4) != kLocalHeader) throw input_error(name, ".npz: corrupt zip local header");
     e.data_offset = local + kLocalBytes + b.le(local + 26, 2) + b.le(local + 28, 2);
     if (e.data_offset > directory || e.compressed_bytes > directory - e.data_offset)
-      throw input_error(name, ".npz: entry '" + text_excerpt(file) + "' runs past the start of the zip directory");
+      throw input_error(name, ".npz: " + entry + " runs past the start of the zip directory");
     if (e.method == 0 && e.compressed_bytes != e.uncompressed_bytes)
-      throw input_error(name, ".npz: stored entry '" + text_excerpt(file) + "' has two different sizes");
+      throw input_error(name, ".npz: stored " + entry + " has two different sizes");
     const std::string lname = lower(file);
     e.name =
         lname.size() > 4 && lname.compare(lname.size() - 4, 4, ".npy") == 0 ? file.substr(0, file.size() - 4) : file;

@@ -22,8 +22,10 @@ struct NpzEntry {
 
 // Does the buffer start like a zip archive ("PK\3\4")?
 bool is_zip(const uint8_t* data, size_t size);
-// The entries of an archive (data/size: the whole file). Throws InputError for anything malformed.
-std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const std::string& name);
+// The entries of an archive (data/size: the whole file). Throws InputError for anything malformed, naming the entry
+// by its file name, or only by its number when quote_content is false (an archive named inside another data file).
+std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const std::string& name,
+                                       bool quote_content = true);
 // The entry's bytes (a whole .npy file), refused before inflating when the declared size is over max_bytes.
 std::vector<uint8_t> npz_entry_bytes(const uint8_t* data, size_t size, const NpzEntry& entry, const std::string& name,
                                      uint64_t max_bytes);

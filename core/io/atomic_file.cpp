@@ -11,15 +11,18 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <sstream>
 #include <streambuf>
+#include <utility>
 
 #include "numerics/input_error.h"
 
@@ -95,26 +98,56 @@ std::string not_replaceable(mode_t mode) {
   return "is not a regular file";
 }
 
-// Removes ".NAME.uhop-tmp.<pid>.<random>" files (any NAME) in folder whose writer is no longer alive: temps and
-// kept old files of a writer killed mid-write.
-void remove_stale_temps(const fs::path& folder) {
+// The pid in ".NAME.uhop-tmp.<pid>.<12 hex digits>" when name is such a temp of another process; 0 otherwise.
+pid_t temp_writer_pid(const std::string& name) {
   static const std::string marker = ".uhop-tmp.";
+  const size_t at = name.rfind(marker);
+  if (name.empty() || name[0] != '.' || at == std::string::npos || at == 0) return 0;
+  const size_t begin = at + marker.size(), dot = name.find('.', begin);
+  if (dot == std::string::npos || dot == begin) return 0;
+  const std::string pid_text = name.substr(begin, dot - begin);
+  if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9 ||
+      pid_text == std::to_string(::getpid()))
+    return 0;
+  if (name.size() - dot - 1 != 12 || name.find_first_not_of("0123456789abcdef", dot + 1) != std::string::npos) return 0;
+  return static_cast<pid_t>(std::stol(pid_text));
+}
+
+bool is_frame_name(const std::string& name) {  // frame-NNNNN.png, as AnimationWriter names PNG frames
+  return name.size() == 15 && name.rfind("frame-", 0) == 0 && name.compare(11, 4, ".png") == 0 &&
+         name.find_first_not_of("0123456789", 6) == 11;
+}
+
+// Removes a dead writer's frames folder: its frame-NNNNN.png files, then the folder (kept when anything else is in
+// it, and never followed through a symlink).
+void remove_frames_folder(int parent_fd, const char* name) {
+  const int fd = ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return;
+  DIR* dir = ::fdopendir(fd);
+  if (!dir) {
+    ::close(fd);
+    return;
+  }
+  while (const dirent* entry = ::readdir(dir))
+    if (is_frame_name(entry->d_name)) ::unlinkat(::dirfd(dir), entry->d_name, 0);
+  ::closedir(dir);
+  ::unlinkat(parent_fd, name, AT_REMOVEDIR);
+}
+
+// Removes ".NAME.uhop-tmp.<pid>.<random>" files (any NAME) in folder whose writer is no longer alive: temps and
+// kept old files of a writer killed mid-write, and an animation's frames folder.
+void remove_stale_temps(const fs::path& folder) {
   DIR* dir = ::opendir(folder.c_str());
   if (!dir) return;
-  const std::string own_pid = std::to_string(::getpid());
   while (const dirent* entry = ::readdir(dir)) {
-    const std::string name = entry->d_name;
-    const size_t at = name.rfind(marker);
-    if (name.empty() || name[0] != '.' || at == std::string::npos || at == 0) continue;
-    const size_t begin = at + marker.size(), dot = name.find('.', begin);
-    if (dot == std::string::npos || dot == begin) continue;
-    const std::string pid_text = name.substr(begin, dot - begin);
-    if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9 || pid_text == own_pid)
-      continue;
-    if (name.size() - dot - 1 != 12 || name.find_first_not_of("0123456789abcdef", dot + 1) != std::string::npos)
-      continue;
-    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
-    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) ::unlinkat(::dirfd(dir), entry->d_name, 0);
+    const pid_t pid = temp_writer_pid(entry->d_name);
+    if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    struct stat info {};
+    if (::fstatat(::dirfd(dir), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISDIR(info.st_mode))
+      remove_frames_folder(::dirfd(dir), entry->d_name);
+    else
+      ::unlinkat(::dirfd(dir), entry->d_name, 0);
   }
   ::closedir(dir);
 }
@@ -290,33 +323,74 @@ int open_stream(const StagedFiles::Staged& s) {
   return fd;
 }
 
-void stream_out(const StagedFiles::Staged& s) {
-  std::fflush(nullptr);  // what the process already printed comes first when the stream is its own stdout
-  const int fd = open_stream(s);
-  const char* p = s.bytes.data();
-  const char* const end = p + s.bytes.size();
-  int error = 0;
+int write_all(int fd, const char* p, size_t size) {
+  const char* const end = p + size;
   while (p < end) {
     const ssize_t wrote = ::write(fd, p, static_cast<size_t>(end - p));
     if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) {
-      error = wrote < 0 ? errno : EIO;
-      break;
-    }
+    if (wrote <= 0) return wrote < 0 ? errno : EIO;
     p += wrote;
+  }
+  return 0;
+}
+
+void stream_out(const StagedFiles::Staged& s) {
+  std::fflush(nullptr);  // what the process already printed comes first when the stream is its own stdout
+  const int fd = open_stream(s);
+  int error = write_all(fd, s.bytes.data(), s.bytes.size());
+  if (error == 0 && !s.stream_file.empty()) {  // a finished file, copied in chunks (an animation may be large)
+    const int in = ::open(s.stream_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) error = errno;
+    std::vector<char> chunk(size_t(1) << 16);
+    while (in >= 0 && error == 0) {
+      const ssize_t got = ::read(in, chunk.data(), chunk.size());
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) error = errno;
+      if (got <= 0) break;
+      error = write_all(fd, chunk.data(), static_cast<size_t>(got));
+    }
+    if (in >= 0) ::close(in);
   }
   ::close(fd);
   if (error != 0) throw input_error(s.path, "write failed (" + errno_text(error) + ")");
 }
 
-// flock on each destination folder (sorted: two commits never wait on each other in a cycle), held until the
-// commit ends. A folder lock leaves no file behind; where a file system has no flock the commit goes on unlocked.
+// True when the two paths' folders are one folder (device and inode), so a rename between them works.
+bool same_folder(const std::string& a, const std::string& b) {
+  struct stat x {
+  }, y{};
+  return ::stat(folder_of(a).c_str(), &x) == 0 && ::stat(folder_of(b).c_str(), &y) == 0 && x.st_dev == y.st_dev &&
+         x.st_ino == y.st_ino;
+}
+
+// flock on each destination folder, held until the commit ends. Folders are told apart by identity (device and
+// inode of the opened folder), not by spelling: "w.csv" and "/abs/l.csv", "sub/../l.csv" or a symlink into the same
+// folder lock it once (two descriptors of one folder would block each other forever). The locks are taken sorted by
+// identity, so two commits never wait on each other in a cycle. A folder lock leaves no file behind; where a file
+// system has no flock the commit goes on unlocked.
 class FolderLocks {
  public:
   explicit FolderLocks(const std::set<std::string>& folders) {
+    std::vector<std::pair<FolderIdentity, int>> opened;
     for (const std::string& folder : folders) {
       const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (fd < 0) continue;
+      struct stat info {};
+      if (::fstat(fd, &info) != 0) {
+        ::close(fd);
+        continue;
+      }
+      const FolderIdentity id{info.st_dev, info.st_ino};
+      bool seen = false;
+      for (const auto& other : opened) seen = seen || other.first == id;
+      if (seen) {
+        ::close(fd);
+        continue;
+      }
+      opened.emplace_back(id, fd);
+    }
+    std::sort(opened.begin(), opened.end());
+    for (const auto& [id, fd] : opened) {
       while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
       }
       fds_.push_back(fd);
@@ -329,6 +403,7 @@ class FolderLocks {
   }
 
  private:
+  using FolderIdentity = std::pair<dev_t, ino_t>;
   std::vector<int> fds_;
 };
 
@@ -360,6 +435,26 @@ void check_output_destination(const std::string& path) {
   plan_destination(path);
 }
 
+bool output_is_streamed(const std::string& path) {
+  return plan_destination(path).stream;
+}
+
+std::string temp_path_beside(const std::string& path) {
+  std::string base = path;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  return temp_name_in(folder_of(base), fs::path(base).filename().string());
+}
+
+void remove_dead_writers_temps(const std::string& folder) {
+  remove_stale_temps(folder.empty() ? fs::path(".") : fs::path(folder));
+}
+
+void commit_finished_file(const std::string& finished, const std::string& path) {
+  StagedFiles files;
+  files.add_finished(path, finished);
+  files.commit();
+}
+
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
   StagedFiles files;
   files.add(path, write);
@@ -367,8 +462,35 @@ void write_file_atomically(const std::string& path, const std::function<void(std
 }
 
 StagedFiles::~StagedFiles() {
-  for (const Staged& s : staged_)
+  for (const Staged& s : staged_) {
     if (!s.temp.empty()) ::unlink(s.temp.c_str());
+    if (!s.stream_file.empty()) ::unlink(s.stream_file.c_str());
+  }
+}
+
+void StagedFiles::add_finished(const std::string& path, const std::string& finished) {
+  Staged s;
+  try {
+    s = plan_destination(path);
+    if (s.stream) {
+      s.stream_file = finished;
+    } else if (same_folder(finished, s.target)) {
+      s.temp = finished;
+    } else {  // a symlink into another folder: the bytes are copied into a temp beside its target
+      s.temp = write_temp(path, s.target, [&](std::ostream& out) {
+        std::ifstream in(finished, std::ios::binary);
+        std::vector<char> chunk(size_t(1) << 16);
+        while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+          out.write(chunk.data(), in.gcount());
+        if (in.bad()) throw input_error(path, "cannot read the finished file back");
+      });
+      ::unlink(finished.c_str());
+    }
+  } catch (...) {
+    ::unlink(finished.c_str());
+    throw;
+  }
+  staged_.push_back(std::move(s));
 }
 
 void StagedFiles::add(const std::string& path, const std::function<void(std::ostream&)>& write) {
@@ -434,6 +556,8 @@ void StagedFiles::commit() {
   }
   for (const Replaced& r : done)
     if (!r.kept.empty()) ::unlink(r.kept.c_str());
+  for (const Staged& s : staged_)
+    if (!s.stream_file.empty()) ::unlink(s.stream_file.c_str());
   staged_.clear();
   for (const std::string& folder : folders) fsync_folder(folder);
 }

@@ -160,10 +160,9 @@ QuantizedImage quantize_median_cut(const uint8_t* rgba, int width, int height, i
 // The writer
 
 namespace {
-std::string temp_name(const std::string& path) {
-  std::string base = path;
-  while (base.size() > 1 && base.back() == '/') base.pop_back();
-  return base + ".tmp." + std::to_string(::getpid());
+std::string without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
 }
 
 std::string read_tail(const std::string& path) {
@@ -227,12 +226,13 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
                                 " pixels cannot be recorded (1..8192 on a side)");
   if (!(fps >= 1 && fps <= 60)) throw input_error(path, "fps must be 1..60");
   Impl& m = *impl_;
-  m.temp = temp_name(path);
   std::error_code ec;
-  const fs::path parent = fs::path(m.temp).parent_path();
+  const fs::path parent = fs::path(without_trailing_slashes(path)).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec))
     throw input_error(path, "the folder " + parent.string() + " does not exist");
+  remove_dead_writers_temps(parent.string());  // what a killed recording left here (its pid no longer alive)
   if (format_ == AnimationFormat::png_folder) {
+    m.temp = temp_path_beside(path);
     const fs::file_status status = fs::status(path, ec);
     if (fs::exists(status) && !fs::is_directory(status))  // say what it is: /dev/full is no "non-empty folder"
       throw input_error(path, std::string(fs::is_character_file(status) ? "is a character device"
@@ -245,9 +245,21 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
     fs::remove_all(m.temp, ec);
     if (!fs::create_directory(m.temp, ec))
       throw input_error(path, "cannot create a folder here (" + (ec ? ec.message() : std::string("exists")) + ")");
-  } else if (format_ == AnimationFormat::gif) {
-    m.file = std::fopen(m.temp.c_str(), "wb");
-    if (!m.file) throw input_error(path, std::string("cannot write here (") + std::strerror(errno) + ")");
+  } else {
+    // Like every output (core/io/atomic_file.h): a symlink is written through, a device, FIFO or socket is streamed
+    // to at the end (its frames wait in a temp file of the system's temp folder), never replaced by a file.
+    const std::string name = fs::path(path).filename().string();
+    m.temp = temp_path_beside(output_is_streamed(path) ? (fs::temp_directory_path(ec) / name).string() : path);
+  }
+  if (format_ == AnimationFormat::gif) {
+    const int fd = ::open(m.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    m.file = fd >= 0 ? ::fdopen(fd, "wb") : nullptr;
+    if (!m.file) {
+      const int error = errno;
+      if (fd >= 0) ::close(fd);
+      m.temp.clear();
+      throw input_error(path, std::string("cannot write here (") + std::strerror(error) + ")");
+    }
     m.sink = {m.file, &bytes_};
     int err = 0;
     m.gif = EGifOpen(&m.sink, gif_write, &err);
@@ -269,7 +281,7 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
       std::remove(m.temp.c_str());
       throw input_error(path, "cannot write the GIF header");
     }
-  } else {
+  } else if (format_ == AnimationFormat::mp4) {
     const std::string ffmpeg = find_ffmpeg();
     if (ffmpeg.empty())
       throw input_error(path,
@@ -278,7 +290,7 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
       throw input_error(path, std::string("cannot start ffmpeg: ") + std::strerror(errno));
-    m.log = m.temp + ".log";
+    m.log = temp_path_beside((fs::path(m.temp).parent_path() / (fs::path(path).filename().string() + ".log")).string());
     char size[32], rate[32];
     std::snprintf(size, sizeof size, "%dx%d", width, height);
     std::snprintf(rate, sizeof rate, "%g", fps);
@@ -417,14 +429,18 @@ void AnimationWriter::finish() {
     fs::remove(m.log, ec);
     m.log.clear();
   }
-  std::string target = path_;
-  while (target.size() > 1 && target.back() == '/') target.pop_back();
-  if (format_ == AnimationFormat::png_folder) fs::remove(target, ec);  // an empty folder (checked at the start)
+  if (format_ != AnimationFormat::png_folder) {
+    struct stat st {};
+    if (::stat(m.temp.c_str(), &st) == 0) bytes_ = static_cast<uint64_t>(st.st_size);
+    const std::string finished = m.temp;
+    m.temp.clear();  // committed or removed by the commit, either way no longer ours
+    commit_finished_file(finished, path_);
+    return;
+  }
+  const std::string target = without_trailing_slashes(path_);
+  fs::remove(target, ec);  // an empty folder (checked at the start)
   fs::rename(m.temp, target, ec);
   if (ec) throw input_error(path_, "cannot move the finished file into place (" + ec.message() + ")");
-  struct stat st {};
-  if (format_ != AnimationFormat::png_folder && ::stat(target.c_str(), &st) == 0)
-    bytes_ = static_cast<uint64_t>(st.st_size);
   m.temp.clear();
 }
 }  // namespace uhop

@@ -1,6 +1,7 @@
 // Issue 24 item 6 (and the gzip FEXTRA case of item 11): gzip IDX files are checked against their header and the
 // limits before inflating, streamed one image at a time, labels are checked against the images before a byte of
-// them is inflated, and a file source with no count gives at most LoadOptions::default_max_count memories.
+// them is inflated, and a file source with no count gives at most LoadOptions::default_max_count memories and at
+// most LoadOptions::default_max_values values (M x d).
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -113,6 +114,41 @@ TEST_CASE("a file source with no count gives at most default_max_count memories 
   LoadOptions all;
   all.count = 12000;  // asked for: given
   CHECK(load_memories(dir / "zeros-images-idx3-ubyte.gz", all).count() == 12000);
+}
+
+TEST_CASE("a file source with no count gives at most default_max_values values (M x d) and says so",
+          "[data][idx][hostile][limits]") {
+  cli::TempDir dir;
+  // 10,000 blank images of 76 x 76 in a 56 KB gzip: 10,000 x 5776 values took 3.4 GB and 29 s of `project`.
+  write_zero_gz(dir / "big-images-idx3-ubyte.gz", idx_header({10000, 76, 76}), 10000ull * 76 * 76);
+  REQUIRE(std::filesystem::file_size(dir / "big-images-idx3-ubyte.gz") < (1u << 20));
+  std::vector<std::string> warnings;
+  const MemorySet set = load_memories(dir / "big-images-idx3-ubyte.gz", {}, &warnings);
+  CHECK(set.count() == 10000LL * 784 / (76 * 76));  // 1357: the values of 10,000 images of 28 x 28
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Contains("at most 1357") && Contains("5776 values each") && Contains("--count 10000"));
+  LoadOptions asked;
+  asked.count = 2000;  // asked for: given
+  CHECK(load_memories(dir / "big-images-idx3-ubyte.gz", asked).count() == 2000);
+  long peak = 0;
+  const cli::Result r = run_measured(dir, "project --memories big-images-idx3-ubyte.gz --out p.csv", peak);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Contains("at most 1357"));
+  CHECK(peak < 1000);  // 3.4 GB before
+  // A folder's images tell d only when the first is decoded: the budget applies from there.
+  std::filesystem::create_directories(dir.path / "folder");
+  for (int k = 0; k < 6; ++k) {
+    std::vector<uint8_t> pgm = {'P', '5', ' ', '8', ' ', '8', ' ', '2', '5', '5', '\n'};
+    pgm.resize(pgm.size() + 64, static_cast<uint8_t>(40 * k));
+    uhop_test::write_bytes(dir / ("folder/" + std::to_string(k) + ".pgm"), pgm);
+  }
+  LoadOptions small_budget;
+  small_budget.default_max_values = 3 * 64;
+  warnings.clear();
+  CHECK(load_memories(dir / "folder", small_budget, &warnings).count() == 3);
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Contains("at most 3") && Contains("--count 6"));
 }
 
 TEST_CASE("streamed gzip IDX: random picks, exact size checks and a 64 KiB FEXTRA header", "[data][idx][gzip]") {

@@ -97,7 +97,7 @@ TEST_CASE("IDX bad files throw InputError naming the file and the problem", "[lo
   SECTION("wrong magic") {
     std::vector<uint8_t> bytes = good;
     bytes[0] = 0x12;
-    expect(bytes, "wrong IDX magic 12 00 08 03");
+    expect(bytes, "wrong IDX magic: byte 0 of the first 4");
   }
   SECTION("truncated raw") {
     expect(std::vector<uint8_t>(good.begin(), good.end() - 7), "truncated");

@@ -111,7 +111,8 @@ TEST_CASE("npy: the shape is checked against the caller's limit before values ar
   write_bytes(dir.file("big.npy"), npy_f8("(1000000, 1000)", counting(4)));
   LoadOptions options;
   options.max_values = options.max_csv_values = 1LL << 40;  // so the caller's check is what refuses it
-  options.default_max_count = 0;  // the whole array (not the default cap for sources given without a count)
+  options.default_max_count = 0;  // the whole array (not the default caps for sources given without a count)
+  options.default_max_values = 0;
   long long asked = -1;
   options.check_fits = [&](long long count, const ImageShape& shape) {
     asked = count * shape.size();
@@ -215,4 +216,47 @@ TEST_CASE("npz source names split at the last .npz:", "[npz]") {
   REQUIRE(split_npz_source("x.csv") == std::make_pair(std::string("x.csv"), std::string()));
   REQUIRE(is_npy_source("a.npz:X"));
   REQUIRE(!is_npy_source("a.csv"));
+}
+
+TEST_CASE("files named inside another data file: npy header text, npz member names and IDX magic never echoed",
+          "[npy][npz][idx][hostile][provenance]") {
+  TempDir dir("provenance");
+  const std::vector<uint8_t> four = raw_values(std::vector<double>{1, 2, 3, 4});
+  write_bytes(dir.file("descr.npy"),
+              npy_bytes("{'descr': 'TOP-SECRET-descr', 'fortran_order': False, 'shape': (2, 2)}", four));
+  write_bytes(dir.file("order.npy"), npy_bytes("{'descr': '!f8', 'fortran_order': False, 'shape': (2, 2)}", four));
+  write_bytes(dir.file("key.npy"), npy_bytes("{'descr': '<f8', 'TOP-SECRET': False, 'shape': (2, 2)}", four));
+  const std::vector<uint8_t> x = npy_f8("(2, 2)", {1, 2, 3, 4});
+  write_bytes(dir.file("members.npz"), zip_bytes({{"TOP-SECRET-member.npy", x}, {"b.npy", x}}));
+  ZipEntry locked{"TOP-SECRET-locked.npy", x};
+  locked.flags = 1;
+  write_bytes(dir.file("locked.npz"), zip_bytes({locked}));
+  write_bytes(dir.file("secret-idx"), {'T', 'O', 'P', '-', 'S', 'E', 'C', 'R', 'E', 'T', '\n'});
+  LoadOptions inside;  // as a session's memories.source is loaded
+  inside.quote_content = false;
+  const auto message = [&](const std::string& src, const LoadOptions& options) {
+    try {
+      load_memories(src, options);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(loaded)");
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {dir.file("descr.npy"), "dtype (ending at byte"},
+      {dir.file("order.npy"), "unknown byte order"},
+      {dir.file("key.npy"), "unexpected key (ending at byte"},
+      {dir.file("members.npz"), "holds several arrays (2 entries)"},
+      {dir.file("members.npz") + ":x", "has no array 'x' (2 entries)"},
+      {dir.file("locked.npz"), "entry 1 is encrypted"},
+      {dir.file("secret-idx"), "wrong IDX magic: byte 0"}};
+  for (const auto& [src, kind] : cases) {
+    INFO(src);
+    const std::string from_inside = message(src, inside);
+    CHECK_THAT(from_inside, Contains(kind));
+    CHECK_THAT(from_inside, !Contains("TOP") && !Contains("54 4f") && !Contains("!f8"));
+  }
+  // Named by the user: a short excerpt helps them fix their file.
+  CHECK_THAT(message(dir.file("descr.npy"), {}), Contains("'TOP-SECRET-descr'"));
+  CHECK_THAT(message(dir.file("members.npz") + ":x", {}), Contains("TOP-SECRET-member"));
 }

@@ -352,7 +352,7 @@ TEST_CASE("GIF animations: every frame stored, delay from fps, size kept; nothin
   }
   CHECK(!fs::exists(dir + "/abandoned.gif"));
   for (const auto& entry : fs::directory_iterator(dir))
-    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+    CHECK(entry.path().filename().string().find("tmp.") == std::string::npos);  // NAME.tmp.PID, .NAME.uhop-tmp.PID.R
   CHECK_THROWS_WITH(AnimationWriter("/nonexistent-dir/a.gif", 8, 8, 10), Catch::Contains("/nonexistent-dir"));
   CHECK_THROWS_WITH(AnimationWriter(dir + "/a.avi", 8, 8, 10), Catch::Contains(".avi"));
   CHECK_THROWS_AS(AnimationWriter(dir + "/a.gif", 0, 8, 10), InputError);

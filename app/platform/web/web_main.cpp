@@ -116,7 +116,7 @@ void deliver_exports() {
   for (const auto& entry : fs::recursive_directory_iterator(kExportDir, ec)) {  // PNG frames sit in a folder
     if (!entry.is_regular_file(ec)) continue;
     const std::string path = entry.path().string();
-    // Temps of a write still in progress: a recording's (NAME.tmp.PID) spans many frames.
+    // Temps of a write still in progress (.NAME.uhop-tmp.PID.RANDOM): a recording's spans many frames.
     if (path.find(".tmp.") != std::string::npos || path.find(".uhop-tmp.") != std::string::npos) continue;
     std::string bytes;
     try {
