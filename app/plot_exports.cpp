@@ -4,7 +4,6 @@
 // give (size in px or cm with DPI, font scale, light/dark); files are written atomically and the status bar says
 // where each one went.
 #include <algorithm>
-#include <filesystem>
 
 #include "capacity_panel.h"
 #include "insight_figures.h"
@@ -17,7 +16,6 @@
 
 namespace studio {
 namespace {
-namespace fs = std::filesystem;
 
 // The figure `id` of the snapshot as it is shown, and its size on screen. False when there is nothing to show.
 bool figure_for(UiContext& ui, const std::string& id, uhop::ExportFigure& out, std::pair<int, int>& screen) {
@@ -49,7 +47,7 @@ bool figure_for(UiContext& ui, const std::string& id, uhop::ExportFigure& out, s
 }
 
 // Asks where to export `id` (the save dialog, `format` chosen at first; PNG at `scale` times the page).
-void export_auto_named(UiContext& ui, const std::string& id, uhop::PlotFormat format, int scale) {
+void ask_figure_export(UiContext& ui, const std::string& id, uhop::PlotFormat format, int scale) {
   SaveRequest r;
   r.stem = id;
   r.what = "the " + id + (scale > 1 ? " figure (PNG at " + std::to_string(scale) + "x)" : " figure");
@@ -95,16 +93,16 @@ uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::Pl
       break;
     case uhop::PlotExport::Png:
     case uhop::PlotExport::Png2x:
-      export_auto_named(ui, id, uhop::PlotFormat::png, ev.export_request == uhop::PlotExport::Png2x ? 2 : 1);
+      ask_figure_export(ui, id, uhop::PlotFormat::png, ev.export_request == uhop::PlotExport::Png2x ? 2 : 1);
       break;
     case uhop::PlotExport::Svg:
-      export_auto_named(ui, id, uhop::PlotFormat::svg, 1);
+      ask_figure_export(ui, id, uhop::PlotFormat::svg, 1);
       break;
     case uhop::PlotExport::Pdf:
-      export_auto_named(ui, id, uhop::PlotFormat::pdf, 1);
+      ask_figure_export(ui, id, uhop::PlotFormat::pdf, 1);
       break;
     case uhop::PlotExport::Csv:
-      export_auto_named(ui, id, uhop::PlotFormat::csv, 1);
+      ask_figure_export(ui, id, uhop::PlotFormat::csv, 1);
       break;
   }
   return ev;
@@ -113,11 +111,11 @@ uhop::PlotWidgetEvents studio_plot(UiContext& ui, const char* id, const uhop::Pl
 void figure_export_menu_items(UiContext& ui, const std::string& id) {
   const uhop::ExportSettings& e = ui.snap->state.exports;
   const std::string preferred = std::string("Export ") + uhop::to_string(e.format) + " (export options)";
-  if (ImGui::MenuItem(preferred.c_str())) export_auto_named(ui, id, e.format, 1);
+  if (ImGui::MenuItem(preferred.c_str())) ask_figure_export(ui, id, e.format, 1);
   for (uhop::PlotFormat f :
        {uhop::PlotFormat::png, uhop::PlotFormat::pdf, uhop::PlotFormat::svg, uhop::PlotFormat::csv}) {
     const std::string label = std::string("Export figure ") + uhop::to_string(f);
-    if (ImGui::MenuItem(label.c_str())) export_auto_named(ui, id, f, 1);
+    if (ImGui::MenuItem(label.c_str())) ask_figure_export(ui, id, f, 1);
   }
   if (ImGui::MenuItem("Export options...")) ui.show_export_options = true;
 }

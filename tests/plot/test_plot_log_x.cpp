@@ -9,8 +9,10 @@
 
 #include "plot/plot_figure.h"
 #include "session/capacity_figures.h"
+#include "text_files.h"
 
 using namespace uhop;
+using uhop_test::count_of;
 
 namespace {
 PlotView decades(double x0, double x1) {
@@ -20,11 +22,6 @@ PlotView decades(double x0, double x1) {
   return v;
 }
 
-size_t count_of(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 }  // namespace
 
 TEST_CASE("plot log x: each decade gets the same width, and from_pixel inverts to_pixel", "[plot]") {

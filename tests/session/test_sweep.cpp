@@ -13,10 +13,12 @@
 #include "data/memory_sources.h"
 #include "numerics/retrieval.h"
 #include "numerics/separation_stats.h"
+#include "text_files.h"
 #include "session/sweep.h"
 
 namespace {
 using namespace uhop;
+using uhop_test::count_of;
 namespace fs = std::filesystem;
 
 std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
@@ -41,11 +43,6 @@ bool svg_tags_balance(const std::string& svg) {
   return open.empty();
 }
 
-int count_of(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 }  // namespace
 
 TEST_CASE("sweep: methods, axes and settings are checked", "[sweep]") {
