@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
+#include "data/image_preprocess.h"
 #include "numerics/input_error.h"
 
 namespace studio {
@@ -32,11 +34,20 @@ Recorder::~Recorder() {
   finish();
 }
 
-void Recorder::start(const std::string& path, const std::string& panel, double fps) {
+int recording_height(int source_width, int source_height, int out_width) {
+  if (out_width <= 0 || source_width <= 0) return source_height;
+  // h = round(H w / W), at least 1: the captured aspect ratio kept (MP4 pads an odd size to even).
+  return std::max(1, static_cast<int>(std::lround(static_cast<double>(source_height) * out_width / source_width)));
+}
+
+void Recorder::start(const std::string& path, const std::string& panel, double fps, int out_width) {
   if (active()) throw uhop::InputError("record: a recording is already running (record stop first)");
   if (thread_.joinable()) thread_.join();  // the encoder of the previous, finished recording
   std::lock_guard<std::mutex> lock(mutex_);
   if (!(fps >= 1 && fps <= 60)) throw uhop::InputError("record: fps must be 1..60");
+  if (out_width != 0 && (out_width < 16 || out_width > 7680))
+    throw uhop::InputError("record: width must be 16..7680 pixels (or 0 for the size on screen), got " +
+                           std::to_string(out_width));
   // What the writer would refuse, refused now with the same message (it opens the file at the first frame).
   const uhop::AnimationFormat format = uhop::animation_format_of_path(path);
   std::string plain = path;
@@ -57,6 +68,7 @@ void Recorder::start(const std::string& path, const std::string& panel, double f
   status_ = RecordStatus();
   status_.recording = true;
   status_.path = path, status_.panel = panel, status_.format = format, status_.fps = fps;
+  status_.out_width = out_width;
   status_.finished_id = finished_id, status_.finished = finished;
   stop_requested_ = false;
   next_frame_time_ = -1;
@@ -78,8 +90,12 @@ void Recorder::add_frame(const std::vector<uint8_t>& rgba, int width, int height
   const double period = 1 / status_.fps;
   next_frame_time_ = next_frame_time_ < 0 || now - next_frame_time_ > period ? now + period : next_frame_time_ + period;
   ++status_.captured;
-  if (status_.width == 0) status_.width = width, status_.height = height;
-  const int w = status_.width, h = status_.height;
+  if (status_.source_width == 0) {
+    status_.source_width = width, status_.source_height = height;
+    status_.width = status_.out_width > 0 ? status_.out_width : width;
+    status_.height = recording_height(width, height, status_.out_width);
+  }
+  const int w = status_.source_width, h = status_.source_height;
   const size_t bytes = static_cast<size_t>(w) * h * 4;
   if (queued_bytes_ + bytes > max_queued_bytes_ && !queue_.empty()) {
     ++status_.dropped;
@@ -174,10 +190,11 @@ void Recorder::encode(const std::vector<uint8_t>& frame) {
   if (!encode_error_.empty()) return;  // after a failure: drain the queue, write nothing
   std::string path;
   double fps = 10;
-  int w = 0, h = 0;
+  int w = 0, h = 0, sw = 0, sh = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     path = status_.path, fps = status_.fps, w = status_.width, h = status_.height;
+    sw = status_.source_width, sh = status_.source_height;
   }
   try {
     if (!writer_) {
@@ -185,7 +202,10 @@ void Recorder::encode(const std::vector<uint8_t>& frame) {
       std::lock_guard<std::mutex> lock(mutex_);
       writer_ = std::move(writer);
     }
-    writer_->add_frame(frame.data());
+    if (w == sw && h == sh)
+      writer_->add_frame(frame.data());
+    else  // resampled here, on the encoder's thread, never in the frame loop
+      writer_->add_frame(uhop::resize_rgba8(frame.data(), sw, sh, w, h).data());
     std::lock_guard<std::mutex> lock(mutex_);
     ++status_.written;
     status_.seconds = status_.written / status_.fps;

@@ -23,6 +23,9 @@
 namespace studio {
 // A file size for people: "812 B", "46 KB", "1.2 MB", "3.4 GB" (1000-based, as file managers show them).
 std::string byte_size_text(uint64_t bytes);
+// A recording's height at out_width from a captured source_width x source_height (aspect kept, rounded; out_width 0:
+// the source's height).
+int recording_height(int source_width, int source_height, int out_width);
 
 struct RecordStatus {
   bool recording = false;  // taking frames
@@ -30,7 +33,9 @@ struct RecordStatus {
   std::string path, panel;
   uhop::AnimationFormat format = uhop::AnimationFormat::gif;
   double fps = 10;
-  int width = 0, height = 0;  // the frame size (from the first frame)
+  int width = 0, height = 0;                // the output's frame size (from the first frame and out_width)
+  int source_width = 0, source_height = 0;  // the captured size (the first frame's)
+  int out_width = 0;                        // asked for at start: 0 = as captured
   long captured = 0, written = 0, dropped = 0, queued = 0;
   uint64_t bytes = 0;        // written to the output so far
   double seconds = 0;        // of recorded video (written / fps)
@@ -48,12 +53,15 @@ class Recorder {
   Recorder& operator=(const Recorder&) = delete;
 
   // Checks the path (format, folder, ffmpeg for MP4) and starts. panel: "" for the whole window. fps 1..60.
+  // out_width: the recording's width in pixels (16..7680), its height following the first frame's aspect ratio;
+  // frames are resampled on the encoder thread. 0 records at the captured (on-screen) size.
   // Throws uhop::InputError; refuses while a recording is running or finishing.
-  void start(const std::string& path, const std::string& panel, double fps);
+  void start(const std::string& path, const std::string& panel, double fps, int out_width = 0);
   // True when a frame is due at time `now` (seconds, any monotonic clock).
   bool wants_frame(double now) const;
   // A captured frame (RGBA8, rows top to bottom). Every frame gets the first frame's size: larger ones are cropped
-  // and smaller ones padded with the edge colour, so a panel that is resized mid-recording still records.
+  // and smaller ones padded with the edge colour, so a panel that is resized mid-recording still records; then it is
+  // resampled to the output size when out_width asked for one.
   void add_frame(const std::vector<uint8_t>& rgba, int width, int height, double now);
   void stop();  // returns at once; the encoder thread (or the next pumps) finalizes
   // Where there are no threads (the browser): encode queued frames for about budget_seconds, and finalize the file

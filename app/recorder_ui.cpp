@@ -46,8 +46,8 @@ bool region_of(UiContext& ui, const std::string& id, ImVec4& rect) {
   return false;
 }
 
-void start_recording(UiContext& ui, const std::string& path, const std::string& panel, int fps) {
-  ui.recorder.start(path, panel, fps);
+void start_recording(UiContext& ui, const std::string& path, const std::string& panel, int fps, int width) {
+  ui.recorder.start(path, panel, fps, width);
   ui.set_status("recording " + (panel.empty() ? std::string("the window") : panel) + " to " + path);
 }
 
@@ -58,8 +58,8 @@ std::string readout(const RecordStatus& r) {
     std::snprintf(buf, sizeof buf, "finishing %s: %ld of %ld frames written", r.path.c_str(), r.written,
                   r.written + r.queued);
   } else {
-    std::snprintf(buf, sizeof buf, "REC %.1f s  %ld frames  %ld dropped  %s", r.captured / r.fps, r.captured, r.dropped,
-                  byte_size_text(r.bytes).c_str());
+    std::snprintf(buf, sizeof buf, "REC %.1f s  %ld frames  %ld dropped  %s  %dx%d", r.captured / r.fps, r.captured,
+                  r.dropped, byte_size_text(r.bytes).c_str(), r.width, r.height);
   }
   return buf;
 }
@@ -67,7 +67,7 @@ std::string readout(const RecordStatus& r) {
 
 void record_story(UiContext& ui, const std::string& path) {
   ui.story.start(StoryMode::autoplay);
-  start_recording(ui, path, "", ui.record_fps);
+  start_recording(ui, path, "", ui.record_fps, ui.record_width);
   ui.recording_story = true;
   ui.story_end_seen = -1;
   ui.set_status("");  // the status bar is in the film too
@@ -115,9 +115,23 @@ void record_menu(UiContext& ui) {
     }
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     ImGui::SliderInt("fps", &ui.record_fps, 1, 30);
+    // The size: as captured, or a width the frames are resampled to (the height keeps the aspect ratio), e.g. a
+    // 1280-wide film of a 1920x1080 projector session, or a crisp 1920-wide one of a small window.
+    static const int widths[] = {0, 640, 960, 1280, 1920, 2560};
+    const std::string size_name = ui.record_width == 0 ? "as on screen" : std::to_string(ui.record_width) + " wide";
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::BeginCombo("size", size_name.c_str())) {
+      for (int px : widths)
+        if (ImGui::Selectable(px == 0 ? "as on screen" : (std::to_string(px) + " wide").c_str(), ui.record_width == px))
+          ui.record_width = px;
+      ImGui::EndCombo();
+    }
+    formula_tip(
+        "The recording's size: as on screen, or every frame resampled to this width (the height keeps the "
+        "window's or panel's aspect ratio). Script: record start FILE width=PX.");
     if (!r.recording && !r.finishing && ImGui::MenuItem("Start recording")) {
       try {
-        start_recording(ui, ui.record_path, ui.record_panel, ui.record_fps);
+        start_recording(ui, ui.record_path, ui.record_panel, ui.record_fps, ui.record_width);
       } catch (const std::exception& e) {
         ui.set_status(e.what(), true);
       }
@@ -142,7 +156,7 @@ void record_menu(UiContext& ui) {
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.55f, 0.12f, 0.12f, 1));
     if (ImGui::SmallButton("Rec")) {
       try {
-        start_recording(ui, ui.record_path, ui.record_panel, ui.record_fps);
+        start_recording(ui, ui.record_path, ui.record_panel, ui.record_fps, ui.record_width);
       } catch (const std::exception& e) {
         ui.set_status(e.what(), true);
       }
@@ -150,7 +164,8 @@ void record_menu(UiContext& ui) {
     ImGui::PopStyleColor();
     const std::string tip = "Record " + (ui.record_panel.empty() ? std::string("the whole window") : ui.record_panel) +
                             " to " + ui.record_path + " at " + std::to_string(ui.record_fps) +
-                            " fps (change these in the Record menu).";
+                            " fps" + (ui.record_width ? ", " + std::to_string(ui.record_width) + " px wide" : std::string()) +
+                            " (change these in the Record menu).";
     formula_tip(tip.c_str());
   } else {
     ImGui::TextColored(ImVec4(1, 0.35f, 0.3f, 1), "%s", readout(r).c_str());
@@ -196,6 +211,9 @@ void run_record_command(UiContext& ui, const Command& c) {
     ui.set_status("finishing the recording " + ui.recorder.status().path);
     return;
   }
-  start_recording(ui, c.path, c.id, c.number > 0 ? c.number : 10);
+  int width = 0;
+  for (const auto& [k, v] : c.settings)
+    if (k == "width") width = std::stoi(v);  // checked by the parser: 0 or 16..7680
+  start_recording(ui, c.path, c.id, c.number > 0 ? c.number : 10, width);
 }
 }  // namespace studio

@@ -126,8 +126,8 @@ void parse_record(const std::vector<std::string>& w, Command& c) {
     c.kind = CommandKind::record_stop;
     return;
   }
-  if (w.size() < 3 || w.size() > 5 || w[1] != "start")
-    throw uhop::InputError("record: expected 'record start FILE [panel=ID] [fps=N]' or 'record stop'");
+  if (w.size() < 3 || w.size() > 6 || w[1] != "start")
+    throw uhop::InputError("record: expected 'record start FILE [panel=ID] [fps=N] [width=PX]' or 'record stop'");
   c.kind = CommandKind::record_start;
   c.path = w[2];
   c.number = 10;
@@ -140,8 +140,12 @@ void parse_record(const std::vector<std::string>& w, Command& c) {
       c.id = v;
     } else if (split_key_value(w[i], k, v) && k == "fps") {
       c.number = parse_count("fps", v, 1, 60);
+    } else if (split_key_value(w[i], k, v) && k == "width") {
+      const int px = parse_count("width", v, 0, 7680);
+      if (px != 0 && px < 16) throw uhop::InputError("record: width must be 16..7680 pixels, or 0 for the size on screen");
+      c.settings = {{"width", std::to_string(px)}};
     } else {
-      throw uhop::InputError("record: expected panel=ID or fps=N, got '" + w[i] + "'");
+      throw uhop::InputError("record: expected panel=ID, fps=N or width=PX, got '" + w[i] + "'");
     }
   }
 }

@@ -27,10 +27,11 @@
 //                              the export options (set export_size=... etc., see studio_state.h)
 //   export-image ID FILE       (GUI only) PNG of an image panel. ID: memories query target trajectory heat-initial
 //                              heat-now landscape-mhm landscape-uhop
-//   record start FILE [panel=ID] [fps=N]   (GUI only) record the window (or one panel/plot) while anything plays:
-//                              FILE.gif, FILE.mp4 (needs ffmpeg on PATH), or a folder of numbered PNGs (no extension
-//                              or a trailing '/'); fps 1..60 (default 10). ID: a plot or heatmap id above, or a panel:
-//                              memories query stage1 stage2 sweep help
+//   record start FILE [panel=ID] [fps=N] [width=PX]   (GUI only) record the window (or one panel/plot) while anything
+//                              plays: FILE.gif, FILE.mp4 (needs ffmpeg on PATH), or a folder of numbered PNGs (no
+//                              extension or a trailing '/'); fps 1..60 (default 10); width 16..7680 resamples every
+//                              frame to that width, the height keeping the aspect (0 or none: the size on screen).
+//                              ID: a plot or heatmap id above, or a panel: memories query stage1 stage2 sweep help
 //   record stop                finish the recording (written atomically; also on quit)
 //   save-session FILE          every setting, the query and the step counts as a session file (JSON, atomic)
 //   load-session FILE          restore a session file (a bad file is refused, the current state kept)

@@ -71,6 +71,7 @@ struct UiContext {
   Recorder recorder;
   std::string record_path = "uhop-recording.gif", record_panel;
   int record_fps = 10;
+  int record_width = 0;  // the recording's width in pixels; 0 = as on screen (the Record menu's "size")
   uint64_t seen_record_id = 0;
   std::map<std::string, ImVec4> item_rects;  // id -> (x0, y0, x1, y1) in ImGui coordinates
   char session_path[1024] = "session.json";

@@ -62,6 +62,21 @@ void image_to_row(const ImageView& image, const TargetFormat& target, double* ro
   normalize_row(row, target.dim(), target.normalization);
 }
 
+std::vector<uint8_t> resize_rgba8(const uint8_t* rgba, int width, int height, int out_width, int out_height) {
+  if (width <= 0 || height <= 0 || out_width <= 0 || out_height <= 0)
+    throw InputError("cannot resize a " + std::to_string(width) + "x" + std::to_string(height) + " frame to " +
+                     std::to_string(out_width) + "x" + std::to_string(out_height));
+  std::vector<uint8_t> out(static_cast<size_t>(out_width) * out_height * 4);
+  if (out_width == width && out_height == height) {
+    std::copy(rgba, rgba + out.size(), out.data());
+    return out;
+  }
+  if (!stbir_resize_uint8_srgb(rgba, width, height, 0, out.data(), out_width, out_height, 0, 4, 3, 0))
+    throw InputError("cannot resize a " + std::to_string(width) + "x" + std::to_string(height) + " frame to " +
+                     std::to_string(out_width) + "x" + std::to_string(out_height));
+  return out;
+}
+
 void normalize_row(double* row, long long d, Normalization normalization) {
   if (normalization == Normalization::unit_norm) {
     // x / ||x|| computed as y / ||y|| with y = x / max|x_i|: a row of denormals (whose squares underflow to 0) or

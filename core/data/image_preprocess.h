@@ -47,6 +47,11 @@ void image_to_row(const ImageView& image, const TargetFormat& target, double* ro
 // zero), centered subtracts the row mean.
 void normalize_row(double* row, long long d, Normalization normalization);
 
+// An RGBA8 image (rows top to bottom) resampled to out_width x out_height, as stb_image_resize's default filters do
+// (Mitchell when shrinking, Catmull-Rom when growing; sRGB-aware). For recordings at a chosen resolution
+// (app/recorder.h). Throws InputError on a non-positive size.
+std::vector<uint8_t> resize_rgba8(const uint8_t* rgba, int width, int height, int out_width, int out_height);
+
 // "unit norm", "mean-centered per memory" or "" for none.
 std::string describe_normalization(Normalization normalization);
 }  // namespace uhop

@@ -85,6 +85,67 @@ TEST_CASE("recorder: frames at the fps go through the encoder thread into a GIF 
   CHECK(s.bytes == fs::file_size(path));
 }
 
+namespace {
+// Frame `k` of the first image of a GIF as gray levels (the colour map's red), row-major; empty on failure.
+std::vector<int> gif_first_frame_red(const std::string& path, int& w, int& h) {
+  int err = 0;
+  GifFileType* gif = DGifOpenFileName(path.c_str(), &err);
+  std::vector<int> red;
+  if (gif && DGifSlurp(gif) == GIF_OK && gif->ImageCount > 0) {
+    const SavedImage& im = gif->SavedImages[0];
+    const ColorMapObject* map = im.ImageDesc.ColorMap ? im.ImageDesc.ColorMap : gif->SColorMap;
+    w = im.ImageDesc.Width, h = im.ImageDesc.Height;
+    for (int k = 0; k < w * h; ++k) red.push_back(map->Colors[im.RasterBits[k]].Red);
+  }
+  if (gif) DGifCloseFile(gif, &err);
+  return red;
+}
+}  // namespace
+
+TEST_CASE("recorder: a chosen width resamples every frame, keeping the aspect ratio and the picture",
+          "[studio][recorder]") {
+  CHECK(recording_height(1600, 1000, 0) == 1000);
+  CHECK(recording_height(1600, 1000, 640) == 400);
+  CHECK(recording_height(1920, 1080, 1280) == 720);
+  CHECK(recording_height(333, 100, 100) == 30);  // 30.03 rounds to 30
+  CHECK(recording_height(1000, 1, 16) == 1);     // never 0 rows
+  Recorder refused;
+  CHECK_THROWS_WITH(refused.start(temp_dir() + "/w.gif", "", 10, 8), Catch::Contains("16..7680"));
+  CHECK_THROWS_WITH(refused.start(temp_dir() + "/w.gif", "", 10, 10000), Catch::Contains("16..7680"));
+  // A 40x30 frame: left half black, right half white, recorded 20 wide (shrunk) and 80 wide (grown).
+  std::vector<uint8_t> halves = frame(40, 30, 0);
+  for (int y = 0; y < 30; ++y)
+    for (int x = 20; x < 40; ++x)
+      for (int c = 0; c < 3; ++c) halves[(static_cast<size_t>(y) * 40 + x) * 4 + c] = 255;
+  for (const int out_width : {20, 80}) {
+    const std::string path = temp_dir() + "/w" + std::to_string(out_width) + ".gif";
+    fs::remove(path);
+    Recorder r;
+    r.start(path, "", 10, out_width);
+    r.add_frame(halves, 40, 30, 100.0);
+    r.add_frame(halves, 40, 30, 100.1);
+    r.finish();
+    const RecordStatus s = r.status();
+    REQUIRE(s.error.empty());
+    CHECK(s.width == out_width);
+    CHECK(s.height == out_width * 3 / 4);
+    CHECK(s.source_width == 40);
+    CHECK(s.source_height == 30);
+    int w = 0, h = 0;
+    CHECK(gif_frames(path, w, h) == 2);
+    CHECK(w == out_width);
+    CHECK(h == out_width * 3 / 4);
+    const std::vector<int> red = gif_first_frame_red(path, w, h);
+    REQUIRE(red.size() == static_cast<size_t>(w) * h);
+    // Away from the edge between the halves the picture is unchanged; at the edge, a ramp (resampled, not cropped).
+    const int mid = h / 2;
+    CHECK(red[mid * w + 1] <= 8);
+    CHECK(red[mid * w + w / 4] <= 8);
+    CHECK(red[mid * w + 3 * w / 4] >= 247);
+    CHECK(red[mid * w + w - 2] >= 247);
+  }
+}
+
 // The browser's recorder (no threads): frames are encoded by pump() between frames; stop and the next pumps finish
 // the file, which appears only then (the encoder writes a temp until the end).
 TEST_CASE("recorder, pumped: pump() encodes the queued frames and finalizes the GIF after stop", "[studio][recorder]") {
@@ -169,6 +230,9 @@ TEST_CASE("record and export-plot lines parse; bad ones name the problem", "[stu
   CHECK(c.id.empty());
   CHECK(parsed("record start a.mp4 panel=stage1").id == "stage1");
   CHECK(parsed("record stop").kind == CommandKind::record_stop);
+  CHECK(parsed("record start a.gif width=1280").settings ==
+        std::vector<std::pair<std::string, std::string>>{{"width", "1280"}});
+  CHECK(parsed("record start a.gif").settings.empty());
   CHECK(parsed("export-plot heat-now h.pdf").id == "heat-now");
   CHECK(parsed("export-plot loss l.pdf").kind == CommandKind::export_plot);
   const auto refused = [](const std::string& line, const std::string& why) {
@@ -180,7 +244,9 @@ TEST_CASE("record and export-plot lines parse; bad ones name the problem", "[stu
   refused("record start run.gif fps=0", "fps");
   refused("record start run.gif panel=nowhere", "unknown panel 'nowhere'");
   refused("record go", "record start FILE");
-  refused("record start run.gif speed=2", "expected panel=ID or fps=N");
+  refused("record start run.gif speed=2", "expected panel=ID, fps=N or width=PX");
+  refused("record start run.gif width=8", "16..7680");
+  refused("record start run.gif width=9000", "width");
   refused("export-plot loss l.jpg", ".svg, .pdf, .png or .csv");
   refused("set export_format=jpg", "export_format");
   refused("set export_size=10x10", "export_size");

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Recording and exports for slides and papers, under Xvfb: a script records the whole window while Stage I plays
-# (GIF), one plot while it plays on (MP4 through ffmpeg), a heatmap while Stage II plays (a folder of PNGs), and
+# (GIF) and again resampled to 640 px wide, one plot while it plays on (MP4 through ffmpeg), a heatmap while Stage II plays (a folder of PNGs), and
 # exports PDFs (dark theme, font scale 1.5; and a cm-sized page), a heatmap with its colorbar, a PNG at a cm size and
 # DPI; then
 #  - the GIF has >= 10 frames of the window's size; ffprobe reads the MP4 as H.264 with >= 10 frames; the PNG folder
@@ -45,15 +45,23 @@ set export_theme=light export_font_scale=1 export_unit=cm export_size=12x8 expor
 export-plot loss $out/loss.pdf
 export-plot delta $out/delta.png
 save-session $out/s.json
+set stop_after=67
+record start $out/small.gif fps=8 width=640
+stage1 play
+wait
+record stop
 SCRIPT
 "$app" --script "$out/a.txt" --frames 5 --dump-state "$out/a-state.txt"
 cat "$out/a-state.txt"
 grep -qx "error=" "$out/a-state.txt"
-grep -qx "stage1_steps=55" "$out/a-state.txt"
+grep -qx "stage1_steps=67" "$out/a-state.txt"
 
 set -- $($check gif "$out/run.gif" 10)
 echo "run.gif: $1 frames, $2 x $3"
 test "$2" -eq 1600 && test "$3" -eq 1000
+set -- $($check gif "$out/small.gif" 3)
+echo "small.gif (width=640): $1 frames, $2 x $3"
+test "$2" -eq 640 && test "$3" -eq 400
 probe=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=codec_name,nb_read_frames \
   -of default=nw=1 "$out/loss.mp4")
 echo "$probe"
