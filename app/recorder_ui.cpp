@@ -163,8 +163,8 @@ void record_menu(UiContext& ui) {
     }
     ImGui::PopStyleColor();
     const std::string tip = "Record " + (ui.record_panel.empty() ? std::string("the whole window") : ui.record_panel) +
-                            " to " + ui.record_path + " at " + std::to_string(ui.record_fps) +
-                            " fps" + (ui.record_width ? ", " + std::to_string(ui.record_width) + " px wide" : std::string()) +
+                            " to " + ui.record_path + " at " + std::to_string(ui.record_fps) + " fps" +
+                            (ui.record_width ? ", " + std::to_string(ui.record_width) + " px wide" : std::string()) +
                             " (change these in the Record menu).";
     formula_tip(tip.c_str());
   } else {

@@ -142,7 +142,8 @@ void parse_record(const std::vector<std::string>& w, Command& c) {
       c.number = parse_count("fps", v, 1, 60);
     } else if (split_key_value(w[i], k, v) && k == "width") {
       const int px = parse_count("width", v, 0, 7680);
-      if (px != 0 && px < 16) throw uhop::InputError("record: width must be 16..7680 pixels, or 0 for the size on screen");
+      if (px != 0 && px < 16)
+        throw uhop::InputError("record: width must be 16..7680 pixels, or 0 for the size on screen");
       c.settings = {{"width", std::to_string(px)}};
     } else {
       throw uhop::InputError("record: expected panel=ID, fps=N or width=PX, got '" + w[i] + "'");
