@@ -1,6 +1,7 @@
 #include "dump_state.h"
 
 #include "capacity_panel.h"
+#include "studio_text.h"
 
 #include <cstdio>
 #include <sstream>
@@ -34,6 +35,10 @@ std::string dump_text(UiContext& ui, long frames, double first_frame_ms) {
   o << "layout=" << (ui.layout == LayoutMode::presentation ? "presentation" : "standard") << "\n";
   o << "source=" << s.state.source << "\n";
   o << "memories=" << (s.memories ? s.memories->set.count() : 0) << "\n";
+  o << "dim=" << (s.memories ? s.memories->set.dim() : 0) << "\n";
+  // The size the Memories panel offers for slow, large images ("Load at WxH"); empty when it offers none.
+  const DownscaleHint hint = s.memories ? downscale_hint(s.memories->set) : DownscaleHint();
+  o << "downscale_hint=" << (hint.width ? hint.size() : "") << "\n";
   o << "target=" << s.state.target << "\n";
   o << "stage1_steps=" << (s.stage1_log.empty() ? 0 : s.stage1_log.back().step) << "\n";
   o << "stage1_playing=" << (s.stage1_playing ? 1 : 0) << "\n";

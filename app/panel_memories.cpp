@@ -2,16 +2,17 @@
 // thumbnail grid; a click on a thumbnail makes that memory the target.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
+#include "studio_text.h"
 #include "studio_ui.h"
 
 namespace studio {
 namespace {
-void push_load(UiContext& ui, const std::string& source) {
+void push_load(UiContext& ui, const std::string& source, const uhop::LoadOptions& o) {
   Command c;
   c.kind = CommandKind::load;
   c.path = source;
-  const auto& o = ui.load_edit.load;
   c.settings = {{"count", std::to_string(o.count)},
                 {"offset", std::to_string(o.offset)},
                 {"width", std::to_string(o.width)},
@@ -24,6 +25,31 @@ void push_load(UiContext& ui, const std::string& source) {
                          : o.pick == uhop::Pick::per_class ? "per-class"
                                                            : "first"}};
   ui.push(c);
+}
+void push_load(UiContext& ui, const std::string& source) {
+  push_load(ui, source, ui.load_edit.load);
+}
+
+// Large images make Stage I slow (a step costs about M d², W is d x d): say so under the set's line and offer the
+// same images, same count and options, downscaled to d <= kQuickStudioDim in one click.
+void downscale_offer(UiContext& ui, const uhop::MemorySet& set) {
+  const DownscaleHint hint = downscale_hint(set);
+  if (hint.width == 0) return;
+  const double faster = static_cast<double>(set.dim()) * set.dim() / (static_cast<double>(hint.dim) * hint.dim);
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "d = %d: W is %d x %d and a Stage I step costs about M d², so training is slow; at %s (d = %lld) "
+                "it is about %.0fx faster.",
+                set.dim(), set.dim(), set.dim(), hint.size().c_str(), hint.dim, faster);
+  text_wrapped_colored(ImVec4(0.95f, 0.8f, 0.4f, 1), text);
+  const std::string label = "Load at " + hint.size();
+  if (ImGui::SmallButton(label.c_str())) {
+    uhop::LoadOptions o = ui.snap->state.load;  // what this set was loaded with
+    o.count = set.count(), o.width = hint.width, o.height = hint.height;
+    push_load(ui, set.source, o);
+  }
+  ui.record_item("downscale");
+  formula_tip("Load the same memories again with every image resized to this size (box filter). Stage I restarts.");
 }
 void load_options(UiContext& ui) {
   auto& o = ui.load_edit.load;
@@ -100,6 +126,7 @@ void panel_memories_grid(UiContext& ui) {
   text_wrapped_words("M = %d, d = %d (%s). Click a memory to make it the target.", set.count(), set.dim(),
                      set.preprocessing.c_str());
   ImGui::PopStyleColor();
+  downscale_offer(ui, set);
   if (!ensure_atlas(ui)) {
     ImGui::End();
     return;

@@ -55,6 +55,17 @@ std::string size_within_cap(int width, int height, int channels, int max_dim) {
   return std::to_string(w) + "x" + std::to_string(h);
 }
 
+DownscaleHint downscale_hint(const uhop::MemorySet& set) {
+  const uhop::ImageShape& shape = set.shape;
+  // Only images (CSV rows and embeddings have height 1: there is no picture to shrink).
+  if (set.dim() <= kQuickStudioDim || shape.height <= 1 || shape.width <= 1 || shape.size() != set.dim()) return {};
+  const std::string size = size_within_cap(shape.width, shape.height, shape.channels, kQuickStudioDim);
+  DownscaleHint hint;
+  if (std::sscanf(size.c_str(), "%dx%d", &hint.width, &hint.height) != 2) return {};
+  hint.dim = static_cast<long long>(hint.width) * hint.height * std::max(1, shape.channels);
+  return hint;
+}
+
 long long studio_session_bytes(long long m, long long d, long long big_d) {
   return 8 * (6 * big_d * d + 4 * d * d + 8 * m * std::max(d, big_d));
 }

@@ -35,6 +35,18 @@ constexpr int kMaxStudioDim = 5792;
 // The largest w x h below the cap with the aspect ratio of width x height (channels values per pixel): what the
 // Studio offers when a folder of large images is refused. "WxH".
 std::string size_within_cap(int width, int height, int channels, int max_dim = kMaxStudioDim);
+// Above this d a Stage I step is slow: each costs about M d² (W is d x d; 200 images of 64x64, d = 4096, train at
+// 0.3 steps/s on a laptop, 32x32 at 16 times that). The Memories panel then offers the same images downscaled.
+constexpr int kQuickStudioDim = 1024;
+// The size the Memories panel offers for a set of images with d above kQuickStudioDim: the largest w x h of their
+// aspect with d' = w h c <= kQuickStudioDim; width 0 when there is nothing to offer (d small, or not images).
+struct DownscaleHint {
+  int width = 0, height = 0;
+  long long dim = 0;  // d' = w h c
+  std::string size() const { return std::to_string(width) + "x" + std::to_string(height); }
+};
+DownscaleHint downscale_hint(const uhop::MemorySet& set);
+
 // What a Studio session of m memories of d values, with a D x d W, holds at its peak (bytes), a bound measured on
 // this machine (docs/hostile-input.md): W and three Stage I buffers of its size (gradient, the optimizer's two),
 // the kernel's d x d products for the U-Hop and MHM runs and their float copies, the heatmaps' and snapshots' copies

@@ -334,3 +334,24 @@ TEST_CASE("controls: too-large images are refused with the reason and a size tha
   CHECK(w >= 1);
   CHECK(h >= 1);
 }
+
+TEST_CASE("controls: large images get a one-click downscale offer to d <= 1024; small ones and rows do not",
+          "[studio][controls]") {
+  auto images = [](int w, int h, int c) {
+    uhop::MemorySet set = uhop::memory_set_from_matrix(uhop::Matrix::Zero(3, static_cast<long long>(w) * h * c), "x");
+    set.shape = {w, h, c};
+    return set;
+  };
+  DownscaleHint hint = downscale_hint(images(64, 64, 1));  // 200 of these train at 0.3 steps/s (issue 20)
+  CHECK(hint.size() == "32x32");
+  CHECK(hint.dim == 1024);
+  hint = downscale_hint(images(32, 32, 3));  // CIFAR in colour: d = 3072
+  CHECK(hint.size() == "18x18");
+  CHECK(hint.dim == 972);
+  hint = downscale_hint(images(100, 50, 1));  // the aspect is kept
+  CHECK(hint.size() == "45x22");
+  CHECK(downscale_hint(images(28, 28, 1)).width == 0);  // Fashion-MNIST: quick already
+  CHECK(downscale_hint(images(32, 32, 1)).width == 0);  // d = 1024 exactly: no offer
+  uhop::MemorySet rows = uhop::memory_set_from_matrix(uhop::Matrix::Zero(3, 5000), "rows.csv");  // not images
+  CHECK(downscale_hint(rows).width == 0);
+}
