@@ -19,7 +19,26 @@
 
 namespace uhop {
 namespace {
-const char* kRowHeader = "method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss";
+const char* kRowHeaderV1 = "method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss";
+const char* kRowHeader =
+    "method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss,worst_memory,not_retrieved";
+
+// A memory's name for the CSV: printable (no control or format code point from a file name), and without the
+// list's ';' separator.
+std::string listed_name(const MemorySet& memories, int mu) {
+  std::string name =
+      mu < static_cast<int>(memories.names.size()) ? printable_text(memories.names[mu]) : "#" + std::to_string(mu);
+  std::replace(name.begin(), name.end(), ';', '_');
+  return name;
+}
+
+// A CSV field: quoted (inner quotes doubled) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 bool is_uhop(const std::string& method) {
   return parse_sweep_method(method).similarity == Similarity::kernel;
@@ -90,13 +109,19 @@ SweepCellResult evaluate_cell(const SweepSettings& s, const SweepCell& cell, con
   const Matrix cross = x * xi.transpose();
   const Vector sq = xi.rowwise().squaredNorm();
   std::vector<double> errors(m);
-  int retrieved = 0;
+  int retrieved = 0, worst = 0, missed = 0;
+  constexpr int kListedMisses = 20;  // enough to see which; the count is M (1 - retrieved)
   for (int mu = 0; mu < m; ++mu) {
     errors[mu] = paper_error(xi.row(mu).transpose(), x.row(mu).transpose());
+    if (errors[mu] > errors[worst]) worst = mu;
     Eigen::Index nearest = 0;
     (sq - 2 * cross.row(mu).transpose()).minCoeff(&nearest);
     retrieved += nearest == mu;
+    if (nearest != mu && ++missed <= kListedMisses)
+      r.not_retrieved += (r.not_retrieved.empty() ? "" : ";") + listed_name(memories, mu);
   }
+  if (missed > kListedMisses) r.not_retrieved += ";+" + std::to_string(missed - kListedMisses) + " more";
+  if (m > 0) r.worst_memory = listed_name(memories, worst);
   double sum = 0;
   for (double e : errors) sum += e;
   r.paper_error = sum / m;
@@ -111,12 +136,21 @@ SweepCellResult evaluate_cell(const SweepSettings& s, const SweepCell& cell, con
   return r;
 }
 
+// Fields of one CSV line; a field may be quoted ("a,b" and "" for a quote inside), as csv_field writes them.
 std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  std::istringstream in(line);
-  while (std::getline(in, cur, ',')) out.push_back(cur);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+      out.back() += '"', ++i;
+    else if (c == '"')
+      quoted = !quoted;
+    else if (c == ',' && !quoted)
+      out.emplace_back();
+    else
+      out.back() += c;
+  }
   return out;
 }
 }  // namespace
@@ -342,21 +376,24 @@ void write_sweep_rows(std::ostream& out, const std::vector<SweepCellResult>& row
   for (const SweepCellResult& r : rows)
     out << r.cell.method << ',' << r.cell.m << ',' << format_sigma(r.cell.sigma) << ',' << r.cell.seed << ','
         << cell_text(r.paper_error) << ',' << cell_text(r.paper_error_std) << ',' << cell_text(r.retrieved) << ','
-        << r.d << ',' << cell_text(r.stage1_loss) << '\n';
+        << r.d << ',' << cell_text(r.stage1_loss) << ',' << csv_field(r.worst_memory) << ','
+        << csv_field(r.not_retrieved) << '\n';
 }
 
 std::vector<SweepCellResult> read_sweep_rows(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw input_error(path, "cannot open");
   std::string line;
-  if (!std::getline(in, line) || line != kRowHeader)
+  if (!std::getline(in, line) || (line != kRowHeader && line != kRowHeaderV1))
     throw input_error(path, std::string("line 1: expected the header ") + kRowHeader);
+  const size_t columns = line == kRowHeader ? 11 : 9;
   std::vector<SweepCellResult> rows;
   for (int no = 2; std::getline(in, line); ++no) {
     if (line.empty()) continue;
     const std::vector<std::string> f = split_csv_line(line);
     const std::string where = path + ":" + std::to_string(no);
-    if (f.size() != 9) throw input_error(where, "expected 9 columns, got " + std::to_string(f.size()));
+    if (f.size() != columns)
+      throw input_error(where, "expected " + std::to_string(columns) + " columns, got " + std::to_string(f.size()));
     const auto number = [&](const std::string& text) {
       if (text.empty()) return kPlotNaN;
       char* end = nullptr;
@@ -375,6 +412,7 @@ std::vector<SweepCellResult> read_sweep_rows(const std::string& path) {
     r.retrieved = number(f[6]);
     r.d = static_cast<int>(number(f[7]));
     r.stage1_loss = number(f[8]);
+    if (columns == 11) r.worst_memory = printable_text(f[9]), r.not_retrieved = printable_text(f[10]);
     rows.push_back(r);
   }
   return rows;

@@ -84,6 +84,9 @@ struct SweepCellResult {
   double retrieved = 0;        // fraction of queries whose x_T is nearest (in pixels) to their own memory
   int d = 0;
   double stage1_loss = kPlotNaN;  // separation loss of the trained W (uhop methods), else NaN
+  // Which memories: names as the loader gives them (a folder's file names, "source#index" otherwise), printable.
+  std::string worst_memory;   // the memory whose query ended farthest from it (largest paper error)
+  std::string not_retrieved;  // the memories not retrieved, ';'-separated, at most 20 then "+N more"; "" for none
 };
 
 // Runs the cells with these indices (all when empty), calling on_cell after each. Cells that share (M, seed) share
@@ -92,8 +95,9 @@ std::vector<SweepCellResult> run_sweep(const SweepSettings& settings, const std:
                                        const std::function<void(const SweepCellResult&)>& on_cell = {},
                                        const ProgressFn& progress = {});
 
-// Cell CSV: header "method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss" and one row. The
-// merged CSV has the same columns and one row per cell.
+// Cell CSV: header "method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss,worst_memory,
+// not_retrieved" and one row (the names quoted as CSV needs). The merged CSV has the same columns and one row per
+// cell. The reader also takes files of the first nine columns (written before the names were added).
 void write_sweep_rows(std::ostream& out, const std::vector<SweepCellResult>& rows);
 std::vector<SweepCellResult> read_sweep_rows(const std::string& path);  // throws InputError
 

@@ -96,13 +96,14 @@ py::dict sweep(const std::string& memories, const py::kwargs& kw) {
   PythonProgress progress(kw.contains("progress") ? py::reinterpret_borrow<py::object>(kw["progress"]) : py::none());
   const std::vector<uhop::SweepCellResult> rows =
       run_released(progress, [&] { return uhop::run_sweep(s, {}, {}, progress.fn()); });
-  py::list method;
+  py::list method, worst, missed;
   std::vector<double> m, sigma, seed, error, error_std, retrieved, d, loss;
   for (const auto& r : rows) {
     method.append(r.cell.method);
     m.push_back(r.cell.m), sigma.push_back(r.cell.sigma), seed.push_back(static_cast<double>(r.cell.seed));
     error.push_back(r.paper_error), error_std.push_back(r.paper_error_std), retrieved.push_back(r.retrieved);
     d.push_back(r.d), loss.push_back(r.stage1_loss);
+    worst.append(r.worst_memory), missed.append(r.not_retrieved);
   }
   const py::object np = py::module_::import("numpy");
   py::dict out;
@@ -115,6 +116,8 @@ py::dict sweep(const std::string& memories, const py::kwargs& kw) {
   out["retrieved"] = to_numpy(retrieved);
   out["d"] = np.attr("asarray")(to_numpy(d), "int64");
   out["stage1_loss"] = to_numpy(loss);
+  out["worst_memory"] = np.attr("array")(worst);
+  out["not_retrieved"] = np.attr("array")(missed);
   return out;
 }
 
@@ -174,7 +177,8 @@ void bind_views(py::module_& m) {
         R"(The paper's retrieval-error sweep, as `uhop sweep`, with its flags as keywords in snake_case (vary='M' or
 'sigma', values, methods, seeds, first_seed, preset, stage1_steps, lr, init, schedule, loss, t, train_count, beta,
 beta_after_sep, steps, noise, sigma, count, pick, offset, size, rgb, normalize, progress). Returns the merged.csv
-columns as arrays: method, M, sigma, seed, paper_error, paper_error_std, retrieved, d, stage1_loss.)");
+columns as arrays: method, M, sigma, seed, paper_error, paper_error_std, retrieved, d, stage1_loss, worst_memory,
+not_retrieved (names: file names where the memories have them).)");
   m.def("landscape", &landscape, py::arg("X"), py::arg("query"), py::arg("target"), py::arg("rival"), py::kw_only(),
         py::arg("w") = py::none(), py::arg("alpha") = 1.0, py::arg("beta") = 1.0, py::arg("grid") = 41,
         py::arg("lo") = -0.25, py::arg("hi") = 1.25, py::arg("progress") = py::none(),

@@ -1,5 +1,6 @@
 """Every binding against the CLI on the same inputs: the Python module and `uhop` share the core, so the numbers
 must agree to the last bits (tolerances only where the two take different but equivalent product orders)."""
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -132,13 +133,17 @@ def test_sweep_matches_cli(cli, tmp_path):
     flags = dict(vary="M", values=[6, 9], methods=["mhm", "uhop"], seeds=1, stage1_steps=3, sigma=0.2)
     cli("sweep", "--memories", "builtin:glyphs", "--vary", "M", "--values", "6,9", "--methods", "mhm,uhop",
         "--seeds", 1, "--stage1-steps", 3, "--sigma", 0.2, "--out", tmp_path / "s")
-    lines = (tmp_path / "s" / "merged.csv").read_text().strip().splitlines()
-    names = lines[0].split(",")
-    rows = [line.split(",") for line in lines[1:]]
+    with open(tmp_path / "s" / "merged.csv", newline="") as f:
+        lines = list(csv.reader(f))
+    names, rows = lines[0], lines[1:]
     result = uhop.sweep("builtin:glyphs", **flags)
     assert list(result) == names
-    assert list(result["method"]) == [r[0] for r in rows]
-    for k, name in enumerate(names[1:], start=1):
+    for name in ("method", "worst_memory", "not_retrieved"):  # text: the method and the memories' names
+        assert list(result[name]) == [r[names.index(name)] for r in rows], name
+    assert all(r[names.index("worst_memory")].startswith("glyph ") for r in rows)
+    for k, name in enumerate(names):
+        if name in ("method", "worst_memory", "not_retrieved"):
+            continue
         cli_values = np.array([float(r[k]) if r[k] else np.nan for r in rows])
         np.testing.assert_allclose(result[name].astype(float), cli_values, rtol=1e-12, equal_nan=True, err_msg=name)
 

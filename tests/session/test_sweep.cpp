@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <vector>
@@ -103,14 +104,29 @@ TEST_CASE("sweep: a cell's paper error is the mean over all M queries of the one
   rs.similarity = Similarity::dot;
   rs.beta = 0.5;
   const RetrievalOperator op = make_retrieval_operator(m.patterns, Matrix(), Similarity::dot);
-  double sum = 0;
+  double sum = 0, worst_error = -1;
+  std::string worst, missed;
   for (int mu = 0; mu < 12; ++mu) {
     const Vector xi = m.patterns.row(mu).transpose();
     const Vector x = corrupt(xi, m.shape, parse_corruption("gaussian:0.3"), sweep_query_seed(3, mu));
-    sum += paper_error(xi, retrieval_step(op, rs, x));
+    const Vector out = retrieval_step(op, rs, x);
+    const double e = paper_error(xi, out);
+    sum += e;
+    if (e > worst_error) worst_error = e, worst = m.names[mu];
+    int nearest = 0;  // in pixels, by plain distances
+    for (int nu = 1; nu < 12; ++nu)
+      if ((m.patterns.row(nu).transpose() - out).squaredNorm() <
+          (m.patterns.row(nearest).transpose() - out).squaredNorm())
+        nearest = nu;
+    if (nearest != mu) missed += (missed.empty() ? "" : ";") + m.names[mu];
   }
   CHECK(results[0].cell.method == "mhm");
   CHECK(results[0].paper_error == Approx(sum / 12).epsilon(1e-9));
+  // Which memories: the worst query's memory and the ones not retrieved, by name.
+  CHECK(results[0].worst_memory == worst);
+  CHECK(results[0].not_retrieved == missed);
+  CHECK(!missed.empty());  // at beta 0.5 plain MHM misses some: the names are there to check
+  CHECK(results[0].retrieved == Approx(1 - static_cast<double>(count_of(missed + ";", ";")) / 12));
   CHECK(results[1].paper_error >= 0);
   CHECK(std::isfinite(results[1].stage1_loss));
   CHECK(std::isnan(results[0].stage1_loss));
@@ -186,6 +202,31 @@ TEST_CASE("cli sweep: cells, merged, summary and figure on builtin:glyphs", "[sw
   REQUIRE(r.code == 0);
   // Same numbers whatever the order cells ran in (rows come in cell order in both).
   CHECK(cli::slurp(dir.path / "fan" / "summary.csv") == cli::slurp(out / "summary.csv"));
+}
+
+TEST_CASE("sweep rows: memory names round-trip through CSV quoting; nine-column files still read", "[sweep]") {
+  cli::TempDir dir;
+  SweepCellResult r;
+  r.cell = {0, "mhm", 12, 0.2, 1};
+  r.paper_error = 0.5, r.retrieved = 0.75, r.d = 4;
+  r.worst_memory = "cat, \"tabby\".png";
+  r.not_retrieved = "a.png;b,c.png;+3 more";
+  {
+    std::ofstream out(dir.path / "rows.csv");
+    write_sweep_rows(out, {r, r});
+  }
+  const std::vector<SweepCellResult> back = read_sweep_rows((dir.path / "rows.csv").string());
+  REQUIRE(back.size() == 2);
+  CHECK(back[1].worst_memory == r.worst_memory);
+  CHECK(back[1].not_retrieved == r.not_retrieved);
+  CHECK(back[1].retrieved == 0.75);
+  const std::string v1 = (dir.path / "v1.csv").string();
+  std::ofstream(v1) << "method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss\n"
+                    << "mhm,12,0.2,1,0.5,0,0.75,4,\n";
+  const std::vector<SweepCellResult> old = read_sweep_rows(v1);
+  REQUIRE(old.size() == 1);
+  CHECK(old[0].worst_memory.empty());
+  CHECK(old[0].paper_error == 0.5);
 }
 
 TEST_CASE("cli sweep: bad input exits 2 naming the problem", "[sweep][cli]") {
