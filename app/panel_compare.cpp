@@ -85,7 +85,13 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
       // The column is narrow: the verdict without its parenthesis (the Stage II badge has the whole sentence).
       const std::string& text = verdict->text;
       const size_t paren = text.find(" (");
-      lines(paren == std::string::npos ? text : text.substr(0, paren), &color, text);
+      std::string shown = paren == std::string::npos ? text : text.substr(0, paren);
+      // Narrower still: "wrong #2 Pullover" keeps the memory's number on screen where "wrong memory: #…" would not.
+      bool cut = false;
+      wrap_words(shown, img, 2, &cut);
+      if (cut && shown.rfind("wrong memory: ", 0) == 0) shown = "wrong " + shown.substr(14);
+      if (cut && shown.rfind("retrieved ", 0) == 0) shown = "right " + shown.substr(10);
+      lines(shown, &color, text);
     }
     if (std::isfinite(margin)) {
       // The query's margin at this run's x_t: green once the target's weight is sure to pass 1/2, red below 0.
@@ -94,7 +100,9 @@ void panel_compare(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
                                           : ImGui::GetStyleColorVec4(ImGuiCol_Text);
       char gap[32];
       std::snprintf(gap, sizeof gap, "gap %+.3g", margin);
-      ImGui::TextColored(color, "%s", fit_text(gap, img).c_str());
+      // Too narrow for "gap -52.6": the number alone (the tooltip says what it is).
+      const bool fits = ImGui::CalcTextSize(gap).x <= img;
+      ImGui::TextColored(color, "%s", fit_text(fits ? gap : gap + 4, img).c_str());
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip(
             "The target's score minus the best rival's at this x_t: %+.4g. At or above ln(M-1)/β = %.3g "

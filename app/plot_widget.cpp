@@ -171,6 +171,11 @@ void layout_widget(WidgetFrame& f, const PlotFigure& figure, const PlotWidgetSta
     if (f.x_ticks.size() * (widest(f.x_ticks) + 2 * f.font_h) <= f.plot.w) break;
   }
   const float row_h = f.font_h + 2;
+  // A legend inside a plot too small to hold it would cover the axis labels and most of the data (a 70 px high
+  // Stage II plot at 1280x720): it is left out there; the plot's menu, the tooltip and a larger window show it.
+  if (!outside && !f.legend.empty() &&
+      (legend_w + 12 > f.plot.w || row_h * f.legend.size() + 12 + style.ItemInnerSpacing.y > f.plot.h))
+    f.legend.clear();
   const double legend_x = outside ? f.plot.x + f.plot.w + 12 : f.plot.x + f.plot.w - legend_w - 6;
   for (size_t i = 0; i < f.legend.size(); ++i)
     f.legend[i].box = {legend_x, f.plot.y + 6 + style.ItemInnerSpacing.y * 0.5 + row_h * i, legend_w, row_h};
@@ -298,7 +303,14 @@ void draw_series(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure,
       // At the interval's start, moved left where it would run past the plot's right edge (a shaded run that
       // starts late, e.g. "bound vacuous" at the last step), and cut with "…" only where the plot is narrower.
       std::string label = iv.label;
-      const float room = pmax.x - pmin.x - 8;
+      // Never under the legend: where a legend inside the plot reaches down to the label's line (a short plot), the
+      // label keeps left of it ("bound: does not apply" was overprinted by the legend in a 70 px high plot).
+      const float label_y = pmax.y - f.font_h - 2;
+      float right_x = pmax.x;
+      if (!f.legend.empty() && f.legend[0].box.x < pmax.x &&
+          f.legend.back().box.y + f.legend.back().box.h + 2 > label_y)
+        right_x = std::min(right_x, float(f.legend[0].box.x) - 6);
+      const float room = right_x - pmin.x - 8;
       while (label.size() > 1 && ImGui::CalcTextSize(label.c_str()).x > room) {
         label.pop_back();
         while (!label.empty() && (static_cast<unsigned char>(label.back()) & 0xC0) == 0x80) label.pop_back();
@@ -308,8 +320,8 @@ void draw_series(ImDrawList* dl, const WidgetFrame& f, const PlotFigure& figure,
         }
       }
       const float w = ImGui::CalcTextSize(label.c_str()).x;
-      const float x = std::max(pmin.x + 4, std::min(std::max(a, pmin.x) + 4, pmax.x - 4 - w));
-      dl->AddText(ImVec2(x, pmax.y - f.font_h - 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), label.c_str());
+      const float x = std::max(pmin.x + 4, std::min(std::max(a, pmin.x) + 4, right_x - 4 - w));
+      if (room > 0) dl->AddText(ImVec2(x, label_y), ImGui::GetColorU32(ImGuiCol_TextDisabled), label.c_str());
     }
   }
   for (const PlotBand& b : figure.bands) {
