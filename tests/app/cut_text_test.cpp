@@ -86,3 +86,36 @@ TEST_CASE("text below a window that does not scroll is cut at the bottom; a scro
   }
   CHECK(cut_heights > 0);
 }
+
+TEST_CASE("text drawn over other text is found; side by side, a shadow, or a tooltip over it is not", "[cut_text]") {
+  HeadlessImGui imgui;
+  // Two labels on one spot (a legend over a tick label): both lines named.
+  auto over = frame(400, [] {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddText(p, IM_COL32_WHITE, "1e-7");
+    dl->AddText(ImVec2(p.x + 6, p.y + 3), IM_COL32_WHITE, "measured");
+  });
+  REQUIRE(over.size() == 1);
+  CHECK(over[0].window == "probe");
+  CHECK((over[0].line == "1e-7" || over[0].line == "measured"));
+  CHECK(over[0].edge.rfind("overprinted by '", 0) == 0);
+  // The same two texts side by side and on two lines; a 1 px shadow under its own text.
+  CHECK(frame(400, [] {
+          ImGui::TextUnformatted("1e-7");
+          ImGui::SameLine();
+          ImGui::TextUnformatted("measured");
+          ImGui::TextUnformatted("second line right below");
+          const ImVec2 p = ImGui::GetCursorScreenPos();
+          ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + 1, p.y + 1), IM_COL32_BLACK, "shadowed");
+          ImGui::GetWindowDrawList()->AddText(p, IM_COL32_WHITE, "shadowed");
+        }).empty());
+  // A tooltip over the text: a window of its own.
+  CHECK(frame(400, [] {
+          ImGui::TextUnformatted("under the tooltip");
+          ImGui::SetNextWindowPos(ImGui::GetItemRectMin());
+          ImGui::BeginTooltip();
+          ImGui::TextUnformatted("the tooltip's text");
+          ImGui::EndTooltip();
+        }).empty());
+}
