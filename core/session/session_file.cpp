@@ -525,10 +525,23 @@ std::string session_json(const SessionFile& f, const SideFile& w_side_file, cons
   return out.str();
 }
 
+namespace {
+bool needs_side_file(const std::optional<Matrix>& m) {
+  return m && static_cast<long long>(m->rows()) * m->cols() > kEmbedWLimit;
+}
+}  // namespace
+
+std::vector<std::string> session_file_outputs(const std::string& path, const SessionFile& f) {
+  std::vector<std::string> out;
+  const fs::path dir = fs::path(path).parent_path();
+  if (needs_side_file(f.w)) out.push_back((dir / side_file_name(path, ".w.csv")).string());
+  if (needs_side_file(f.w0)) out.push_back((dir / side_file_name(path, ".w0.csv")).string());
+  out.push_back(path);
+  return out;
+}
+
 void write_session_file(const std::string& path, const SessionFile& f) {
-  const auto large = [](const std::optional<Matrix>& m) {
-    return m && static_cast<long long>(m->rows()) * m->cols() > kEmbedWLimit;
-  };
+  const auto large = needs_side_file;
   const auto side_file = [&](const std::optional<Matrix>& m, const char* suffix) {
     SideFile side;
     if (!large(m)) return side;

@@ -1,4 +1,6 @@
-// Issue 24: a FIFO output whose reader quits is a message and exit 2, not a death by SIGPIPE.
+// Issue 24, the last findings on refused commands: a refused replay, sweep or capacity creates nothing and computes
+// nothing (every flag and destination is checked before the first folder or cell), and a FIFO output whose reader
+// quits is a message and exit 2, not a death by SIGPIPE.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -8,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "cli_runner.h"
@@ -15,7 +18,74 @@
 namespace {
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
+
+const char* kSession =
+    R"({"format": "uhop-session", "version": 1, "memories": {"source": "builtin:glyphs", "count": 5},
+ "stage1": {"init": "identity", "lr": 0.1, "steps": 2, "finished": true}, "stage2": {"steps": 1},
+ "query": {"target": 1, "corruption": "gaussian:0.1", "seed": 0}})";
+
+// Every entry under dir (but the runner's own stdout.txt and stderr.txt) with its kind and, for files, its bytes.
+std::map<std::string, std::string> snapshot(const cli::TempDir& dir) {
+  std::map<std::string, std::string> entries;
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(dir.path)) {
+    const std::string name = fs::relative(e.path(), dir.path).string();
+    if (name == "stdout.txt" || name == "stderr.txt") continue;
+    entries[name] = e.is_directory() ? "folder" : "file:" + cli::slurp(e.path());
+  }
+  return entries;
+}
+
+// The working folder a refused command must leave as it found it: a session, a file, a non-empty folder, and
+// folders where a later output's name is taken by a folder.
+void make_workspace(const cli::TempDir& dir) {
+  dir.write("s.json", kSession);
+  dir.write("afile", "not a folder\n");
+  fs::create_directories(dir.path / "afolder" / "w.csv");  // replay --out afolder: w.csv cannot be written
+  dir.write("afolder/w.csv/keep", "x\n");
+  fs::create_directories(dir.path / "sfolder" / "merged.csv");  // sweep --out sfolder: merged.csv neither
+  dir.write("sfolder/merged.csv/keep", "x\n");
+  fs::create_directories(dir.path / "cfolder" / "cell0_beta0_alpha0.1.csv");  // capacity --cell 0 --out cfolder
+}
 }  // namespace
+
+TEST_CASE("a refused replay, sweep or capacity creates nothing and computes nothing", "[cli][hostile][exit]") {
+  const std::string replay = "replay --session s.json ";
+  const std::string sweep =
+      "sweep --memories builtin:glyphs --vary M --values 4 --methods mhm --seeds 1 "
+      "--stage1-steps 0 ";
+  const std::string capacity = "capacity --model hebbian --dim 16 --alphas 0.1 --trials 2 ";
+  const struct {
+    std::string args, message;
+  } cases[] = {
+      {replay + "--out nd --save-session afolder", "afolder"},
+      {replay + "--out nd --save-session nowhere/s.json", "nowhere"},
+      {replay + "--out nd --animate afolder", "afolder"},
+      {replay + "--out afolder", "w.csv"},
+      {replay + "--out afile", "afile"},
+      {sweep + "--out afile", "afile"},
+      {sweep + "--out sfolder", "merged.csv"},
+      {sweep + "--out nd --merge", "missing"},
+      {capacity + "--out afolder", "afolder"},
+      {capacity + "--out nowhere/c.csv", "nowhere"},
+      {capacity + "--cell 0 --out afile", "afile"},
+      {capacity + "--cell 0 --out cfolder", "cell0_beta0_alpha0.1.csv"},
+      {capacity + "--merge nd --out c.csv", "missing"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args);
+    cli::TempDir dir;
+    make_workspace(dir);
+    const std::map<std::string, std::string> before = snapshot(dir);
+    const cli::Result r = cli::run(dir, c.args);
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains(c.message));
+    // One line: the error. A sweep or capacity that started work would have printed its progress first.
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.out.empty());  // a replay prints its summary once it has replayed
+    CHECK(snapshot(dir) == before);
+  }
+}
 
 TEST_CASE("a FIFO output whose reader quits: a message and exit 2, not SIGPIPE", "[cli][hostile][fifo]") {
   cli::TempDir dir;
