@@ -15,13 +15,14 @@ namespace uhop {
 namespace fs = std::filesystem;
 namespace {
 // The folders above path that do not exist yet, deepest first (lstat: a dangling symlink exists, and creating a
-// folder through it would fail, so it is not "missing"); `existing` is the nearest name that does exist.
+// folder through it would fail, so it is not "missing"); `existing` is the nearest name that does exist (a file
+// there is refused by the callers).
 std::vector<fs::path> missing_folders(const fs::path& folder, fs::path& existing, const std::string& path) {
   std::vector<fs::path> missing;
   fs::path p = folder;
   struct stat info {};
   while (!p.empty() && ::lstat(p.c_str(), &info) != 0) {
-    if (errno != ENOENT)
+    if (errno != ENOENT && errno != ENOTDIR)  // ENOTDIR: a file on the way, found and named below
       throw input_error(path, "cannot check the folder " + p.string() + " (" + std::strerror(errno) + ")");
     missing.push_back(p);
     p = p.parent_path();
