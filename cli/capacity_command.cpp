@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cli_args.h"
+#include "io/atomic_file.h"
+#include "io/output_folders.h"
 #include "numerics/input_error.h"
 #include "session/capacity_table.h"
 #include "session/cell_files.h"
@@ -91,13 +93,18 @@ int cmd_capacity(int argc, char** argv) {
     return 0;
   }
   const std::string out = a.required("out");
+  std::vector<int> indices;
+  if (a.has("cell")) indices.push_back(a.count("cell", 0));  // run_capacity names a cell past the last one
+  // The output is checked before any cell runs (a refused command computes nothing and creates nothing): --cell's
+  // folder is created only when its file is written.
+  if (!a.has("cell")) check_output_destination(out);
+  for (const CapacityCell& c : cells)
+    if (a.has("cell") && c.index == indices[0]) check_output_in_new_folders(out + "/" + capacity_cell_file_name(c));
   if (a.has("merge")) {
     merge_capacity_cells(a.str("merge"), s, out);
     std::fprintf(stderr, "uhop capacity: merged %zu cells into %s\n", cells.size(), out.c_str());
     return 0;
   }
-  std::vector<int> indices;
-  if (a.has("cell")) indices.push_back(a.count("cell", 0));  // run_capacity names a cell past the last one
   const auto start = std::chrono::steady_clock::now();
   int finished = 0;
   const int todo = indices.empty() ? static_cast<int>(cells.size()) : 1;
@@ -107,8 +114,10 @@ int cmd_capacity(int argc, char** argv) {
                  r.cell.alpha, static_cast<unsigned long long>(r.count), r.retrieved, seconds);
   });
   if (a.has("cell")) {
-    ensure_cell_directory(out);
+    CreatedFolders folders;  // removed again if the file cannot be written
+    folders.create(out);
     save_capacity_csv(out + "/" + capacity_cell_file_name(rows[0].cell), s, rows);
+    folders.keep();
   } else {
     save_capacity_csv(out, s, rows);
     std::fprintf(stderr, "uhop capacity: %zu rows written to %s\n", rows.size(), out.c_str());

@@ -3,10 +3,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "io/atomic_file.h"
+#include "io/output_folders.h"
 #include "cli_args.h"
 #include "numerics/corruption.h"
 #include "data/csv_matrix.h"
@@ -69,10 +71,21 @@ void print_summary(const Session& session) {
   }
 }
 
+const char* const kRunLogFiles[] = {"stage1.csv", "retrieval.csv", "baseline.csv", "w.csv", "query.csv"};
+const char* const kPlotFormats[] = {".svg", ".csv", ".png"};
+
+// Every file export_run writes under dir (checked before the replay: a refused replay creates nothing).
+std::vector<std::string> export_paths(const fs::path& dir) {
+  std::vector<std::string> paths;
+  for (const char* name : kRunLogFiles) paths.push_back((dir / name).string());
+  for (const std::string& id : run_plot_ids())
+    for (const char* format : kPlotFormats) paths.push_back((dir / "plots" / id).string() + format);
+  return paths;
+}
+
 void export_run(const Session& session, const fs::path& dir) {
-  std::error_code ec;
-  fs::create_directories(dir / "plots", ec);
-  if (ec) throw InputError(dir.string() + ": cannot create the directory (" + ec.message() + ")");
+  CreatedFolders folders;  // removed again when the commit fails (declared first: destroyed after the temps)
+  folders.create((dir / "plots").string());
   StagedFiles files;
   files.add((dir / "stage1.csv").string(), [&](std::ostream& o) { write_stage1_log(o, session.stage1_log()); });
   files.add((dir / "retrieval.csv").string(),
@@ -91,6 +104,7 @@ void export_run(const Session& session, const fs::path& dir) {
               [png](std::ostream& o) { o.write(reinterpret_cast<const char*>(png.data()), png.size()); });
   }
   files.commit();
+  folders.keep();
 }
 
 }  // namespace
@@ -104,25 +118,16 @@ int cmd_replay(int argc, char** argv) {
   const double fps = a.number("fps", 10);
   if (a.has("fps") && !a.has("animate")) throw InputError("--fps goes with --animate FILE");
   if (!(fps >= 1 && fps <= 60)) throw InputError("--fps must be 1..60");
-  if (a.has("animate")) {  // a bad name or folder fails before the replay
-    std::string target = a.str("animate");
-    const AnimationFormat format = animation_format_of_path(target);
-    while (target.size() > 1 && target.back() == '/') target.pop_back();
-    const fs::path parent = fs::path(target).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !fs::is_directory(parent, ec))
-      throw input_error(a.str("animate"), "the folder " + parent.string() + " does not exist");
-    if (format != AnimationFormat::png_folder) check_output_destination(target);  // a folder, a dangling link, ...
-  }
+  // Every destination is checked before the session is read and replayed: a refused replay creates nothing (and
+  // the folders of --out appear only when its files are committed).
+  if (a.has("animate")) check_animation_destination(a.str("animate"));
+  if (a.has("out"))
+    for (const std::string& p : export_paths(a.str("out"))) check_output_in_new_folders(p);
+  if (a.has("save-session")) check_output_destination(a.str("save-session"));
   const SessionFile file = read_session_file(path);
   std::vector<std::string> warnings;
   const Session session = restore_session(file, {}, &warnings);
-  print_warnings(warnings);
-  // The description is text from the file: printed printable (no escape sequences reach the terminal).
-  if (!file.description.empty()) std::printf("%s\n", printable_text(file.description).c_str());
-  print_summary(session);
-  if (a.has("out")) export_run(session, a.str("out"));
-  if (a.has("animate")) write_run_animation(file, session, a.str("animate"), fps);
+  std::optional<SessionFile> saved;
   if (a.has("save-session")) {
     SessionOrigin origin;
     origin.memories = file.memories;
@@ -132,8 +137,17 @@ int cmd_replay(int argc, char** argv) {
     origin.w0 = file.w0;
     origin.stage1_finished = file.stage1_finished;
     origin.description = file.description;
-    write_session_file(a.str("save-session"), capture_session(session, origin));
+    saved = capture_session(session, origin);
+    // Its side files exist only when W is large, known now: checked before the first output is written.
+    for (const std::string& p : session_file_outputs(a.str("save-session"), *saved)) check_output_destination(p);
   }
+  print_warnings(warnings);
+  // The description is text from the file: printed printable (no escape sequences reach the terminal).
+  if (!file.description.empty()) std::printf("%s\n", printable_text(file.description).c_str());
+  print_summary(session);
+  if (a.has("out")) export_run(session, a.str("out"));
+  if (a.has("animate")) write_run_animation(file, session, a.str("animate"), fps);
+  if (saved) write_session_file(a.str("save-session"), *saved);
   return 0;
 }
 

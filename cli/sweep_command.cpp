@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/atomic_file.h"
+#include "io/output_folders.h"
 #include "cli_args.h"
 #include "numerics/input_error.h"
 #include "session/cell_files.h"
@@ -104,12 +105,26 @@ SweepSettings settings_from(const Args& a) {
   return s;
 }
 
+const char* const kMergedFiles[] = {"merged.csv", "summary.csv", "figure.svg", "figure.csv", "settings.txt"};
+
+// Every output of the run asked for, checked before the first cell runs: a refused sweep creates nothing and runs
+// nothing (before, a bad --out was found only when the first finished cell was written, or after the last).
+void check_sweep_outputs(const fs::path& out, const std::vector<SweepCell>& cells, const std::vector<int>& indices,
+                         bool merge) {
+  if (!merge)
+    for (const SweepCell& c : cells)
+      if (indices.empty() || (c.index == indices[0]))
+        check_output_in_new_folders((out / "cells" / cell_file_name(c)).string());
+  if (indices.empty())
+    for (const char* name : kMergedFiles) check_output_in_new_folders((out / name).string());
+}
+
 void write_cell(const fs::path& cells_dir, const SweepCellResult& r) {
-  std::error_code ec;
-  fs::create_directories(cells_dir, ec);
-  if (ec) throw InputError(cells_dir.string() + ": cannot create the directory (" + ec.message() + ")");
+  CreatedFolders folders;  // the folders appear with the first cell written, and only then
+  folders.create(cells_dir.string());
   write_file_atomically((cells_dir / cell_file_name(r.cell)).string(),
                         [&](std::ostream& out) { write_sweep_rows(out, {r}); });
+  folders.keep();
 }
 }  // namespace
 
@@ -130,8 +145,12 @@ int cmd_sweep(int argc, char** argv) {
   const fs::path cells_dir = out / "cells";
   // A refused command creates nothing: the folders appear with the first finished cell (write_cell).
 
+  if (a.has("merge") && a.has("cell")) throw InputError("give --cell or --merge, not both");
+  std::vector<int> indices;
+  if (a.has("cell")) indices.push_back(a.count("cell", 0));  // run_sweep names a cell past the last one
+  check_sweep_outputs(out, cells, indices, a.has("merge"));
+
   if (a.has("merge")) {
-    if (a.has("cell")) throw InputError("give --cell or --merge, not both");
     std::vector<std::string> names;
     for (const SweepCell& c : cells) names.push_back(cell_file_name(c));
     const std::vector<std::string> paths = collect_cell_files(cells_dir.string(), names);
@@ -147,8 +166,6 @@ int cmd_sweep(int argc, char** argv) {
     return 0;
   }
 
-  std::vector<int> indices;
-  if (a.has("cell")) indices.push_back(a.count("cell", 0));  // run_sweep names a cell past the last one
   const auto start = std::chrono::steady_clock::now();
   int finished = 0;
   const int todo = indices.empty() ? static_cast<int>(cells.size()) : 1;

@@ -1,8 +1,11 @@
 // uhop: the headless command-line front end over core/. Subcommands, flags and log columns are a contract with
 // users' scripts (docs/cli.md): add, never rename. Bad input: one line on stderr, exit code 2, and no
 // output file touched (outputs are written atomically, only after all work succeeded).
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -272,24 +275,40 @@ int cmd_demo(int argc, char** argv) {
   }
   return 0;
 }
+
+int run_command(const std::string& cmd, int argc, char** argv) {
+  if (cmd == "stage1") return cmd_stage1(argc, argv);
+  if (cmd == "retrieve") return cmd_retrieve(argc, argv);
+  if (cmd == "demo") return cmd_demo(argc, argv);
+  if (cmd == "sweep") return cmd_sweep(argc, argv);
+  if (cmd == "capacity") return cmd_capacity(argc, argv);
+  if (cmd == "replay" || cmd == "--session") return cmd_replay(argc, argv);
+  if (cmd == "save-session") return cmd_save_session(argc, argv);
+  if (cmd == "project") return cmd_project(argc, argv);
+  if (cmd == "landscape") return cmd_landscape(argc, argv);
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") return std::cout << kUsage, 0;
+  std::cerr << "uhop: error: unknown command '" << text_excerpt(cmd) << "' (try 'uhop help')\n";
+  return 2;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
+  // An output whose reader quits (a FIFO, `| head`) must give a message and exit 2, not a silent death by SIGPIPE
+  // (exit 141): writes then fail with EPIPE, which the output code reports (core/io/atomic_file.cpp).
+  std::signal(SIGPIPE, SIG_IGN);
   follow_free_cores();  // the core's threads follow the cores other processes leave free (docs/speed.md)
   const std::string cmd = argc > 1 ? argv[1] : "help";
   try {
-    if (cmd == "stage1") return cmd_stage1(argc, argv);
-    if (cmd == "retrieve") return cmd_retrieve(argc, argv);
-    if (cmd == "demo") return cmd_demo(argc, argv);
-    if (cmd == "sweep") return cmd_sweep(argc, argv);
-    if (cmd == "capacity") return cmd_capacity(argc, argv);
-    if (cmd == "replay" || cmd == "--session") return cmd_replay(argc, argv);
-    if (cmd == "save-session") return cmd_save_session(argc, argv);
-    if (cmd == "project") return cmd_project(argc, argv);
-    if (cmd == "landscape") return cmd_landscape(argc, argv);
-    if (cmd == "help" || cmd == "--help" || cmd == "-h") return std::cout << kUsage, 0;
-    std::cerr << "uhop: error: unknown command '" << text_excerpt(cmd) << "' (try 'uhop help')\n";
-    return 2;
+    const int code = run_command(cmd, argc, argv);
+    std::cout.flush();
+    if (code == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout))) {  // what was printed did not all arrive
+      std::cerr << "uhop: error: write failed: "
+                << (errno == EPIPE ? "the reader of standard output closed it (broken pipe)"
+                                   : "standard output (" + std::string(std::strerror(errno)) + ")")
+                << "\n";
+      return 2;
+    }
+    return code;
   } catch (const InputError& e) {
     std::cerr << "uhop: error: " << e.what() << "\n";
     return 2;

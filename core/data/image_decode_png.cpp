@@ -1,4 +1,5 @@
-// PNG through libpng (low-level API, so alpha is dropped rather than composited, like the other formats).
+// PNG through libpng (low-level API, so alpha, and tRNS transparency, is dropped rather than composited, like the
+// other formats).
 // libpng reports errors by longjmp: the function that calls setjmp keeps only plain locals after it.
 #include <png.h>
 
@@ -60,7 +61,9 @@ bool read_png(png_structp png, png_infop info, PngSource& source, const DecodeLi
   if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
   if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
   if (bit_depth == 16) png_set_strip_16(png);
-  if (color_type & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+  // tRNS is alpha without an alpha channel (per palette entry, or a grey or RGB colour key): dropped like any alpha.
+  // png_set_palette_to_rgb expands a palette's tRNS to an alpha channel, which then must be stripped too.
+  if ((color_type & PNG_COLOR_MASK_ALPHA) || png_get_valid(png, info, PNG_INFO_tRNS)) png_set_strip_alpha(png);
   const int passes = png_set_interlace_handling(png);
   png_read_update_info(png, info);
   const int channels = png_get_channels(png, info);

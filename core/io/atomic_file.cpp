@@ -323,10 +323,13 @@ int open_stream(const StagedFiles::Staged& s) {
   return fd;
 }
 
-int write_all(int fd, const char* p, size_t size) {
+// A socket is written with MSG_NOSIGNAL: a reader that went away is EPIPE, not a SIGPIPE that kills the process
+// (the front ends ignore SIGPIPE for FIFOs and devices; a library user's signal settings are left alone).
+int write_all(int fd, const char* p, size_t size, bool socket) {
   const char* const end = p + size;
   while (p < end) {
-    const ssize_t wrote = ::write(fd, p, static_cast<size_t>(end - p));
+    const size_t n = static_cast<size_t>(end - p);
+    const ssize_t wrote = socket ? ::send(fd, p, n, MSG_NOSIGNAL) : ::write(fd, p, n);
     if (wrote < 0 && errno == EINTR) continue;
     if (wrote <= 0) return wrote < 0 ? errno : EIO;
     p += wrote;
@@ -337,7 +340,9 @@ int write_all(int fd, const char* p, size_t size) {
 void stream_out(const StagedFiles::Staged& s) {
   std::fflush(nullptr);  // what the process already printed comes first when the stream is its own stdout
   const int fd = open_stream(s);
-  int error = write_all(fd, s.bytes.data(), s.bytes.size());
+  struct stat info {};
+  const bool socket = ::fstat(fd, &info) == 0 && S_ISSOCK(info.st_mode);
+  int error = write_all(fd, s.bytes.data(), s.bytes.size(), socket);
   if (error == 0 && !s.stream_file.empty()) {  // a finished file, copied in chunks (an animation may be large)
     const int in = ::open(s.stream_file.c_str(), O_RDONLY | O_CLOEXEC);
     if (in < 0) error = errno;
@@ -347,11 +352,13 @@ void stream_out(const StagedFiles::Staged& s) {
       if (got < 0 && errno == EINTR) continue;
       if (got < 0) error = errno;
       if (got <= 0) break;
-      error = write_all(fd, chunk.data(), static_cast<size_t>(got));
+      error = write_all(fd, chunk.data(), static_cast<size_t>(got), socket);
     }
     if (in >= 0) ::close(in);
   }
   ::close(fd);
+  // The reader of a FIFO, pipe or socket quit before taking everything: say so, not just "Broken pipe".
+  if (error == EPIPE) throw InputError("write failed: the reader of " + s.path + " closed it (broken pipe)");
   if (error != 0) throw input_error(s.path, "write failed (" + errno_text(error) + ")");
 }
 

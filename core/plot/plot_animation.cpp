@@ -215,6 +215,39 @@ struct AnimationWriter::Impl {
   }
 };
 
+namespace {
+std::string ffmpeg_for(const std::string& path) {
+  const std::string ffmpeg = find_ffmpeg();
+  if (ffmpeg.empty())
+    throw input_error(path,
+                      "MP4 needs the ffmpeg program, and there is none on PATH (install the Debian package "
+                      "ffmpeg, or record a .gif or a PNG folder)");
+  return ffmpeg;
+}
+}  // namespace
+
+void check_animation_destination(const std::string& path) {
+  const AnimationFormat format = animation_format_of_path(path);
+  std::error_code ec;
+  const fs::path parent = fs::path(without_trailing_slashes(path)).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    throw input_error(path, "the folder " + parent.string() + " does not exist");
+  if (format == AnimationFormat::png_folder) {
+    const fs::file_status status = fs::status(path, ec);
+    if (fs::exists(status) && !fs::is_directory(status))  // say what it is: /dev/full is no "non-empty folder"
+      throw input_error(path, std::string(fs::is_character_file(status) ? "is a character device"
+                                          : fs::is_fifo(status)         ? "is a FIFO"
+                                          : fs::is_regular_file(status) ? "is an existing file"
+                                                                        : "exists and is not a folder") +
+                                  ": PNG frames need a new or empty folder (or name a .gif or .mp4 file)");
+    if (fs::exists(status) && !fs::is_empty(path, ec))
+      throw input_error(path, "already exists and is not an empty folder (PNG frames need a new folder)");
+  } else {
+    check_output_destination(path);  // a folder, a dangling link, a name too long, ...
+  }
+  if (format == AnimationFormat::mp4) ffmpeg_for(path);
+}
+
 AnimationWriter::AnimationWriter(const std::string& path, int width, int height, double fps)
     : impl_(std::make_unique<Impl>()),
       format_(animation_format_of_path(path)),
@@ -227,21 +260,11 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
   if (!(fps >= 1 && fps <= 60)) throw input_error(path, "fps must be 1..60");
   Impl& m = *impl_;
   std::error_code ec;
+  check_animation_destination(path);
   const fs::path parent = fs::path(without_trailing_slashes(path)).parent_path();
-  if (!parent.empty() && !fs::is_directory(parent, ec))
-    throw input_error(path, "the folder " + parent.string() + " does not exist");
   remove_dead_writers_temps(parent.string());  // what a killed recording left here (its pid no longer alive)
   if (format_ == AnimationFormat::png_folder) {
     m.temp = temp_path_beside(path);
-    const fs::file_status status = fs::status(path, ec);
-    if (fs::exists(status) && !fs::is_directory(status))  // say what it is: /dev/full is no "non-empty folder"
-      throw input_error(path, std::string(fs::is_character_file(status) ? "is a character device"
-                                          : fs::is_fifo(status)         ? "is a FIFO"
-                                          : fs::is_regular_file(status) ? "is an existing file"
-                                                                        : "exists and is not a folder") +
-                                  ": PNG frames need a new or empty folder (or name a .gif or .mp4 file)");
-    if (fs::exists(status) && !fs::is_empty(path, ec))
-      throw input_error(path, "already exists and is not an empty folder (PNG frames need a new folder)");
     fs::remove_all(m.temp, ec);
     if (!fs::create_directory(m.temp, ec))
       throw input_error(path, "cannot create a folder here (" + (ec ? ec.message() : std::string("exists")) + ")");
@@ -282,11 +305,7 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
       throw input_error(path, "cannot write the GIF header");
     }
   } else if (format_ == AnimationFormat::mp4) {
-    const std::string ffmpeg = find_ffmpeg();
-    if (ffmpeg.empty())
-      throw input_error(path,
-                        "MP4 needs the ffmpeg program, and there is none on PATH (install the Debian package "
-                        "ffmpeg, or record a .gif or a PNG folder)");
+    const std::string ffmpeg = ffmpeg_for(path);
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
       throw input_error(path, std::string("cannot start ffmpeg: ") + std::strerror(errno));

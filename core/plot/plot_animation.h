@@ -31,6 +31,11 @@ struct QuantizedImage {
 };
 QuantizedImage quantize_median_cut(const uint8_t* rgba, int width, int height, int max_colors = 256);
 
+// Throws InputError, as AnimationWriter's constructor would, when path cannot receive an animation: an unknown
+// extension, a missing folder, an existing non-empty PNG folder (or a non-folder there), a file output that
+// check_output_destination refuses, an MP4 without ffmpeg on PATH. Front ends call it before any work.
+void check_animation_destination(const std::string& path);
+
 class AnimationWriter {
  public:
   // Opens the output for width x height frames at `fps` frames per second (GIF delays are whole hundredths of a

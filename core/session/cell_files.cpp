@@ -7,12 +7,6 @@
 namespace uhop {
 namespace fs = std::filesystem;
 
-void ensure_cell_directory(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw InputError(dir + ": cannot create the directory (" + ec.message() + ")");
-}
-
 std::vector<std::string> collect_cell_files(const std::string& dir, const std::vector<std::string>& names) {
   std::vector<std::string> paths;
   int missing = 0;

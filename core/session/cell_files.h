@@ -6,8 +6,6 @@
 #include <vector>
 
 namespace uhop {
-// Creates dir (and parents) if needed; throws InputError naming it.
-void ensure_cell_directory(const std::string& dir);
 // dir/name for every name, each checked to exist: throws InputError "K of M cells are missing (first: PATH)".
 std::vector<std::string> collect_cell_files(const std::string& dir, const std::vector<std::string>& names);
 }  // namespace uhop

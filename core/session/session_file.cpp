@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "data/csv_matrix.h"
+#include "json_shape.h"
 #include "io/atomic_file.h"
 #include "io/file_bytes.h"
 #include "io/path_policy.h"
@@ -270,62 +271,9 @@ void write_rows(std::ostream& out, const json& rows, const std::string& indent) 
   out << "]";
 }
 
-// Nesting of arrays and objects, counted without recursion before the JSON library (which recurses) sees the
-// text: deeper than this is refused, so no file can exhaust the stack. Also counts values (commas and openings):
-// the parsed document costs ~50 bytes per value, so their number is capped too.
-constexpr int kMaxJsonDepth = 64;
-constexpr long long kMaxJsonValues = 1LL << 22;
 // The Stage I curve is stored only up to this many rows (~4 MB): it is informational (the replay recomputes it),
 // and a million-step curve would not fit the session file cap.
 constexpr size_t kMaxStoredLogRows = 20000;
-
-void check_json_shape(const std::string& text, const std::string& name) {
-  int depth = 0;
-  long long values = 0;
-  bool in_string = false, escaped = false;
-  size_t string_start = 0;
-  std::string last_key;  // the string before the latest ':', to name where a bad number sits
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      string_start = i + 1;
-    } else if (c == ':' && string_start > 0 && string_start <= i) {
-      const size_t end = text.rfind('"', i);
-      if (end != std::string::npos && end >= string_start) last_key = text.substr(string_start, end - string_start);
-    } else if (c == '[' || c == '{') {
-      ++values;
-      if (++depth > kMaxJsonDepth)
-        throw input_error(name, "arrays and objects nest more than " + std::to_string(kMaxJsonDepth) +
-                                    " levels deep (at byte " + std::to_string(i) + "): not a session file");
-    } else if (c == ']' || c == '}') {
-      --depth;
-    } else if (c == ',') {
-      if (++values > kMaxJsonValues)
-        throw input_error(name, "holds more than " + std::to_string(kMaxJsonValues) +
-                                    " values: too large for a session file (large W goes to a side file)");
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-      // A number the JSON library would refuse as out of range (1e400): named here with its key and place.
-      size_t end = i;
-      while (end < text.size() && std::strchr("+-.eE0123456789", text[end]) != nullptr) ++end;
-      const std::string token = text.substr(i, std::min<size_t>(end - i, 400));
-      if (std::isinf(std::strtod(token.c_str(), nullptr)))
-        throw input_error(name, (last_key.empty() ? std::string() : text_excerpt(last_key) + ": ") + "the number " +
-                                    text_excerpt(token) + " (at byte " + std::to_string(i) +
-                                    ") is out of range (beyond ±1.8e308): every number must be finite");
-      i = end - 1;
-    }
-  }
-}
 
 std::string side_file_name(const std::string& path, const char* suffix) {
   std::string stem = fs::path(path).filename().string();
@@ -577,10 +525,23 @@ std::string session_json(const SessionFile& f, const SideFile& w_side_file, cons
   return out.str();
 }
 
+namespace {
+bool needs_side_file(const std::optional<Matrix>& m) {
+  return m && static_cast<long long>(m->rows()) * m->cols() > kEmbedWLimit;
+}
+}  // namespace
+
+std::vector<std::string> session_file_outputs(const std::string& path, const SessionFile& f) {
+  std::vector<std::string> out;
+  const fs::path dir = fs::path(path).parent_path();
+  if (needs_side_file(f.w)) out.push_back((dir / side_file_name(path, ".w.csv")).string());
+  if (needs_side_file(f.w0)) out.push_back((dir / side_file_name(path, ".w0.csv")).string());
+  out.push_back(path);
+  return out;
+}
+
 void write_session_file(const std::string& path, const SessionFile& f) {
-  const auto large = [](const std::optional<Matrix>& m) {
-    return m && static_cast<long long>(m->rows()) * m->cols() > kEmbedWLimit;
-  };
+  const auto large = needs_side_file;
   const auto side_file = [&](const std::optional<Matrix>& m, const char* suffix) {
     SideFile side;
     if (!large(m)) return side;

@@ -70,7 +70,7 @@ void check_pixels(const DecodedImage& image, int width, int height, int channels
       }
 }
 
-// ---- PNG by hand: IHDR, optional PLTE, one zlib IDAT, IEND.
+// ---- PNG by hand: IHDR, optional PLTE and tRNS, one zlib IDAT, IEND.
 void png_chunk(Bytes& png, const char* type, const Bytes& data) {
   be32(png, static_cast<uint32_t>(data.size()));
   Bytes body(type, type + 4);
@@ -79,7 +79,7 @@ void png_chunk(Bytes& png, const char* type, const Bytes& data) {
   be32(png, static_cast<uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size()))));
 }
 Bytes png_file(uint32_t width, uint32_t height, int depth, int color, const Bytes& raw_rows, const Bytes& palette = {},
-               int interlace = 0) {
+               int interlace = 0, const Bytes& trns = {}) {
   Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   Bytes ihdr;
   be32(ihdr, width), be32(ihdr, height);
@@ -87,6 +87,7 @@ Bytes png_file(uint32_t width, uint32_t height, int depth, int color, const Byte
               {static_cast<uint8_t>(depth), static_cast<uint8_t>(color), 0, 0, static_cast<uint8_t>(interlace)});
   png_chunk(png, "IHDR", ihdr);
   if (!palette.empty()) png_chunk(png, "PLTE", palette);
+  if (!trns.empty()) png_chunk(png, "tRNS", trns);
   uLongf size = compressBound(static_cast<uLong>(raw_rows.size()));
   Bytes z(size);
   REQUIRE(compress2(z.data(), &size, raw_rows.data(), static_cast<uLong>(raw_rows.size()), 9) == Z_OK);
@@ -96,13 +97,13 @@ Bytes png_file(uint32_t width, uint32_t height, int depth, int color, const Byte
   return png;
 }
 // Filter byte 0 then the packed samples of each row.
-Bytes png_rows(int width, int height, int bits_per_pixel, const std::function<uint32_t(int, int)>& sample) {
+Bytes png_rows(int width, int height, int bits_per_pixel, const std::function<uint64_t(int, int)>& sample) {
   Bytes raw;
   for (int y = 0; y < height; ++y) {
     raw.push_back(0);
     Bytes row((width * bits_per_pixel + 7) / 8, 0);
     for (int x = 0; x < width; ++x) {
-      const uint32_t v = sample(y, x);
+      const uint64_t v = sample(y, x);
       if (bits_per_pixel >= 8) {
         for (int b = bits_per_pixel / 8 - 1, k = 0; b >= 0; --b, ++k)
           row[x * bits_per_pixel / 8 + k] = (v >> (8 * b)) & 0xFF;
@@ -139,6 +140,33 @@ TEST_CASE("PNG through libpng: gray, RGB(A), 16-bit, low bit depths, palettes; a
   const Bytes indices = png_rows(5, 2, 2, [](int y, int x) { return (x + 2 * y) % 4u; });
   check_pixels(decode(png_file(5, 2, 2, 3, indices, palette)), 5, 2, 3,
                [&](int c, int y, int x) { return palette[3 * ((x + 2 * y) % 4) + c]; });
+}
+
+// Issue 24: tRNS (transparency without an alpha channel) is alpha like any other: dropped, never composited. A
+// palette's entries keep their colours, a grey or RGB colour key changes nothing.
+TEST_CASE("PNG with tRNS: palette alpha and grey/RGB colour keys decode like alpha, dropped", "[decoders][png]") {
+  const Bytes palette = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120};
+  const auto colour = [&](int c, int y, int x) { return palette[3 * ((x + 3 * y) % 4) + c]; };
+  const Bytes alphas = {0, 128};  // fewer entries than the palette: the rest are opaque
+  const Bytes indices8 = png_rows(4, 4, 8, [](int y, int x) { return (x + 3 * y) % 4u; });
+  check_pixels(decode(png_file(4, 4, 8, 3, indices8, palette, 0, alphas)), 4, 4, 3, colour);
+  const Bytes indices2 = png_rows(4, 4, 2, [](int y, int x) { return (x + 3 * y) % 4u; });
+  check_pixels(decode(png_file(4, 4, 2, 3, indices2, palette, 0, {255, 0, 7, 9})), 4, 4, 3, colour);
+  // Grey with a colour key (2 bytes): 8-bit, and 2-bit (expanded to 0, 85, 170, 255).
+  const Bytes gray = png_rows(4, 4, 8, [](int y, int x) { return pattern(0, y, x); });
+  check_pixels(decode(png_file(4, 4, 8, 0, gray, {}, 0, {0, pattern(0, 1, 1)})), 4, 4, 1, pattern);
+  const Bytes gray2 = png_rows(4, 4, 2, [](int y, int x) { return (x + y) % 4u; });
+  check_pixels(decode(png_file(4, 4, 2, 0, gray2, {}, 0, {0, 2})), 4, 4, 1,
+               [](int, int y, int x) { return 85 * ((x + y) % 4); });
+  // RGB with a colour key (6 bytes), 8- and 16-bit (the high byte).
+  const Bytes rgb = png_rows(
+      4, 4, 24, [](int y, int x) { return (pattern(0, y, x) << 16) | (pattern(1, y, x) << 8) | pattern(2, y, x); });
+  const Bytes key = {0, pattern(0, 2, 2), 0, pattern(1, 2, 2), 0, pattern(2, 2, 2)};
+  check_pixels(decode(png_file(4, 4, 8, 2, rgb, {}, 0, key)), 4, 4, 3, pattern);
+  const Bytes rgb16 = png_rows(4, 4, 48, [](int y, int x) {
+    return (uint64_t{pattern(0, y, x)} << 40) | (uint64_t{pattern(1, y, x)} << 24) | (uint64_t{pattern(2, y, x)} << 8);
+  });
+  check_pixels(decode(png_file(4, 4, 16, 2, rgb16, {}, 0, key)), 4, 4, 3, pattern);
 }
 
 TEST_CASE("PNG refusals: over the pixel limit, more pixels than deflate can hold, broken data", "[decoders][png]") {

@@ -75,6 +75,26 @@ TEST_CASE("a session file nesting arrays 80000 deep is refused, not a stack over
   CHECK_THROWS_WITH(read_session_file(dir / "deep.json"), Contains("nest more than 64"));
 }
 
+// Issue 24: 120,000 keys in one object cost the JSON library's ordered object a linear search per key (18 s). The
+// shape check counts keys per object and refuses past the cap before the library sees the text, so its work stays
+// linear: the cap itself is what is tested (a 64-key object reaches the library, a 65-key one does not).
+TEST_CASE("an object with 120000 keys is refused by the key cap before it is parsed", "[session_file][hostile]") {
+  const auto with_keys = [](int n) {
+    std::string keys;
+    for (int i = 0; i < n; ++i) keys += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+    return small_json(", \"exports\": {" + keys + "}");
+  };
+  CHECK_THROWS_WITH(parse_session_json(with_keys(120000), "many.json"),
+                    Contains("many.json") && Contains("more than 64 keys") && Contains("at byte"));
+  CHECK_THROWS_WITH(parse_session_json(with_keys(65), "k.json"), Contains("more than 64 keys"));
+  CHECK_THROWS_WITH(parse_session_json(with_keys(64), "k.json"), Contains("exports.k0: unknown key"));
+  // Keys inside strings and nested objects count for their own object only.
+  std::string nested = "{\"s\": \"a:b:c\"";
+  for (int i = 0; i < 40; ++i) nested += ",\"n" + std::to_string(i) + "\": {\"x\": 1, \"y\": 2}";
+  CHECK_THROWS_WITH(parse_session_json(small_json(", \"exports\": " + nested + "}"), "n.json"),
+                    Contains("unknown key"));
+}
+
 TEST_CASE("session files: numbers beyond a double, type errors and sizes are refused naming the file",
           "[session_file][hostile]") {
   const std::string huge = small_json();

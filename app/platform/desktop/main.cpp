@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <deque>
 #include <cstdio>
@@ -339,6 +340,9 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
+  // A FIFO or pipe output whose reader quits (--dump-state, an export, a recording) is an error message, not a
+  // death by SIGPIPE: writes get EPIPE instead (core/io/atomic_file.cpp reports it).
+  std::signal(SIGPIPE, SIG_IGN);
   uhop::follow_free_cores();  // the numerics' threads follow the cores the render thread and others leave free
   FrameBench bench{opt.bench_frames, {}, {}};
   GLFWwindow* window = open_window(opt);
