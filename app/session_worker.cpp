@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "io/memory_budget.h"
 #include "numerics/input_error.h"
@@ -25,7 +26,7 @@ void StudioWorker::save_session(const std::string& path) {
   message_ = "saved session " + path;
 }
 
-void StudioWorker::load_session(const std::string& path) {
+void StudioWorker::load_session(const std::string& path, bool allow_large) {
   // Read and validate first: a malformed file throws naming the key, before anything here has changed.
   const uhop::SessionFile file = uhop::read_session_file(path);
   // A session (or preset) sets everything it names; whatever it does not name goes back to its default, so no
@@ -52,24 +53,28 @@ void StudioWorker::load_session(const std::string& path) {
   const std::string label = "Loading session " + path;
   set_busy(label, 0);
   publish(false);
-  uhop::Session restored = uhop::restore_session(
-      file,
-      [&](double f) {
-        set_busy(label, f);
-        maybe_publish();
-        return !cancel_.load();
-      },
-      &warnings);
+  const auto progress = [&](double f) {
+    set_busy(label, f);
+    maybe_publish();
+    return !cancel_.load();
+  };
+  std::optional<uhop::Session> restored;
+  try {  // a session from someone else declaring more than the budget: refused, the UI offers "Open anyway"
+    restored.emplace(uhop::restore_session(file, progress, &warnings, allow_large));
+  } catch (const uhop::LargeRequestError&) {
+    refused_session_ = path;
+    throw;
+  }
   // W_0's heatmap, from the same settings (or the given W_0).
   const uhop::Matrix w0 =
       file.w0 ? *file.w0
-              : uhop::init_feature_map(file.stage1.init, restored.memories().dim(), file.stage1.dim, file.stage1.seed);
+              : uhop::init_feature_map(file.stage1.init, restored->memories().dim(), file.stage1.dim, file.stage1.seed);
   auto gallery = std::make_shared<MemoryGallery>();
   gallery->version = ++memory_version_;
-  gallery->set = restored.memories();
+  gallery->set = restored->memories();
   // Commit only now: a failed load keeps the previous session.
   state_ = next;
-  session_ = std::make_unique<uhop::Session>(std::move(restored));
+  session_ = std::make_unique<uhop::Session>(std::move(*restored));
   gallery_ = gallery;
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;

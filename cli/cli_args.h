@@ -59,7 +59,8 @@ struct Args {
 };
 
 inline const std::set<std::string> kMemoryFlags = {"memories", "count", "offset", "pick", "size", "normalize"};
-// --allow-large: take what a file declares beyond the sizes given without asking (LoadOptions::default_max_dim).
+// --allow-large: take what a file (or a session file) declares beyond the sizes given without asking
+// (LoadOptions::default_max_dim; uhop replay: session/session_budget.h).
 inline const std::set<std::string> kMemorySwitches = {"rgb", "allow-large"};
 // Flags whose value may be empty (free text); every other flag needs a value.
 inline const std::set<std::string> kMayBeEmpty = {"description"};
