@@ -79,6 +79,14 @@ void check_loaded_work(const SessionFile& file, const MemorySet& memories) {
   check_declared_work(declared_work(file, memories.count(), shape), "the session", kAllowLargeSession);
 }
 
+void check_animated_steps(const SessionFile& file) {
+  if (file.stage2_steps > kMaxAnimatedStage2Steps)
+    throw LargeRequestError("the session declares " + std::to_string(file.stage2_steps) +
+                            " Stage II steps, one frame each: more than an animation takes without you asking (" +
+                            std::to_string(kMaxAnimatedStage2Steps) +
+                            "): animate it with --allow-large if you trust it");
+}
+
 long long declared_count(const std::string& source, const LoadOptions& load) {
   if (load.count > 0) return load.count;
   if (source == "builtin:glyphs") return kGlyphCount;
