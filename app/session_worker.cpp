@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "io/memory_budget.h"
 #include "numerics/input_error.h"
@@ -25,7 +26,7 @@ void StudioWorker::save_session(const std::string& path) {
   message_ = "saved session " + path;
 }
 
-void StudioWorker::load_session(const std::string& path) {
+void StudioWorker::load_session(const std::string& path, bool allow_large) {
   // Read and validate first: a malformed file throws naming the key, before anything here has changed.
   const uhop::SessionFile file = uhop::read_session_file(path);
   // A session (or preset) sets everything it names; whatever it does not name goes back to its default, so no
@@ -52,24 +53,28 @@ void StudioWorker::load_session(const std::string& path) {
   const std::string label = "Loading session " + path;
   set_busy(label, 0);
   publish(false);
-  uhop::Session restored = uhop::restore_session(
-      file,
-      [&](double f) {
-        set_busy(label, f);
-        maybe_publish();
-        return !cancel_.load();
-      },
-      &warnings);
+  const auto progress = [&](double f) {
+    set_busy(label, f);
+    maybe_publish();
+    return !cancel_.load();
+  };
+  std::optional<uhop::Session> restored;
+  try {  // a session from someone else declaring more than the budget: refused, the UI offers "Open anyway"
+    restored.emplace(uhop::restore_session(file, progress, &warnings, allow_large));
+  } catch (const uhop::LargeRequestError&) {
+    refused_session_ = path;
+    throw;
+  }
   // W_0's heatmap, from the same settings (or the given W_0).
   const uhop::Matrix w0 =
       file.w0 ? *file.w0
-              : uhop::init_feature_map(file.stage1.init, restored.memories().dim(), file.stage1.dim, file.stage1.seed);
+              : uhop::init_feature_map(file.stage1.init, restored->memories().dim(), file.stage1.dim, file.stage1.seed);
   auto gallery = std::make_shared<MemoryGallery>();
   gallery->version = ++memory_version_;
-  gallery->set = restored.memories();
+  gallery->set = restored->memories();
   // Commit only now: a failed load keeps the previous session.
   state_ = next;
-  session_ = std::make_unique<uhop::Session>(std::move(restored));
+  session_ = std::make_unique<uhop::Session>(std::move(*restored));
   gallery_ = gallery;
   warnings_ = warnings;
   stage1_playing_ = stage2_playing_ = false;
@@ -94,9 +99,16 @@ void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageS
   const uint64_t available = uhop::memory_available_bytes();
   const long long need = studio_session_bytes(count, d, big_d);
   const bool fits_memory = available == UINT64_MAX || static_cast<uint64_t>(need) <= available;
-  if (big_d <= kMaxStudioDim && fits_memory) return;
-  const int max_dim = fits_memory ? kMaxStudioDim : std::min(kMaxStudioDim, studio_dim_within(count, available));
-  const bool over_cap = big_d > kMaxStudioDim;  // the cap is the first reason to give
+  // Images at a file's own size (no size set) are held to LoadOptions::default_max_dim, as in the CLI: a small file
+  // must not buy gigabytes without the user asking for that size. Here the Studio offers "Load at WxH" for them
+  // (arrays, which have no size to set, meet the loader's own check and its --allow-large).
+  const bool own_size = next.load.width == 0 && shape.height > 1 && next.source.rfind("builtin:", 0) != 0 &&
+                        next.load.default_max_dim > 0;
+  const int studio_cap =
+      own_size ? static_cast<int>(std::min<long long>(kMaxStudioDim, next.load.default_max_dim)) : kMaxStudioDim;
+  if (big_d <= studio_cap && fits_memory) return;
+  const int max_dim = fits_memory ? studio_cap : std::min(studio_cap, studio_dim_within(count, available));
+  const bool over_cap = big_d > studio_cap;  // the cap is the first reason to give
   suggested_size_ = size_within_cap(shape.width, shape.height, shape.channels, max_dim);
   refused_source_ = next.source;
   const std::string images = next.source + ": images of " + std::to_string(shape.width) + "x" +
@@ -109,7 +121,10 @@ void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageS
                            ": load them resized, e.g. to " + suggested_size_);
   throw uhop::InputError(images + "Stage I trains a " + std::to_string(big_d) + " x " + std::to_string(d) +
                          " feature map W (" + std::to_string(big_d * d * 8 / (1 << 20)) +
-                         " MiB), more than the Studio holds (d up to " + std::to_string(kMaxStudioDim) +
+                         " MiB), more than the Studio holds (d up to " + std::to_string(studio_cap) +
+                         (studio_cap < kMaxStudioDim
+                              ? " at a file's own size, " + std::to_string(kMaxStudioDim) + " when you set the size"
+                              : std::string()) +
                          "): load them resized, e.g. to " + suggested_size_);
 }
 

@@ -10,6 +10,7 @@
 
 #include "numerics/input_error.h"
 #include "numerics/number_text.h"
+#include "session/session_budget.h"
 #include "studio_worker.h"
 
 namespace studio {
@@ -257,6 +258,18 @@ LinkContent parse_link(const std::string& text) {
   }
   // Values a link would never hold: more memories than the largest built-in set.
   if (c.state.load.count > 70000) refuse("count " + std::to_string(c.state.load.count) + " is more than 70000");
+  // A link is someone else's state, like a session file: the same budget (session_budget.h), before any command.
+  // A file source at its own size counts at the largest d the loader takes without a size (default_max_dim).
+  uhop::DeclaredWork work;
+  work.memories = uhop::declared_count(c.state.source, c.state.load);
+  const long long d = uhop::declared_dim(c.state.source, c.state.load);
+  work.dim = d > 0 ? d : c.state.load.default_max_dim;
+  work.feature_dim = c.state.stage1.dim;
+  work.stage1_steps = c.stage1_steps;
+  work.stage1_batch = c.state.stage1.batch > 0 ? c.state.stage1.batch : c.state.stage1.train_count;
+  work.stats_every = c.state.stage1.stats_every;
+  work.stage2_steps = c.stage2_steps;
+  uhop::check_declared_work(work, "link: the link", "set these memories and take these steps yourself");
   return c;
 }
 

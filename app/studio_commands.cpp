@@ -370,9 +370,12 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
     } else if (verb == "record") {
       parse_record(w, c);
     } else if (verb == "save-session" || verb == "load-session") {
-      if (w.size() != 2) throw uhop::InputError(verb + ": expected one file name");
+      // load-session FILE allow-large: open a session over the budget of session_budget.h (the user asks for it).
+      const bool allow = verb == "load-session" && w.size() == 3 && w[2] == "allow-large";
+      if (w.size() != 2 && !allow) throw uhop::InputError(verb + ": expected one file name");
       c.kind = verb == "save-session" ? CommandKind::save_session : CommandKind::load_session;
       c.path = w[1];
+      c.number = allow ? 1 : 0;
     } else if (verb == "sweep") {
       c.kind = CommandKind::sweep;
       for (size_t i = 1; i < w.size(); ++i) {

@@ -34,7 +34,8 @@
 //                              ID: a plot or heatmap id above, or a panel: memories query stage1 stage2 sweep help
 //   record stop                finish the recording (written atomically; also on quit)
 //   save-session FILE          every setting, the query and the step counts as a session file (JSON, atomic)
-//   load-session FILE          restore a session file (a bad file is refused, the current state kept)
+//   load-session FILE [allow-large]  restore a session file (a bad file is refused, the current state kept;
+//                              one over session_budget.h only with allow-large)
 //   sweep [preset=authors-noise|authors-capacity|authors-max-loss|studio] [vary=M|sigma] [values=10,20]
 //         [methods=mhm,uhop] [seeds=N] [stage1_steps=N] [memories=SRC] [train_count=all|half|N] [beta_after_sep=0|1]
 //         [init=..] [lr=X] [schedule=..] [loss=avg|max] [noise=KIND] ... out=DIR

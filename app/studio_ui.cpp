@@ -301,6 +301,17 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
     formula_tip("Load the same source with every image resized to this size (d within the Studio's limit).");
     ImGui::SameLine();
   }
+  if (!s.refused_session.empty()) {  // a session refused for what it declares: the user may ask for it
+    if (ImGui::SmallButton("Open anyway")) {
+      Command c = make_command(CommandKind::load_session, 1);
+      c.path = s.refused_session;
+      ui.push(c);
+    }
+    formula_tip(
+        "Open this session at the sizes and steps it declares: only for a file you trust (it may take "
+        "minutes and gigabytes).");
+    ImGui::SameLine();
+  }
   const StatusText st = status_text(ui.status, ui.status_is_error, ui.status_set_at, s);
   if (!st.text.empty()) {
     const ImVec4 color = st.kind == TextKind::bad       ? ImVec4(1, 0.45f, 0.4f, 1)

@@ -169,6 +169,7 @@ bool StudioWorker::work_once_unguarded() {
       message_.clear();
       suggested_size_.clear();
       refused_source_.clear();
+      refused_session_.clear();
     }
     continued_ = false;
     const std::string where =
@@ -414,7 +415,7 @@ void StudioWorker::process(const Command& c) {
     case CommandKind::view:
       return;
     case CommandKind::load_session:
-      load_session(c.path);
+      load_session(c.path, c.number == 1);  // number 1: allow-large, the user asked for it
       return;
     case CommandKind::sweep:
       run_sweep(c);
@@ -622,6 +623,7 @@ void StudioWorker::publish(bool full) {
   s->sweep = sweep_;
   s->suggested_size = suggested_size_;
   s->refused_source = refused_source_;
+  s->refused_session = refused_session_;
   s->stage1_warning = stage1_warning_;
   s->sweep_running = sweep_running_;
   s->session_path = session_path_;

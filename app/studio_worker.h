@@ -90,6 +90,9 @@ struct StudioSnapshot {
   // never keeps a stale "stopped after 200 steps" or an old error.
   std::string suggested_size;  // "WxH" after a load refused for its size (d x d W too large): the UI offers it
   std::string refused_source;  // ... for this source
+  // A session file refused for what it declares (session_budget.h): the UI offers "Open anyway" (load-session FILE
+  // allow-large).
+  std::string refused_session;
   std::string stage1_warning;  // e.g. the loss jumped (learning rate too large for the optimizer); empty when none
 };
 
@@ -135,7 +138,7 @@ class StudioWorker {
   void ensure_stats();                  // statistics over all M for the last row, with progress and cancel
   uhop::ProgressFn busy_progress(const std::string& label, double from, double to);
   void save_session(const std::string& path);
-  void load_session(const std::string& path);
+  void load_session(const std::string& path, bool allow_large = false);
   void run_sweep(const Command& c);
   // ---- the "why" views (insight_worker.cpp)
   void apply_probe_settings();  // the session's probe from state_ (after loads and setting changes)
@@ -186,7 +189,7 @@ class StudioWorker {
   std::vector<QueryEdit> query_edits_;               // since the query was last made from the target (restart_query)
   bool query_unlinkable_ = false;
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
-  std::string suggested_size_, refused_source_, stage1_warning_;
+  std::string suggested_size_, refused_source_, refused_session_, stage1_warning_;
   // Throws InputError (and sets suggested_size_) when images of `shape` make W larger than the Studio holds.
   void check_studio_size(const StudioState& next, const uhop::ImageShape& shape, long long count);
   void after_stage1_step();  // checks the new loss row (warning on a jump)

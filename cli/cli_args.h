@@ -59,7 +59,9 @@ struct Args {
 };
 
 inline const std::set<std::string> kMemoryFlags = {"memories", "count", "offset", "pick", "size", "normalize"};
-inline const std::set<std::string> kMemorySwitches = {"rgb"};
+// --allow-large: take what a file (or a session file) declares beyond the sizes given without asking
+// (LoadOptions::default_max_dim; uhop replay: session/session_budget.h).
+inline const std::set<std::string> kMemorySwitches = {"rgb", "allow-large"};
 // Flags whose value may be empty (free text); every other flag needs a value.
 inline const std::set<std::string> kMayBeEmpty = {"description"};
 
@@ -112,6 +114,7 @@ inline LoadOptions load_options(const Args& a, const std::string& seed_flag = "s
   o.keep_rgb = a.has("rgb");
   if (a.has("size")) parse_size_flag(a.str("size"), o.width, o.height);
   if (a.has("normalize")) o.normalization = parse_normalization(a.str("normalize"));
+  if (a.has("allow-large")) o.default_max_dim = 0;  // the user asked for the file's own size, however large
   return o;
 }
 

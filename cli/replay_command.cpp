@@ -17,6 +17,7 @@
 #include "session/run_logs.h"
 #include "session/run_plots.h"
 #include "plot/plot_animation.h"
+#include "session/session_budget.h"
 #include "session/session_file.h"
 
 namespace uhop::cli {
@@ -30,7 +31,8 @@ using namespace uhop::cli;
 namespace fs = std::filesystem;
 
 const char* kReplayHelp = R"(uhop replay --session FILE [--out DIR] [--save-session OUT.json] [--animate FILE [--fps N]]
-uhop --session FILE [--out DIR]
+  [--allow-large]
+uhop --session FILE [--out DIR] [--allow-large]
 Loads a session file (a preset from assets/presets/ or one saved by the Studio or 'uhop save-session'), replays
 its Stage I and Stage II steps and prints where it ends. With --out writes DIR/stage1.csv, DIR/retrieval.csv,
 DIR/baseline.csv (the MHM run on the same query), DIR/w.csv, DIR/query.csv and DIR/plots/<plot>.{svg,csv,png}
@@ -39,6 +41,10 @@ for the Studio's plots loss, delta, radius, energy, error, compare (all files ap
 --animate writes the run as an animation of those six plots: one frame per Stage I step (Stage II rerun with that
 step's W), then one per Stage II step. FILE.gif, FILE.mp4 (H.264, needs the ffmpeg program on PATH) or a folder
 of numbered PNGs (no extension, or a trailing '/'); --fps N frames per second (1..60, default 10).
+A session file may come from someone else: one that declares more than a file gives without flags (M over 10000,
+d or D over 3600, M x d over 7840000 values) or a run of more than 3e11 multiply-adds (about half a minute of one
+core) is refused before its memories are read, and --animate of more than 1000 Stage II steps (a frame each);
+--allow-large replays (or animates) it anyway.
 )";
 
 const char* kSaveHelp = R"(uhop save-session --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
@@ -125,8 +131,9 @@ int cmd_replay(int argc, char** argv) {
     for (const std::string& p : export_paths(a.str("out"))) check_output_in_new_folders(p);
   if (a.has("save-session")) check_output_destination(a.str("save-session"));
   const SessionFile file = read_session_file(path);
+  if (a.has("animate") && !a.has("allow-large")) check_animated_steps(file);  // frames, before any work
   std::vector<std::string> warnings;
-  const Session session = restore_session(file, {}, &warnings);
+  const Session session = restore_session(file, {}, &warnings, a.has("allow-large"));
   std::optional<SessionFile> saved;
   if (a.has("save-session")) {
     SessionOrigin origin;

@@ -28,7 +28,7 @@ const char* kSweepHelp = R"(uhop sweep --memories SRC --vary M|sigma [--values 1
   [--schedule constant|inv-sqrt|reference] [--loss avg|max] [--t T] [--train-count all|half|N]
   [--beta B] [--beta-after-sep] [--steps T]
   [--noise gaussian|gaussian-norm|dropout|salt-pepper|occlude|mask-half] [--sigma S] [--count M]
-  [--pick random|first] [--size WxH] [--rgb] [--normalize none|unit|center]
+  [--pick random|first] [--size WxH] [--rgb] [--normalize none|unit|center] [--allow-large]
   --out DIR [--list-cells | --cell INDEX | --merge]
 Paper error ||clip(xi_mu,0,1) - clip(x_T,0,1)||^2, mean over all M memories (each queried once), per method and
 seed. --vary M: M in 10,20,30,50,100,200,500 at noise --sigma (default 0.1); --vary sigma: sigma in
@@ -101,6 +101,7 @@ SweepSettings settings_from(const Args& a) {
   s.load.offset = a.count("offset", 0);
   s.load.keep_rgb = a.has("rgb");
   if (a.has("size")) parse_size_flag(a.str("size"), s.load.width, s.load.height);
+  if (a.has("allow-large")) s.load.default_max_dim = 0;  // a file's own size beyond 3600 values, asked for
   if (a.has("normalize")) s.load.normalization = parse_normalization(a.str("normalize"));
   return s;
 }

@@ -48,7 +48,9 @@ commands:
   landscape the energy on the plane through a query and two memories, for MHM and U-Hop (a,b,energy_mhm,...)
   help      this text
 memory flags (all commands): --memories SRC (folder, image, .csv, .npy, FILE.npz[:NAME], IDX, CIFAR, builtin:...) [--count M] [--offset K] [--pick first|random|per-class]
-  [--size WxH] [--rgb] [--normalize none|unit|center]
+  [--size WxH] [--rgb] [--normalize none|unit|center] [--allow-large]
+  --allow-large takes images of more than 3600 values (60x60) at their own size (without --size they are refused:
+  Stage I's d x d W grows as d^2); with 'replay', a session file that asks for more than the session budget.
 run 'uhop <command> --help' for the flags of a command.
 )";
 

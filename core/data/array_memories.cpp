@@ -50,6 +50,7 @@ MemorySet array_memory_set(const std::vector<uint8_t>& bytes, const std::string&
       parse_npy_header(bytes.data(), bytes.size(), name, whole_array_cap(options), options.quote_content);
   const ImageShape shape = memory_shape(h, options, name);
   if (options.check_fits) options.check_fits(planned_count(h.shape[0], options, shape.size()), shape);
+  check_default_dim(options, shape, name, false);  // arrays are used as given: --size does not lift it
   MemorySet all = memory_set_from_matrix(npy_matrix(h, bytes.data(), bytes.size(), name), source);
   all.shape = shape;
   format = "NumPy " + h.descr + " " + shape_text(h.shape);
@@ -118,6 +119,8 @@ MemorySet take_memories(const MemorySet& all, const LoadOptions& options, std::v
   const int taken = static_cast<int>(
       std::min<long long>(planned_count(all.count(), options, all.dim()), static_cast<long long>(order.size())));
   if (options.check_fits) options.check_fits(taken, all.shape);
+  check_default_dim(options, all.shape.size() == all.dim() ? all.shape : ImageShape{static_cast<int>(all.dim()), 1, 1},
+                    path, false);
   MemorySet set = all;
   set.patterns.resize(taken, all.dim());
   set.names.clear();
@@ -179,6 +182,7 @@ MemorySet load_npy_memories(const std::string& src, const LoadOptions& options, 
       options.check_fits(
           planned_count(h.shape.empty() ? 0 : h.shape[0], options, memory_shape(h, options, path).size()),
           memory_shape(h, options, path));
+    check_default_dim(options, memory_shape(h, options, path), path, false);
     const std::vector<uint8_t> bytes = read_whole_file(path, h.data_offset + h.data_bytes() + 1);
     std::string format;
     set = take_memories(array_memory_set(bytes, path, path, options, {}, format, warnings), options, warnings, format);

@@ -68,6 +68,7 @@ ImageCatalog cifar_catalog(const CifarRecords& records, const std::string& sourc
   catalog.labels = records.labels;
   catalog.colour = true;
   catalog.item_pixels = kCifarSide * kCifarSide;
+  catalog.item_width = catalog.item_height = kCifarSide;
   catalog.name_of = [file_name](int item) { return file_name + "#" + std::to_string(item); };
   catalog.fetch = [records_data = records.data, record_bytes = records.record_bytes, first_item](
                       int item, ImageView& view, std::string&) {

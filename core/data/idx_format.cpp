@@ -240,6 +240,8 @@ ImageCatalog idx_catalog(const IdxImages& images, std::vector<int> labels, const
   catalog.format = transposed ? "IDX (EMNIST, transposed upright)" : "IDX";
   catalog.total = images.count;
   catalog.item_pixels = static_cast<long long>(images.rows) * images.cols;
+  catalog.item_width = transposed ? images.rows : images.cols;
+  catalog.item_height = transposed ? images.cols : images.rows;
   catalog.labels = std::move(labels);
   catalog.name_of = [file_name](int item) { return file_name + "#" + std::to_string(item); };
   catalog.fetch = [images, transposed](int item, ImageView& view, std::string&) {
@@ -333,12 +335,13 @@ MemorySet load_idx(const std::string& images_path, const LoadOptions& options, s
                    const ProgressFn& progress, const std::string& source, const std::vector<std::string>& class_names) {
   report_progress(progress, 0.0);
   const auto check_fits = [&](const IdxHeader& header) {
-    if (header.dims.size() != 3 || !options.check_fits) return;
+    if (header.dims.size() != 3) return;
     const ImageShape shape = options.width > 0
                                  ? ImageShape{options.width, options.height, 1}
                                  : ImageShape{static_cast<int>(std::min<uint32_t>(header.dims[2], INT_MAX)),
                                               static_cast<int>(std::min<uint32_t>(header.dims[1], INT_MAX)), 1};
-    options.check_fits(planned_count(header.dims[0], options, shape.size()), shape);
+    if (options.check_fits) options.check_fits(planned_count(header.dims[0], options, shape.size()), shape);
+    check_default_dim(options, shape, source);  // from the header, before anything is inflated
   };
   const std::vector<uint8_t> stored = read_idx_stored(images_path, options.max_values, check_fits);
   IdxSource idx = idx_source(stored, images_path, options, check_fits);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -142,6 +143,25 @@ long long default_count_cap(const LoadOptions& options, long long dim) {
 }
 }  // namespace
 
+void check_default_dim(const LoadOptions& options, const ImageShape& shape, const std::string& source, bool resizable) {
+  const long long d = shape.size();
+  if (options.default_max_dim <= 0 || d <= options.default_max_dim || (resizable && options.width > 0)) return;
+  const int side =
+      static_cast<int>(std::sqrt(static_cast<double>(options.default_max_dim / std::max(1, shape.channels))));
+  const std::string what = shape.height > 1 ? "images of " + size_text(shape.width, shape.height) +
+                                                  (shape.channels == 3 ? " RGB" : "") +
+                                                  " give d = " + std::to_string(d) + " values per memory"
+                                            : "d = " + std::to_string(d) + " values per memory";
+  // A file's own size is not the user asking for it: Stage I's d x d W grows as d² (LoadOptions::default_max_dim).
+  throw LargeRequestError(
+      (source.empty() ? "" : source + ": ") + what + ", more than a file gives without asking for that size (at most " +
+      std::to_string(options.default_max_dim) + " values" +
+      (resizable ? ", e.g. " + size_text(side, side) + (shape.channels == 3 ? " RGB" : "") : std::string()) +
+      ": Stage I's d x d W grows as d^2): " +
+      (resizable ? "resize them with --size WxH, or take them as they are with --allow-large"
+                 : "take them as they are with --allow-large"));
+}
+
 void warn_default_count(long long total, const LoadOptions& options, const std::string& source,
                         std::vector<std::string>* warnings, long long dim) {
   const long long available = std::max(0LL, total - options.offset), cap = default_count_cap(options, dim);
@@ -178,6 +198,8 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
     options.check_fits(wanted, options.width > 0 ? ImageShape{options.width, options.height,
                                                               options.keep_rgb && catalog.colour ? 3 : 1}
                                                  : ImageShape{0, 0, 1});
+  if (catalog.item_pixels > 0)  // every item's size is known from the header: refused before the first fetch
+    check_default_dim(options, ImageShape{catalog.item_width, catalog.item_height, channels}, source);
   std::vector<int> order = pick_order(catalog.total, catalog.labels, options, source, warnings);
   if (known_dim > 0) warn_default_count(catalog.total, options, source, warnings, known_dim);
   std::vector<int> row_of;  // forward_only: the row (pick position) of the k-th item fetched
@@ -222,6 +244,7 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
         warn_default_count(catalog.total, options, source, warnings, target.dim());
       }
       if (options.check_fits) options.check_fits(wanted, ImageShape{target.width, target.height, target.channels});
+      check_default_dim(options, ImageShape{target.width, target.height, target.channels}, source);
       const long long values = static_cast<long long>(wanted) * target.dim();
       if (values > options.max_values)
         throw input_error(source, std::to_string(wanted) + " memories of " + std::to_string(target.dim()) +

@@ -28,6 +28,7 @@ struct ImageCatalog {
   // Pixels per item when every item has one size known before any is fetched (IDX, CIFAR), else 0: the default
   // count's M × d budget (LoadOptions::default_max_values) is then applied before the first fetch.
   long long item_pixels = 0;
+  int item_width = 0, item_height = 0;  // ... and their width and height (item_pixels = width x height)
 };
 
 // The order in which items are taken: items [offset, total) ordered by pick. first: file order; random: a seeded
@@ -41,6 +42,13 @@ std::vector<int> pick_order(int total, const std::vector<int>& labels, const Loa
 // to options.default_max_count and options.default_max_values / dim; dim 0 = not known yet; with count_at_most at
 // most what there is): what LoadOptions::check_fits is asked about before the bulk of a file is read.
 long long planned_count(long long total, const LoadOptions& options, long long dim = 0);
+
+// Throws InputError when memories of `shape` (d = shape.size() values) took their size from the file (the caller
+// asked for no width x height, or the source ignores it: resizable false for arrays and CSV) and d is more than
+// options.default_max_dim. The message names d, the limit and what lifts it (--size WxH when resizable,
+// --allow-large).
+void check_default_dim(const LoadOptions& options, const ImageShape& shape, const std::string& source,
+                       bool resizable = true);
 
 // The warning when the default count's limits cut a load that gave no count (says the limit and how to lift it).
 void warn_default_count(long long total, const LoadOptions& options, const std::string& source,

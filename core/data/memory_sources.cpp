@@ -83,6 +83,7 @@ MemorySet load_builtin_fashion_mnist(const std::string& folder, bool test_split,
   LoadOptions trusted = options;
   trusted.default_max_count = 0;  // the installed data set: all of it is what builtin:fashion-mnist means
   trusted.default_max_values = 0;
+  trusted.default_max_dim = 0;
   check_packed_subset(folder, labels, trusted, test_split ? "builtin:fashion-mnist/test" : "builtin:fashion-mnist");
   return load_idx(images, trusted, warnings, progress,
                   test_split ? "builtin:fashion-mnist/test" : "builtin:fashion-mnist", fashion_mnist_class_names());

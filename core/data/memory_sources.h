@@ -14,6 +14,9 @@ namespace uhop {
 enum class Pick { first, random, per_class };
 enum class Normalization { none, unit_norm, centered };  // applied after scaling pixels to [0,1]
 
+// LoadOptions::default_max_dim: 60 x 60 gray (34 x 34 RGB) images.
+constexpr long long kDefaultMaxDim = 60 * 60;
+
 struct LoadOptions {
   int count = 0;   // M; 0 = all available (after offset)
   int offset = 0;  // skip this many items first
@@ -42,6 +45,12 @@ struct LoadOptions {
   // and about a minute of a Stage I step's M² d. 10,000 images of 76 × 76 from a 56 KB gzip bought 3.4 GB and 72 s;
   // this takes 1,357 of them (M² d 1.1e10). 0 = no limit.
   long long default_max_values = 10000LL * 28 * 28;
+  // And at most this many values per memory (d) when d comes from the file itself (no width x height asked; arrays
+  // and CSV always): Stage I's d x d W and its optimizer state grow as d². A 56 KB gzip of 76 x 76 images bought
+  // 1.8 GB for one Stage I step; at 60 x 60 (with the M x d budget above) the step peaks at 0.87 GB, at 64 x 64 at
+  // 1.04 GB (docs/hostile-input.md). Refused with a message naming the limit, --size WxH and --allow-large.
+  // 0 = no limit (the built-in sets, --allow-large).
+  long long default_max_dim = kDefaultMaxDim;
   // Provenance: true when the user named the source (command line, the Studio's path box), so messages may quote a
   // short excerpt of a bad token; false when the name came from inside another data file (a session's
   // memories.source): messages then say where and what kind of problem, never the content.

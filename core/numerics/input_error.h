@@ -23,6 +23,12 @@ struct InputError : std::runtime_error {
   explicit InputError(const char* what) : InputError(std::string(what)) {}
 };
 
+// A request refused only because nobody asked for its size (a file's own image size, a session file's declared
+// work: docs/hostile-input.md "Limits chosen"): the user may ask for it (--allow-large, the Studio's "Open anyway").
+struct LargeRequestError : InputError {
+  using InputError::InputError;
+};
+
 // "where: what" when a place is known, else "what".
 inline InputError input_error(const std::string& where, const std::string& what) {
   return InputError(where.empty() ? what : where + ": " + what);

@@ -16,6 +16,7 @@
 #include "io/file_bytes.h"
 #include "io/path_policy.h"
 #include "numerics/input_error.h"
+#include "session_budget.h"
 
 namespace uhop {
 namespace {
@@ -605,13 +606,20 @@ Vector session_query(const SessionFile& f, const MemorySet& memories) {
   return corrupt(clean, memories.shape, parse_corruption(f.corruption), f.corruption_seed);
 }
 
-Session restore_session(const SessionFile& f, const ProgressFn& progress, std::vector<std::string>* warnings) {
+Session restore_session(const SessionFile& f, const ProgressFn& progress, std::vector<std::string>* warnings,
+                        bool allow_large) {
   const int total_steps = f.stage1_steps + f.stage2_steps;
   const double load_share = total_steps > 0 ? 0.2 : 1.0;  // loading is quick next to a long replay
   LoadOptions load = with_session_limits(f.load, f.stage1.dim);
   load.quote_content = false;  // the source's name came from the session file: never echo the file's content
+  // Sizes and steps in a file are not the user asking for them (session_budget.h): only allow_large is.
+  if (allow_large)
+    load.default_max_dim = 0;
+  else
+    load = with_declared_work_check(load, f);
   MemorySet memories =
       load_memories(resolve_source(f), load, warnings, [&](double x) { return !progress || progress(load_share * x); });
+  if (!allow_large) check_loaded_work(f, memories);
   const Vector query = session_query(f, memories);
   Session session(std::move(memories), f.stage1, f.stage2);
   if (f.w0) session.set_initial_w(*f.w0);

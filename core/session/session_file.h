@@ -98,8 +98,10 @@ SessionFile capture_session(const Session& session, const SessionOrigin& origin)
 
 // Loads the memories and replays the file (see the header comment). Throws InputError (bad source, settings that
 // do not fit the memories, a target out of range) or Cancelled. Warnings (e.g. "stored W installed") are appended.
+// Unless allow_large (the user asked for it: uhop replay --allow-large), a file declaring more work than
+// session_budget.h allows is refused before its memories are read.
 Session restore_session(const SessionFile& file, const ProgressFn& progress = {},
-                        std::vector<std::string>* warnings = nullptr);
+                        std::vector<std::string>* warnings = nullptr, bool allow_large = false);
 // The query the file describes for these memories (corruption of the target, or the stored vector).
 Vector session_query(const SessionFile& file, const MemorySet& memories);
 }  // namespace uhop

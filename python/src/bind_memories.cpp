@@ -31,8 +31,9 @@ void parse_size(const py::object& size, uhop::LoadOptions& o) {
 
 py::tuple load_memories(const std::string& src, const py::object& count, const std::string& pick,
                         const py::object& size, const std::string& normalize, int offset, uint64_t seed, bool rgb,
-                        const py::object& progress_callback) {
+                        bool allow_large, const py::object& progress_callback) {
   uhop::LoadOptions o;
+  if (allow_large) o.default_max_dim = 0;  // the CLI's --allow-large: the file's own size, however large
   if (!count.is_none()) {
     const long long n = count.cast<long long>();
     if (n < 1 || n > INT32_MAX) throw py::value_error("count must be >= 1 (or None for all)");
@@ -68,10 +69,11 @@ py::tuple load_memories(const std::string& src, const py::object& count, const s
 void bind_memories(py::module_& m) {
   m.def("load_memories", &load_memories, py::arg("src"), py::arg("count") = py::none(), py::kw_only(),
         py::arg("pick") = "first", py::arg("size") = py::none(), py::arg("normalize") = "none", py::arg("offset") = 0,
-        py::arg("seed") = 0, py::arg("rgb") = false, py::arg("progress") = py::none(),
+        py::arg("seed") = 0, py::arg("rgb") = false, py::arg("allow_large") = false, py::arg("progress") = py::none(),
         R"(Loads memories from SRC (a folder of images, an image, a .csv, a .npy, FILE.npz[:NAME], an IDX or CIFAR
 file, builtin:glyphs, builtin:fashion-mnist[/test]) -> (X, labels): X float64 (M, d), labels int64 (M,) or None.
 Options are the CLI's memory flags: count (M), pick ('first', 'random', 'per-class'), size ('WxH' or (w, h)),
-normalize ('none', 'unit', 'center'), offset, seed (for random picks), rgb. Warnings become UserWarnings.)");
+normalize ('none', 'unit', 'center'), offset, seed (for random picks), rgb, allow_large (--allow-large: more than
+3600 values per memory without a size). Warnings become UserWarnings.)");
 }
 }  // namespace uhop_python

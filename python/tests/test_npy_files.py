@@ -88,3 +88,13 @@ def test_cli_npy_outputs_round_trip(cli, memories, tmp_path):
         "--steps", 2, "--out", tmp_path / "x.npy", "--log", tmp_path / "r.npy")
     assert np.load(tmp_path / "x.npy").shape == (1, 16)
     assert np.load(tmp_path / "r.npy")["nearest"].shape == (3,)
+
+
+def test_wide_rows_need_allow_large(tmp_path):
+    # More than 3600 values per memory from a file's own size (Stage I's d x d W grows as d^2): refused naming the
+    # limit and the flag, unless asked for (the CLI's --allow-large).
+    np.save(tmp_path / "wide.npy", np.zeros((2, 4000)))
+    with pytest.raises(uhop.InputError, match="--allow-large"):
+        uhop.load_memories(str(tmp_path / "wide.npy"))
+    x, _ = uhop.load_memories(str(tmp_path / "wide.npy"), allow_large=True)
+    assert x.shape == (2, 4000)

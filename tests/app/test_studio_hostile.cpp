@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "numerics/input_error.h"
 #include "studio_commands.h"
 #include "studio_test_script.h"
 #include "studio_worker.h"
@@ -74,5 +76,31 @@ TEST_CASE("a script or session that is a FIFO is refused at once; messages are p
   const std::string error = w.snapshot()->error;
   CHECK_THAT(error, Contains("\\x1b[2Jno\\nsuch"));
   CHECK(error.find('\x1b') == std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a session file over the budget is refused with Open anyway offered, allow-large asks for it",
+          "[studio][hostile][limits]") {
+  char tmpl[] = "/tmp/uhop-studio-budget-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string path = dir + "/steps.json";
+  // 20 glyphs and 20,000 Stage I steps: about 1e12 multiply-adds, more than a session file may ask for.
+  std::ofstream(path) << R"({"format": "uhop-session", "version": 1, "memories": {"source": "builtin:glyphs",
+    "count": 20}, "stage1": {"steps": 20000}, "stage2": {}, "query": {"target": 1}})";
+  StudioWorker w;
+  Command c;
+  c.kind = CommandKind::load_session;
+  c.path = path;
+  w.push(c);
+  REQUIRE(w.wait_idle(60));
+  const auto s = w.snapshot();
+  CHECK_THAT(s->error, Contains("20000 Stage I") && Contains("Open anyway"));
+  CHECK(s->refused_session == path);
+  CHECK(s->stage1_log.size() <= 1);  // not a step was taken
+  Command again;
+  REQUIRE(parse_command_line("load-session " + path + " allow-large", 1, again));
+  CHECK(again.kind == CommandKind::load_session);
+  CHECK(again.number == 1);
+  CHECK_THROWS_AS(parse_command_line("load-session " + path + " please", 1, again), uhop::InputError);
   std::filesystem::remove_all(dir);
 }

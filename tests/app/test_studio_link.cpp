@@ -206,3 +206,17 @@ TEST_CASE("a link replayed on a fresh worker shows the same numbers", "[studio][
   REQUIRE(replay.wait_idle(60));
   CHECK(replay.snapshot()->query_unlinkable);
 }
+
+TEST_CASE("a link declaring more than a session file may is refused before any command", "[studio][link][limits]") {
+  // 20,000 Fashion-MNIST items at 76 x 76 (4.9 GB as a session file), a file at its own size counted at d = 3600,
+  // and 20,000 Stage I steps of 20 glyphs (about 1e12 multiply-adds): each named with the declared size.
+  CHECK_THAT(refusal(link_of_text("source=builtin:fashion-mnist\ncount=20000\nsize=76x76\nsteps1=1\n")),
+             Catch::Contains("M = 20000 memories of d = 5776") && Catch::Contains("d and D at most 3600"));
+  CHECK_THAT(refusal(link_of_text("source=builtin:glyphs\ncount=20\nsteps1=20000\n")),
+             Catch::Contains("20000 Stage I") && Catch::Contains("multiply-adds"));
+  CHECK_THAT(refusal(link_of_text("source=/some/file.npy\ncount=20\nsteps1=3000\n")),
+             Catch::Contains("d = 3600 values"));
+  // The Studio's defaults with hundreds of steps, and the story's glyph links: within it.
+  CHECK(refusal(link_of_text("source=builtin:fashion-mnist\ncount=20\nsteps1=2000\nsteps2=5\n")).empty());
+  CHECK(refusal(link_of_text("source=builtin:glyphs\ncount=36\nsteps1=500\n")).empty());
+}

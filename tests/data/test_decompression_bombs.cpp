@@ -123,15 +123,18 @@ TEST_CASE("a file source with no count gives at most default_max_values values (
   write_zero_gz(dir / "big-images-idx3-ubyte.gz", idx_header({10000, 76, 76}), 10000ull * 76 * 76);
   REQUIRE(std::filesystem::file_size(dir / "big-images-idx3-ubyte.gz") < (1u << 20));
   std::vector<std::string> warnings;
-  const MemorySet set = load_memories(dir / "big-images-idx3-ubyte.gz", {}, &warnings);
+  LoadOptions own_size;
+  own_size.default_max_dim = 0;  // (the size itself is the next test's: here, the count it buys)
+  const MemorySet set = load_memories(dir / "big-images-idx3-ubyte.gz", own_size, &warnings);
   CHECK(set.count() == 10000LL * 784 / (76 * 76));  // 1357: the values of 10,000 images of 28 x 28
   REQUIRE(warnings.size() == 1);
   CHECK_THAT(warnings[0], Contains("at most 1357") && Contains("5776 values each") && Contains("--count 10000"));
-  LoadOptions asked;
+  LoadOptions asked = own_size;
   asked.count = 2000;  // asked for: given
   CHECK(load_memories(dir / "big-images-idx3-ubyte.gz", asked).count() == 2000);
   long peak = 0;
-  const cli::Result r = run_measured(dir, "project --memories big-images-idx3-ubyte.gz --out p.csv", peak);
+  const cli::Result r =
+      run_measured(dir, "project --memories big-images-idx3-ubyte.gz --allow-large --out p.csv", peak);
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Contains("at most 1357"));
@@ -149,6 +152,57 @@ TEST_CASE("a file source with no count gives at most default_max_values values (
   CHECK(load_memories(dir / "folder", small_budget, &warnings).count() == 3);
   REQUIRE(warnings.size() == 1);
   CHECK_THAT(warnings[0], Contains("at most 3") && Contains("--count 6"));
+}
+
+TEST_CASE("a file's own image size is held to default_max_dim: --size and --allow-large lift it, built-in sets pass",
+          "[data][idx][hostile][limits]") {
+  cli::TempDir dir;
+  // The audit's 56 KB gzip of 10,000 images of 76 x 76: one Stage I step on its default 1357 memories took 1.8 GB.
+  write_zero_gz(dir / "big-images-idx3-ubyte.gz", idx_header({10000, 76, 76}), 10000ull * 76 * 76);
+  REQUIRE(std::filesystem::file_size(dir / "big-images-idx3-ubyte.gz") < (1u << 20));
+  CHECK_THROWS_WITH(load_memories(dir / "big-images-idx3-ubyte.gz"),
+                    Contains("images of 76x76 give d = 5776 values") && Contains("at most 3600 values, e.g. 60x60") &&
+                        Contains("--size WxH") && Contains("--allow-large"));
+  LoadOptions sized;
+  sized.width = sized.height = 28;  // the user asked for a size
+  CHECK(load_memories(dir / "big-images-idx3-ubyte.gz", sized).dim() == 784);
+  LoadOptions allowed;
+  allowed.count = 3;
+  allowed.default_max_dim = 0;  // --allow-large
+  CHECK(load_memories(dir / "big-images-idx3-ubyte.gz", allowed).dim() == 5776);
+  // Refused from the header, before the session would allocate W: exit 2, nothing written.
+  cli::Result r = cli::run(dir,
+                           "stage1 --memories big-images-idx3-ubyte.gz --init identity --lr 0.1 --steps 1 "
+                           "--out-w w.csv --log l.csv");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("5776 values") && Contains("3600") && Contains("--allow-large"));
+  CHECK_FALSE(std::filesystem::exists(dir / "w.csv"));
+  r = cli::run(dir,
+               "stage1 --memories big-images-idx3-ubyte.gz --size 60x60 --count 4 --init identity --lr 0.1 "
+               "--steps 1 --out-w w.csv --log l.csv");
+  INFO(r.err);
+  CHECK(r.code == 0);
+  // Arrays have no size to ask for: only --allow-large takes them (2 rows of 4000 values in a few KB of .npy).
+  std::vector<uint8_t> npy = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  std::string header = "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 4000), }";
+  header.resize(117, ' ');
+  header += '\n';
+  npy.push_back(static_cast<uint8_t>(header.size()));
+  npy.push_back(0);
+  npy.insert(npy.end(), header.begin(), header.end());
+  npy.resize(npy.size() + 8000, 7);
+  uhop_test::write_bytes(dir / "wide.npy", npy);
+  CHECK_THROWS_WITH(load_memories(dir / "wide.npy"),
+                    Contains("d = 4000 values") && Contains("--allow-large") && !Contains("--size"));
+  LoadOptions any_size;
+  any_size.default_max_dim = 0;  // --allow-large
+  CHECK(load_memories(dir / "wide.npy", any_size).dim() == 4000);
+  // The built-in sets at a size the user asks for, and at their own: as before.
+  LoadOptions big_glyphs;
+  big_glyphs.count = 2;
+  big_glyphs.width = big_glyphs.height = 76;
+  CHECK(load_memories("builtin:glyphs", big_glyphs).dim() == 5776);
+  CHECK(load_memories("builtin:glyphs").dim() == 784);
 }
 
 TEST_CASE("streamed gzip IDX: random picks, exact size checks and a 64 KiB FEXTRA header", "[data][idx][gzip]") {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# A researcher's folder of large images, as a user clicks it: 30 images of 64x64 load all 30 (d = 4096) and the
+# A researcher's folder of large images, as a user clicks it: 30 images of 56x56 load all 30 (d = 3136, within the 3600 a file may give without asking) and the
 # Memories panel says Stage I will be slow and offers "Load at 32x32"; the user zooms the loss plot with the wheel
 # (it stops fitting its data), then clicks the offer: the same 30 images load at 32x32 (d = 1024), the offer is
 # gone, and every plot fits the new data again (zoom and pan reset, plots_fitting=6/6). Waits on --dump-state.
@@ -9,17 +9,17 @@ app=$1; python=$2; out=$3
 rm -rf "$out"; mkdir -p "$out/faces"
 . "$(dirname "$0")/lib.sh"
 dump="$out/state.txt"
-# 30 gray 64x64 PGMs, each a different diagonal stripe pattern (standard library only).
+# 30 gray 56x56 PGMs, each a different diagonal stripe pattern (standard library only).
 "$python" -c "
 for k in range(30):
-    px = bytes(((x * (k + 1) + y * (30 - k)) % 256) for y in range(64) for x in range(64))
-    open('$out/faces/img%02d.pgm' % k, 'wb').write(b'P5 64 64 255\n' + px)
+    px = bytes(((x * (k + 1) + y * (30 - k)) % 256) for y in range(56) for x in range(56))
+    open('$out/faces/img%02d.pgm' % k, 'wb').write(b'P5 56 56 255\n' + px)
 "
 printf 'load %s\nwait\n' "$out/faces" > "$out/script.txt"
 "$app" --window 1280x800 --script "$out/script.txt" --dump-state "$dump" &
 pid=$!
 xdotool search --sync --name "U-Hop Studio" >/dev/null
-wait_for '[ "$(value memories)" = 30 ] && [ "$(value dim)" = 4096 ] && [ -n "$(value rect.widget.downscale)" ]'
+wait_for '[ "$(value memories)" = 30 ] && [ "$(value dim)" = 3136 ] && [ -n "$(value rect.widget.downscale)" ]'
 test "$(value downscale_hint)" = 32x32
 test "$(value plots_fitting)" = 6/6
 # Zoom the loss plot: three wheel notches over it.
