@@ -111,8 +111,32 @@ float fitting_thumbnail(int count, ImVec2 room, float gap_x, float gap_y) {
 
 // The warnings of the last load, the set's description and the thumbnail grid (only visible rows are submitted);
 // ends the panel's window.
+// A load refused for its images' size, said here where the user looked for the memories (not only in the status
+// bar), with one click for the largest size that fits and, when smaller, the size at which Stage I is quick.
+void refused_load_offer(UiContext& ui) {
+  const StudioSnapshot& s = *ui.snap;
+  if (s.suggested_size.empty()) return;
+  text_wrapped_colored(ImVec4(1, 0.45f, 0.4f, 1), "Not loaded: " + s.error);
+  const auto offer = [&](const std::string& size, const char* id, const char* tip) {
+    const std::string label = "Load at " + size;
+    if (ImGui::SmallButton(label.c_str())) {
+      uhop::LoadOptions o = ui.load_edit.load;
+      std::sscanf(size.c_str(), "%dx%d", &o.width, &o.height);
+      push_load(ui, s.refused_source, o);
+    }
+    ui.record_item(id);
+    formula_tip(tip);
+  };
+  offer(s.suggested_size, "load_suggested", "Load the same images resized to the largest size the Studio takes here.");
+  if (!s.quick_size.empty()) {
+    ImGui::SameLine();
+    offer(s.quick_size, "load_quick", "Load them smaller still: d <= 1024, where a Stage I step is quick.");
+  }
+}
+
 void panel_memories_grid(UiContext& ui) {
   const StudioSnapshot& s = *ui.snap;
+  refused_load_offer(ui);
   for (const std::string& w : s.warnings) {  // e.g. "asked for 20 memories but there are only 12: loaded 12"
     text_wrapped_colored(ImVec4(0.95f, 0.8f, 0.4f, 1), w);
   }

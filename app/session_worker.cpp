@@ -110,6 +110,8 @@ void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageS
   const int max_dim = fits_memory ? studio_cap : std::min(studio_cap, studio_dim_within(count, available));
   const bool over_cap = big_d > studio_cap;  // the cap is the first reason to give
   suggested_size_ = size_within_cap(shape.width, shape.height, shape.channels, max_dim);
+  const std::string quick = size_within_cap(shape.width, shape.height, shape.channels, kQuickStudioDim);
+  quick_size_ = max_dim > kQuickStudioDim && quick != suggested_size_ ? quick : std::string();
   refused_source_ = next.source;
   const std::string images = next.source + ": images of " + std::to_string(shape.width) + "x" +
                              std::to_string(shape.height) + (shape.channels == 3 ? " RGB" : "") +

@@ -167,7 +167,7 @@ bool StudioWorker::work_once_unguarded() {
     if (command.steps_done == 0) {
       error_.clear();
       message_.clear();
-      suggested_size_.clear();
+      suggested_size_.clear(), quick_size_.clear();
       refused_source_.clear();
       refused_session_.clear();
     }
@@ -622,7 +622,7 @@ void StudioWorker::publish(bool full) {
   for (std::string& w : s->warnings) w = uhop::printable_text(w);
   s->sweep = sweep_;
   s->suggested_size = suggested_size_;
-  s->refused_source = refused_source_;
+  s->refused_source = refused_source_, s->quick_size = quick_size_;
   s->refused_session = refused_session_;
   s->stage1_warning = stage1_warning_;
   s->sweep_running = sweep_running_;

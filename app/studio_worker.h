@@ -90,6 +90,7 @@ struct StudioSnapshot {
   // never keeps a stale "stopped after 200 steps" or an old error.
   std::string suggested_size;  // "WxH" after a load refused for its size (d x d W too large): the UI offers it
   std::string refused_source;  // ... for this source
+  std::string quick_size;      // ... and the size at which Stage I is quick (d <= kQuickStudioDim), when smaller
   // A session file refused for what it declares (session_budget.h): the UI offers "Open anyway" (load-session FILE
   // allow-large).
   std::string refused_session;
@@ -189,7 +190,7 @@ class StudioWorker {
   std::vector<QueryEdit> query_edits_;               // since the query was last made from the target (restart_query)
   bool query_unlinkable_ = false;
   bool stage1_finished_ = false;  // finish_stage1() was applied after the last Stage I step (saved in sessions)
-  std::string suggested_size_, refused_source_, refused_session_, stage1_warning_;
+  std::string suggested_size_, quick_size_, refused_source_, refused_session_, stage1_warning_;
   // Throws InputError (and sets suggested_size_) when images of `shape` make W larger than the Studio holds.
   void check_studio_size(const StudioState& next, const uhop::ImageShape& shape, long long count);
   void after_stage1_step();  // checks the new loss row (warning on a jump)
