@@ -139,7 +139,9 @@ void separate_columns(MatrixT<T>& st, const RetrievalSettings& settings) {
   const double scale = settings.beta_after_sep ? 1.0 : settings.beta;
   for (Eigen::Index q = 0; q < st.cols(); ++q) {
     auto col = st.col(q);
-    if (plain_softmax(settings)) {
+    // In T only while beta fits T (float: 3.4e38; beta 1e50 cast to inf made 0 * inf = NaN at the top score);
+    // beyond, the scores are scaled in double like every other Sep.
+    if (plain_softmax(settings) && scale <= static_cast<double>(std::numeric_limits<T>::max()) * 1e-8) {
       const T top = col.maxCoeff();
       col = ((col.array() - top) * static_cast<T>(scale)).exp().matrix();
       const double sum = col.template cast<double>().sum();

@@ -61,6 +61,10 @@ ProbeResult run_probe(const RetrievalOperator& op, const RetrievalSettings& sett
     error_sum += block_error[static_cast<size_t>(b)];
     retrieved += block_retrieved[static_cast<size_t>(b)];
   }
+  // Never a NaN row with exit 0: a non-finite error is refused with the beta that gave it.
+  if (!std::isfinite(error_sum))
+    throw InputError("probe: the paper error is not finite at beta " + std::to_string(settings.beta) +
+                     ": lower the probe's beta or scale the memories down");
   ProbeResult r;
   r.paper_error = error_sum / static_cast<double>(m);
   r.retrieved = static_cast<double>(retrieved) / static_cast<double>(m);

@@ -280,3 +280,26 @@ TEST_CASE("energy landscape on a grid large enough to be spread over threads equ
     }
   }
 }
+
+TEST_CASE("probe in single precision at an extreme beta: finite, equal to the double probe (was NaN at 1e50)",
+          "[insight]") {
+  Rng rng(11);
+  const MemorySet set = random_set(rng, 5, 8);
+  const Matrix w = naive::random_gaussian(rng, 8, 8);
+  const Matrix q = probe_queries(set, Corruption{CorruptionKind::gaussian, 0.1}, 2);
+  auto shared = std::make_shared<const Matrix>(set.patterns);  // kernel and dot in float, as the Stage I probe runs
+  for (const Similarity similarity : {Similarity::dot, Similarity::kernel}) {
+    const Matrix wk = similarity == Similarity::kernel ? w : Matrix();
+    for (const double beta : {1e50, 1e100}) {
+      RetrievalSettings rs;
+      rs.similarity = similarity;
+      rs.beta = beta;
+      const ProbeResult single =
+          run_probe(make_retrieval_operator(shared, wk, similarity, Precision::single_precision), rs, q, 1);
+      const ProbeResult twice = run_probe(make_retrieval_operator(set.patterns, wk, similarity), rs, q, 1);
+      CHECK(std::isfinite(single.paper_error));
+      CHECK(single.paper_error == Approx(twice.paper_error).margin(1e-9));
+      CHECK(single.retrieved == twice.retrieved);
+    }
+  }
+}
