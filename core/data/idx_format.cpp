@@ -180,8 +180,10 @@ std::vector<uint8_t> read_idx_stored(const std::string& path, long long max_byte
   const uint64_t expected = promised_bytes(header, path, max_bytes);
   if (on_header) on_header(header);
   if (!gz && size > 0) check_idx_size(header, size, path);
-  // Deflate never grows data by more than a few bytes per 16 KiB block, so 1% + 64 KiB is generous.
-  if (gz && size > expected + expected / 100 + (1 << 16))
+  // Deflate never grows data by more than a few bytes per 16 KiB block, so 1% + 64 KiB is generous; the gzip header
+  // (FEXTRA, FNAME, FCOMMENT) may take up to the 1 MiB the prefix reads besides, and is not data.
+  const uint64_t most_stored = expected + expected / 100 + (1 << 16) + (1 << 20);
+  if (gz && size > most_stored)
     throw input_error(path, "compressed file (" + std::to_string(size) + " bytes) is larger than the " +
                                 std::to_string(expected) + " bytes its header promises");
   // ...and never shrinks it more than 1032:1, so a small file promising much more is a bomb or a lie: refused
@@ -191,7 +193,7 @@ std::vector<uint8_t> read_idx_stored(const std::string& path, long long max_byte
                                 std::to_string(expected) +
                                 " bytes its header promises (deflate compresses at most "
                                 "1032:1)");
-  return read_whole_file(path, gz ? expected + expected / 100 + (1 << 16) : expected);
+  return read_whole_file(path, gz ? most_stored : expected);
 }
 }  // namespace
 

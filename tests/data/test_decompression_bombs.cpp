@@ -251,6 +251,36 @@ TEST_CASE("streamed gzip IDX: random picks, exact size checks and a 64 KiB FEXTR
   CHECK(load_idx_from_memory(extra.data(), extra.size(), "fextra", {}).count() == 50);
   uhop_test::write_bytes(dir.file("fextra-images-idx3-ubyte.gz"), extra);
   CHECK(load_memories(dir.file("fextra-images-idx3-ubyte.gz")).count() == 50);
+  // Large header fields count as header, not as data: 3 images of 4x4 (48 bytes) behind the 64 KiB FEXTRA, and
+  // behind 900 KB of FEXTRA, FNAME and FCOMMENT (both were refused as "larger than the 48 bytes its header promises").
+  std::vector<uint8_t> small = idx_header({3, 4, 4});
+  for (int i = 0; i < 48; ++i) small.push_back(static_cast<uint8_t>(i * 5));
+  for (const size_t names : {size_t(0), size_t(420000)}) {
+    std::vector<uint8_t> file = {0x1f, 0x8b, 8, static_cast<uint8_t>(names ? 4 | 8 | 16 : 4), 0, 0, 0, 0, 0, 3,
+                                 0xff, 0xff};
+    file.resize(file.size() + 0xffff, 'x');
+    for (int field = 0; names && field < 2; ++field) {  // FNAME, then FCOMMENT: zero-terminated
+      file.resize(file.size() + names, 'n');
+      file.push_back(0);
+    }
+    z_stream zs{};
+    REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::vector<uint8_t> packed(compressBound(small.size()) + 64);
+    zs.next_in = small.data();
+    zs.avail_in = static_cast<uInt>(small.size());
+    zs.next_out = packed.data();
+    zs.avail_out = static_cast<uInt>(packed.size());
+    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+    packed.resize(packed.size() - zs.avail_out);
+    deflateEnd(&zs);
+    file.insert(file.end(), packed.begin(), packed.end());
+    const uint32_t small_crc = static_cast<uint32_t>(crc32(0, small.data(), static_cast<uInt>(small.size())));
+    for (uint32_t v : {small_crc, static_cast<uint32_t>(small.size())})
+      for (int shift : {0, 8, 16, 24}) file.push_back(static_cast<uint8_t>(v >> shift));
+    const std::string path = dir.file("header" + std::to_string(names) + "-images-idx3-ubyte.gz");
+    uhop_test::write_bytes(path, file);
+    CHECK(load_memories(path).count() == 3);
+  }
 }
 
 TEST_CASE("a sparse 1 GB CIFAR file is not read whole for --count 2", "[data][cifar][hostile]") {
