@@ -43,7 +43,7 @@ step's W), then one per Stage II step. FILE.gif, FILE.mp4 (H.264, needs the ffmp
 of numbered PNGs (no extension, or a trailing '/'); --fps N frames per second (1..60, default 10).
 A session file may come from someone else: one that declares more than a file gives without flags (M over 10000,
 d or D over 3600, M x d over 7840000 values) or a run of more than 3e11 multiply-adds (about half a minute of one
-core) is refused before its memories are read, and --animate of more than 1000 Stage II steps (a frame each);
+core) is refused before its memories are read, and --animate of more than 300 Stage II steps (a frame each);
 --allow-large replays (or animates) it anyway.
 )";
 

@@ -49,8 +49,9 @@ LoadOptions with_declared_work_check(LoadOptions load, const SessionFile& file);
 void check_loaded_work(const SessionFile& file, const MemorySet& memories);
 // uhop replay --animate draws one frame per Stage II step (Stage I's are thinned to 400), and keeps each frame's logs:
 // a session with 300 Stage II steps took 92 MB and 2.8 s of CPU, growing as T² in memory (10,000 declared steps would
-// need gigabytes). Without --allow-large an animation takes at most this many Stage II steps.
-constexpr long long kMaxAnimatedStage2Steps = 1000;
+// need gigabytes; 1000 took 81 s at 1.03 GB, the audit's rerun). Without --allow-large an animation takes at most
+// this many Stage II steps.
+constexpr long long kMaxAnimatedStage2Steps = 300;
 void check_animated_steps(const SessionFile& file);
 
 // How a refused session is asked for anyway, in the messages.

@@ -116,14 +116,14 @@ TEST_CASE("cli: replay refuses a session over the budget (exit 2, nothing writte
   CHECK(fs::exists(dir / "out/stage1.csv"));
   r = cli::run(dir, "replay --session ok.json --allow-large");
   CHECK(r.code == 0);
-  // --animate draws a frame per Stage II step and keeps each frame's logs (memory grows as T²): 2000 declared steps
+  // --animate draws a frame per Stage II step and keeps each frame's logs (memory grows as T²): 1000 declared steps
   // are refused before any work, without creating the animation; the replay alone is cheap and runs.
   std::string long_stage2 = session_text("builtin:glyphs", 5, 0, 2);
-  long_stage2.replace(long_stage2.find(R"("steps": 1})"), 11, R"("steps": 2000})");
-  std::ofstream(dir / "t2000.json") << long_stage2;
-  r = cli::run(dir, "replay --session t2000.json --animate a.gif");
+  long_stage2.replace(long_stage2.find(R"("steps": 1})"), 11, R"("steps": 1000})");
+  std::ofstream(dir / "t1000.json") << long_stage2;
+  r = cli::run(dir, "replay --session t1000.json --animate a.gif");
   CHECK(r.code == 2);
-  CHECK_THAT(r.err, Contains("2000 Stage II steps") && Contains("1000") && Contains("--allow-large"));
+  CHECK_THAT(r.err, Contains("1000 Stage II steps") && Contains("(300)") && Contains("--allow-large"));
   CHECK_FALSE(fs::exists(dir / "a.gif"));
-  CHECK(cli::run(dir, "replay --session t2000.json").code == 0);
+  CHECK(cli::run(dir, "replay --session t1000.json").code == 0);
 }
