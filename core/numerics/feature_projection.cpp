@@ -73,11 +73,65 @@ TopTwo iterative_top_two(const Matrix& c, const Matrix* start) {
 }
 }  // namespace
 
+namespace {
+// More memories than feature dimensions and no Gram at hand (uhop project on 10,000 images): the same components
+// from the D x D covariance S = F_c^T F_c of the centred normalized features (its nonzero eigenvalues are the centred
+// Gram's), so nothing M x M is formed (10,000 memories kept two 800 MB matrices).
+FeatureMap2d covariance_pca(const Matrix& features, int exact_limit) {
+  const Eigen::Index m = features.rows(), dd = features.cols();
+  const Vector inv = inverse_norms(features.rowwise().squaredNorm());
+  const Matrix f = inv.asDiagonal() * features;
+  FeatureMap2d map;
+  map.mean = f.colwise().mean().transpose();
+  const Matrix centered = f.rowwise() - map.mean.transpose();
+  Matrix cov = Matrix::Zero(dd, dd);
+  cov.selfadjointView<Eigen::Lower>().rankUpdate(centered.transpose());
+  cov.triangularView<Eigen::StrictlyUpper>() = cov.transpose();
+  TopTwo top;
+  if (dd == 1) {  // one feature dimension (1x1 images): one axis, the second has no variance
+    top.values = Eigen::Vector2d(cov(0, 0), 0);
+    top.vectors = Matrix::Zero(1, 2);
+    top.vectors(0, 0) = 1;
+  } else {
+    top = dd <= exact_limit ? exact_top_two(cov) : iterative_top_two(cov, nullptr);
+  }
+  map.total_variance = std::max(0.0, cov.trace()) / static_cast<double>(m);
+  map.axes.setZero(dd, 2);
+  map.variance.setZero(2);
+  const double tiny = std::max(1e-14 * cov.trace(), 1e-300);  // no axis from rounding noise
+  for (int i = 0; i < 2; ++i) {
+    if (!(top.values[i] > tiny)) continue;  // the features span fewer than i+1 dimensions: a zero axis
+    map.axes.col(i) = top.vectors.col(i).normalized();
+    map.variance[i] = top.values[i] / static_cast<double>(m);
+  }
+  map.points = centered * map.axes;
+  return map;
+}
+
+// Deterministic signs: the largest |coordinate| on each axis is positive.
+void orient_axes(FeatureMap2d& map) {
+  for (int i = 0; i < 2; ++i) {
+    Eigen::Index arg = 0;
+    map.points.col(i).cwiseAbs().maxCoeff(&arg);
+    if (map.points(arg, i) < 0) {
+      map.points.col(i) *= -1;
+      map.axes.col(i) *= -1;
+    }
+  }
+}
+}  // namespace
+
 FeatureMap2d feature_pca(const Matrix& features, const Matrix* gram, int exact_limit, const Matrix* start) {
   const Eigen::Index m = features.rows();
   if (m < 2) throw InputError("the feature map needs at least 2 memories (got " + std::to_string(m) + ")");
+  const bool have_gram = gram && gram->rows() == m && gram->cols() == m;
+  if (!have_gram && !start && features.cols() < m) {
+    FeatureMap2d map = covariance_pca(features, exact_limit);
+    orient_axes(map);
+    return map;
+  }
   Matrix k;
-  if (gram && gram->rows() == m && gram->cols() == m) {
+  if (have_gram) {
     k = *gram;
   } else {
     k.setZero(m, m);
@@ -102,7 +156,7 @@ FeatureMap2d feature_pca(const Matrix& features, const Matrix* gram, int exact_l
   map.total_variance = std::max(0.0, c.trace()) / static_cast<double>(m);
   map.axes.setZero(features.cols(), 2);
   map.variance.setZero(2);
-  const double tiny = 1e-14 * std::max(c.trace(), 1e-300);
+  const double tiny = std::max(1e-14 * c.trace(), 1e-300);  // no axis from rounding noise
   for (int i = 0; i < 2; ++i) {
     const double lambda = top.values[i];
     if (!(lambda > tiny)) continue;  // the features span fewer than i+1 dimensions: a zero axis
@@ -113,15 +167,7 @@ FeatureMap2d feature_pca(const Matrix& features, const Matrix* gram, int exact_l
     map.variance[i] = lambda / static_cast<double>(m);
   }
   map.points = centered * map.axes;
-  // Deterministic signs: the largest |coordinate| on each axis is positive.
-  for (int i = 0; i < 2; ++i) {
-    Eigen::Index arg = 0;
-    map.points.col(i).cwiseAbs().maxCoeff(&arg);
-    if (map.points(arg, i) < 0) {
-      map.points.col(i) *= -1;
-      map.axes.col(i) *= -1;
-    }
-  }
+  orient_axes(map);
   return map;
 }
 

@@ -21,6 +21,8 @@ struct FeatureMap2d {
 // M >= 2. Exact symmetric eigensolver for M <= exact_limit; above it block subspace iteration on C (until the residual
 // is <= 1e-10 trace C or the Ritz values stop changing; at most 300 iterations), seeded by `start` when given (M x 2,
 // e.g. the previous frame's points: an animation then needs a few iterations per frame).
+// Without a gram or start and with fewer feature dimensions than memories (D < M), the same components come from the
+// D x D covariance instead (exact_limit then applies to D): nothing M x M is formed.
 // Axis signs: each axis is flipped so that its largest |coordinate| (lowest index on ties) is positive.
 FeatureMap2d feature_pca(const Matrix& features, const Matrix* gram = nullptr, int exact_limit = 256,
                          const Matrix* start = nullptr);

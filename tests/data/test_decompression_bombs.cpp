@@ -256,8 +256,8 @@ TEST_CASE("streamed gzip IDX: random picks, exact size checks and a 64 KiB FEXTR
   std::vector<uint8_t> small = idx_header({3, 4, 4});
   for (int i = 0; i < 48; ++i) small.push_back(static_cast<uint8_t>(i * 5));
   for (const size_t names : {size_t(0), size_t(420000)}) {
-    std::vector<uint8_t> file = {0x1f, 0x8b, 8, static_cast<uint8_t>(names ? 4 | 8 | 16 : 4), 0, 0, 0, 0, 0, 3,
-                                 0xff, 0xff};
+    std::vector<uint8_t> file = {0x1f, 0x8b, 8,   static_cast<uint8_t>(names ? 4 | 8 | 16 : 4), 0, 0, 0, 0, 0,
+                                 3,    0xff, 0xff};
     file.resize(file.size() + 0xffff, 'x');
     for (int field = 0; names && field < 2; ++field) {  // FNAME, then FCOMMENT: zero-terminated
       file.resize(file.size() + names, 'n');

@@ -122,9 +122,11 @@ TEST_CASE("feature PCA equals the naive covariance PCA (up to sign), exact and i
     const Matrix w = naive::random_gaussian(rng, dd, d);
     const Matrix z = xi * w.transpose();
     const Matrix expected = naive::pca_points(w, xi);
-    for (int limit : {1000, 0}) {  // exact eigensolver, then subspace iteration
-      INFO("trial " << trial << " exact_limit " << limit);
-      const FeatureMap2d map = feature_pca(z, nullptr, limit);
+    const Matrix gram = z * z.transpose();
+    for (int route = 0; route < 4; ++route) {  // exact eigensolver, then subspace iteration; covariance, then Gram
+      const int limit = route % 2 ? 0 : 1000;
+      INFO("trial " << trial << " exact_limit " << limit << (route < 2 ? " covariance (D < M)" : " Gram"));
+      const FeatureMap2d map = feature_pca(z, route < 2 ? nullptr : &gram, limit);
       for (int k = 0; k < 2; ++k) {
         const double sign = map.points.col(k).dot(expected.col(k)) < 0 ? -1 : 1;
         CHECK((sign * map.points.col(k) - expected.col(k)).norm() < 1e-8 * std::max(1.0, expected.col(k).norm()));
@@ -145,6 +147,21 @@ TEST_CASE("feature PCA equals the naive covariance PCA (up to sign), exact and i
   const FeatureMap2d map = feature_pca(xi);
   CHECK((project_states(map, Matrix(), xi) - map.points).norm() < 1e-10);
   CHECK_THROWS_AS(feature_pca(Matrix::Ones(1, 3)), InputError);
+  // One feature dimension, more memories (the covariance route with D = 1): the features are ±1 or 0 once
+  // normalized; one axis, the second empty.
+  Matrix one(5, 1);
+  one << 2, -1, 0, 3, 4;
+  const FeatureMap2d line = feature_pca(one);
+  CHECK(line.axes.col(1).norm() == 0);
+  CHECK(line.variance[1] == 0);
+  CHECK(line.variance[0] == Approx(line.total_variance));
+  // f = (1, -1, 0, 1, 1), mean 0.4: points (0.6, -1.4, -0.4, 0.6, 0.6), flipped so that -1.4 is positive
+  CHECK(line.points(0, 0) == Approx(-0.6));
+  CHECK(line.points(1, 0) == Approx(1.4));
+  // All features zero (blank images): no axis at all, and no denormal variance from rounding.
+  const FeatureMap2d blank = feature_pca(Matrix::Zero(6, 3));
+  CHECK(blank.variance.norm() == 0);
+  CHECK(blank.points.norm() == 0);
 }
 
 TEST_CASE("Procrustes: recovers a rotation or reflection and beats every other one", "[insight]") {
