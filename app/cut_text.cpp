@@ -39,10 +39,10 @@ struct Glyph {
 // The words around glyph g on its line: glyphs overlapping it vertically, joined left and right while the gap to the
 // next is under one glyph height (so two texts on one row stay apart); a wider gap than a third of it was a space.
 std::string words_around(const std::vector<Glyph>& glyphs, const Glyph& g) {
-  std::vector<const Glyph*> row;
+  std::vector<const Glyph*> row = {&g};  // g itself always (a 1 px glyph would fail the test below)
+  const float tolerance = std::max(3.0f, (g.y1 - g.y0) * 0.5f);
   for (const Glyph& o : glyphs)
-    if (o.y1 > g.y0 + 1 && o.y0 < g.y1 - 1 && std::abs((o.y0 + o.y1) - (g.y0 + g.y1)) < (g.y1 - g.y0) * 0.5f)
-      row.push_back(&o);
+    if (&o != &g && std::abs((o.y0 + o.y1) - (g.y0 + g.y1)) < tolerance) row.push_back(&o);
   std::sort(row.begin(), row.end(), [](const Glyph* a, const Glyph* b) { return a->x0 < b->x0; });
   const float h = g.y1 - g.y0;
   size_t at = 0;
@@ -72,7 +72,9 @@ void find_overprints(const std::vector<Glyph>& visible, const std::string& windo
       const float w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0), h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
       if (w <= 0 || h <= 0) continue;
       const float smaller = std::min((a.x1 - a.x0) * (a.y1 - a.y0), (b.x1 - b.x0) * (b.y1 - b.y0));
-      if (w * h <= 0.25f * smaller) continue;
+      // A neighbour's box may reach a pixel or two into a narrow glyph's ('.', 'i' beside 'f', 'T'): at least 3 px
+      // both ways besides.
+      if (w < 3 || h < 3 || w * h <= 0.25f * smaller) continue;
       if (a.codepoint == b.codepoint && std::abs(a.x0 - b.x0) <= 2 && std::abs(a.y0 - b.y0) <= 2) continue;
       CutText over;
       over.window = window;

@@ -43,7 +43,10 @@ void downscale_offer(UiContext& ui, const uhop::MemorySet& set) {
                 set.dim(), set.dim(), set.dim(), hint.size().c_str(), hint.dim, faster);
   text_wrapped_colored(ImVec4(0.95f, 0.8f, 0.4f, 1), text);
   const std::string label = "Load at " + hint.size();
-  if (ImGui::SmallButton(label.c_str())) {
+  ImGui::PushID("downscale");  // the refused load's offer may show the same label
+  const bool clicked = ImGui::SmallButton(label.c_str());
+  ImGui::PopID();
+  if (clicked) {
     uhop::LoadOptions o = ui.snap->state.load;  // what this set was loaded with
     o.count = set.count(), o.width = hint.width, o.height = hint.height;
     push_load(ui, set.source, o);

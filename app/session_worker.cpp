@@ -1,5 +1,6 @@
 // The worker's session files: save the current setup, load one (validated first, committed only when it replays).
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -102,8 +103,11 @@ void StudioWorker::check_studio_size(const StudioState& next, const uhop::ImageS
   // Images at a file's own size (no size set) are held to LoadOptions::default_max_dim, as in the CLI: a small file
   // must not buy gigabytes without the user asking for that size. Here the Studio offers "Load at WxH" for them
   // (arrays, which have no size to set, meet the loader's own check and its --allow-large).
+  std::string ext = std::filesystem::path(next.source).extension().string();
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const bool array = ext == ".npy" || ext == ".npz" || ext == ".csv";  // no size to set: no "Load at WxH" offer
   const bool own_size = next.load.width == 0 && shape.height > 1 && next.source.rfind("builtin:", 0) != 0 &&
-                        next.load.default_max_dim > 0;
+                        next.load.default_max_dim > 0 && !array;
   const int studio_cap =
       own_size ? static_cast<int>(std::min<long long>(kMaxStudioDim, next.load.default_max_dim)) : kMaxStudioDim;
   if (big_d <= studio_cap && fits_memory) return;

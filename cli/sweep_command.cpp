@@ -47,7 +47,7 @@ preset's axis); every flag given with it overrides the preset, wherever it appea
   studio            this project's Stage I (W_0 = I, lr 0.1 constant, avg loss) in authors-noise's frame
   All four: methods mhm,uhop,sparse,sparse-uhop, seeds 1..10, 100 Stage I steps, beta 1, one retrieval step.
 Writes DIR/cells/<method>_M<M>_sigma<s>_seed<k>.csv (one row each), DIR/merged.csv (one row per cell:
-method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss), DIR/summary.csv
+method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss,worst_memory,not_retrieved), DIR/summary.csv
 (method,M,sigma,mean,std,n,retrieved over seeds), DIR/figure.svg and DIR/figure.csv (mean +-1 std per method),
 DIR/settings.txt (every resolved setting).
 --list-cells prints the cells (index and file); --cell INDEX runs one (cluster fan-out); --merge builds the merged

@@ -125,7 +125,7 @@ FeatureMap2d feature_pca(const Matrix& features, const Matrix* gram, int exact_l
   const Eigen::Index m = features.rows();
   if (m < 2) throw InputError("the feature map needs at least 2 memories (got " + std::to_string(m) + ")");
   const bool have_gram = gram && gram->rows() == m && gram->cols() == m;
-  if (!have_gram && !start && features.cols() < m) {
+  if (!have_gram && !start && features.cols() >= 1 && features.cols() < m) {
     FeatureMap2d map = covariance_pca(features, exact_limit);
     orient_axes(map);
     return map;

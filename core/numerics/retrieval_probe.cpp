@@ -1,6 +1,8 @@
 #include "retrieval_probe.h"
 
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "input_error.h"
@@ -62,9 +64,12 @@ ProbeResult run_probe(const RetrievalOperator& op, const RetrievalSettings& sett
     retrieved += block_retrieved[static_cast<size_t>(b)];
   }
   // Never a NaN row with exit 0: a non-finite error is refused with the beta that gave it.
-  if (!std::isfinite(error_sum))
-    throw InputError("probe: the paper error is not finite at beta " + std::to_string(settings.beta) +
+  if (!std::isfinite(error_sum)) {
+    char beta[32];
+    std::snprintf(beta, sizeof beta, "%g", settings.beta);
+    throw InputError(std::string("probe: the paper error is not finite at beta ") + beta +
                      ": lower the probe's beta or scale the memories down");
+  }
   ProbeResult r;
   r.paper_error = error_sum / static_cast<double>(m);
   r.retrieved = static_cast<double>(retrieved) / static_cast<double>(m);

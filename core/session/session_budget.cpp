@@ -40,8 +40,8 @@ void check_declared_work(const DeclaredWork& w, const std::string& what, const s
         what + " declares M = " + std::to_string(w.memories) + " memories of d = " + std::to_string(w.dim) + " values" +
         (w.feature_dim > w.dim ? " (feature dimension D = " + std::to_string(w.feature_dim) + ")" : "") + asking +
         "M at most " + std::to_string(defaults.default_max_count) + ", d and D at most " +
-        std::to_string(defaults.default_max_dim) + ", M x d at most " + std::to_string(defaults.default_max_values) +
-        " values" + allow);
+        std::to_string(defaults.default_max_dim) + ", M x max(d, D) at most " +
+        std::to_string(defaults.default_max_values) + " values" + allow);
   const double work = declared_multiply_adds(w);
   if (work > kMaxSessionWork)
     throw LargeRequestError(what + " declares " + std::to_string(w.stage1_steps) + " Stage I and " +

@@ -412,7 +412,13 @@ std::vector<SweepCellResult> read_sweep_rows(const std::string& path) {
     r.retrieved = number(f[6]);
     r.d = static_cast<int>(number(f[7]));
     r.stage1_loss = number(f[8]);
-    if (columns == 11) r.worst_memory = printable_text(f[9]), r.not_retrieved = printable_text(f[10]);
+    if (columns == 11) {
+      // Printable name by name: the list as one text would be cut in its middle past 1024 bytes.
+      r.worst_memory = printable_text(f[9]);
+      std::istringstream names(f[10]);
+      for (std::string name; std::getline(names, name, ';');)
+        r.not_retrieved += (r.not_retrieved.empty() ? "" : ";") + printable_text(name);
+    }
     rows.push_back(r);
   }
   return rows;

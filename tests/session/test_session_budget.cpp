@@ -50,7 +50,7 @@ TEST_CASE("a session declaring more memories or larger images than a file gives 
                     Contains("M = 20000 memories") && Contains("M at most 10000") && Contains("--allow-large"));
   many.memories = 10000;
   many.dim = 785;  // M x d over 7,840,000 values
-  CHECK_THROWS_WITH(check_declared_work(many, "the session", kAllowLargeSession), Contains("M x d at most 7840000"));
+  CHECK_THROWS_WITH(check_declared_work(many, "the session", kAllowLargeSession), Contains("M x max(d, D) at most 7840000"));
   DeclaredWork wide_w;  // D counts as d does: W is D x d
   wide_w.memories = 5;
   wide_w.dim = 784;

@@ -220,6 +220,18 @@ TEST_CASE("sweep rows: memory names round-trip through CSV quoting; nine-column 
   CHECK(back[1].worst_memory == r.worst_memory);
   CHECK(back[1].not_retrieved == r.not_retrieved);
   CHECK(back[1].retrieved == 0.75);
+  // Twenty long names (over the 1024 bytes a message keeps) come back whole: merged.csv keeps what the cells say.
+  SweepCellResult many = r;
+  many.not_retrieved.clear();
+  for (int k = 0; k < 20; ++k)
+    many.not_retrieved +=
+        (k ? ";" : "") + std::string("/data/a/rather/long/folder/name/of/the/lab/image") + std::to_string(k) + ".png";
+  REQUIRE(many.not_retrieved.size() > 1024);
+  {
+    std::ofstream out(dir.path / "many.csv");
+    write_sweep_rows(out, {many});
+  }
+  CHECK(read_sweep_rows((dir.path / "many.csv").string())[0].not_retrieved == many.not_retrieved);
   const std::string v1 = (dir.path / "v1.csv").string();
   std::ofstream(v1) << "method,M,sigma,seed,paper_error,paper_error_std,retrieved,d,stage1_loss\n"
                     << "mhm,12,0.2,1,0.5,0,0.75,4,\n";
