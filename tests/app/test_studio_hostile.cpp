@@ -88,11 +88,7 @@ TEST_CASE("a session file over the budget is refused with Open anyway offered, a
   std::ofstream(path) << R"({"format": "uhop-session", "version": 1, "memories": {"source": "builtin:glyphs",
     "count": 20}, "stage1": {"steps": 20000}, "stage2": {}, "query": {"target": 1}})";
   StudioWorker w;
-  Command c;
-  c.kind = CommandKind::load_session;
-  c.path = path;
-  w.push(c);
-  REQUIRE(w.wait_idle(60));
+  run_script(w, "load-session " + path + "\n");
   const auto s = w.snapshot();
   CHECK_THAT(s->error, Contains("20000 Stage I") && Contains("Open anyway"));
   CHECK(s->refused_session == path);

@@ -71,6 +71,26 @@ cli::Result run_measured(const cli::TempDir& dir, const std::string& args, long&
   peak_mb = values[1];
   return r;
 }
+
+// A gzip member by hand: `header` (the 10 fixed bytes and any FEXTRA, FNAME, FCOMMENT fields), raw deflate of `raw`,
+// then its CRC-32 and size, so tests can build header fields the gzip library does not write.
+std::vector<uint8_t> gzip_member(std::vector<uint8_t> header, const std::vector<uint8_t>& raw) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::vector<uint8_t> body(compressBound(raw.size()) + 64);
+  z.next_in = const_cast<uint8_t*>(raw.data());
+  z.avail_in = static_cast<uInt>(raw.size());
+  z.next_out = body.data();
+  z.avail_out = static_cast<uInt>(body.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  body.resize(body.size() - z.avail_out);
+  deflateEnd(&z);
+  header.insert(header.end(), body.begin(), body.end());
+  const uint32_t crc = static_cast<uint32_t>(crc32(0, raw.data(), static_cast<uInt>(raw.size())));
+  for (uint32_t v : {crc, static_cast<uint32_t>(raw.size())})
+    for (int shift : {0, 8, 16, 24}) header.push_back(static_cast<uint8_t>(v >> shift));
+  return header;
+}
 }  // namespace
 
 TEST_CASE("a 1 MB gzip IDX declaring 15 x 8192 x 8192 is streamed: never the whole gigabyte in memory",
@@ -234,20 +254,7 @@ TEST_CASE("streamed gzip IDX: random picks, exact size checks and a 64 KiB FEXTR
   // A valid gzip with a 64 KiB FEXTRA field (the old loader read a 64 KiB prefix and saw "0 bytes").
   std::vector<uint8_t> extra = {0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3, 0xff, 0xff};
   extra.resize(extra.size() + 0xffff, 'x');
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::vector<uint8_t> body(compressBound(raw.size()) + 64);
-  z.next_in = raw.data();
-  z.avail_in = static_cast<uInt>(raw.size());
-  z.next_out = body.data();
-  z.avail_out = static_cast<uInt>(body.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  body.resize(body.size() - z.avail_out);
-  deflateEnd(&z);
-  extra.insert(extra.end(), body.begin(), body.end());
-  const uint32_t crc = static_cast<uint32_t>(crc32(0, raw.data(), static_cast<uInt>(raw.size())));
-  for (uint32_t v : {crc, static_cast<uint32_t>(raw.size())})
-    for (int shift : {0, 8, 16, 24}) extra.push_back(static_cast<uint8_t>(v >> shift));
+  extra = gzip_member(extra, raw);
   CHECK(load_idx_from_memory(extra.data(), extra.size(), "fextra", {}).count() == 50);
   uhop_test::write_bytes(dir.file("fextra-images-idx3-ubyte.gz"), extra);
   CHECK(load_memories(dir.file("fextra-images-idx3-ubyte.gz")).count() == 50);
@@ -263,20 +270,7 @@ TEST_CASE("streamed gzip IDX: random picks, exact size checks and a 64 KiB FEXTR
       file.resize(file.size() + names, 'n');
       file.push_back(0);
     }
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::vector<uint8_t> packed(compressBound(small.size()) + 64);
-    zs.next_in = small.data();
-    zs.avail_in = static_cast<uInt>(small.size());
-    zs.next_out = packed.data();
-    zs.avail_out = static_cast<uInt>(packed.size());
-    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    packed.resize(packed.size() - zs.avail_out);
-    deflateEnd(&zs);
-    file.insert(file.end(), packed.begin(), packed.end());
-    const uint32_t small_crc = static_cast<uint32_t>(crc32(0, small.data(), static_cast<uInt>(small.size())));
-    for (uint32_t v : {small_crc, static_cast<uint32_t>(small.size())})
-      for (int shift : {0, 8, 16, 24}) file.push_back(static_cast<uint8_t>(v >> shift));
+    file = gzip_member(file, small);
     const std::string path = dir.file("header" + std::to_string(names) + "-images-idx3-ubyte.gz");
     uhop_test::write_bytes(path, file);
     CHECK(load_memories(path).count() == 3);
