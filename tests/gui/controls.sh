@@ -10,10 +10,8 @@ rm -rf "$out"; mkdir -p "$out"
 dump="$out/state.txt"
 . "$(dirname "$0")/lib.sh"
 
-"$app" --memories builtin:glyphs --window 1280x720 --dump-state "$dump" --screenshot "$out/final.png" &
-pid=$!
+start_app --memories builtin:glyphs --window 1280x720 --dump-state "$dump" --screenshot "$out/final.png"
 trap 'kill $pid 2>/dev/null || true' EXIT
-xdotool search --sync --name "U-Hop Studio" >/dev/null
 wait_for '[ "$(value memories)" = 20 ] && [ "$(value busy)" = 0 ] && [ -n "$(value rect.widget.stage2_T)" ]'
 
 # T: type 3 without Enter, then click Play at once.
@@ -38,7 +36,6 @@ xdotool mousemove --sync $(($1 + $3 / 2)) $(($2 + $4 / 2)) click --repeat 2 --de
 wait_for '[ "$(value stage1_steps)" = $((steps0 + 2)) ] && [ "$(value busy)" = 0 ]'
 echo "two fast clicks on Step: $steps0 -> $(value stage1_steps)"
 
-xdotool key --clearmodifiers ctrl+q
-wait $pid
+quit_app
 trap - EXIT
 echo "gui controls: ok"

@@ -21,9 +21,7 @@ for k in range(30):
     open('$out/big/img%02d.pgm' % k, 'wb').write(b'P5 64 64 255\n' + big)
 "
 printf 'load %s\nwait\n' "$out/faces" > "$out/script.txt"
-"$app" --window 1280x800 --script "$out/script.txt" --dump-state "$dump" &
-pid=$!
-xdotool search --sync --name "U-Hop Studio" >/dev/null
+start_app --window 1280x800 --script "$out/script.txt" --dump-state "$dump"
 wait_for '[ "$(value memories)" = 30 ] && [ "$(value dim)" = 3136 ] && [ -n "$(value rect.widget.downscale)" ]'
 test "$(value downscale_hint)" = 32x32
 test "$(value plots_fitting)" = 6/6
@@ -36,13 +34,10 @@ wait_for '[ "$(value dim)" = 1024 ] && [ "$(value memories)" = 30 ]'
 wait_for '[ "$(value plots_fitting)" = 6/6 ]'
 test -z "$(value downscale_hint)"
 test -z "$(value last_error)"
-xdotool key --clearmodifiers ctrl+q
-wait $pid
+quit_app
 
 # ---- images too large at their own size: refused in the panel, with both sizes offered
-"$app" --window 1280x800 --memories "$out/big" --dump-state "$dump" &
-pid=$!
-xdotool search --sync --name "U-Hop Studio" >/dev/null
+start_app --window 1280x800 --memories "$out/big" --dump-state "$dump"
 wait_for '[ -n "$(value rect.widget.load_quick)" ] && [ -n "$(value rect.widget.load_suggested)" ]'
 test "$(value memories)" = 0
 value last_error | grep -q "images of 64x64 give d = 4096"
@@ -50,6 +45,5 @@ test "$(value cut_text)" = 0
 click load_quick
 wait_for '[ "$(value dim)" = 1024 ] && [ "$(value memories)" = 30 ]'
 test -z "$(value rect.widget.load_quick)"
-xdotool key --clearmodifiers ctrl+q
-wait $pid
+quit_app
 echo "gui downscale and zoom reset: ok"

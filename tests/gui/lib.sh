@@ -24,3 +24,16 @@ click() {
   [ $# -eq 4 ] || { echo "no rect for the widget to click"; return 1; }
   xdotool mousemove --sync $(($1 + $3 / 2)) $(($2 + $4 / 2)) click 1
 }
+
+# start_app ARGS...: launches "$app" ARGS in the background (its pid in $pid) and waits until its window is mapped.
+start_app() {
+  "$app" "$@" &
+  pid=$!
+  xdotool search --sync --name "U-Hop Studio" >/dev/null
+}
+
+# quit_app: Ctrl+Q, as a user quits, then the app's exit status.
+quit_app() {
+  xdotool key --clearmodifiers ctrl+q
+  wait $pid
+}

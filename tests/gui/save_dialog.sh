@@ -25,9 +25,7 @@ open_dialog() {  # right-click the loss plot, click its menu's first item (Expor
 }
 
 # ---- run 1: the suggested name in the working directory
-"$app" --window 1280x800 --script "$out/script.txt" --dump-state "$dump" &
-pid=$!
-xdotool search --sync --name "U-Hop Studio" >/dev/null
+start_app --window 1280x800 --script "$out/script.txt" --dump-state "$dump"
 open_dialog
 test "$(value export_folder)" = ""  # nothing remembered yet: the dialog shows the working directory
 wait_for '[ "$(value save_dialog_field)" = name ]'  # the name has the keyboard: Enter takes the suggested one
@@ -37,13 +35,10 @@ wait_for '[ "$(value export_folder)" = "$out" ]'
 test "$(cat "$out/config/uhop-studio/export-folder")" = "$out"
 mkdir "$out/exports" && cp "$out/loss-001.png" "$out/exports/"
 echo "$out/exports" > "$out/config/uhop-studio/export-folder"  # as if the last export of another run went there
-xdotool key --clearmodifiers ctrl+q
-wait $pid
+quit_app
 
 # ---- run 2: the dialog opens in the remembered folder with the next free name; an existing name asks first
-"$app" --window 1280x800 --script "$out/script.txt" --dump-state "$dump" &
-pid=$!
-xdotool search --sync --name "U-Hop Studio" >/dev/null
+start_app --window 1280x800 --script "$out/script.txt" --dump-state "$dump"
 wait_for '[ "$(value export_folder)" = "$out/exports" ]'
 open_dialog
 wait_for '[ "$(value save_dialog_field)" = name ]'  # the name field has the keyboard when the dialog opens
@@ -74,6 +69,5 @@ xdotool key Return
 wait_for '[ "$(value save_dialog)" = 0 ] && [ -s "$out/exports/loss-001.png" ]'
 test "$(stat -c %s "$out/exports/loss-001.png")" = "$before"
 test "$(value errors)" = 0
-xdotool key --clearmodifiers ctrl+q
-wait $pid
+quit_app
 echo "gui save dialog: ok"

@@ -11,10 +11,8 @@ rm -rf "$out"; mkdir -p "$out"
 
 # 1. The Tour button during the autoplayed story.
 dump="$out/tour.txt"
-"$app" --window 1280x720 --dump-state "$dump" --screenshot "$out/tour.png" &
-pid=$!
+start_app --window 1280x720 --dump-state "$dump" --screenshot "$out/tour.png"
 trap 'kill $pid 2>/dev/null || true' EXIT
-xdotool search --sync --name "U-Hop Studio" >/dev/null
 wait_for '[ "$(value story)" = autoplay ] && [ -n "$(value rect.widget.story_tour)" ]'
 click story_tour
 wait_for '[ "$(value story_tour)" = 1 ]'
@@ -30,15 +28,12 @@ mhm=$(value query_margin_mhm); uhop=$(value query_margin_uhop)
 echo "query margins at x_1: MHM $mhm, U-Hop $uhop (the story: beta = 1, ln(19) = 2.944)"
 awk -v m="$mhm" -v u="$uhop" 'BEGIN { exit !(m < 0 && u > log(19)) }' || { echo "margins are not MHM < 0 < ln 19 < U-Hop"; exit 1; }
 [ "$(value story_tour)" = 1 ] || { echo "the Tour ended before step 4"; exit 1; }
-xdotool key --clearmodifiers ctrl+q
-wait $pid || { echo "the Studio exited with status $?"; exit 1; }
+quit_app || { echo "the Studio exited with status $?"; exit 1; }
 
 # 2. story pace and story record: the film ends a moment after the last step, the readout never drawn meanwhile.
 dump="$out/record.txt"
 printf 'story pace 1\nstory record %s\n' "$out/story.gif" > "$out/record-script.txt"
-"$app" --window 800x600 --script "$out/record-script.txt" --dump-state "$dump" &
-pid=$!
-xdotool search --sync --name "U-Hop Studio" >/dev/null
+start_app --window 800x600 --script "$out/record-script.txt" --dump-state "$dump"
 wait_for '[ "$(value recording_story)" = 1 ]'
 [ "$(value story_pace)" = 1 ] || { echo "story pace 1 was not applied: story_pace=$(value story_pace)"; exit 1; }
 # Every poll of the dump also notes whether the readout was drawn while the story was being filmed.
@@ -53,5 +48,4 @@ echo "$(value record_finished)"
 # the whole story is in the film
 [ "$(value story_step)" = 4 ] || { echo "the film ended at story step $(value story_step), not 4:"; cat "$dump"; exit 1; }
 [ -s "$out/story.gif" ] || { echo "no film at $out/story.gif"; exit 1; }
-xdotool key --clearmodifiers ctrl+q
-wait $pid || { echo "the Studio exited with status $?"; exit 1; }
+quit_app || { echo "the Studio exited with status $?"; exit 1; }

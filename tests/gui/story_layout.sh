@@ -22,9 +22,7 @@ check_rects() {  # every rect inside the window, every plot at least 160 x 80
 run_case() {  # name WxH font [presentation]
   name=$1; size=$2; font=$3
   dump="$out/$name.txt"
-  "$app" --window "$size" --font-size "$font" --dump-state "$dump" --screenshot "$out/$name.png" &
-  pid=$!
-  xdotool search --sync --name "U-Hop Studio" >/dev/null
+  start_app --window "$size" --font-size "$font" --dump-state "$dump" --screenshot "$out/$name.png"
   w=${size%x*}; h=${size#*x}
   xdotool mousemove $((w - 3)) $((h - 3))  # the pointer off the panels (motion is not input: the story goes on)
   if [ "${4:-}" = presentation ]; then xdotool key F5; fi
@@ -36,8 +34,7 @@ run_case() {  # name WxH font [presentation]
   test "$frames" -le 1500
   wait_for '[ "$(value story_step)" = 4 ] && [ "$(value story_step_done)" = 1 ]'
   test "$(value story "$dump")" = autoplay  # no input: nothing stopped it
-  xdotool key --clearmodifiers ctrl+q
-  wait $pid
+  quit_app
   grep -q "^rect.story=" "$dump"  # the caption is on screen at the end
   test "$(value first_frame_ms "$dump")" -gt 0
   if [ "${4:-}" = presentation ]; then grep -qx "layout=presentation" "$dump"; fi

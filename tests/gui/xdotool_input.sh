@@ -9,10 +9,8 @@ rm -rf "$out"; mkdir -p "$out"
 dump="$out/state.txt"
 . "$(dirname "$0")/lib.sh"
 printf 'load builtin:glyphs count=20\nclear\nset stop_after=0 speed1=30\n' > "$out/setup.txt"
-"$app" --script "$out/setup.txt" --dump-state "$dump" --screenshot "$out/final.png" &
-pid=$!
+start_app --script "$out/setup.txt" --dump-state "$dump" --screenshot "$out/final.png"
 trap 'kill $pid 2>/dev/null || true' EXIT
-xdotool search --sync --name "U-Hop Studio" >/dev/null
 # The script ran: glyphs loaded, the query cleared (sum 0), nothing busy.
 wait_for '[ "$(value memories)" = 20 ] && [ "$(value query_sum)" = 0 ] && [ "$(value busy)" = 0 ] &&
           [ -n "$(value rect.widget.stage1_play)" ]'
@@ -27,8 +25,7 @@ xdotool mousemove --sync $x0 $y0 mousedown 1
 for k in 1 2 3 4 5 6 7 8; do xdotool mousemove --sync $((x0 + k * $3 / 12)) $((y0 + k)); done
 xdotool mouseup 1
 wait_for 'awk -v s="$(value query_sum)" "BEGIN { exit !(s > 5) }"'
-xdotool key --clearmodifiers ctrl+q
-wait $pid
+quit_app
 trap - EXIT
 cat "$dump"
 grep -qx "stage1_playing=1" "$dump"
