@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "numerics/input_error.h"
 #include "plot/plot_animation.h"
@@ -59,7 +60,8 @@ PlotView common_view(const std::vector<RunLogs>& frames, const std::string& id) 
 }
 }  // namespace
 
-void write_run_animation(const SessionFile& file, const Session& restored, const std::string& path, double fps) {
+std::string write_run_animation(const SessionFile& file, const Session& restored, const std::string& path, double fps,
+                                StagedFiles& outputs) {
   const std::vector<RunLogs> frames = frame_logs(file, restored);
   const std::vector<std::string>& ids = run_plot_ids();
   std::vector<PlotView> views;
@@ -82,8 +84,10 @@ void write_run_animation(const SessionFile& file, const Session& restored, const
     }
     writer.add_frame(frame.data());
   }
-  writer.finish();
-  std::printf("animation: %d frames (%d x %d, %g fps) written to %s\n", writer.frames(), width, height, fps,
-              path.c_str());
+  writer.finish_into(outputs);
+  char line[160];
+  std::snprintf(line, sizeof line, "animation: %d frames (%d x %d, %g fps) written to ", writer.frames(), width, height,
+                fps);
+  return line + printable_text(path);
 }
 }  // namespace uhop::cli

@@ -22,7 +22,9 @@
 
 namespace uhop::cli {
 // cli/replay_animation.cpp
-void write_run_animation(const SessionFile& file, const Session& restored, const std::string& path, double fps);
+// Writes the animation's frames and adds the finished file to outputs; returns the line to print once committed.
+std::string write_run_animation(const SessionFile& file, const Session& restored, const std::string& path, double fps,
+                                StagedFiles& outputs);
 }  // namespace uhop::cli
 
 namespace {
@@ -89,10 +91,9 @@ std::vector<std::string> export_paths(const fs::path& dir) {
   return paths;
 }
 
-void export_run(const Session& session, const fs::path& dir) {
-  CreatedFolders folders;  // removed again when the commit fails (declared first: destroyed after the temps)
+// Adds the run's files under dir to `files` (folders made now, removed again by `folders` unless committed).
+void stage_run(const Session& session, const fs::path& dir, StagedFiles& files, CreatedFolders& folders) {
   folders.create((dir / "plots").string());
-  StagedFiles files;
   files.add((dir / "stage1.csv").string(), [&](std::ostream& o) { write_stage1_log(o, session.stage1_log()); });
   files.add((dir / "retrieval.csv").string(),
             [&](std::ostream& o) { write_retrieval_log(o, session.retrieval().log); });
@@ -109,8 +110,6 @@ void export_run(const Session& session, const fs::path& dir) {
     files.add(stem.string() + ".png",
               [png](std::ostream& o) { o.write(reinterpret_cast<const char*>(png.data()), png.size()); });
   }
-  files.commit();
-  folders.keep();
 }
 
 }  // namespace
@@ -152,9 +151,17 @@ int cmd_replay(int argc, char** argv) {
   // The description is text from the file: printed printable (no escape sequences reach the terminal).
   if (!file.description.empty()) std::printf("%s\n", printable_text(file.description).c_str());
   print_summary(session);
-  if (a.has("out")) export_run(session, a.str("out"));
-  if (a.has("animate")) write_run_animation(file, session, a.str("animate"), fps);
-  if (saved) write_session_file(a.str("save-session"), *saved);
+  // --out's files, the animation and the saved session are one set: all appear, or (a full disk, a FIFO without
+  // reader, a failed frame) none does and every old file stays.
+  CreatedFolders folders;  // removed again when the commit fails (declared first: destroyed after the temps)
+  StagedFiles outputs;
+  if (a.has("out")) stage_run(session, a.str("out"), outputs, folders);
+  std::string animation;
+  if (a.has("animate")) animation = write_run_animation(file, session, a.str("animate"), fps, outputs);
+  if (saved) stage_session_file(outputs, a.str("save-session"), *saved);
+  outputs.commit();
+  folders.keep();
+  if (!animation.empty()) std::printf("%s\n", animation.c_str());
   return 0;
 }
 

@@ -242,11 +242,9 @@ void check_folder_writable(const std::string& path, const fs::path& folder) {
     throw input_error(path, "cannot write: the folder is not writable (" + errno_text(errno) + ")");
 }
 
-// Where the bytes of an output go: a file replaced by rename (target) or a stream. Throws for what cannot be one.
-StagedFiles::Staged plan_destination(const std::string& path) {
+// An output's name: not empty, not ending in a separator, within the system's name and path lengths.
+void check_output_name(const std::string& path) {
   if (path.empty()) throw InputError("empty output file name");
-  StagedFiles::Staged plan;
-  plan.path = plan.target = path;
   const std::string name = fs::path(path).filename().string();
   if (name.empty() || name == "." || name == "..")
     throw input_error(path, "is not a file name (it ends in a folder separator)");
@@ -255,6 +253,13 @@ StagedFiles::Staged plan_destination(const std::string& path) {
                                 std::to_string(NAME_MAX) + " a file name may have");
   if (path.size() >= PATH_MAX)
     throw input_error(path, "the path is longer than the " + std::to_string(PATH_MAX) + " bytes the system allows");
+}
+
+// Where the bytes of an output go: a file replaced by rename (target) or a stream. Throws for what cannot be one.
+StagedFiles::Staged plan_destination(const std::string& path) {
+  check_output_name(path);
+  StagedFiles::Staged plan;
+  plan.path = plan.target = path;
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) {
     if (errno != ENOENT) throw input_error(path, "cannot check the output (" + errno_text(errno) + ")");
@@ -278,6 +283,26 @@ StagedFiles::Staged plan_destination(const std::string& path) {
     std::free(real);
   }
   check_folder_writable(path, folder_of(plan.target));
+  return plan;
+}
+
+// Where a finished folder goes: a missing name, or an empty folder that is not a symlink (renamed over, as rename(2)
+// allows for an empty folder). Throws for anything else.
+StagedFiles::Staged plan_folder(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  check_output_name(path);
+  StagedFiles::Staged plan;
+  plan.path = plan.target = path;
+  plan.folder = true;
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) {
+    if (errno != ENOENT) throw input_error(path, "cannot check the output (" + errno_text(errno) + ")");
+  } else {
+    std::error_code ec;
+    if (!S_ISDIR(info.st_mode) || !fs::is_empty(path, ec) || ec)
+      throw input_error(path, "already exists and is not an empty folder: refusing to replace it");
+  }
+  check_folder_writable(path, folder_of(path));
   return plan;
 }
 
@@ -418,11 +443,17 @@ class FolderLocks {
 struct Replaced {
   std::string target, kept;
   bool existed = false;
+  bool folder = false;  // a finished folder: taken out again (and an empty folder put back where one was)
 };
 
 void roll_back(const std::vector<Replaced>& done) {
   for (auto it = done.rbegin(); it != done.rend(); ++it) {
-    if (!it->kept.empty())
+    if (it->folder) {
+      const std::string out = temp_name_in(folder_of(it->target), fs::path(it->target).filename().string());
+      std::error_code ec;
+      if (::rename(it->target.c_str(), out.c_str()) == 0) fs::remove_all(out, ec);
+      if (it->existed) ::mkdir(it->target.c_str(), 0777);
+    } else if (!it->kept.empty())
       ::rename(it->kept.c_str(), it->target.c_str());
     else if (!it->existed)
       ::unlink(it->target.c_str());
@@ -470,7 +501,9 @@ void write_file_atomically(const std::string& path, const std::function<void(std
 
 StagedFiles::~StagedFiles() {
   for (const Staged& s : staged_) {
-    if (!s.temp.empty()) ::unlink(s.temp.c_str());
+    std::error_code ec;
+    if (s.folder && !s.temp.empty()) fs::remove_all(s.temp, ec);
+    if (!s.folder && !s.temp.empty()) ::unlink(s.temp.c_str());
     if (!s.stream_file.empty()) ::unlink(s.stream_file.c_str());
   }
 }
@@ -500,6 +533,21 @@ void StagedFiles::add_finished(const std::string& path, const std::string& finis
   staged_.push_back(std::move(s));
 }
 
+void StagedFiles::add_finished_folder(const std::string& path, const std::string& finished) {
+  Staged s;
+  try {
+    s = plan_folder(path);
+    if (!same_folder(finished, s.target))
+      throw input_error(path, "the finished folder is not beside it (a folder is renamed, never copied)");
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(finished, ec);
+    throw;
+  }
+  s.temp = finished;
+  staged_.push_back(std::move(s));
+}
+
 void StagedFiles::add(const std::string& path, const std::function<void(std::ostream&)>& write) {
   Staged s = plan_destination(path);  // fail before the work of writing, and again before the renames
   if (s.stream) {
@@ -517,7 +565,7 @@ void StagedFiles::commit() {
   std::set<std::string> names, folders;
   std::vector<FileIdentity> identities;
   for (Staged& s : staged_) {
-    const Staged now = plan_destination(s.path);
+    const Staged now = s.folder ? plan_folder(s.path) : plan_destination(s.path);
     if (now.stream != s.stream || now.target != s.target)
       throw input_error(s.path, "changed while the outputs were being written: refusing to replace it");
     if (s.stream) continue;
@@ -541,10 +589,12 @@ void StagedFiles::commit() {
   try {
     for (Staged& s : staged_) {
       if (s.stream) continue;
-      Replaced r{s.target, "", false};
+      Replaced r{s.target, "", false, s.folder};
       struct stat info {};
       if (::lstat(s.target.c_str(), &info) == 0) {
         r.existed = true;
+      }
+      if (r.existed && !s.folder) {
         const std::string kept = temp_name_in(folder_of(s.target), fs::path(s.target).filename().string());
         if (::link(s.target.c_str(), kept.c_str()) == 0) r.kept = kept;
       }

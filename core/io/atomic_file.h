@@ -45,6 +45,10 @@ class StagedFiles {
   // sits in the folder of the file replaced, copied into a temp there otherwise, streamed from when path is a
   // stream destination. The set owns `finished` from here on: it is removed on commit or failure.
   void add_finished(const std::string& path, const std::string& finished);  // throws InputError
+  // A finished folder (an animation's PNG frames, written under temp_path_beside(path)) becomes the folder path,
+  // which must be missing or an empty folder (not a symlink); renamed in with the files, taken out again on a
+  // rollback. The set owns `finished` from here on.
+  void add_finished_folder(const std::string& path, const std::string& finished);  // throws InputError
   void commit();
 
   struct Staged {
@@ -54,6 +58,7 @@ class StagedFiles {
     std::string bytes;        // a stream destination's content
     std::string stream_file;  // or a finished file streamed from (add_finished), removed with the set
     bool stream = false;
+    bool folder = false;  // add_finished_folder: temp is a folder, target a missing or empty folder
   };
 
  private:

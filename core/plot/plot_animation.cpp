@@ -427,6 +427,12 @@ void AnimationWriter::add_frame(const uint8_t* rgba) {
 }
 
 void AnimationWriter::finish() {
+  StagedFiles outputs;
+  finish_into(outputs);
+  outputs.commit();
+}
+
+void AnimationWriter::finish_into(StagedFiles& outputs) {
   Impl& m = *impl_;
   if (m.temp.empty()) return;
   if (frames_ == 0) throw input_error(path_, "no frames were recorded");
@@ -453,13 +459,11 @@ void AnimationWriter::finish() {
     if (::stat(m.temp.c_str(), &st) == 0) bytes_ = static_cast<uint64_t>(st.st_size);
     const std::string finished = m.temp;
     m.temp.clear();  // committed or removed by the commit, either way no longer ours
-    commit_finished_file(finished, path_);
+    outputs.add_finished(path_, finished);
     return;
   }
-  const std::string target = without_trailing_slashes(path_);
-  fs::remove(target, ec);  // an empty folder (checked at the start)
-  fs::rename(m.temp, target, ec);
-  if (ec) throw input_error(path_, "cannot move the finished file into place (" + ec.message() + ")");
+  const std::string finished = m.temp;
   m.temp.clear();
+  outputs.add_finished_folder(without_trailing_slashes(path_), finished);
 }
 }  // namespace uhop

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "io/atomic_file.h"
+
 namespace uhop {
 enum class AnimationFormat { gif, mp4, png_folder };
 const char* to_string(AnimationFormat format);
@@ -48,6 +50,9 @@ class AnimationWriter {
 
   void add_frame(const uint8_t* rgba);  // width * height * 4 bytes, rows top to bottom; throws InputError
   void finish();                        // completes the file and renames it into place; throws InputError
+  // Completes the file (or frames folder) and adds it to `outputs` instead: it appears when they are committed,
+  // together with the other outputs of the command, or not at all.
+  void finish_into(StagedFiles& outputs);
 
   AnimationFormat format() const { return format_; }
   const std::string& path() const { return path_; }

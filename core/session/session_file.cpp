@@ -530,9 +530,19 @@ namespace {
 bool needs_side_file(const std::optional<Matrix>& m) {
   return m && static_cast<long long>(m->rows()) * m->cols() > kEmbedWLimit;
 }
+
+// A streamed session (stdout, a FIFO, /dev/null) has no folder for a side file to sit beside.
+void refuse_side_file_beside_stream(const std::string& path, const SessionFile& f) {
+  if (!needs_side_file(f.w) && !needs_side_file(f.w0)) return;
+  if (output_is_streamed(path))
+    throw InputError(path + ": is a device, FIFO or socket, but this session's W (over " +
+                     std::to_string(kEmbedWLimit) + " values) goes to a side file beside its JSON: give a file path " +
+                     "(or save settings only)");
+}
 }  // namespace
 
 std::vector<std::string> session_file_outputs(const std::string& path, const SessionFile& f) {
+  refuse_side_file_beside_stream(path, f);
   std::vector<std::string> out;
   const fs::path dir = fs::path(path).parent_path();
   if (needs_side_file(f.w)) out.push_back((dir / side_file_name(path, ".w.csv")).string());
@@ -542,6 +552,13 @@ std::vector<std::string> session_file_outputs(const std::string& path, const Ses
 }
 
 void write_session_file(const std::string& path, const SessionFile& f) {
+  StagedFiles files;
+  stage_session_file(files, path, f);
+  files.commit();
+}
+
+void stage_session_file(StagedFiles& files, const std::string& path, const SessionFile& f) {
+  refuse_side_file_beside_stream(path, f);
   const auto large = needs_side_file;
   const auto side_file = [&](const std::optional<Matrix>& m, const char* suffix) {
     SideFile side;
@@ -557,11 +574,9 @@ void write_session_file(const std::string& path, const SessionFile& f) {
   const fs::path dir = fs::path(path).parent_path();
   // The JSON and its side files appear together or not at all; the JSON, which names the side files and records
   // their hashes, is renamed last: it is the commit point.
-  StagedFiles files;
   for (const SideFile* side : {&w_side, &w0_side})
     if (!side->name.empty()) files.add((dir / side->name).string(), [&](std::ostream& o) { o << side->content; });
   files.add(path, [&](std::ostream& o) { o << text; });
-  files.commit();
 }
 
 SessionFile capture_session(const Session& session, const SessionOrigin& origin) {

@@ -43,6 +43,7 @@
 #include "numerics/progress.h"
 #include "plot/plot_export.h"
 #include "session.h"
+#include "io/atomic_file.h"
 
 namespace uhop {
 constexpr int kSessionFormatVersion = 1;
@@ -75,6 +76,9 @@ SessionFile read_session_file(const std::string& path);
 SessionFile parse_session_json(const std::string& text, const std::string& name, const std::string& base_dir = "");
 // Atomic; a W side file "<path without .json>.w.csv" (and ".w0.csv") is committed together with the JSON.
 void write_session_file(const std::string& path, const SessionFile& file);
+// The same files added to `outputs` (committed by the caller with its other outputs). A session whose W needs a
+// side file cannot go to a device, FIFO or socket (its side file would land in /dev or beside a pipe): refused.
+void stage_session_file(StagedFiles& outputs, const std::string& path, const SessionFile& file);
 // Every file write_session_file(path, file) writes: its side files, then path (for checking them before any work).
 std::vector<std::string> session_file_outputs(const std::string& path, const SessionFile& file);
 // A W stored beside the session file: its name (relative to the session file's folder) and its CSV text.

@@ -121,3 +121,65 @@ TEST_CASE("a FIFO output whose reader quits: a message and exit 2, not SIGPIPE",
   CHECK(cli::slurp(dir.path / "err.txt") ==
         "uhop: error: write failed: the reader of standard output closed it (broken pipe)\n");
 }
+
+// A replay whose outputs are --out DIR, --animate and --save-session commits them as one set: a side file or an
+// animation that cannot be written (a link to /dev/full: "disk full" at commit) leaves every old output and makes
+// no new folder. Before, --out's files were committed first and stayed, with exit 2.
+TEST_CASE("replay --out, --animate and --save-session appear together or not at all", "[cli][hostile][commit]") {
+  cli::TempDir dir;
+  // 20x20 glyphs: W is 400 x 400, more than a session embeds, so --save-session writes NAME.w.csv beside it.
+  dir.write("big.json", R"({"format": "uhop-session", "version": 1,
+ "memories": {"source": "builtin:glyphs", "count": 4, "width": 20, "height": 20},
+ "stage1": {"init": "identity", "lr": 0.1, "steps": 1, "finished": true}, "stage2": {"steps": 1},
+ "query": {"target": 0, "corruption": "gaussian:0.1", "seed": 0}})");
+  dir.write("s.json", kSession);
+  fs::create_directories(dir.path / "old");
+  dir.write("old/stage1.csv", "OLD\n");
+  fs::create_symlink("/dev/full", dir.path / "t.w.csv");
+  fs::create_symlink("/dev/full", dir.path / "full.gif");
+  const struct {
+    std::string args, message;
+  } cases[] = {
+      {"replay --session big.json --out old --save-session t.json", "t.w.csv"},
+      {"replay --session big.json --out new --save-session t.json --animate frames/", "t.w.csv"},
+      {"replay --session s.json --out old --animate full.gif", "full.gif"},
+      {"replay --session s.json --out new --animate full.gif --save-session saved.json", "full.gif"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args);
+    const cli::Result r = cli::run(dir, c.args);
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains(c.message) && Contains("disk full"));
+    CHECK(cli::slurp(dir.path / "old/stage1.csv") == "OLD\n");
+    CHECK_FALSE(fs::exists(dir.path / "new"));
+    CHECK_FALSE(fs::exists(dir.path / "frames"));
+    CHECK_FALSE(fs::exists(dir.path / "saved.json"));
+    for (const fs::directory_entry& e : fs::directory_iterator(dir.path))
+      CHECK(e.path().filename().string().find("uhop-tmp") == std::string::npos);
+  }
+  // The same set with writable destinations: all of it appears (the frames folder with the files).
+  const cli::Result ok = cli::run(dir, "replay --session s.json --out old --animate frames/ --save-session saved.json");
+  INFO(ok.err);
+  CHECK(ok.code == 0);
+  CHECK(cli::slurp(dir.path / "old/stage1.csv").rfind("step,", 0) == 0);
+  CHECK(fs::exists(dir.path / "frames" / "frame-00001.png"));
+  CHECK(fs::exists(dir.path / "saved.json"));
+  CHECK_THAT(ok.out, Contains("written to frames/"));
+}
+
+// A session whose W needs a side file cannot be streamed to a device: its side file would be written beside the
+// device's name (NAME.w.csv next to a link to /dev/null, or /dev/null.w.csv). Settings only still stream.
+TEST_CASE("save-session to a device with a side file is refused and writes nothing beside it", "[cli][hostile]") {
+  cli::TempDir dir;
+  fs::create_symlink("/dev/null", dir.path / "null.json");
+  const std::string save =
+      "save-session --memories builtin:glyphs --count 4 --size 20x20 --target 0 "
+      "--corrupt gaussian:0.1 --out null.json";
+  const cli::Result r = cli::run(dir, save);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("null.json") && Contains("side file"));
+  CHECK_FALSE(fs::exists(dir.path / "null.w.csv"));
+  CHECK(cli::run(dir, save + " --settings-only").code == 0);
+  CHECK(fs::is_symlink(dir.path / "null.json"));
+}

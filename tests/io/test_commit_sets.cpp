@@ -75,6 +75,49 @@ TEST_CASE("a rename that fails mid-commit puts back every output already renamed
   CHECK_FALSE(has_temp(dir.path));
 }
 
+TEST_CASE("a finished folder commits with the files and is taken out again on a rollback", "[io][atomic][commit]") {
+  cli::TempDir dir;
+  put(dir / "a.csv", "old a\n");
+  fs::create_directory(dir.path / "empty");
+  for (const char* name : {"frames", "empty"}) {
+    INFO(name);
+    const std::string finished = temp_path_beside(dir / name);
+    fs::create_directory(finished);
+    put(fs::path(finished) / "frame-00001.png", "png");
+    StagedFiles files;
+    files.add(dir / "a.csv", writes("new a\n"));
+    files.add_finished_folder(dir / name, finished);
+    set_commit_hook_for_tests([](size_t renamed) {
+      if (renamed == 2) throw InputError("simulated failure after the folder's rename");
+    });
+    CHECK_THROWS_WITH(files.commit(), Contains("simulated"));
+    set_commit_hook_for_tests({});
+    CHECK(slurp(dir / "a.csv") == "old a\n");
+    CHECK(fs::exists(dir.path / name) == (std::string(name) == "empty"));  // an empty folder is put back
+    if (fs::exists(dir.path / name)) CHECK(fs::is_empty(dir.path / name));
+    CHECK_FALSE(has_temp(dir.path));
+  }
+  // A folder that holds something, or a file, is never replaced by a finished folder.
+  fs::create_directory(dir.path / "full");
+  put(dir / "full/keep", "x\n");
+  for (const char* name : {"full", "a.csv"}) {
+    const std::string finished = temp_path_beside(dir / name);
+    fs::create_directory(finished);
+    StagedFiles files;
+    CHECK_THROWS_WITH(files.add_finished_folder(dir / name, finished), Contains("not an empty folder"));
+    CHECK_FALSE(fs::exists(finished));
+  }
+  // Committed: the folder is in place with its frames.
+  const std::string finished = temp_path_beside(dir / "frames");
+  fs::create_directory(finished);
+  put(fs::path(finished) / "frame-00001.png", "png");
+  StagedFiles files;
+  files.add_finished_folder(dir / "frames", finished);
+  files.commit();
+  CHECK(slurp(dir / "frames/frame-00001.png") == "png");
+  CHECK_FALSE(has_temp(dir.path));
+}
+
 TEST_CASE("two commits of the same outputs never interleave: the pair on disk comes from one writer",
           "[io][atomic][commit][race]") {
   cli::TempDir dir;
