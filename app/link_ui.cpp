@@ -12,15 +12,26 @@ void copy_link(UiContext& ui) {
                                       : "link copied; note: " + content.notes.front());
 }
 
-bool open_link(UiContext& ui, const std::string& text) {
+bool open_link(UiContext& ui, const std::string& text, bool allow_large) {
   std::vector<Command> commands;
   LinkContent content;
+  ui.refused_link.clear();
   try {
-    content = parse_link(text);
+    content = parse_link(text, true);
     commands = link_commands(content);
   } catch (const uhop::InputError& e) {
     ui.set_status(std::string(e.what()) + " -- nothing changed", true);
     return false;
+  }
+  if (!allow_large) {
+    try {
+      check_link_work(content);
+    } catch (const uhop::InputError& e) {
+      ui.set_status(std::string(e.what()) + " -- nothing changed", true);
+      ui.refused_link = text;  // offered as "Open anyway" while this message shows
+      ui.refused_link_status = ui.status;
+      return false;
+    }
   }
   ui.story.stop();
   for (Command& c : commands) {

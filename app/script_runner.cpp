@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "capacity_panel.h"
+#include "link_ui.h"
 
 namespace studio {
 void ScriptRunner::load(const std::string& path, UiContext& ui) {
@@ -52,6 +53,11 @@ void ScriptRunner::step(UiContext& ui) {
   }
   if (c.kind == CommandKind::layout) {
     ui.layout = c.id == "presentation" ? LayoutMode::presentation : LayoutMode::standard;
+    ++next_;
+    return;
+  }
+  if (c.kind == CommandKind::open_link) {  // GUI side, as File > Open link (its commands follow this one)
+    open_link(ui, c.path, c.number != 0);
     ++next_;
     return;
   }

@@ -195,7 +195,7 @@ std::string make_link(const LinkContent& c) {
   return "#s=" + std::to_string(kLinkVersion) + "." + base64url_encode(deflate_text(text));
 }
 
-LinkContent parse_link(const std::string& text) {
+LinkContent parse_link(const std::string& text, bool allow_large) {
   if (text.size() > kMaxLinkChars)
     refuse("longer than " + std::to_string(kMaxLinkChars / 1024) + " KiB (a Studio link is a few hundred characters)");
   std::string fragment;
@@ -258,8 +258,14 @@ LinkContent parse_link(const std::string& text) {
   }
   // Values a link would never hold: more memories than the largest built-in set.
   if (c.state.load.count > 70000) refuse("count " + std::to_string(c.state.load.count) + " is more than 70000");
+  if (!allow_large) check_link_work(c);
+  return c;
+}
+
+void check_link_work(const LinkContent& c) {
   // A link is someone else's state, like a session file: the same budget (session_budget.h), before any command.
-  // A file source at its own size counts at the largest d the loader takes without a size (default_max_dim).
+  // A file source at its own size counts at the largest d the loader takes without a size (default_max_dim): the
+  // file is not read to find out (it may not even be there), and the user can open it anyway.
   uhop::DeclaredWork work;
   work.memories = uhop::declared_count(c.state.source, c.state.load);
   const long long d = uhop::declared_dim(c.state.source, c.state.load);
@@ -269,8 +275,8 @@ LinkContent parse_link(const std::string& text) {
   work.stage1_batch = c.state.stage1.batch > 0 ? c.state.stage1.batch : c.state.stage1.train_count;
   work.stats_every = c.state.stage1.stats_every;
   work.stage2_steps = c.stage2_steps;
-  uhop::check_declared_work(work, "link: the link", "set these memories and take these steps yourself");
-  return c;
+  uhop::check_declared_work(work, "link: the link",
+                            "open it anyway (the Studio: Open anyway; uhop-studio --state LINK --allow-large)");
 }
 
 std::vector<Command> link_commands(const LinkContent& c) {

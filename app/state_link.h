@@ -47,7 +47,10 @@ LinkContent link_content_of(const StudioSnapshot& s);
 std::string make_link(const LinkContent& content);
 // Reads a whole URL ("...#s=..."), the fragment ("#s=...") or "s=..."; throws uhop::InputError with a one-line
 // reason for anything malformed, too large, from another version or with a bad value, in bounded time and memory.
-LinkContent parse_link(const std::string& text);
+// Unless allow_large (the user asked to open it anyway), also check_link_work.
+LinkContent parse_link(const std::string& text, bool allow_large = false);
+// Throws InputError when the link declares more work than a session file may (core/session/session_budget.h).
+void check_link_work(const LinkContent& content);
 // The commands that rebuild the state: load (with every setting), the query edits, Stage I steps (and finish),
 // Stage II steps, then the views and layout (GUI-side commands).
 std::vector<Command> link_commands(const LinkContent& content);

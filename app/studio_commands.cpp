@@ -245,6 +245,8 @@ const char* to_string(CommandKind kind) {
       return "landscape";
     case CommandKind::view:
       return "view";
+    case CommandKind::open_link:
+      return "open-link";
   }
   return "?";
 }
@@ -314,7 +316,10 @@ Command make_set(const std::string& key, double value) {
 }
 
 bool parse_command_line(const std::string& raw, int line_number, Command& c) {
-  std::string line = raw.substr(0, raw.find('#'));
+  // '#' starts a comment, except on an open-link line: a link is "...#s=1.<payload>" (no comment there).
+  const size_t first = raw.find_first_not_of(" \t");
+  const bool link_line = first != std::string::npos && raw.compare(first, 10, "open-link ") == 0;
+  std::string line = link_line ? raw : raw.substr(0, raw.find('#'));
   auto w = split_words(line);
   if (w.empty()) return false;
   c = Command();
@@ -422,6 +427,12 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
         throw uhop::InputError("layout: expected standard or presentation");
       c.kind = CommandKind::layout;
       c.id = w[1];
+    } else if (verb == "open-link") {
+      if (w.size() < 2 || w.size() > 3 || (w.size() == 3 && w[2] != "allow-large"))
+        throw uhop::InputError("open-link: expected LINK [allow-large]");
+      c.kind = CommandKind::open_link;
+      c.path = w[1];
+      c.number = w.size() == 3 ? 1 : 0;
     } else if (verb == "view") {
       if (w.size() < 2 || w.size() > 3 || !is_one_of(w[1], view_ids()) ||
           (w.size() == 3 && w[2] != "on" && w[2] != "off"))

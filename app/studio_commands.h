@@ -44,6 +44,9 @@
 //   story [stop]               (GUI only) play the guided story from the start (any input stops it), or stop it
 //   tour | next | back         (GUI only) the story step by step: start it, go to the next step, or one step back
 //   layout standard|presentation   (GUI only) the panel layout (presentation: F5, Compare large, big fonts)
+//   open-link LINK [allow-large]   (GUI only) open a state link as File > Open link does (a link over the session
+//                              budget is refused and offered as "Open anyway"; allow-large opens it). No comment
+//                              on this line: its '#' is the link's
 //   landscape [rival=J|auto] [grid=N] | off   the energy landscape on the plane through the query, the target and
 //                              memory J (auto: what MHM retrieves, else the nearest other), N x N points (8..512),
 //                              coarse then fine; it then follows W, the query and the settings until `off` or cancel
@@ -111,6 +114,7 @@ enum class CommandKind {
   layout,     // GUI side: `id` is standard or presentation
   landscape,  // options (rival, landscape_grid) in `settings`; id "off" stops the live landscape
   view,       // GUI side: window `id` open (number 1) or closed (0)
+  open_link,  // GUI side: the link in `path` (as File > Open link), opened anyway over the budget when number is 1
 };
 const char* to_string(CommandKind kind);
 

@@ -312,6 +312,16 @@ void status_bar(UiContext& ui, const ImVec2& pos, const ImVec2& size) {
         "minutes and gigabytes).");
     ImGui::SameLine();
   }
+  // A link over the budget: offered while its refusal is the status shown (no later message or command).
+  if (!ui.refused_link.empty() && ui.status == ui.refused_link_status && s.commands_done <= ui.status_set_at) {
+    const bool open = ImGui::SmallButton("Open anyway##link");
+    ui.record_item("open_link_anyway");
+    if (open) open_link(ui, std::string(ui.refused_link), true);
+    formula_tip(
+        "Open this link at the sizes and steps it declares: only for a link you trust (it may take minutes and "
+        "gigabytes).");
+    ImGui::SameLine();
+  }
   const StatusText st = status_text(ui.status, ui.status_is_error, ui.status_set_at, s);
   if (!st.text.empty()) {
     const ImVec4 color = st.kind == TextKind::bad       ? ImVec4(1, 0.45f, 0.4f, 1)

@@ -118,8 +118,10 @@ struct UiContext {
   bool quit_requested = false;
   std::string status;  // last UI message (screenshots, drops, script problems)
   bool status_is_error = false;
-  uint64_t status_set_at = 0;  // worker commands done when it was set: a later command replaces it
-  uint64_t seen_error_id = 0;  // worker errors already echoed to stderr
+  uint64_t status_set_at = 0;       // worker commands done when it was set: a later command replaces it
+  uint64_t seen_error_id = 0;       // worker errors already echoed to stderr
+  std::string refused_link;         // a link refused for the work it declares (link_ui.h): "Open anyway"
+  std::string refused_link_status;  // ... offered while its message is the status
   bool show_advanced1 = false, show_advanced2 = false, show_load_options = false;
 
   // The guided story (story.h): started on first launch, by the Story menu and the story/tour script commands.

@@ -219,4 +219,23 @@ TEST_CASE("a link declaring more than a session file may is refused before any c
   // The Studio's defaults with hundreds of steps, and the story's glyph links: within it.
   CHECK(refusal(link_of_text("source=builtin:fashion-mnist\ncount=20\nsteps1=2000\nsteps2=5\n")).empty());
   CHECK(refusal(link_of_text("source=builtin:glyphs\ncount=36\nsteps1=500\n")).empty());
+  // The user may open one anyway (Open anyway, --state LINK --allow-large, open-link LINK allow-large): the budget
+  // is lifted, nothing else (a malformed link stays refused).
+  const std::string big = link_of_text("source=/some/file.npy\ncount=20\nsteps1=3000\n");
+  CHECK_THAT(refusal(big), Catch::Contains("--allow-large"));
+  CHECK(parse_link(big, true).stage1_steps == 3000);
+  CHECK_THROWS_AS(check_link_work(parse_link(big, true)), uhop::InputError);
+  CHECK_THROWS_AS(parse_link(link_of_text("source=builtin:glyphs\ncount=x\n"), true), uhop::InputError);
+  // The script command keeps the link's '#' (elsewhere '#' starts a comment).
+  const ParsedScript p = parse_script("open-link " + big + " allow-large\n  open-link http://h/i.html" + big +
+                                          "\ntarget 1 # a comment\n",
+                                      "s.txt");
+  REQUIRE(p.errors.empty());
+  REQUIRE(p.commands.size() == 3);
+  CHECK(p.commands[0].kind == CommandKind::open_link);
+  CHECK(p.commands[0].path == big);
+  CHECK(p.commands[0].number == 1);
+  CHECK(p.commands[1].path == "http://h/i.html" + big);
+  CHECK(p.commands[1].number == 0);
+  CHECK(p.commands[2].number == 1);
 }

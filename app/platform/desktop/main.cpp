@@ -71,6 +71,8 @@ struct Options {
   float font_size = 0;
   int window_w = 0, window_h = 0;
   bool no_story = false;
+  bool allow_large = false;                     // --allow-large: a --state link over the session budget opens
+  std::string state;                            // --state LINK
   std::vector<studio::Command> state_commands;  // --state: the link's replay
   // The story plays unless the user asked for something specific (capture flags do not count).
   bool story() const {
@@ -81,7 +83,8 @@ struct Options {
 
 void usage() {
   std::fprintf(stderr,
-               "usage: uhop-studio [--memories SRC] [--session FILE] [--script FILE] [--state URL] [--no-story]\n"
+               "usage: uhop-studio [--memories SRC] [--session FILE] [--script FILE] [--state URL [--allow-large]]\n"
+               "                   [--no-story]\n"
                "                   [--frames N] [--screenshot FILE] [--dump-state FILE] [--window WxH]\n"
                "                   [--font-size PX] [--bench-frames N [--bench-count M] [--bench-batch B]]\n");
 }
@@ -96,8 +99,8 @@ bool parse_args(int argc, char** argv, Options& o) {
       usage();
       std::exit(0);
     }
-    if (a == "--no-story") {
-      o.no_story = true;
+    if (a == "--no-story" || a == "--allow-large") {
+      (a == "--no-story" ? o.no_story : o.allow_large) = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -129,7 +132,7 @@ bool parse_args(int argc, char** argv, Options& o) {
       } else if (a == "--session") {
         o.session = v;
       } else if (a == "--state") {
-        o.state_commands = studio::link_commands(studio::parse_link(v));
+        o.state = v;  // parsed after the loop: --allow-large may come after it
       } else if (a == "--dump-state") {
         o.dump_state = v;
       } else if (a == "--frames" || a == "--bench-frames") {
@@ -150,6 +153,17 @@ bool parse_args(int argc, char** argv, Options& o) {
       std::fprintf(stderr, "uhop-studio: %s\n", e.what());
       return false;
     }
+  }
+  try {
+    if (!o.state.empty()) o.state_commands = studio::link_commands(studio::parse_link(o.state, o.allow_large));
+  } catch (const uhop::InputError& e) {
+    std::fprintf(stderr, "uhop-studio: %s\n", e.what());
+    return false;
+  }
+  if (o.allow_large && o.state.empty()) {
+    std::fprintf(stderr,
+                 "uhop-studio: --allow-large goes with --state LINK (a session over the budget: Open anyway)\n");
+    return false;
   }
   return true;
 }
