@@ -5,7 +5,8 @@
 //           Studio's rule: Stage II follows the current W), so the error curve is seen to fall as W trains.
 //   Part 2, one frame per Stage II step t = 0..T of the replayed session: the retrieval as it unfolds.
 // Each plot keeps one view over all frames (fitted to everything it will show), so axes do not jump. Runs with more
-// than kMaxStage1Frames Stage I steps show every k-th step (always the last).
+// than kMaxAnimatedStage1Frames Stage I steps show every k-th step (always the last; session_budget.h, which also
+// counts the animation's work against the session budget).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -15,11 +16,11 @@
 #include "plot/plot_animation.h"
 #include "plot/plot_figure.h"
 #include "session/run_plots.h"
+#include "session/session_budget.h"
 #include "session/session_file.h"
 
 namespace uhop::cli {
 namespace {
-constexpr int kMaxStage1Frames = 400;
 constexpr int kCellW = 400, kCellH = 300, kCols = 3;
 
 RunLogs truncated(RunLogs logs, size_t stage2_rows) {
@@ -35,7 +36,8 @@ std::vector<RunLogs> frame_logs(const SessionFile& file, const Session& restored
   if (file.w0) s.set_initial_w(*file.w0);
   s.set_query(restored.query(), restored.target());
   for (int t = 0; t < file.stage2_steps; ++t) s.stage2_step();
-  const int n = file.stage1_steps, every = std::max(1, (n + kMaxStage1Frames - 1) / kMaxStage1Frames);
+  const int n = file.stage1_steps;
+  const int every = static_cast<int>(std::max(1LL, (n + kMaxAnimatedStage1Frames - 1) / kMaxAnimatedStage1Frames));
   for (int i = 0;; ++i) {
     if (i % every == 0 || i == n) frames.push_back(run_logs(s));
     if (i == n) break;

@@ -45,8 +45,9 @@ step's W), then one per Stage II step. FILE.gif, FILE.mp4 (H.264, needs the ffmp
 of numbered PNGs (no extension, or a trailing '/'); --fps N frames per second (1..60, default 10).
 A session file may come from someone else: one that declares more than a file gives without flags (M over 10000,
 d or D over 3600, M x d over 7840000 values) or a run of more than 3e11 multiply-adds (about half a minute of one
-core) is refused before its memories are read, and --animate of more than 300 Stage II steps (a frame each);
---allow-large replays (or animates) it anyway.
+core) is refused before its memories are read, and so is --animate of more than 300 Stage II steps (a frame each)
+or whose replay and animation together are over that work (Stage I taken again, Stage II rerun for each of up to
+400 Stage I frames, about 2e8 per frame drawn); --allow-large replays (or animates) it anyway.
 )";
 
 const char* kSaveHelp = R"(uhop save-session --memories SRC [--count M] [--offset K] [--pick first|random|per-class]
@@ -132,7 +133,7 @@ int cmd_replay(int argc, char** argv) {
   const SessionFile file = read_session_file(path);
   if (a.has("animate") && !a.has("allow-large")) check_animated_steps(file);  // frames, before any work
   std::vector<std::string> warnings;
-  const Session session = restore_session(file, {}, &warnings, a.has("allow-large"));
+  const Session session = restore_session(file, {}, &warnings, a.has("allow-large"), a.has("animate"));
   std::optional<SessionFile> saved;
   if (a.has("save-session")) {
     SessionOrigin origin;

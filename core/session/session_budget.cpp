@@ -26,7 +26,10 @@ double declared_multiply_adds(const DeclaredWork& w) {
   const double step1 = 2 * batch * big_d * d + batch * batch * big_d + 20 * big_d * d;
   const double stats = m * big_d * d + m * m * big_d;
   const double step2 = 2 * (m * big_d + big_d * d);
-  return build + steps1 * step1 + stats_rows * stats + steps2 * step2;
+  const double stage1 = steps1 * step1 + stats_rows * stats;
+  const double animation = (w.stage1_twice ? stage1 : 0) + static_cast<double>(w.stage2_reruns) * steps2 * step2 +
+                           static_cast<double>(w.frames) * kFrameMultiplyAdds;
+  return build + stage1 + steps2 * step2 + animation;
 }
 
 void check_declared_work(const DeclaredWork& w, const std::string& what, const std::string& how_to_allow) {
@@ -45,13 +48,16 @@ void check_declared_work(const DeclaredWork& w, const std::string& what, const s
   const double work = declared_multiply_adds(w);
   if (work > kMaxSessionWork)
     throw LargeRequestError(what + " declares " + std::to_string(w.stage1_steps) + " Stage I and " +
-                            std::to_string(w.stage2_steps) + " Stage II steps on M = " + std::to_string(w.memories) +
-                            " memories of d = " + std::to_string(w.dim) + " values: about " + short_number(work) +
-                            " multiply-adds" + asking + short_number(kMaxSessionWork) +
-                            ", about half a minute of one core" + allow);
+                            std::to_string(w.stage2_steps) + " Stage II steps" +
+                            (w.frames > 0 ? ", animated in " + std::to_string(w.frames) +
+                                                " frames (Stage I taken again, Stage II rerun for each of its frames)"
+                                          : "") +
+                            " on M = " + std::to_string(w.memories) + " memories of d = " + std::to_string(w.dim) +
+                            " values: about " + short_number(work) + " multiply-adds" + asking +
+                            short_number(kMaxSessionWork) + ", about half a minute of one core" + allow);
 }
 
-DeclaredWork declared_work(const SessionFile& f, long long count, const ImageShape& shape) {
+DeclaredWork declared_work(const SessionFile& f, long long count, const ImageShape& shape, bool animated) {
   DeclaredWork w;
   w.memories = count;
   w.dim = shape.size();
@@ -62,21 +68,33 @@ DeclaredWork declared_work(const SessionFile& f, long long count, const ImageSha
   w.stage1_batch = f.stage1.batch > 0 ? f.stage1.batch : f.stage1.train_count;
   w.stats_every = f.stage1.stats_every;
   w.stage2_steps = f.stage2_steps;
+  if (animated) {
+    const long long stage1_frames = animated_stage1_frames(f.stage1_steps);
+    w.stage1_twice = true;
+    w.stage2_reruns = stage1_frames;
+    w.frames = stage1_frames + f.stage2_steps + 1;
+  }
   return w;
 }
 
-LoadOptions with_declared_work_check(LoadOptions load, const SessionFile& file) {
-  load.check_fits = [&file, fits = load.check_fits](long long count, const ImageShape& shape) {
+long long animated_stage1_frames(long long n) {
+  const long long every = std::max(1LL, (n + kMaxAnimatedStage1Frames - 1) / kMaxAnimatedStage1Frames);
+  return n / every + 1 + (n % every != 0 ? 1 : 0);  // steps 0, k, 2k, ... and the last
+}
+
+LoadOptions with_declared_work_check(LoadOptions load, const SessionFile& file, bool animated) {
+  load.check_fits = [&file, animated, fits = load.check_fits](long long count, const ImageShape& shape) {
     if (fits) fits(count, shape);
-    if (shape.size() > 0) check_declared_work(declared_work(file, count, shape), "the session", kAllowLargeSession);
+    if (shape.size() > 0)
+      check_declared_work(declared_work(file, count, shape, animated), "the session", kAllowLargeSession);
   };
   return load;
 }
 
-void check_loaded_work(const SessionFile& file, const MemorySet& memories) {
+void check_loaded_work(const SessionFile& file, const MemorySet& memories, bool animated) {
   const ImageShape shape =
       memories.shape.size() == memories.dim() ? memories.shape : ImageShape{static_cast<int>(memories.dim()), 1, 1};
-  check_declared_work(declared_work(file, memories.count(), shape), "the session", kAllowLargeSession);
+  check_declared_work(declared_work(file, memories.count(), shape, animated), "the session", kAllowLargeSession);
 }
 
 void check_animated_steps(const SessionFile& file) {

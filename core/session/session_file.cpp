@@ -622,7 +622,7 @@ Vector session_query(const SessionFile& f, const MemorySet& memories) {
 }
 
 Session restore_session(const SessionFile& f, const ProgressFn& progress, std::vector<std::string>* warnings,
-                        bool allow_large) {
+                        bool allow_large, bool animated) {
   const int total_steps = f.stage1_steps + f.stage2_steps;
   const double load_share = total_steps > 0 ? 0.2 : 1.0;  // loading is quick next to a long replay
   LoadOptions load = with_session_limits(f.load, f.stage1.dim);
@@ -631,10 +631,10 @@ Session restore_session(const SessionFile& f, const ProgressFn& progress, std::v
   if (allow_large)
     load.default_max_dim = 0;
   else
-    load = with_declared_work_check(load, f);
+    load = with_declared_work_check(load, f, animated);
   MemorySet memories =
       load_memories(resolve_source(f), load, warnings, [&](double x) { return !progress || progress(load_share * x); });
-  if (!allow_large) check_loaded_work(f, memories);
+  if (!allow_large) check_loaded_work(f, memories, animated);
   const Vector query = session_query(f, memories);
   Session session(std::move(memories), f.stage1, f.stage2);
   if (f.w0) session.set_initial_w(*f.w0);

@@ -103,9 +103,10 @@ SessionFile capture_session(const Session& session, const SessionOrigin& origin)
 // Loads the memories and replays the file (see the header comment). Throws InputError (bad source, settings that
 // do not fit the memories, a target out of range) or Cancelled. Warnings (e.g. "stored W installed") are appended.
 // Unless allow_large (the user asked for it: uhop replay --allow-large), a file declaring more work than
-// session_budget.h allows is refused before its memories are read.
+// session_budget.h allows is refused before its memories are read; animated counts the animation's work too
+// (uhop replay --animate, which then runs file's steps again for its frames).
 Session restore_session(const SessionFile& file, const ProgressFn& progress = {},
-                        std::vector<std::string>* warnings = nullptr, bool allow_large = false);
+                        std::vector<std::string>* warnings = nullptr, bool allow_large = false, bool animated = false);
 // The query the file describes for these memories (corruption of the target, or the stored vector).
 Vector session_query(const SessionFile& file, const MemorySet& memories);
 }  // namespace uhop

@@ -50,7 +50,8 @@ TEST_CASE("a session declaring more memories or larger images than a file gives 
                     Contains("M = 20000 memories") && Contains("M at most 10000") && Contains("--allow-large"));
   many.memories = 10000;
   many.dim = 785;  // M x d over 7,840,000 values
-  CHECK_THROWS_WITH(check_declared_work(many, "the session", kAllowLargeSession), Contains("M x max(d, D) at most 7840000"));
+  CHECK_THROWS_WITH(check_declared_work(many, "the session", kAllowLargeSession),
+                    Contains("M x max(d, D) at most 7840000"));
   DeclaredWork wide_w;  // D counts as d does: W is D x d
   wide_w.memories = 5;
   wide_w.dim = 784;
@@ -126,4 +127,36 @@ TEST_CASE("cli: replay refuses a session over the budget (exit 2, nothing writte
   CHECK_THAT(r.err, Contains("1000 Stage II steps") && Contains("(300)") && Contains("--allow-large"));
   CHECK_FALSE(fs::exists(dir / "a.gif"));
   CHECK(cli::run(dir, "replay --session t1000.json").code == 0);
+  // The audit's rerun: 3000 Stage I steps and 300 Stage II steps of 5 glyphs (a 659-byte session within the replay
+  // budget) ran over 100 s animated: Stage I again, Stage II rerun for 400 Stage I frames, 700 frames drawn. The
+  // animation's work counts too: refused before any work; the replay alone runs.
+  std::string animated = session_text("builtin:glyphs", 5, 0, 3000);
+  animated.replace(animated.find(R"("steps": 1})"), 11, R"("steps": 300})");
+  std::ofstream(dir / "a3000.json") << animated;
+  r = cli::run(dir, "replay --session a3000.json --animate a.gif");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err,
+             Contains("3000 Stage I and 300 Stage II steps, animated in 677 frames") && Contains("--allow-large"));
+  CHECK(r.out.empty());
+  CHECK_FALSE(fs::exists(dir / "a.gif"));
+}
+
+TEST_CASE("an animation's work is the replay's, Stage I again, Stage II per Stage I frame and its frames",
+          "[session_file][limits]") {
+  CHECK(animated_stage1_frames(0) == 1);
+  CHECK(animated_stage1_frames(6) == 7);       // steps 0..6
+  CHECK(animated_stage1_frames(400) == 401);   // steps 0..400
+  CHECK(animated_stage1_frames(401) == 202);   // every 2nd: 0, 2, ..., 400, and 401
+  CHECK(animated_stage1_frames(3000) == 376);  // every 8th: 0, 8, ..., 3000
+  const SessionFile f = parse_session_json(session_text("builtin:glyphs", 5, 0, 300), "a.json");
+  const DeclaredWork plain = declared_work(f, 5, ImageShape{28, 28, 1});
+  const DeclaredWork animated = declared_work(f, 5, ImageShape{28, 28, 1}, true);
+  DeclaredWork stage1_only = plain;
+  stage1_only.stage2_steps = 0;
+  // Stage I and its statistics rows: what is left of a run without Stage II once the building (M D d + M² d) is off.
+  const double stage1 = declared_multiply_adds(stage1_only) - (5.0 * 784 * 784 + 25.0 * 784);
+  const double step2 = 2 * (5.0 * 784 + 784.0 * 784);
+  CHECK(animated.frames == 301 + 1 + 1);
+  CHECK(declared_multiply_adds(animated) - declared_multiply_adds(plain) ==
+        Approx(stage1 + 301 * 1 * step2 + 303 * kFrameMultiplyAdds).epsilon(1e-12));
 }
