@@ -59,15 +59,15 @@ DecodeStatus decode_pnm(const uint8_t* data, size_t size, const DecodeLimits& li
   const long long samples = width * height * channels;
   const int sample_bytes = maxval < 256 ? 1 : 2;
   const long long needed = text ? 2 * samples - 1 : samples * sample_bytes;
-  status = check_file_holds(width, height, static_cast<long long>(p - data) + needed, size, "a PNM", problem);
+  status = check_file_holds(width, height, static_cast<long long>(p - data) + needed, size, "a PNM", limits, problem);
   if (status != DecodeStatus::ok) return status;
   allocate_image(image, static_cast<int>(width), static_cast<int>(height), channels);
   for (long long i = 0; i < samples; ++i) {
     long long v = 0;
     if (text) {
       if (!read_number(p, end, maxval, v, false))
-        return fail(problem,
-                    "sample " + std::to_string(i + 1) + " is missing or larger than maxval " + std::to_string(maxval));
+        return fail(problem, "sample " + std::to_string(i + 1) + " is missing or larger than maxval" +
+                                 file_value(limits, " " + std::to_string(maxval)));
     } else {
       v = sample_bytes == 1 ? p[0] : (p[0] << 8) | p[1];
       p += sample_bytes;
