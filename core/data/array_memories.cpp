@@ -97,16 +97,21 @@ MemorySet npz_memories(const uint8_t* data, size_t size, const std::string& path
   const uint64_t max_bytes = kMaxNpyHeaderBytes + 12 + 8 * static_cast<uint64_t>(whole_array_cap(options));
   std::vector<int> label_values;
   if (labels) {
-    const std::vector<uint8_t> bytes = npz_entry_bytes(data, size, *labels, path, max_bytes);
     const std::string where = path + ":labels";
+    const std::vector<uint8_t> bytes = npz_entry_bytes(data, size, *labels, where, max_bytes);
     label_values = npy_int_vector(
         parse_npy_header(bytes.data(), bytes.size(), where, whole_array_cap(options), options.quote_content),
         bytes.data(), bytes.size(), where);
   }
-  const std::string source = path + ":" + chosen->name;
+  // The member's name is the archive's content too. From an archive named inside another data file the memories'
+  // source is the archive as named (it holds one array besides 'labels', so it names the same one), or ARCHIVE:NAME
+  // when that name came with it; messages then name the member by its number, like list_npz_entries.
+  const std::string source = options.quote_content || !array.empty() ? path + ":" + chosen->name : path;
+  const std::string where =
+      options.quote_content ? source : path + " (entry " + std::to_string(chosen - entries.data() + 1) + ")";
   std::string format;
-  const std::vector<uint8_t> bytes = npz_entry_bytes(data, size, *chosen, path, max_bytes);
-  MemorySet all = array_memory_set(bytes, source, source, options, std::move(label_values), format, warnings);
+  const std::vector<uint8_t> bytes = npz_entry_bytes(data, size, *chosen, where, max_bytes);
+  MemorySet all = array_memory_set(bytes, where, source, options, std::move(label_values), format, warnings);
   return take_memories(all, options, warnings, format);
 }
 }  // namespace

@@ -66,6 +66,29 @@ void check_idx_size(const IdxHeader& header, uint64_t size, const std::string& n
 // Largest header: 4 bytes of magic + 255 dims of 4 bytes.
 constexpr size_t kMaxHeaderBytes = 4 + 4 * 255;
 
+// The most of a gzip IDX file read before its IDX header is checked: room for a gzip header with a 64 KiB FEXTRA
+// field and names or comments besides, and the first deflate block.
+constexpr size_t kGzipPrefixBytes = 1 << 20;
+
+// Does the gzip member header at data (RFC 1952: 10 fixed bytes, then FEXTRA, FNAME, FCOMMENT, FHCRC as its flags
+// say) end within size bytes?
+bool gzip_header_ends_within(const uint8_t* data, size_t size) {
+  if (size < 10) return false;
+  const uint8_t flags = data[3];
+  size_t at = 10;
+  if (flags & 4) {  // FEXTRA: a 2-byte length, then that many bytes
+    if (size < at + 2) return false;
+    at += 2 + (data[at] | (size_t{data[at + 1]} << 8));
+  }
+  for (const uint8_t field : {uint8_t{8}, uint8_t{16}}) {  // FNAME, FCOMMENT: zero-terminated
+    if (!(flags & field)) continue;
+    while (at < size && data[at] != 0) ++at;
+    ++at;
+  }
+  if (flags & 2) at += 2;  // FHCRC
+  return at <= size;
+}
+
 // Checks what can be checked from the header alone (type, size limit) and returns the file size it promises.
 uint64_t promised_bytes(const IdxHeader& header, const std::string& name, long long max_bytes) {
   if (header.type != 0x08)
@@ -169,12 +192,17 @@ namespace {
 // max_bytes and the caller's on_header, a raw file's exact size, a gzip file's size against what deflate can do.
 std::vector<uint8_t> read_idx_stored(const std::string& path, long long max_bytes,
                                      const std::function<void(const IdxHeader&)>& on_header) {
-  // Check the header (and what the caller makes of it) before reading and allocating for the whole file. The
-  // prefix is large enough for a gzip header with a 64 KiB FEXTRA field (and names or comments besides).
-  const std::vector<uint8_t> prefix = read_file_prefix(path, 1 << 20);
+  // Check the header (and what the caller makes of it) before reading and allocating for the whole file.
+  const std::vector<uint8_t> prefix = read_file_prefix(path, kGzipPrefixBytes);
   if (prefix.empty()) throw input_error(path, "empty file (0 bytes)");
   const uint64_t size = regular_file_size(path);
   const bool gz = is_gzip(prefix.data(), prefix.size());
+  if (gz && !gzip_header_ends_within(prefix.data(), prefix.size()))
+    throw input_error(path, prefix.size() < kGzipPrefixBytes
+                                ? std::string("the file ends inside its gzip header (truncated)")
+                                : "the gzip header (its FEXTRA, FNAME and FCOMMENT fields) is longer than the limit "
+                                  "of 1 MiB (" +
+                                      std::to_string(kGzipPrefixBytes) + " bytes) read before the IDX header");
   const std::vector<uint8_t> head = gz ? gunzip(prefix.data(), prefix.size(), path, kMaxHeaderBytes, true) : prefix;
   const IdxHeader header = parse_idx_header(head.data(), head.size(), path);
   const uint64_t expected = promised_bytes(header, path, max_bytes);
@@ -182,7 +210,7 @@ std::vector<uint8_t> read_idx_stored(const std::string& path, long long max_byte
   if (!gz && size > 0) check_idx_size(header, size, path);
   // Deflate never grows data by more than a few bytes per 16 KiB block, so 1% + 64 KiB is generous; the gzip header
   // (FEXTRA, FNAME, FCOMMENT) may take up to the 1 MiB the prefix reads besides, and is not data.
-  const uint64_t most_stored = expected + expected / 100 + (1 << 16) + (1 << 20);
+  const uint64_t most_stored = expected + expected / 100 + (1 << 16) + kGzipPrefixBytes;
   if (gz && size > most_stored)
     throw input_error(path, "compressed file (" + std::to_string(size) + " bytes) is larger than the " +
                                 std::to_string(expected) + " bytes its header promises");

@@ -226,13 +226,18 @@ MemorySet build_memory_set(const ImageCatalog& catalog, const LoadOptions& optio
   std::map<std::pair<int, int>, int> source_sizes;  // (width, height) -> images of that size, for the record
   int taken = 0;
   size_t tried = 0;
+  // In messages: an item's name (a folder's entry names are its content), or with quote_content false its number
+  // ("item 3": the third in the source's order, e.g. a folder's name order).
+  const auto message_name = [&](int item) {
+    return options.quote_content ? catalog.name_of(item) : "item " + std::to_string(item + 1);
+  };
   for (; tried < order.size() && taken < wanted; ++tried) {
     const int item = order[tried];
     ImageView view;
     std::string problem;
     if (!catalog.fetch(item, view, problem)) {
       if (catalog.forward_only) throw input_error(catalog.name_of(item), problem);
-      skipped.push_back(catalog.name_of(item) + " (" + problem + ")");
+      skipped.push_back(message_name(item) + " (" + problem + ")");
       continue;
     }
     if (!writer) {

@@ -16,24 +16,33 @@ bool starts_with(const uint8_t* data, size_t size, const char* signature, size_t
 }
 }  // namespace
 
+std::string file_value(const DecodeLimits& limits, const std::string& text) {
+  return limits.quote_content ? text : std::string();
+}
+
 DecodeStatus check_pixel_limit(long long width, long long height, const DecodeLimits& limits, std::string& problem) {
   if (width <= 0 || height <= 0) {
-    problem = "image has no pixels (" + size_text(width, height) + ")";
+    problem = "image has no pixels" + file_value(limits, " (" + size_text(width, height) + ")");
     return DecodeStatus::unreadable;
   }
   if (width > limits.max_pixels / height) {
-    problem = "image is " + size_text(width, height) + " = " + std::to_string(width * height) +
-              " pixels, more than the limit of " + std::to_string(limits.max_pixels);
+    const std::string limit = std::to_string(limits.max_pixels) + " pixels";
+    problem = limits.quote_content ? "image is " + size_text(width, height) + " = " + std::to_string(width * height) +
+                                         " pixels, more than the limit of " + limit
+                                   : "image has more pixels than the limit of " + limit;
     return DecodeStatus::too_large;
   }
   return DecodeStatus::ok;
 }
 
 DecodeStatus check_file_holds(long long width, long long height, long long needed_bytes, size_t file_bytes,
-                              const char* what, std::string& problem) {
+                              const char* what, const DecodeLimits& limits, std::string& problem) {
   if (needed_bytes <= 0 || static_cast<unsigned long long>(needed_bytes) <= file_bytes) return DecodeStatus::ok;
-  problem = "header says " + size_text(width, height) + " but " + what + " of " + std::to_string(file_bytes) +
-            " bytes cannot hold that many pixels (truncated, or a header that lies)";
+  const std::string file = std::string(what) + " of " + std::to_string(file_bytes) + " bytes";
+  problem = limits.quote_content
+                ? "header says " + size_text(width, height) + " but " + file +
+                      " cannot hold that many pixels (truncated, or a header that lies)"
+                : "the size in the header is more than " + file + " can hold (truncated, or a header that lies)";
   return DecodeStatus::unreadable;
 }
 
@@ -45,13 +54,13 @@ void allocate_image(DecodedImage& image, int width, int height, int channels) {
 }
 
 bool decode_image(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels,
-                  DecodedImage& image, std::string& problem) {
+                  DecodedImage& image, std::string& problem, bool quote_content) {
   image = DecodedImage{};
   if (size == 0) {
     problem = "empty file";
     return false;
   }
-  const DecodeLimits limits{max_image_pixels};
+  const DecodeLimits limits{max_image_pixels, quote_content};
   DecodeStatus status = DecodeStatus::unreadable;
   if (starts_with(data, size, "\x89PNG\r\n\x1a\n", 8)) {
     status = decode_png(data, size, limits, image, problem);
@@ -72,7 +81,9 @@ bool decode_image(const uint8_t* data, size_t size, const std::string& name, lon
   } else {
     problem = "not a readable image (no PNG, JPEG, BMP, PNM or TGA header)";
   }
-  problem = printable_text(problem);  // library messages can quote chunk names and other bytes of the file
+  // Library messages can quote chunk names and other bytes of the file: printable always, and with quote_content
+  // false the decoders put only their own kind-of-problem texts here.
+  problem = printable_text(problem);
   if (status == DecodeStatus::too_large) throw input_error(name, problem);
   if (status != DecodeStatus::ok) {
     image = DecodedImage{};

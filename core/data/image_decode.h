@@ -30,8 +30,10 @@ struct DecodedImage {
 
 constexpr long long kJpegPixelsPerByte = 1024;
 
-// Decodes an encoded image. Returns false with problem set (printable, without the file's bytes) when the data is
-// not a decodable image; throws InputError naming the image when it has more than max_image_pixels pixels.
+// Decodes an encoded image. Returns false with problem set (printable) when the data is not a decodable image;
+// throws InputError naming the image when it has more than max_image_pixels pixels. quote_content false (a file
+// named inside another data file, LoadOptions::quote_content): the problem says what kind and where, never a value
+// read from the file or a library's own text about it (DecodeLimits::quote_content).
 bool decode_image(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels,
-                  DecodedImage& image, std::string& problem);
+                  DecodedImage& image, std::string& problem, bool quote_content = true);
 }  // namespace uhop

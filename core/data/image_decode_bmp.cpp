@@ -44,7 +44,7 @@ DecodeStatus decode_bmp(const uint8_t* data, size_t size, const DecodeLimits& li
   const uint32_t header_size = u32(data + 14);
   const bool core = header_size == 12;
   if (!core && !(header_size >= 40 && header_size <= 124))
-    return fail(problem, "unknown header size " + std::to_string(header_size));
+    return fail(problem, "unknown header size" + file_value(limits, " " + std::to_string(header_size)));
   if (size < 14 + static_cast<size_t>(header_size)) return fail(problem, "file too short for its headers");
   const uint8_t* h = data + 14;
   const long long width =
@@ -57,15 +57,15 @@ DecodeStatus decode_bmp(const uint8_t* data, size_t size, const DecodeLimits& li
   const long long height = top_down ? -raw_height : raw_height;
   if (compression == 1 || compression == 2) return fail(problem, "RLE-compressed BMP is not supported");
   if (compression != 0 && compression != 3 && compression != 6)
-    return fail(problem,
-                "compression type " + std::to_string(compression) + " is not supported (PNG/JPEG inside BMP?)");
+    return fail(problem, "compression type" + file_value(limits, " " + std::to_string(compression)) +
+                             " is not supported (PNG/JPEG inside BMP?)");
   if (bpp != 1 && bpp != 4 && bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32)
-    return fail(problem, std::to_string(bpp) + " bits per pixel is not supported");
+    return fail(problem, "bits per pixel" + file_value(limits, " " + std::to_string(bpp)) + " not supported");
   DecodeStatus status = check_pixel_limit(width, height, limits, problem);
   if (status != DecodeStatus::ok) return status;
   const long long stride = (width * bpp + 31) / 32 * 4;
-  status =
-      check_file_holds(width, height, static_cast<long long>(pixel_offset) + stride * height, size, "a BMP", problem);
+  status = check_file_holds(width, height, static_cast<long long>(pixel_offset) + stride * height, size, "a BMP",
+                            limits, problem);
   if (status != DecodeStatus::ok) return status;
 
   // Palette (<= 8 bits) or channel masks (16/32 bits).
@@ -106,8 +106,9 @@ DecodeStatus decode_bmp(const uint8_t* data, size_t size, const DecodeLimits& li
         const long long bit = x * bpp;
         const int index = (row[bit / 8] >> (8 - bpp - bit % 8)) & ((1 << bpp) - 1);
         if (index >= palette_size)
-          return fail(problem, "a pixel uses colour " + std::to_string(index) + " of a " +
-                                   std::to_string(palette_size) + "-colour palette");
+          return fail(problem, "a pixel uses a colour outside the palette" +
+                                   file_value(limits, " (colour " + std::to_string(index) + " of " +
+                                                          std::to_string(palette_size) + ")"));
         std::memcpy(rgb, palette[index], 3);
       } else if (bpp == 24) {
         rgb[0] = row[3 * x + 2], rgb[1] = row[3 * x + 1], rgb[2] = row[3 * x];

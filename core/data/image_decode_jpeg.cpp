@@ -7,6 +7,8 @@
 #include <jpeglib.h>
 
 #include <csetjmp>
+#include <cstring>
+#include <string>
 
 #include "image_decoders.h"
 
@@ -21,12 +23,43 @@ struct JpegErrors {
   jpeg_error_mgr manager;  // first member: libjpeg passes a pointer to it
   jmp_buf jump;
   char message[JMSG_LENGTH_MAX] = {};
+  bool from_library = false;  // message is libjpeg's (manager.msg_code says which), not one of ours
 };
 
 void on_error(j_common_ptr cinfo) {
   auto* errors = reinterpret_cast<JpegErrors*>(cinfo->err);
   (*cinfo->err->format_message)(cinfo, errors->message);
+  errors->from_library = true;
   longjmp(errors->jump, 1);
+}
+
+// libjpeg's message for its last error with the parameters left out, for a file named inside another data file: the
+// parameters are values read from the file ("Unsupported marker type 0x%02x" printed a byte of it). Each printf
+// conversion becomes "?" (and a "0x" before it goes too).
+std::string library_message_without_values(const jpeg_error_mgr& manager) {
+  const int code = manager.msg_code;
+  const char* format = nullptr;
+  if (code > 0 && code <= manager.last_jpeg_message)
+    format = manager.jpeg_message_table[code];
+  else if (manager.addon_message_table && code >= manager.first_addon_message && code <= manager.last_addon_message)
+    format = manager.addon_message_table[code - manager.first_addon_message];
+  if (!format) return "libjpeg error " + std::to_string(code);
+  std::string text;
+  for (const char* c = format; *c; ++c) {
+    if (*c != '%') {
+      text += *c;
+      continue;
+    }
+    if (c[1] == '%') {
+      text += *++c;
+      continue;
+    }
+    while (c[1] && !std::strchr("diouxXcsfgeEp", c[1])) ++c;  // flags, width, length
+    if (c[1]) ++c;
+    if (text.size() >= 2 && text.compare(text.size() - 2, 2, "0x") == 0) text.resize(text.size() - 2);
+    text += '?';
+  }
+  return text;
 }
 
 void on_message(j_common_ptr, int) {}  // warnings and traces: silent (libjpeg's default prints to stderr)
@@ -60,11 +93,14 @@ bool read_jpeg(jpeg_decompress_struct& cinfo, JpegErrors& errors, const uint8_t*
   // component; kJpegPixelsPerByte allows twice that (and 64 Ki pixels for tiny files).
   const long long most = static_cast<long long>(size) * kJpegPixelsPerByte + (1 << 16);
   status = check_file_holds(width, height, width * height <= most ? 0 : static_cast<long long>(size) + 1, size,
-                            "a JPEG", problem);
+                            "a JPEG", limits, problem);
   if (status != DecodeStatus::ok) return true;
   if (cinfo.num_components != 1 && cinfo.num_components != 3) {
-    std::snprintf(errors.message, sizeof errors.message, "%d colour components (CMYK?) are not supported",
-                  cinfo.num_components);
+    if (limits.quote_content)
+      std::snprintf(errors.message, sizeof errors.message, "%d colour components (CMYK?) are not supported",
+                    cinfo.num_components);
+    else
+      std::snprintf(errors.message, sizeof errors.message, "colour components other than 1 or 3 (CMYK?)");
     return false;
   }
   cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
@@ -108,9 +144,17 @@ DecodeStatus decode_jpeg(const uint8_t* data, size_t size, const DecodeLimits& l
   cinfo.progress = &scan_limit.manager;
   DecodeStatus status = DecodeStatus::ok;
   const bool finished = read_jpeg(cinfo, errors, data, size, limits, image, problem, status);
+  // How far libjpeg had read: where the problem is, for a file whose bytes are not shown. At the end of the data
+  // the memory source points at a fake end marker of its own, outside the file: the whole file was read then.
+  const auto at = reinterpret_cast<uintptr_t>(cinfo.src ? cinfo.src->next_input_byte : data);
+  const auto first = reinterpret_cast<uintptr_t>(data);
+  const long long read_bytes = static_cast<long long>(at >= first && at - first <= size ? at - first : size);
   jpeg_destroy_decompress(&cinfo);
   if (!finished) {
-    problem = std::string("cannot decode JPEG: ") + errors.message;
+    problem = "cannot decode JPEG: " + (limits.quote_content || !errors.from_library
+                                            ? std::string(errors.message)
+                                            : library_message_without_values(errors.manager) + " (libjpeg read " +
+                                                  std::to_string(read_bytes) + " bytes)");
     return DecodeStatus::unreadable;
   }
   return status;

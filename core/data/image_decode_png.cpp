@@ -5,6 +5,7 @@
 
 #include <csetjmp>
 #include <cstring>
+#include <utility>
 
 #include "image_decoders.h"
 
@@ -32,6 +33,32 @@ void on_error(png_structp png, png_const_charp message) {
 
 void on_warning(png_structp, png_const_charp) {}  // ancillary-chunk trouble: ignored, like most viewers
 
+// libpng's message without its bytes of the file, for a file named inside another data file: libpng prefixes chunk
+// errors with the chunk's type as read ("SECR: CRC error"), so its text is matched against the kinds below and never
+// passed on. Our own png_error texts (read_from_memory, read_png) hold no bytes of the file and are among them.
+std::string kind_of_png_error(const char* message) {
+  static const std::pair<const char*, const char*> kKinds[] = {
+      {"ends early", "the file ends early (truncated)"},
+      {"unexpected pixel layout", "unexpected pixel layout after conversion"},
+      {"CRC", "a chunk's CRC does not match its data"},
+      {"chunk type", "a chunk has an invalid type"},
+      {"chunk length", "a chunk has an invalid length"},
+      {"signature", "not a PNG signature"},
+      {"IHDR", "the image header (IHDR) is invalid or missing"},
+      {"image data", "the pixel data (IDAT) is too short or too long"},
+      {"PLTE", "the palette (PLTE) is invalid or missing"},
+      {"memory", "a chunk needs more memory than allowed"},
+      {"too large", "a chunk needs more memory than allowed"},
+      {"data check", "the compressed pixel data is damaged"},
+      {"distance", "the compressed pixel data is damaged"},
+      {"code", "the compressed pixel data is damaged"},
+      {"block type", "the compressed pixel data is damaged"},
+  };
+  for (const auto& [phrase, kind] : kKinds)
+    if (std::strstr(message, phrase)) return kind;
+  return "damaged or unsupported PNG data";
+}
+
 // Raw (filtered, uncompressed) bytes the IDAT stream must inflate to for a non-interlaced image.
 long long raw_png_bytes(png_uint_32 width, png_uint_32 height, int bit_depth, int color_type) {
   const int samples = color_type == PNG_COLOR_TYPE_RGB          ? 3
@@ -56,7 +83,7 @@ bool read_png(png_structp png, png_infop info, PngSource& source, const DecodeLi
   if (status != DecodeStatus::ok) return true;
   // Deflate inflates at most 1032:1: a file smaller than that promise cannot hold the image.
   const long long raw = raw_png_bytes(width, height, bit_depth, color_type);
-  status = check_file_holds(width, height, raw / 1032 - 1024, source.size, "a PNG", problem);
+  status = check_file_holds(width, height, raw / 1032 - 1024, source.size, "a PNG", limits, problem);
   if (status != DecodeStatus::ok) return true;
   if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
   if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
@@ -99,7 +126,9 @@ DecodeStatus decode_png(const uint8_t* data, size_t size, const DecodeLimits& li
   const bool finished = read_png(png, info, source, limits, image, problem, status);
   png_destroy_read_struct(&png, &info, nullptr);
   if (!finished) {
-    problem = std::string("cannot decode PNG: ") + source.message;
+    problem = "cannot decode PNG: " + (limits.quote_content ? std::string(source.message)
+                                                            : kind_of_png_error(source.message) + " (libpng read " +
+                                                                  std::to_string(source.offset) + " bytes)");
     return DecodeStatus::unreadable;
   }
   return status;

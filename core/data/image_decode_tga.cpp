@@ -62,7 +62,7 @@ DecodeStatus decode_tga(const uint8_t* data, size_t size, const DecodeLimits& li
   if (pixels_at > size) return fail(problem, "the colour map does not fit in the file");
   const long long pixels = width * height;
   const long long needed = rle ? (pixels + 127) / 128 * (1 + pixel_bytes) : pixels * pixel_bytes;
-  status = check_file_holds(width, height, static_cast<long long>(pixels_at) + needed, size, "a TGA", problem);
+  status = check_file_holds(width, height, static_cast<long long>(pixels_at) + needed, size, "a TGA", limits, problem);
   if (status != DecodeStatus::ok) return status;
 
   bool gray_map = true;
@@ -107,7 +107,8 @@ DecodeStatus decode_tga(const uint8_t* data, size_t size, const DecodeLimits& li
     if (mapped) {
       const uint32_t index = pixel[0];
       if (index < map_first || index - map_first >= map_length)
-        return fail(problem, "a pixel uses colour " + std::to_string(index) + ", outside the colour map");
+        return fail(problem, "a pixel uses a colour outside the colour map" +
+                                 file_value(limits, " (colour " + std::to_string(index) + ")"));
       to_rgb(data + map_at + static_cast<size_t>(index - map_first) * map_bytes, map_bytes, rgb);
     } else {
       to_rgb(pixel, pixel_bytes, rgb);

@@ -13,7 +13,14 @@ enum class DecodeStatus { ok, unreadable, too_large };
 
 struct DecodeLimits {
   long long max_pixels = 0;
+  // Provenance (LoadOptions::quote_content): false for a file whose name came from inside another data file. Then a
+  // problem says where and what kind, never a value read from the file (a header field, a marker, a palette index,
+  // the image's size) nor a library's message text (libpng names the chunk, libjpeg prints a marker's byte).
+  bool quote_content = true;
 };
+
+// A value read from the file, for a message: `text` when the user named the file, else nothing.
+std::string file_value(const DecodeLimits& limits, const std::string& text);
 
 DecodeStatus decode_png(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodedImage& image,
                         std::string& problem);
@@ -31,7 +38,7 @@ DecodeStatus decode_pnm(const uint8_t* data, size_t size, const DecodeLimits& li
 // (unreadable). Both set problem; they return ok when the image may be allocated.
 DecodeStatus check_pixel_limit(long long width, long long height, const DecodeLimits& limits, std::string& problem);
 DecodeStatus check_file_holds(long long width, long long height, long long needed_bytes, size_t file_bytes,
-                              const char* what, std::string& problem);
+                              const char* what, const DecodeLimits& limits, std::string& problem);
 // Allocates width x height x channels bytes (after the checks above).
 void allocate_image(DecodedImage& image, int width, int height, int channels);
 }  // namespace uhop

@@ -49,7 +49,7 @@ bool has_image_extension(const std::string& path) {
   return false;
 }
 
-ImageFileList list_image_files(const std::string& folder) {
+ImageFileList list_image_files(const std::string& folder, bool quote_content) {
   std::error_code error;
   if (!fs::is_directory(folder, error)) throw input_error(folder, "no such folder");
   const auto hidden = [](const fs::path& p) { return p.filename().string().rfind('.', 0) == 0; };
@@ -68,11 +68,15 @@ ImageFileList list_image_files(const std::string& folder) {
   std::vector<std::pair<std::string, int>> files;  // relative path, label
   for (const std::string& file : top_files) files.emplace_back(file, -1);
   ImageFileList list;
-  for (const std::string& sub : subfolders) {
+  for (size_t k = 0; k < subfolders.size(); ++k) {
+    const std::string& sub = subfolders[k];
     const int label = static_cast<int>(list.class_names.size());
     bool any = false;
     fs::directory_iterator sub_entries(fs::path(folder) / sub, error);
-    if (error) throw input_error((fs::path(folder) / sub).string(), "cannot list the folder (" + error.message() + ")");
+    if (error)
+      throw input_error(quote_content ? (fs::path(folder) / sub).string() : folder,
+                        (quote_content ? std::string() : "subfolder " + std::to_string(k + 1) + " in name order: ") +
+                            "cannot list the folder (" + error.message() + ")");
     for (const auto& entry : sub_entries) {
       if (hidden(entry.path()) || !has_image_extension(entry.path().string())) continue;
       std::error_code entry_error;
@@ -99,6 +103,7 @@ namespace {
 struct FolderReader {
   std::string folder;
   long long max_image_pixels = 0;
+  bool quote_content = true;
   DecodedImage image;
   bool read(const std::string& relative, ImageView& view, std::string& problem) {
     const std::string path = (fs::path(folder) / relative).string();
@@ -109,7 +114,7 @@ struct FolderReader {
       problem = without_path(e.what(), path);  // not readable (a FIFO, a device, too large): skipped, named
       return false;
     }
-    if (!decode_image(bytes.data(), bytes.size(), path, max_image_pixels, image, problem)) return false;
+    if (!decode_image(bytes.data(), bytes.size(), path, max_image_pixels, image, problem, quote_content)) return false;
     view = interleaved_view(image.pixels.data(), image.width, image.height, image.channels);
     return true;
   }
@@ -119,10 +124,11 @@ struct FolderReader {
 MemorySet load_image_folder(const std::string& folder, const LoadOptions& options, std::vector<std::string>* warnings,
                             const ProgressFn& progress) {
   report_progress(progress, 0.0);
-  ImageFileList list = list_image_files(folder);
+  ImageFileList list = list_image_files(folder, options.quote_content);
   auto reader = std::make_shared<FolderReader>();
   reader->folder = folder;
   reader->max_image_pixels = options.max_image_pixels;
+  reader->quote_content = options.quote_content;
   ImageCatalog catalog;
   catalog.source = folder;
   catalog.format = "images";
@@ -163,7 +169,7 @@ MemorySet load_image_file(const std::string& path, const LoadOptions& options, s
   const std::vector<uint8_t> bytes = read_image_file(path, options.max_image_pixels);
   DecodedImage image;
   std::string problem;
-  if (!decode_image(bytes.data(), bytes.size(), path, options.max_image_pixels, image, problem))
+  if (!decode_image(bytes.data(), bytes.size(), path, options.max_image_pixels, image, problem, options.quote_content))
     throw input_error(path, problem);
   return single_image_set(image, path, options, warnings, progress);
 }
@@ -172,7 +178,8 @@ MemorySet load_image_from_memory(const uint8_t* data, size_t size, const std::st
                                  const LoadOptions& options) {
   DecodedImage image;
   std::string problem;
-  if (!decode_image(data, size, name, options.max_image_pixels, image, problem)) throw input_error(name, problem);
+  if (!decode_image(data, size, name, options.max_image_pixels, image, problem, options.quote_content))
+    throw input_error(name, problem);
   return single_image_set(image, name, options, nullptr, {});
 }
 }  // namespace uhop

@@ -21,7 +21,9 @@ struct ImageFileList {
   std::vector<int> labels;                  // subfolder index, -1 for files directly in the folder
   std::vector<std::string> class_names;     // subfolder names
 };
-ImageFileList list_image_files(const std::string& folder);
+// quote_content false (a folder named inside another data file): a subfolder that cannot be listed is named by its
+// number, not its name (entry names are the folder's content).
+ImageFileList list_image_files(const std::string& folder, bool quote_content = true);
 
 MemorySet load_image_folder(const std::string& folder, const LoadOptions& options, std::vector<std::string>* warnings,
                             const ProgressFn& progress);

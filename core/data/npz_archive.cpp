@@ -124,9 +124,8 @@ std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const s
   return entries;
 }
 
-std::vector<uint8_t> npz_entry_bytes(const uint8_t* data, size_t size, const NpzEntry& e, const std::string& name,
+std::vector<uint8_t> npz_entry_bytes(const uint8_t* data, size_t size, const NpzEntry& e, const std::string& where,
                                      uint64_t max_bytes) {
-  const std::string where = name + ":" + e.name;
   if (e.method == 8 && e.uncompressed_bytes > e.compressed_bytes * kDeflateMaxRatio + 1024)
     throw input_error(where, "declares " + std::to_string(e.uncompressed_bytes) + " bytes from " +
                                  std::to_string(e.compressed_bytes) +

@@ -27,7 +27,8 @@ bool is_zip(const uint8_t* data, size_t size);
 std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const std::string& name,
                                        bool quote_content = true);
 // The entry's bytes (a whole .npy file), refused before inflating when the declared size is over max_bytes.
-std::vector<uint8_t> npz_entry_bytes(const uint8_t* data, size_t size, const NpzEntry& entry, const std::string& name,
+// Messages call the entry `where` ("a.npz:X", or "a.npz (entry 2)" when its name must not be echoed).
+std::vector<uint8_t> npz_entry_bytes(const uint8_t* data, size_t size, const NpzEntry& entry, const std::string& where,
                                      uint64_t max_bytes);
 // "a.npz:X" -> {"a.npz", "X"}; "a.npz" -> {"a.npz", ""}; anything without ".npz" -> {src, ""}.
 std::pair<std::string, std::string> split_npz_source(const std::string& src);

@@ -275,6 +275,19 @@ TEST_CASE("streamed gzip IDX: random picks, exact size checks and a 64 KiB FEXTR
     uhop_test::write_bytes(path, file);
     CHECK(load_memories(path).count() == 3);
   }
+  // A 2 MiB FCOMMENT is past the 1 MiB of gzip header the loader reads first: refused naming the gzip header and
+  // the limit (it was "too short for an IDX header (0 bytes)"); a file that ends inside its gzip header says so.
+  std::vector<uint8_t> comment = {0x1f, 0x8b, 8, 16, 0, 0, 0, 0, 0, 3};
+  comment.resize(comment.size() + (2u << 20), 'C');
+  comment.push_back(0);
+  comment = gzip_member(comment, small);
+  uhop_test::write_bytes(dir.file("comment-images-idx3-ubyte.gz"), comment);
+  CHECK_THROWS_WITH(load_memories(dir.file("comment-images-idx3-ubyte.gz")),
+                    Contains("gzip header") && Contains("longer than the limit of 1 MiB") && !Contains("0 bytes"));
+  comment.resize(5000);
+  uhop_test::write_bytes(dir.file("cut-images-idx3-ubyte.gz"), comment);
+  CHECK_THROWS_WITH(load_memories(dir.file("cut-images-idx3-ubyte.gz")),
+                    Contains("ends inside its gzip header") && !Contains("0 bytes"));
 }
 
 TEST_CASE("a sparse 1 GB CIFAR file is not read whole for --count 2", "[data][cifar][hostile]") {

@@ -15,6 +15,8 @@
 
 #include "data/image_decode.h"
 #include "data/image_folder.h"
+#include "data/memory_sources.h"
+#include "loader_test_files.h"
 #include "numerics/input_error.h"
 
 using namespace uhop;
@@ -491,4 +493,73 @@ TEST_CASE("unsupported and unknown formats say so; GIF is refused by name", "[de
   CHECK_THAT(refusal(Bytes{'h', 'e', 'l', 'l', 'o', 0x1b, '[', '2', 'J', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}),
              Contains("not a readable image"));
   CHECK_THAT(refusal(Bytes{}), Contains("empty"));
+}
+
+TEST_CASE("files named inside another data file: each decoder says the kind of problem, never the file's bytes",
+          "[decoders][hostile][provenance]") {
+  const std::string secret = "AUDIT25-SECRET";
+  struct Case {
+    std::string what;
+    Bytes bytes;
+    std::string kind;       // in the message either way
+    std::string from_file;  // bytes or a value of the file: only in the message of a file the user named
+    long long max_pixels = 1 << 20;
+  };
+  std::vector<Case> cases;
+  // PNG: a chunk after IHDR with the type "SECR" and a wrong CRC (libpng says "SECR: CRC error").
+  Bytes png = png_file(2, 2, 8, 0, Bytes(6, 0));
+  png.resize(33);
+  const Bytes bad_chunk = {0, 0, 0, 4, 'S', 'E', 'C', 'R', 'X', 'X', 'X', 'X', 0, 0, 0, 0, 0, 0, 0, 0};
+  png.insert(png.end(), bad_chunk.begin(), bad_chunk.end());
+  cases.push_back({"PNG chunk type", png, "CRC", "SECR"});
+  // JPEG: a marker 0x41 ('A') right after SOI (libjpeg: "Unsupported marker type 0x41").
+  Bytes jpeg = {0xff, 0xd8, 0xff};
+  jpeg.insert(jpeg.end(), secret.begin(), secret.end());
+  cases.push_back({"JPEG marker", jpeg, "marker", "0x41"});
+  // BMP: the header size field is "AUDI" = 1229215041; a compression type "AAAA"; a huge size.
+  Bytes bmp = {'B', 'M'};
+  bmp.resize(14, 0);
+  bmp.insert(bmp.end(), secret.begin(), secret.end());
+  bmp.resize(60, 0);
+  cases.push_back({"BMP header size", bmp, "unknown header size", "1229215041"});
+  Bytes compressed = bmp_file(2, 2, 24, {}, [](int, int) { return 0u; });
+  compressed[30] = compressed[31] = compressed[32] = compressed[33] = 'A';
+  cases.push_back({"BMP compression", compressed, "compression type", "1094795585"});
+  Bytes wide = bmp_file(1, 1, 24, {}, [](int, int) { return 0u; });
+  wide.resize(54);
+  wide[18] = 16001 & 0xFF, wide[19] = 16001 >> 8, wide[22] = 16003 & 0xFF, wide[23] = 16003 >> 8;
+  cases.push_back({"BMP size over the limit", wide, "more pixels than the limit", "16001x16003"});
+  cases.push_back(
+      {"BMP size over the file", wide, "more than a BMP of 54 bytes can hold", "16001x16003", 16384LL * 16384});
+  cases.push_back({"BMP palette index",
+                   bmp_file(3, 1, 8, {0, 0, 0, 0, 9, 9, 9, 0}, [](int, int x) { return x == 2 ? 77u : 0u; }),
+                   "outside the palette", "77"});
+  // TGA: a pixel's index outside the colour map.
+  cases.push_back({"TGA colour index",
+                   tga_file(1, 2, 1, 8, [](int, int x) { return Bytes{uint8_t(x ? 99 : 0)}; }, false, {1, 2, 3}),
+                   "outside the colour map", "99"});
+  // PNM: maxval is a value of the file.
+  const std::string pnm = "P2 2 1 4321 5 43210";
+  cases.push_back({"PNM maxval", Bytes(pnm.begin(), pnm.end()), "larger than maxval", "4321"});
+  uhop_test::TempDir dir("provenance-images");
+  const auto message = [&](const Case& c, bool quote_content) {
+    const std::string path = dir.file("image.png");
+    uhop_test::write_bytes(path, c.bytes);
+    LoadOptions options;  // quote_content false: as a session's memories.source is loaded
+    options.quote_content = quote_content;
+    options.max_image_pixels = c.max_pixels;
+    try {
+      load_memories(path, options);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(loaded)");
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    CHECK_THAT(message(c, true), Contains(c.from_file));  // the user's own file: the value helps them fix it
+    const std::string inside = message(c, false);
+    CHECK_THAT(inside, Contains(c.kind));
+    CHECK_THAT(inside, !Contains(c.from_file) && !Contains("SECR") && !Contains("AUDI"));
+  }
 }

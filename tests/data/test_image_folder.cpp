@@ -250,3 +250,29 @@ TEST_CASE("Image bad input", "[loaders][images][bad-input]") {
     REQUIRE_THROWS_AS(load_image_from_memory(junk, sizeof junk, "junk", {}), InputError);
   }
 }
+
+TEST_CASE("a folder named inside another data file: entries that fail are named by position, not by name",
+          "[loaders][images][hostile][provenance]") {
+  TempDir dir("provenance-folder");
+  fs::create_directories(dir.path / "f");
+  write_png(dir.file("f/a.png"), 2, 2, 1, std::vector<uint8_t>(4, 9));
+  write_bytes(dir.file("f/b-AUDIT25-SECRET.png"), {'x'});
+  write_bytes(dir.file("f/c-AUDIT25-SECRET.bmp"), {'B', 'M', 'x'});
+  LoadOptions inside;  // as a session's memories.source is loaded
+  inside.quote_content = false;
+  std::vector<std::string> warnings;
+  CHECK(load_memories(dir.file("f"), inside, &warnings).count() == 1);
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Contains("skipped 2 unreadable files: item 2 (") && Contains("item 3 (BMP: file too short"));
+  CHECK_THAT(warnings[0], !Contains("AUDIT25"));
+  fs::remove(dir.file("f/a.png"));
+  try {
+    load_memories(dir.file("f"), inside);
+    FAIL("loaded a folder of unreadable images");
+  } catch (const InputError& e) {
+    CHECK_THAT(std::string(e.what()),
+               Contains("none of the 2 images could be read, e.g. item 1 (") && !Contains("AUDIT25"));
+  }
+  // Named by the user: the file names help them find the bad file.
+  CHECK_THROWS_WITH(load_memories(dir.file("f")), Contains("b-AUDIT25-SECRET.png"));
+}

@@ -256,6 +256,16 @@ TEST_CASE("files named inside another data file: npy header text, npz member nam
     CHECK_THAT(from_inside, Contains(kind));
     CHECK_THAT(from_inside, !Contains("TOP") && !Contains("54 4f") && !Contains("!f8"));
   }
+  // An archive of one array loads; the memories' source is then the archive as named, not ARCHIVE:MEMBER (the
+  // "memories:" line printed the member's name), and a member that fails is named by its number.
+  write_bytes(dir.file("one.npz"), zip_bytes({{"TOP-SECRET-only.npy", x}}));
+  CHECK_THAT(load_memories(dir.file("one.npz"), inside).source, !Contains("TOP"));
+  CHECK_THAT(load_memories(dir.file("one.npz")).source, Contains("TOP-SECRET-only"));
+  ZipEntry wrong_crc{"TOP-SECRET-crc.npy", x};
+  wrong_crc.declared_crc = 7;
+  write_bytes(dir.file("crc.npz"), zip_bytes({wrong_crc}));
+  CHECK_THAT(message(dir.file("crc.npz"), inside), Contains("(entry 1)") && Contains("CRC-32") && !Contains("TOP"));
+  CHECK_THAT(message(dir.file("crc.npz"), {}), Contains("TOP-SECRET-crc"));
   // Named by the user: a short excerpt helps them fix their file.
   CHECK_THAT(message(dir.file("descr.npy"), {}), Contains("'TOP-SECRET-descr'"));
   CHECK_THAT(message(dir.file("members.npz") + ":x", {}), Contains("TOP-SECRET-member"));

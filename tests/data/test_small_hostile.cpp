@@ -44,6 +44,29 @@ TEST_CASE("a PNM comment right after maxval is part of the header", "[data][pnm]
   CHECK(int(image.pixels[1]) == 0x20);
 }
 
+TEST_CASE("a PNM comment after maxval's whitespace: skipped in P2/P3, raster in P5/P6 (the netpbm spec)",
+          "[data][pnm]") {
+  // The audit's file: "P2 8 8 255 #c" then 64 samples (was refused: "sample 1 is missing").
+  std::string text = "P2 8 8 255 #c\n";
+  for (int i = 0; i < 64; ++i) text += std::to_string(i) + (i % 8 == 7 ? "\n" : " ");
+  DecodedImage image;
+  std::string problem;
+  const auto decodes = [&](const std::string& bytes) {
+    problem.clear();
+    return decode_image(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "c.pgm", 1 << 20, image, problem);
+  };
+  REQUIRE(decodes(text));
+  CHECK(image.width == 8);
+  CHECK(int(image.pixels[63]) == 63);
+  // Comments between the samples of the text forms, as libnetpbm reads them.
+  REQUIRE(decodes("P3 1 2 255\n1 2 3 # first pixel\n4 5 6\n"));
+  CHECK(int(image.pixels[5]) == 6);
+  // P5: maxval, one whitespace byte, then the raster: the '#' after "255 " is the first sample, not a comment.
+  REQUIRE(decodes("P5 3 1 255 #\x10\x20"));
+  CHECK(int(image.pixels[0]) == '#');
+  CHECK(int(image.pixels[2]) == 0x20);
+}
+
 TEST_CASE("unit normalization reaches rows of denormals and of huge values", "[data][normalize]") {
   for (const double x : {1e-310, 4e-320, 1e200, 1.0}) {
     INFO(x);

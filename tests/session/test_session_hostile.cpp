@@ -302,3 +302,42 @@ TEST_CASE("sweeps never report NaN cells: sparse and entmax at beta 1e15 are fin
     CHECK(std::isfinite(r.paper_error_std));
   }
 }
+
+TEST_CASE("a session's memories.source of any format: messages say where and what, never the file's bytes",
+          "[session_file][hostile][provenance]") {
+  // The audit's files (issue 24, F2), each holding the marker AUDIT25-SECRET where a decoder would quote it.
+  cli::TempDir dir;
+  const std::string secret = "AUDIT25-SECRET";
+  // PNG: IHDR, then a chunk of type "SECR" with a wrong CRC.
+  const std::string ihdr_crc = "\x57\xdd\x52\xf8";  // CRC-32 of "IHDR" and a 2x2 gray 8-bit header
+  put(dir / "a.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x02\0\0\0\x02\x08\0\0\0\0", 29) + ihdr_crc +
+                         std::string("\0\0\0\x04SECRXXXX\0\0\0\0\0\0\0\0", 20));
+  put(dir / "b.jpg", "\xff\xd8\xff" + secret);
+  put(dir / "c.bmp", "BM" + std::string(12, '\0') + secret + std::string(30, '\0'));
+  fs::create_directories(dir.path / "e");
+  put(dir / "e/AUDIT25-SECRET.png", "x");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"a.png", "CRC"}, {"b.jpg", "marker"}, {"c.bmp", "unknown header size"}, {"e", "item 1"}};
+  for (const auto& [file, kind] : cases) {
+    INFO(file);
+    const std::string json = R"({"format": "uhop-session", "version": 1, "memories": {"source": ")" +
+                             (dir.path / file).string() + R"(", "count": 0}, "stage1": {}, "stage2": {},
+                             "query": {"target": 0}})";
+    std::string inside = "(loaded)";
+    try {
+      restore_session(parse_session_json(json, "s.json", dir.path.string()));
+    } catch (const InputError& e) {
+      inside = e.what();
+    }
+    CHECK_THAT(inside, Contains(kind));
+    CHECK_THAT(inside, !Contains("SECR") && !Contains("AUDIT") && !Contains("0x41") && !Contains("1229215041"));
+    // Named by the user: the bytes that are wrong are quoted (the chunk type, the marker, the field, the file).
+    std::string named = "(loaded)";
+    try {
+      load_memories(dir / file);
+    } catch (const InputError& e) {
+      named = e.what();
+    }
+    CHECK_THAT(named, Contains("SECR") || Contains("0x41") || Contains("1229215041"));
+  }
+}
