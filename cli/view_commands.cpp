@@ -60,25 +60,14 @@ int cmd_project(int argc, char** argv) {
   MemorySet memories = load(a);
   check_count(memories, "project");
   const Matrix w = read_w(a, memories.dim());
-  Matrix features = w.size() == 0 ? memories.patterns : Matrix(memories.patterns * w.transpose());
-  // PCA is scale-equivariant: it runs on features / s with s = max |f| (values of 1e200 or 1e-170 would overflow or
-  // underflow in the squared sums and give all-zero coordinates), and the coordinates are scaled back by s.
-  const double s = features.size() > 0 ? features.cwiseAbs().maxCoeff() : 0;
-  if (!std::isfinite(s)) throw InputError("project: the features W xi overflow (values beyond 1.8e308): scale W down");
-  const double scale = s > 0 ? s : 1;
-  features /= scale;
+  const Matrix features = w.size() == 0 ? memories.patterns : Matrix(memories.patterns * w.transpose());
+  if (!features.allFinite()) throw InputError("project: the features W xi overflow (beyond 1.8e308): scale W down");
   // Exact eigenvectors up to M = 2000 (about a second); the Studio animates with the warm-started iteration.
-  FeatureMap2d map = feature_pca(features, nullptr, 2000);
-  map.points *= scale;
+  const FeatureMap2d map = feature_pca(features, nullptr, 2000);
   write_file_atomically(out, [&](std::ostream& o) { write_projection_csv(o, map.points); });
-  // Variances in the features' units, unless s^2 would overflow or underflow them: then in units of s^2.
-  const bool plain_units = scale >= 1e-100 && scale <= 1e100;
-  const double unit = plain_units ? scale * scale : 1;
-  char units[96] = "";
-  if (!plain_units) std::snprintf(units, sizeof units, ", in units of max |f|^2 = (%.4g)^2", scale);
-  std::printf("project: %d memories, the two axes show %.3g%% of the features' variance (%.4g + %.4g of %.4g%s)\n",
+  std::printf("project: %d memories, the two axes show %.3g%% of the features' variance (%.4g + %.4g of %.4g)\n",
               memories.count(), map.total_variance > 0 ? 100 * map.variance.sum() / map.total_variance : 0.0,
-              map.variance[0] * unit, map.variance[1] * unit, map.total_variance * unit, units);
+              map.variance[0], map.variance[1], map.total_variance);
   return 0;
 }
 

@@ -125,6 +125,13 @@ FeatureMap2d feature_pca(const Matrix& features, const Matrix* gram, int exact_l
   const Eigen::Index m = features.rows();
   if (m < 2) throw InputError("the feature map needs at least 2 memories (got " + std::to_string(m) + ")");
   const bool have_gram = gram && gram->rows() == m && gram->cols() == m;
+  if (!have_gram) {
+    // The map shows f / ||f||, the same for every f divided by s = max |f|: dividing first keeps ||f||^2 finite and
+    // nonzero for values of 1e200 or 1e-170 (their squares overflow or vanish, and every point came out 0).
+    const double s = features.size() > 0 ? features.cwiseAbs().maxCoeff() : 0;
+    if (std::isfinite(s) && s > 0 && (s > 1e100 || s < 1e-100))
+      return feature_pca(Matrix(features / s), nullptr, exact_limit, start);
+  }
   if (!have_gram && !start && features.cols() >= 1 && features.cols() < m) {
     FeatureMap2d map = covariance_pca(features, exact_limit);
     orient_axes(map);
