@@ -164,7 +164,11 @@ TEST_CASE("npz: hostile archives are refused before inflating", "[npz][hostile]"
   ZipEntry bzip2{"X.npy", x, false};
   bzip2.method = 12;
   ZipEntry short_size{"X.npy", x, true};
-  short_size.declared_size = static_cast<int64_t>(x.size()) - 8;
+  short_size.declared_size = static_cast<int64_t>(x.size()) - 8;  // refused from the directory: not the header's size
+  std::vector<uint8_t> x_and_more = x;
+  x_and_more.resize(x.size() + 8, 0);
+  ZipEntry more_than_declared{"X.npy", x_and_more, true};
+  more_than_declared.declared_size = static_cast<int64_t>(x.size());  // what the header says, but deflate gives more
   const std::vector<uint8_t> whole = zip_bytes({{"X.npy", x, false}});
   const std::vector<std::pair<std::vector<uint8_t>, std::string>> cases = {
       {zip_bytes({bomb}), "zip bomb"},
@@ -172,7 +176,8 @@ TEST_CASE("npz: hostile archives are refused before inflating", "[npz][hostile]"
       {zip_bytes({crc}), "CRC-32"},
       {zip_bytes({encrypted}), "encrypted"},
       {zip_bytes({bzip2}), "method 12"},
-      {zip_bytes({short_size}), "larger than its declared size"},
+      {zip_bytes({short_size}), "truncated .npy"},
+      {zip_bytes({more_than_declared}), "larger than its declared size"},
       {std::vector<uint8_t>(whole.begin(), whole.end() - 5), "end-of-directory"},
   };
   for (const auto& [bytes, problem] : cases) {
@@ -269,4 +274,40 @@ TEST_CASE("files named inside another data file: npy header text, npz member nam
   // Named by the user: a short excerpt helps them fix their file.
   CHECK_THAT(message(dir.file("descr.npy"), {}), Contains("'TOP-SECRET-descr'"));
   CHECK_THAT(message(dir.file("members.npz") + ":x", {}), Contains("TOP-SECRET-member"));
+}
+
+TEST_CASE("npy/npz: only the rows taken are read, in pick order, whatever the layout", "[npy][npz]") {
+  TempDir dir("npy-rows");
+  // 7 rows of 2 x 3 images in C and Fortran order, stored and deflated: every pick must give the rows (and labels) a
+  // whole read would, in the same order.
+  std::vector<double> c_order(42), fortran(42);
+  for (int m = 0; m < 7; ++m)
+    for (int y = 0; y < 2; ++y)
+      for (int x = 0; x < 3; ++x) c_order[m * 6 + y * 3 + x] = fortran[m + 7 * y + 14 * x] = 100 * m + 10 * y + x;
+  const std::vector<uint8_t> labels = npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (7,), }",
+                                                raw_values(std::vector<int32_t>{3, 1, 3, 0, 1, 3, 0}));
+  for (bool fortran_order : {false, true})
+    for (bool deflated : {false, true}) {
+      const std::vector<uint8_t> x = npy_bytes(std::string("{'descr': '<f8', 'fortran_order': ") +
+                                                   (fortran_order ? "True" : "False") + ", 'shape': (7, 2, 3), }",
+                                               raw_values(fortran_order ? fortran : c_order));
+      write_bytes(dir.file("a.npz"), zip_bytes({{"labels.npy", labels, deflated}, {"X.npy", x, deflated}}));
+      for (Pick pick : {Pick::first, Pick::random, Pick::per_class}) {
+        LoadOptions options;
+        options.pick = pick;
+        options.offset = 1;
+        options.count = 4;
+        options.seed = 5;
+        const MemorySet set = load_memories(dir.file("a.npz"), options);
+        REQUIRE(set.count() == 4);
+        for (int i = 0; i < 4; ++i) {
+          const int m = std::stoi(set.names[i].substr(set.names[i].rfind('#') + 1));
+          INFO("pick " << static_cast<int>(pick) << " row " << i << " is item " << m);
+          if (pick == Pick::first) REQUIRE(m == i + 1);
+          REQUIRE(set.labels[i] == std::vector<int>{3, 1, 3, 0, 1, 3, 0}[m]);
+          for (int j = 0; j < 6; ++j) REQUIRE(set.patterns(i, j) == 100 * m + 10 * (j / 3) + j % 3);
+        }
+        if (pick == Pick::per_class) REQUIRE(set.labels == std::vector<int>{0, 1, 3, 0});
+      }
+    }
 }
