@@ -311,3 +311,71 @@ TEST_CASE("npy/npz: only the rows taken are read, in pick order, whatever the la
       }
     }
 }
+
+TEST_CASE("files named inside another data file: CIFAR label bytes, IDX header numbers, npy shapes never echoed",
+          "[npy][npz][idx][cifar][hostile][provenance]") {
+  TempDir dir("provenance-numbers");
+  // Values spelling a marker: 4242 and 0x41554449 = 1096107081 ("AUDI") must not come back from a session's source.
+  std::vector<uint8_t> cifar(3 * 3073, 0);
+  cifar[2 * 3073] = 65;  // record 2's label: 'A'
+  write_bytes(dir.file("data_batch_7.bin"), cifar);
+  write_bytes(dir.file("dims-images-idx3-ubyte"), {0, 0, 8, 3, 'A', 'U', 'D', 'I', 0, 0, 0, 1, 0, 0, 0, 1});
+  std::vector<uint8_t> four = {0, 0, 8, 4, 0, 0, 0x10, 0x92, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+  four.resize(four.size() + 4242, 0);  // as long as its 4 dimensions say
+  write_bytes(dir.file("four-images-idx3-ubyte"), four);
+  write_bytes(dir.file("float-images-idx3-ubyte"), {0, 0, 0x0e, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 3, 4});
+  write_bytes(dir.file("many-images-idx3-ubyte"), {0, 0, 8, 3, 2, 0, 0x10, 0x92, 0, 0, 0, 1, 0, 0, 0, 1});
+  write_bytes(dir.file("shape.npy"), npy_f8("(1, 1, 1, 4242)", std::vector<double>(4242, 1.0)));
+  write_bytes(dir.file("short.npy"), npy_f8("(4242, 2)", {1, 2, 3, 4}));
+  std::vector<uint8_t> version = npy_f8("(2, 2)", {1, 2, 3, 4});
+  version[6] = 'A';
+  write_bytes(dir.file("version.npy"), version);
+  ZipEntry bomb{"x.npy", npy_f8("(2, 2)", {1, 2, 3, 4}), true};
+  bomb.declared_size = 4242424242;
+  write_bytes(dir.file("bomb.npz"), zip_bytes({bomb}));
+  const std::vector<uint8_t> labels =
+      npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (4242,), }", std::vector<uint8_t>(8 * 4242, 0));
+  write_bytes(dir.file("labels.npz"), zip_bytes({{"x.npy", npy_f8("(2, 2)", {1, 2, 3, 4})}, {"labels.npy", labels}}));
+  LoadOptions inside;  // as a session's memories.source is loaded
+  inside.quote_content = false;
+  const auto message = [&](const std::string& src, LoadOptions options) {
+    std::vector<std::string> warnings;
+    try {
+      load_memories(src, options, &warnings);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return warnings.empty() ? std::string("(loaded)") : warnings.front();
+  };
+  LoadOptions record_2 = inside;
+  record_2.offset = 2;
+  CHECK_THAT(message(dir.file("data_batch_7.bin"), record_2), Contains("record 2") && !Contains("65"));
+  CHECK_THAT(message(dir.file("data_batch_7.bin"),
+                     [] {
+                       LoadOptions o;
+                       o.offset = 2;
+                       return o;
+                     }()),
+             Contains("label 65"));  // the user's own file: the value helps
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {dir.file("dims-images-idx3-ubyte"), "IDX header"},
+      {dir.file("four-images-idx3-ubyte"), "this file has another number"},
+      {dir.file("float-images-idx3-ubyte"), "not unsigned byte"},
+      {dir.file("many-images-idx3-ubyte"), "dimensions promise more bytes"},
+      {dir.file("shape.npy"), "got 4 dimensions"},
+      {dir.file("short.npy"), "truncated .npy"},
+      {dir.file("version.npy"), "(byte 6)"},
+      {dir.file("bomb.npz"), "zip bomb"},
+      {dir.file("labels.npz"), "not one integer per memory"},
+  };
+  for (const auto& [src, kind] : cases) {
+    INFO(src);
+    const std::string from_inside = message(src, inside);
+    CHECK_THAT(from_inside, Contains(kind));
+    CHECK_THAT(from_inside, !Contains("4242") && !Contains("1096107081") && !Contains("4242424242") &&
+                                !Contains("65.") && !Contains("float64") && !Contains("33558674"));
+  }
+  CHECK_THAT(message(dir.file("dims-images-idx3-ubyte"), {}), Contains("1096107081"));
+  CHECK_THAT(message(dir.file("shape.npy"), {}), Contains("(1, 1, 1, 4242)"));
+  CHECK_THAT(message(dir.file("labels.npz"), {}), Contains("(4242,)"));
+}
