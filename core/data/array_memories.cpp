@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
+#include <functional>
+#include <memory>
 
 #include "csv_matrix.h"
 #include "image_catalog.h"
@@ -23,51 +26,121 @@ long long whole_array_cap(const LoadOptions& options) {
   return std::min(options.max_csv_values, options.max_values);
 }
 
-std::string shape_text(const std::vector<long long>& shape) {
+// "(100, 784)"; with quote_content false the count is left out ("(M, 784)"): it is the file's content, while d is
+// what the memories show anyway.
+std::string shape_text(const std::vector<long long>& shape, bool quote_content = true) {
   std::string s = "(";
-  for (size_t k = 0; k < shape.size(); ++k) s += (k ? ", " : "") + std::to_string(shape[k]);
+  for (size_t k = 0; k < shape.size(); ++k)
+    s += (k ? ", " : "") + (k == 0 && !quote_content ? std::string("M") : std::to_string(shape[k]));
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
 // What the header says the memories will be, checked with the caller before the values are read.
 ImageShape memory_shape(const NpyHeader& h, const LoadOptions& options, const std::string& name) {
   if (h.shape.size() != 2 && h.shape.size() != 3)
-    throw input_error(
-        name, "expected a 2-D array (M, d) or a 3-D array (M, H, W) of memories, got shape " + shape_text(h.shape));
+    throw input_error(name, "expected a 2-D array (M, d) or a 3-D array (M, H, W) of memories, got " +
+                                (options.quote_content ? "shape " + shape_text(h.shape)
+                                                       : std::to_string(h.shape.size()) + " dimensions"));
+  if (h.shape[0] > INT32_MAX) throw input_error(name, "the array has more than 2^31 rows");
   if (h.shape.size() == 2) return {static_cast<int>(std::min<long long>(h.shape[1], INT32_MAX)), 1, 1};
   if (h.shape[1] > options.max_image_pixels || h.shape[2] > options.max_image_pixels ||
       h.shape[1] * h.shape[2] > options.max_image_pixels)
-    throw input_error(name, "images of " + std::to_string(h.shape[2]) + "x" + std::to_string(h.shape[1]) +
-                                " are larger than allowed");
+    throw input_error(
+        name, (options.quote_content ? "images of " + std::to_string(h.shape[2]) + "x" + std::to_string(h.shape[1])
+                                     : std::string("the array's images")) +
+                  " are larger than the limit of " + std::to_string(options.max_image_pixels) + " pixels");
   return {static_cast<int>(h.shape[2]), static_cast<int>(h.shape[1]), 1};
 }
 
-// One array (a whole .npy file's bytes) as the set of all its memories, labels attached when given.
-MemorySet array_memory_set(const std::vector<uint8_t>& bytes, const std::string& name, const std::string& source,
-                           const LoadOptions& options, std::vector<int> labels, std::string& format,
-                           std::vector<std::string>* warnings) {
-  const NpyHeader h =
-      parse_npy_header(bytes.data(), bytes.size(), name, whole_array_cap(options), options.quote_content);
-  const ImageShape shape = memory_shape(h, options, name);
-  if (options.check_fits) options.check_fits(planned_count(h.shape[0], options, shape.size()), shape);
-  check_default_dim(options, shape, name, false);  // arrays are used as given: --size does not lift it
-  MemorySet all = memory_set_from_matrix(npy_matrix(h, bytes.data(), bytes.size(), name), source);
-  all.shape = shape;
-  format = "NumPy " + h.descr + " " + shape_text(h.shape);
-  if (h.kind == 'u' && h.item_bytes == 1) {
-    all.patterns /= 255.0;
-    format += ", uint8 scaled to [0,1]";
-  } else {
-    format += ", as given";
+// An .npz's 'labels' array beside the memories: read only as far as the load needs it.
+struct LabelsEntry {
+  ByteStream* values = nullptr;  // the entry, positioned at its start
+  uint64_t stored_bytes = 0;     // what the archive declares for it
+  std::string where;
+  std::function<void()> check_if_whole;
+  NpyHeader header;  // once open_labels read it
+};
+
+// The labels header checked against the memories (a 1-D integer array of M values, as long as the archive declares)
+// before any value of it is inflated; all M labels read only when pick per-class needs them. False (and a warning)
+// when the labels do not fit the memories.
+bool open_labels(LabelsEntry& labels, long long count, const LoadOptions& options, std::vector<int>& all,
+                 const std::string& name, std::vector<std::string>* warnings) {
+  labels.header = read_npy_header(*labels.values, labels.where, whole_array_cap(options), options.quote_content);
+  const NpyHeader& h = labels.header;
+  check_npy_length(h, labels.stored_bytes, labels.where, options.quote_content);
+  if (h.shape.size() != 1 || h.kind == 'f' || h.shape[0] != count) {
+    if (warnings)
+      warnings->push_back(name + ": the archive's 'labels' array " +
+                          (options.quote_content ? "has shape " + shape_text(h.shape) + " and dtype " + h.descr +
+                                                       " for " + std::to_string(count) + " memories"
+                                                 : std::string("is not one integer per memory")) +
+                          ": not used as their labels");
+    return false;
   }
-  if (!labels.empty()) {
-    if (static_cast<long long>(labels.size()) == all.count())
-      all.labels = std::move(labels);
-    else if (warnings)
-      warnings->push_back(name + ": the archive's 'labels' array has " + std::to_string(labels.size()) +
-                          " values for " + std::to_string(all.count()) + " memories: not used as their labels");
+  if (options.pick == Pick::per_class) {  // every label decides the order
+    std::vector<long long> every(static_cast<size_t>(count));
+    for (long long i = 0; i < count; ++i) every[static_cast<size_t>(i)] = i;
+    all = read_npy_ints(h, *labels.values, every, labels.where);
   }
-  return all;
+  return true;
+}
+
+// One array read from `in` (positioned at the start of its .npy bytes, stored_bytes long as stored or declared):
+// its header checked against every limit first, then only the rows the load takes are read, converted and kept.
+MemorySet load_array(ByteStream& in, uint64_t stored_bytes, const std::string& where, const std::string& source,
+                     const LoadOptions& options, LabelsEntry* labels, std::vector<std::string>* warnings) {
+  const NpyHeader h = read_npy_header(in, where, whole_array_cap(options), options.quote_content);
+  const ImageShape shape = memory_shape(h, options, where);
+  const long long total = h.shape[0], d = shape.size();
+  if (options.check_fits) options.check_fits(planned_count(total, options, d), shape);
+  check_default_dim(options, shape, where, false);  // arrays are used as given: --size does not lift it
+  check_npy_length(h, stored_bytes, where, options.quote_content);
+  std::vector<int> all_labels;
+  const bool labelled = labels && open_labels(*labels, total, options, all_labels, where, warnings);
+  const std::vector<int> order =
+      pick_order(static_cast<int>(total), all_labels, options, source, warnings, planned_count(total, options, d));
+  warn_default_count(total, options, source, warnings, d);
+  const int taken = static_cast<int>(std::min<long long>(planned_count(total, options, d), order.size()));
+  if (options.check_fits) options.check_fits(taken, shape);
+  // The rows in file order (a stream only moves forward), each with the place its pick gave it.
+  std::vector<int> by_row(static_cast<size_t>(taken));
+  for (int k = 0; k < taken; ++k) by_row[k] = k;
+  std::sort(by_row.begin(), by_row.end(), [&](int a, int b) { return order[a] < order[b]; });
+  std::vector<long long> rows(by_row.size());
+  for (size_t k = 0; k < rows.size(); ++k) rows[k] = order[by_row[k]];
+  MemorySet set;
+  set.source = source;
+  set.shape = shape;
+  set.patterns.resize(taken, d);
+  read_npy_rows(h, in, rows, by_row, set.patterns, where);
+  set.labels.assign(static_cast<size_t>(taken), -1);
+  if (labelled) {
+    const std::vector<int> values =
+        all_labels.empty() ? read_npy_ints(labels->header, *labels->values, rows, labels->where) : std::vector<int>();
+    for (size_t k = 0; k < rows.size(); ++k)
+      set.labels[by_row[k]] = all_labels.empty() ? values[k] : all_labels[rows[k]];
+    if (labels->check_if_whole) labels->check_if_whole();
+  }
+  set.names.resize(static_cast<size_t>(taken));
+  for (size_t k = 0; k < rows.size(); ++k) set.names[by_row[k]] = source + "#" + std::to_string(rows[k]);
+  const bool pixels = h.kind == 'u' && h.item_bytes == 1;
+  Vector row(d);
+  for (int i = 0; i < taken; ++i) {
+    row = set.patterns.row(i).transpose();
+    if (pixels) row /= 255.0;
+    normalize_row(row.data(), row.size(), options.normalization);
+    set.patterns.row(i) = row.transpose();
+  }
+  set.preprocessing = "NumPy " + h.descr + " " + shape_text(h.shape, options.quote_content) +
+                      (pixels ? ", uint8 scaled to [0,1]" : ", as given");
+  if (options.normalization != Normalization::none)
+    set.preprocessing += ", " + describe_normalization(options.normalization);
+  set.preprocessing += "; " + std::to_string(taken) + " rows";
+  if (taken != total || options.pick != Pick::first)
+    set.preprocessing += " picked " + std::string(options.pick == Pick::random ? "random" : "first") +
+                         (options.offset > 0 ? " from offset " + std::to_string(options.offset) : "");
+  return set;
 }
 
 MemorySet npz_memories(const uint8_t* data, size_t size, const std::string& path, const std::string& array,
@@ -95,24 +168,29 @@ MemorySet npz_memories(const uint8_t* data, size_t size, const std::string& path
     throw input_error(
         path, (array.empty() ? std::string("holds no array") : "has no array '" + array + "'") + " (" + listed + ")");
   const uint64_t max_bytes = kMaxNpyHeaderBytes + 12 + 8 * static_cast<uint64_t>(whole_array_cap(options));
-  std::vector<int> label_values;
-  if (labels) {
-    const std::string where = path + ":labels";
-    const std::vector<uint8_t> bytes = npz_entry_bytes(data, size, *labels, where, max_bytes);
-    label_values = npy_int_vector(
-        parse_npy_header(bytes.data(), bytes.size(), where, whole_array_cap(options), options.quote_content),
-        bytes.data(), bytes.size(), where);
-  }
   // The member's name is the archive's content too. From an archive named inside another data file the memories'
   // source is the archive as named (it holds one array besides 'labels', so it names the same one), or ARCHIVE:NAME
   // when that name came with it; messages then name the member by its number, like list_npz_entries.
   const std::string source = options.quote_content || !array.empty() ? path + ":" + chosen->name : path;
   const std::string where =
       options.quote_content ? source : path + " (entry " + std::to_string(chosen - entries.data() + 1) + ")";
-  std::string format;
-  const std::vector<uint8_t> bytes = npz_entry_bytes(data, size, *chosen, where, max_bytes);
-  MemorySet all = array_memory_set(bytes, where, source, options, std::move(label_values), format, warnings);
-  return take_memories(all, options, warnings, format);
+  // Both entries are streamed: what their directory declares is checked before a byte is inflated, and only the
+  // rows (and labels) the load takes are inflated.
+  NpzEntryStream values(data, size, *chosen, where, max_bytes, options.quote_content);
+  std::unique_ptr<NpzEntryStream> label_values;
+  LabelsEntry label_entry;
+  if (labels) {
+    label_entry.where = path + ":labels";
+    label_values =
+        std::make_unique<NpzEntryStream>(data, size, *labels, label_entry.where, max_bytes, options.quote_content);
+    label_entry.values = label_values.get();
+    label_entry.stored_bytes = labels->uncompressed_bytes;
+    label_entry.check_if_whole = [&] { label_values->check_if_whole(); };
+  }
+  MemorySet set =
+      load_array(values, chosen->uncompressed_bytes, where, source, options, labels ? &label_entry : nullptr, warnings);
+  values.check_if_whole();
+  return set;
 }
 }  // namespace
 
@@ -179,18 +257,10 @@ MemorySet load_npy_memories(const std::string& src, const LoadOptions& options, 
   MemorySet set;
   if (has_npy_extension(path)) {
     if (!array.empty()) throw input_error(src, "only .npz archives hold named arrays");
-    // The header first: a shape the caller cannot hold is refused before the values are read.
-    const std::vector<uint8_t> head = read_file_prefix(path, kMaxNpyHeaderBytes + 12);
-    const NpyHeader h =
-        parse_npy_header(head.data(), head.size(), path, whole_array_cap(options), options.quote_content);
-    if (options.check_fits)
-      options.check_fits(
-          planned_count(h.shape.empty() ? 0 : h.shape[0], options, memory_shape(h, options, path).size()),
-          memory_shape(h, options, path));
-    check_default_dim(options, memory_shape(h, options, path), path, false);
-    const std::vector<uint8_t> bytes = read_whole_file(path, h.data_offset + h.data_bytes() + 1);
-    std::string format;
-    set = take_memories(array_memory_set(bytes, path, path, options, {}, format, warnings), options, warnings, format);
+    // The header first: a shape the caller cannot hold is refused before the values are read, and only the rows
+    // taken are read (seeking past the others).
+    FileByteStream in(path);
+    set = load_array(in, in.reported_size(), path, path, options, nullptr, warnings);
   } else {
     const std::vector<uint8_t> bytes = read_whole_file(path, cap + (1 << 20));
     set = npz_memories(bytes.data(), bytes.size(), path, array, options, warnings);
@@ -202,8 +272,7 @@ MemorySet load_npy_memories(const std::string& src, const LoadOptions& options, 
 MemorySet load_npy_memories_from_memory(const uint8_t* data, size_t size, const std::string& name,
                                         const std::string& array, const LoadOptions& options) {
   if (is_zip(data, size)) return npz_memories(data, size, name, array, options, nullptr);
-  std::string format;
-  const std::vector<uint8_t> bytes(data, data + size);
-  return take_memories(array_memory_set(bytes, name, name, options, {}, format, nullptr), options, nullptr, format);
+  MemoryByteStream in(data, size);
+  return load_array(in, size, name, name, options, nullptr, nullptr);
 }
 }  // namespace uhop

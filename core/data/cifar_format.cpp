@@ -108,7 +108,8 @@ CifarRecords parse_cifar(const uint8_t* data, size_t size, const std::string& na
   return parse_cifar_as(cifar_kind(size, name), data, size, name);
 }
 
-CifarRecords parse_cifar_as(CifarKind kind, const uint8_t* data, size_t size, const std::string& name) {
+CifarRecords parse_cifar_as(CifarKind kind, const uint8_t* data, size_t size, const std::string& name,
+                            bool quote_content, long long first_record) {
   CifarRecords records;
   records.kind = kind;
   records.record_bytes = records.kind == CifarKind::cifar10 ? kCifar10Record : kCifar100Record;
@@ -120,14 +121,16 @@ CifarRecords parse_cifar_as(CifarKind kind, const uint8_t* data, size_t size, co
     const uint8_t* record = data + i * records.record_bytes;
     if (records.kind == CifarKind::cifar10) {
       if (record[0] > 9)
-        throw input_error(name, "record " + std::to_string(i) + ": label " + std::to_string(record[0]) +
-                                    " is not a CIFAR-10 class (0..9); not a CIFAR-10 batch?");
+        throw input_error(name, "record " + std::to_string(first_record + i) + ": label " +
+                                    (quote_content ? std::to_string(record[0]) + " " : std::string("byte ")) +
+                                    "is not a CIFAR-10 class (0..9); not a CIFAR-10 batch?");
       records.labels[i] = record[0];
     } else {
       if (record[0] > 19 || record[1] > 99)
-        throw input_error(name, "record " + std::to_string(i) + ": labels " + std::to_string(record[0]) + "/" +
-                                    std::to_string(record[1]) +
-                                    " are not CIFAR-100 classes (coarse 0..19, fine 0..99); not a CIFAR-100 file?");
+        throw input_error(name, "record " + std::to_string(first_record + i) + ": labels " +
+                                    (quote_content ? std::to_string(record[0]) + "/" + std::to_string(record[1]) + " "
+                                                   : std::string("bytes ")) +
+                                    "are not CIFAR-100 classes (coarse 0..19, fine 0..99); not a CIFAR-100 file?");
       records.labels[i] = record[1];
     }
   }
@@ -176,7 +179,7 @@ MemorySet load_cifar(const std::string& path, const LoadOptions& options, std::v
     }
   }
   if (bytes.empty()) throw input_error(path, "no records after offset " + std::to_string(options.offset));
-  CifarRecords part = parse_cifar_as(kind, bytes.data(), bytes.size(), path);
+  CifarRecords part = parse_cifar_as(kind, bytes.data(), bytes.size(), path, options.quote_content, first);
   CifarRecords records = part;  // the whole file's numbering: item i is record i, read ones are [first, first+taken)
   records.count = static_cast<int>(total);
   records.labels.assign(static_cast<size_t>(total), -1);
@@ -194,7 +197,7 @@ MemorySet load_cifar(const std::string& path, const LoadOptions& options, std::v
 
 MemorySet load_cifar_from_memory(const uint8_t* data, size_t size, const std::string& name,
                                  const LoadOptions& options) {
-  const CifarRecords records = parse_cifar(data, size, name);
+  const CifarRecords records = parse_cifar_as(cifar_kind(size, name), data, size, name, options.quote_content);
   return build_memory_set(cifar_catalog(records, name, name), options, nullptr, {});
 }
 }  // namespace uhop

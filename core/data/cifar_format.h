@@ -28,8 +28,11 @@ struct CifarRecords {
   std::vector<int> labels;  // fine labels for CIFAR-100
 };
 CifarRecords parse_cifar(const uint8_t* data, size_t size, const std::string& name);
-// The same when the kind is already known (a part of a file, whose size alone may not tell).
-CifarRecords parse_cifar_as(CifarKind kind, const uint8_t* data, size_t size, const std::string& name);
+// The same when the kind is already known (a part of a file, whose size alone may not tell; first_record: the file's
+// number of its first record, for messages). A label out of range is named by its record and, when quote_content is
+// false (a file named inside another data file), not by its value.
+CifarRecords parse_cifar_as(CifarKind kind, const uint8_t* data, size_t size, const std::string& name,
+                            bool quote_content = true, long long first_record = 0);
 
 // True for names a CIFAR batch usually has (*.bin, data_batch*, test_batch*, cifar*).
 bool looks_like_cifar(const std::string& path);

@@ -55,12 +55,16 @@ std::string dims_text(const std::vector<uint32_t>& dims) {
 }
 
 // The header must promise exactly the bytes present: fewer means a truncated file, more a wrong header.
-void check_idx_size(const IdxHeader& header, uint64_t size, const std::string& name) {
+// The header's numbers are the file's content: said only for a file the user named (quote_content).
+void check_idx_size(const IdxHeader& header, uint64_t size, const std::string& name, bool quote_content) {
   const uint64_t expected = header.header_bytes + header.data_bytes;
   if (size == expected) return;
-  throw input_error(name, "header says " + dims_text(header.dims) + " (" + std::to_string(expected) +
-                              " bytes) but the file holds " + std::to_string(size) + " bytes" +
-                              (size < expected ? " (truncated?)" : " (dimensions disagree with the file size)"));
+  const std::string promise = quote_content
+                                  ? "header says " + dims_text(header.dims) + " (" + std::to_string(expected) +
+                                        " bytes) but the file holds " + std::to_string(size) + " bytes"
+                                  : std::string("the IDX header's dimensions promise ") +
+                                        (size < expected ? "more" : "fewer") + " bytes than the file holds";
+  throw input_error(name, promise + (size < expected ? " (truncated?)" : " (dimensions disagree with the file size)"));
 }
 
 // Largest header: 4 bytes of magic + 255 dims of 4 bytes.
@@ -90,19 +94,22 @@ bool gzip_header_ends_within(const uint8_t* data, size_t size) {
 }
 
 // Checks what can be checked from the header alone (type, size limit) and returns the file size it promises.
-uint64_t promised_bytes(const IdxHeader& header, const std::string& name, long long max_bytes) {
+uint64_t promised_bytes(const IdxHeader& header, const std::string& name, long long max_bytes, bool quote_content) {
   if (header.type != 0x08)
-    throw input_error(name, std::string("IDX data type is ") + type_name(header.type) +
+    throw input_error(name, std::string("IDX data type is ") +
+                                (quote_content ? type_name(header.type) : "not unsigned byte") +
                                 "; only unsigned-byte images and labels are supported");
   const uint64_t expected = header.header_bytes + header.data_bytes;
   if (expected > static_cast<uint64_t>(max_bytes))
-    throw input_error(name, "header says " + dims_text(header.dims) + " (" + std::to_string(expected) +
-                                " bytes), more than the limit of " + std::to_string(max_bytes) + " bytes");
+    throw input_error(name, (quote_content ? "header says " + dims_text(header.dims) + " (" + std::to_string(expected) +
+                                                 " bytes), more"
+                                           : std::string("the IDX header's dimensions promise more bytes")) +
+                                " than the limit of " + std::to_string(max_bytes) + " bytes");
   return expected;
 }
 }  // namespace
 
-IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& name) {
+IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& name, bool quote_content) {
   if (size < 4) throw input_error(name, "too short for an IDX header (" + std::to_string(size) + " bytes)");
   if (data[0] != 0 || data[1] != 0 || !type_name(data[2]) || data[3] == 0) {  // the bytes are never echoed
     const int bad = data[0] != 0 ? 0 : data[1] != 0 ? 1 : !type_name(data[2]) ? 2 : 3;
@@ -113,8 +120,10 @@ IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& 
   header.type = data[2];
   header.header_bytes = 4 + 4ull * data[3];
   if (size < header.header_bytes)
-    throw input_error(name, "truncated IDX header (" + std::to_string(data[3]) + " dimensions need " +
-                                std::to_string(header.header_bytes) + " bytes, file has " + std::to_string(size) + ")");
+    throw input_error(name, quote_content ? "truncated IDX header (" + std::to_string(data[3]) + " dimensions need " +
+                                                std::to_string(header.header_bytes) + " bytes, file has " +
+                                                std::to_string(size) + ")"
+                                          : std::string("truncated IDX header (shorter than its dimensions need)"));
   // Product of the dims, saturated so a hostile header cannot overflow it.
   uint64_t elements = 1;
   for (int i = 0; i < data[3]; ++i) {
@@ -128,62 +137,84 @@ IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& 
 
 namespace {
 // What an images header must say, checked before any pixel is read or inflated.
-void check_images_header(const IdxHeader& header, const std::string& name, long long max_image_pixels) {
+void check_images_header(const IdxHeader& header, const std::string& name, long long max_image_pixels,
+                         bool quote_content) {
+  // Each number the header holds is named by its field; its value only for a file the user named.
+  const auto value = [&](const std::string& text) { return quote_content ? " " + text : std::string(); };
   if (header.type != 0x08)
-    throw input_error(
-        name, std::string("IDX data type is ") + type_name(header.type) + "; only unsigned-byte images are supported");
+    throw input_error(name, std::string("IDX data type is ") +
+                                (quote_content ? type_name(header.type) : "not unsigned byte") +
+                                "; only unsigned-byte images are supported");
   if (header.dims.size() == 1)
     throw input_error(name, "this is a 1-D IDX file (labels?), expected images (3 dimensions: count, rows, cols)");
   if (header.dims.size() != 3)
-    throw input_error(name, "IDX images need 3 dimensions (count, rows, cols), this file has " +
-                                std::to_string(header.dims.size()) + " (" + dims_text(header.dims) + ")");
-  for (uint32_t dim : header.dims)
-    if (dim > INT_MAX) throw input_error(name, "IDX dimension " + std::to_string(dim) + " is too large");
+    throw input_error(name,
+                      "IDX images need 3 dimensions (count, rows, cols), this file has " +
+                          (quote_content ? std::to_string(header.dims.size()) + " (" + dims_text(header.dims) + ")"
+                                         : std::string("another number")));
+  for (size_t k = 0; k < header.dims.size(); ++k)
+    if (header.dims[k] > INT_MAX)
+      throw input_error(name, "the IDX header's " +
+                                  std::string(k == 0   ? "image count"
+                                              : k == 1 ? "rows"
+                                                       : "cols") +
+                                  value(std::to_string(header.dims[k])) + " is too large");
   if (header.dims[0] == 0) throw input_error(name, "contains no images (count 0)");
   if (header.dims[0] > kMaxIdxItems)
-    throw input_error(name, "header says " + std::to_string(header.dims[0]) + " images, more than the limit of " +
-                                std::to_string(kMaxIdxItems) + " items an IDX file may hold here");
+    throw input_error(name, quote_content
+                                ? "header says " + std::to_string(header.dims[0]) + " images, more than the limit of " +
+                                      std::to_string(kMaxIdxItems) + " items an IDX file may hold here"
+                                : "the IDX header's image count is more than the limit of " +
+                                      std::to_string(kMaxIdxItems) + " items an IDX file may hold here");
   if (header.dims[1] == 0 || header.dims[2] == 0)
     throw input_error(
-        name, "image size " + std::to_string(header.dims[1]) + "x" + std::to_string(header.dims[2]) + " is empty");
+        name,
+        "image size" + value(std::to_string(header.dims[1]) + "x" + std::to_string(header.dims[2])) + " is empty");
   if (static_cast<long long>(header.dims[1]) * header.dims[2] > max_image_pixels)
-    throw input_error(name, "images of " + std::to_string(header.dims[1]) + "x" + std::to_string(header.dims[2]) +
-                                " pixels exceed the limit of " + std::to_string(max_image_pixels) + " pixels");
+    throw input_error(name, "images of" +
+                                (quote_content ? " " + std::to_string(header.dims[1]) + "x" +
+                                                     std::to_string(header.dims[2]) + " pixels"
+                                               : std::string(" the IDX header's size")) +
+                                " exceed the limit of " + std::to_string(max_image_pixels) + " pixels");
 }
 }  // namespace
 
-IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels) {
-  const IdxHeader header = parse_idx_header(data, size, name);
-  check_images_header(header, name, max_image_pixels);
-  check_idx_size(header, size, name);
+IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels,
+                           bool quote_content) {
+  const IdxHeader header = parse_idx_header(data, size, name, quote_content);
+  check_images_header(header, name, max_image_pixels, quote_content);
+  check_idx_size(header, size, name, quote_content);
   return {static_cast<int>(header.dims[0]), static_cast<int>(header.dims[1]), static_cast<int>(header.dims[2]),
           data + header.header_bytes};
 }
 
-std::vector<int> parse_idx_labels(const uint8_t* data, size_t size, const std::string& name) {
-  const IdxHeader header = parse_idx_header(data, size, name);
+std::vector<int> parse_idx_labels(const uint8_t* data, size_t size, const std::string& name, bool quote_content) {
+  const IdxHeader header = parse_idx_header(data, size, name, quote_content);
   if (header.type != 0x08 || header.dims.size() != 1)
-    throw input_error(name, "IDX labels must be unsigned bytes with 1 dimension, this file has " +
-                                std::string(type_name(header.type)) + " " + dims_text(header.dims));
-  check_idx_size(header, size, name);
+    throw input_error(name, "IDX labels must be unsigned bytes with 1 dimension" +
+                                (quote_content ? ", this file has " + std::string(type_name(header.type)) + " " +
+                                                     dims_text(header.dims)
+                                               : std::string()));
+  check_idx_size(header, size, name, quote_content);
   return std::vector<int>(data + header.header_bytes, data + size);
 }
 
-std::vector<uint8_t> decode_idx_bytes(std::vector<uint8_t> stored, const std::string& name, long long max_bytes) {
+std::vector<uint8_t> decode_idx_bytes(std::vector<uint8_t> stored, const std::string& name, long long max_bytes,
+                                      bool quote_content) {
   if (stored.empty()) throw input_error(name, "empty file (0 bytes)");
   if (!is_gzip(stored.data(), stored.size())) {
-    const IdxHeader header = parse_idx_header(stored.data(), stored.size(), name);
-    promised_bytes(header, name, max_bytes);
-    check_idx_size(header, stored.size(), name);
+    const IdxHeader header = parse_idx_header(stored.data(), stored.size(), name, quote_content);
+    promised_bytes(header, name, max_bytes, quote_content);
+    check_idx_size(header, stored.size(), name, quote_content);
     return stored;
   }
   // gzip: the size is unknown until inflated, so read the header first and inflate at most one byte more than it
   // promises (that extra byte tells "too long" from "exact").
   const std::vector<uint8_t> head = gunzip(stored.data(), stored.size(), name, kMaxHeaderBytes, true);
-  const IdxHeader header = parse_idx_header(head.data(), head.size(), name);
-  const uint64_t expected = promised_bytes(header, name, max_bytes);
+  const IdxHeader header = parse_idx_header(head.data(), head.size(), name, quote_content);
+  const uint64_t expected = promised_bytes(header, name, max_bytes, quote_content);
   std::vector<uint8_t> content = gunzip(stored.data(), stored.size(), name, expected + 1);
-  check_idx_size(header, content.size(), name);
+  check_idx_size(header, content.size(), name, quote_content);
   return content;
 }
 
@@ -191,7 +222,7 @@ namespace {
 // The file as stored (raw, or gzip not inflated), after every check its header allows: its promise against
 // max_bytes and the caller's on_header, a raw file's exact size, a gzip file's size against what deflate can do.
 std::vector<uint8_t> read_idx_stored(const std::string& path, long long max_bytes,
-                                     const std::function<void(const IdxHeader&)>& on_header) {
+                                     const std::function<void(const IdxHeader&)>& on_header, bool quote_content) {
   // Check the header (and what the caller makes of it) before reading and allocating for the whole file.
   const std::vector<uint8_t> prefix = read_file_prefix(path, kGzipPrefixBytes);
   if (prefix.empty()) throw input_error(path, "empty file (0 bytes)");
@@ -204,30 +235,30 @@ std::vector<uint8_t> read_idx_stored(const std::string& path, long long max_byte
                                   "of 1 MiB (" +
                                       std::to_string(kGzipPrefixBytes) + " bytes) read before the IDX header");
   const std::vector<uint8_t> head = gz ? gunzip(prefix.data(), prefix.size(), path, kMaxHeaderBytes, true) : prefix;
-  const IdxHeader header = parse_idx_header(head.data(), head.size(), path);
-  const uint64_t expected = promised_bytes(header, path, max_bytes);
+  const IdxHeader header = parse_idx_header(head.data(), head.size(), path, quote_content);
+  const uint64_t expected = promised_bytes(header, path, max_bytes, quote_content);
   if (on_header) on_header(header);
-  if (!gz && size > 0) check_idx_size(header, size, path);
+  if (!gz && size > 0) check_idx_size(header, size, path, quote_content);
   // Deflate never grows data by more than a few bytes per 16 KiB block, so 1% + 64 KiB is generous; the gzip header
   // (FEXTRA, FNAME, FCOMMENT) may take up to the 1 MiB the prefix reads besides, and is not data.
   const uint64_t most_stored = expected + expected / 100 + (1 << 16) + kGzipPrefixBytes;
   if (gz && size > most_stored)
     throw input_error(path, "compressed file (" + std::to_string(size) + " bytes) is larger than the " +
-                                std::to_string(expected) + " bytes its header promises");
+                                (quote_content ? std::to_string(expected) + " bytes" : std::string("content")) +
+                                " its header promises");
   // ...and never shrinks it more than 1032:1, so a small file promising much more is a bomb or a lie: refused
   // before inflating anything.
   if (gz && size > 0 && expected / 1032 > size + 1024)
     throw input_error(path, "a gzip file of " + std::to_string(size) + " bytes cannot hold the " +
-                                std::to_string(expected) +
-                                " bytes its header promises (deflate compresses at most "
-                                "1032:1)");
+                                (quote_content ? std::to_string(expected) + " bytes" : std::string("content")) +
+                                " its header promises (deflate compresses at most 1032:1)");
   return read_whole_file(path, gz ? most_stored : expected);
 }
 }  // namespace
 
 std::vector<uint8_t> read_idx_file(const std::string& path, long long max_bytes,
                                    const std::function<void(const IdxHeader&)>& on_header) {
-  return decode_idx_bytes(read_idx_stored(path, max_bytes, on_header), path, max_bytes);
+  return decode_idx_bytes(read_idx_stored(path, max_bytes, on_header, true), path, max_bytes);
 }
 
 std::string find_idx_labels_file(const std::string& images_path) {
@@ -288,11 +319,11 @@ ImageCatalog idx_catalog(const IdxImages& images, std::vector<int> labels, const
 
 namespace {
 // The header of gzip IDX data, read from the stream itself (so a long gzip header is no problem).
-IdxHeader read_streamed_header(GzipReader& reader, const std::string& name) {
+IdxHeader read_streamed_header(GzipReader& reader, const std::string& name, bool quote_content) {
   uint8_t head[kMaxHeaderBytes];
   size_t got = reader.read(head, 4);
   if (got == 4 && head[0] == 0 && head[1] == 0) got += reader.read(head + 4, 4u * head[3]);
-  return parse_idx_header(head, got, name);
+  return parse_idx_header(head, got, name, quote_content);
 }
 
 // A catalog over stored IDX bytes. Raw bytes: every image in place. gzip: the images are inflated one at a time as
@@ -307,15 +338,16 @@ IdxSource idx_source(const std::vector<uint8_t>& stored, const std::string& name
                      const std::function<void(const IdxHeader&)>& on_header) {
   IdxSource source;
   const bool transposed = is_emnist(name);
+  const bool quote = options.quote_content;
   if (!is_gzip(stored.data(), stored.size())) {
-    const IdxImages images = parse_idx_images(stored.data(), stored.size(), name, options.max_image_pixels);
+    const IdxImages images = parse_idx_images(stored.data(), stored.size(), name, options.max_image_pixels, quote);
     source.catalog = idx_catalog(images, {}, name, file_name_of(name), transposed);
     return source;
   }
   auto reader = std::make_shared<GzipReader>(stored.data(), stored.size(), name);
-  const IdxHeader header = read_streamed_header(*reader, name);
-  check_images_header(header, name, options.max_image_pixels);
-  const uint64_t expected = promised_bytes(header, name, options.max_values);
+  const IdxHeader header = read_streamed_header(*reader, name, quote);
+  check_images_header(header, name, options.max_image_pixels, quote);
+  const uint64_t expected = promised_bytes(header, name, options.max_values, quote);
   if (on_header) on_header(header);
   IdxImages shape{static_cast<int>(header.dims[0]), static_cast<int>(header.dims[1]), static_cast<int>(header.dims[2]),
                   nullptr};
@@ -324,15 +356,16 @@ IdxSource idx_source(const std::vector<uint8_t>& stored, const std::string& name
   auto image = std::make_shared<std::vector<uint8_t>>();
   auto next_item = std::make_shared<long long>(0);
   source.catalog.forward_only = true;
-  source.catalog.fetch = [reader, image, next_item, shape, image_bytes, transposed, name](int item, ImageView& view,
-                                                                                          std::string&) {
+  source.catalog.fetch = [reader, image, next_item, shape, image_bytes, transposed, name, quote](
+                             int item, ImageView& view, std::string&) {
     if (item < *next_item) throw input_error(name, "internal: streamed images fetched out of order");
     reader->skip(static_cast<uint64_t>(item - *next_item) * image_bytes);
     image->resize(image_bytes);
     if (reader->read(image->data(), image_bytes) != image_bytes)
-      throw input_error(name, "the images stop at byte " + std::to_string(reader->produced()) + " of the " +
-                                  std::to_string(static_cast<unsigned long long>(image_bytes) * shape.count) +
-                                  " the header promises (truncated?)");
+      throw input_error(name, quote ? "the images stop at byte " + std::to_string(reader->produced()) + " of the " +
+                                          std::to_string(static_cast<unsigned long long>(image_bytes) * shape.count) +
+                                          " the header promises (truncated?)"
+                                    : std::string("the images stop before the end the header promises (truncated?)"));
     *next_item = item + 1LL;
     if (transposed)
       view = {image->data(), shape.rows, shape.cols, 1, 0, 1, shape.cols};
@@ -340,24 +373,29 @@ IdxSource idx_source(const std::vector<uint8_t>& stored, const std::string& name
       view = interleaved_view(image->data(), shape.cols, shape.rows, 1);
     return true;
   };
-  source.finish = [reader, expected, header, name] {
+  source.finish = [reader, expected, header, name, quote] {
     const uint64_t before = reader->produced();
     const uint64_t left = expected - std::min(expected, before);
-    check_idx_size(header, before + reader->skip(left + 1), name);  // one byte more tells "too long" from "exact"
+    check_idx_size(header, before + reader->skip(left + 1), name,
+                   quote);  // one byte more tells "too long" from "exact"
   };
   return source;
 }
 
 std::vector<int> read_labels_for(const std::string& labels_path, long long image_count, const std::string& images,
-                                 long long max_bytes) {
+                                 long long max_bytes, bool quote_content) {
   // The labels file's header must agree with the images' count before a byte of it is inflated.
-  const std::vector<uint8_t> bytes = read_idx_stored(labels_path, max_bytes, [&](const IdxHeader& header) {
-    if (header.dims.size() == 1 && header.dims[0] != image_count)
-      throw input_error(labels_path, "has " + std::to_string(header.dims[0]) + " labels but " + images + " has " +
-                                         std::to_string(image_count) + " images");
-  });
-  const std::vector<uint8_t> content = decode_idx_bytes(bytes, labels_path, max_bytes);
-  return parse_idx_labels(content.data(), content.size(), labels_path);
+  const std::vector<uint8_t> bytes = read_idx_stored(
+      labels_path, max_bytes,
+      [&](const IdxHeader& header) {
+        if (header.dims.size() == 1 && header.dims[0] != image_count)
+          throw input_error(labels_path, quote_content ? "has " + std::to_string(header.dims[0]) + " labels but " +
+                                                             images + " has " + std::to_string(image_count) + " images"
+                                                       : "its IDX header's label count is not the images' count");
+      },
+      quote_content);
+  const std::vector<uint8_t> content = decode_idx_bytes(bytes, labels_path, max_bytes, quote_content);
+  return parse_idx_labels(content.data(), content.size(), labels_path, quote_content);
 }
 }  // namespace
 
@@ -373,12 +411,14 @@ MemorySet load_idx(const std::string& images_path, const LoadOptions& options, s
     if (options.check_fits) options.check_fits(planned_count(header.dims[0], options, shape.size()), shape);
     check_default_dim(options, shape, source);  // from the header, before anything is inflated
   };
-  const std::vector<uint8_t> stored = read_idx_stored(images_path, options.max_values, check_fits);
+  const std::vector<uint8_t> stored =
+      read_idx_stored(images_path, options.max_values, check_fits, options.quote_content);
   IdxSource idx = idx_source(stored, images_path, options, check_fits);
   std::vector<int> labels;
   const std::string labels_path = find_idx_labels_file(images_path);
   if (!labels_path.empty())
-    labels = read_labels_for(labels_path, idx.catalog.total, file_name_of(images_path), options.max_values);
+    labels = read_labels_for(labels_path, idx.catalog.total, file_name_of(images_path), options.max_values,
+                             options.quote_content);
   idx.catalog.labels = std::move(labels);
   idx.catalog.source = source;
   idx.catalog.class_names = class_names;

@@ -21,8 +21,9 @@ struct IdxHeader {
   uint64_t header_bytes = 0;  // 4 + 4 * dims
   uint64_t data_bytes = 0;    // product of dims * element size
 };
-// Throws InputError for a short header, wrong magic or unknown type.
-IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& name);
+// Throws InputError for a short header, wrong magic or unknown type. quote_content false (a file named inside another
+// data file): messages here and below name the header's field and the kind of problem, never a value read from it.
+IdxHeader parse_idx_header(const uint8_t* data, size_t size, const std::string& name, bool quote_content = true);
 
 struct IdxImages {
   int count = 0;
@@ -32,12 +33,14 @@ struct IdxImages {
 };
 // data/size: the whole decompressed file. Checks magic, type, dims, rows*cols <= max_image_pixels and that the file
 // size is exactly what the header says.
-IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels);
-std::vector<int> parse_idx_labels(const uint8_t* data, size_t size, const std::string& name);
+IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels,
+                           bool quote_content = true);
+std::vector<int> parse_idx_labels(const uint8_t* data, size_t size, const std::string& name, bool quote_content = true);
 
 // The bytes of an IDX file as stored (raw or gzip) -> the decompressed file, which must be exactly as long as its
 // header promises and at most max_bytes. Raw input is passed through without a copy.
-std::vector<uint8_t> decode_idx_bytes(std::vector<uint8_t> stored, const std::string& name, long long max_bytes);
+std::vector<uint8_t> decode_idx_bytes(std::vector<uint8_t> stored, const std::string& name, long long max_bytes,
+                                      bool quote_content = true);
 // Reads and decodes a file, checking its size against the header before reading all of it: raw files must be
 // exactly as long as promised, gzip files can neither be larger than the promise nor smaller than deflate's 1032:1
 // allows. on_header (optional) sees the header first and may throw to refuse the file before the bulk is read.

@@ -64,25 +64,33 @@ struct RowBlockWriter {
 }  // namespace
 
 std::vector<int> pick_order(int total, const std::vector<int>& labels, const LoadOptions& options,
-                            const std::string& source, std::vector<std::string>* warnings) {
+                            const std::string& source, std::vector<std::string>* warnings, long long most) {
   if (options.offset < 0) throw input_error(source, "offset must be >= 0, got " + std::to_string(options.offset));
   if (options.count < 0) throw input_error(source, "count must be >= 0, got " + std::to_string(options.count));
   if (total <= 0) throw input_error(source, "contains no items");
+  // How many items there are is the file's content: said only for a source the user named.
+  const auto there_are = [&](long long n) { return options.quote_content ? std::to_string(n) : std::string("fewer"); };
   if (options.offset >= total)
-    throw input_error(source, "offset " + std::to_string(options.offset) + " is past the end: there are only " +
-                                  std::to_string(total) + " items");
+    throw input_error(source, "offset " + std::to_string(options.offset) + " is past the end: there are " +
+                                  (options.quote_content ? "only " + std::to_string(total) : "fewer") + " items");
   const int available = total - options.offset;
   if (options.count > available && options.count_at_most) {
     if (warnings)
       warnings->push_back(source + ": asked for up to " + std::to_string(options.count) + " memories, there are " +
-                          std::to_string(available) + ": taking all " + std::to_string(available));
+                          there_are(available) + ": taking all" +
+                          (options.quote_content ? " " + there_are(available) : std::string(" of them")));
   } else if (options.count > available)
-    throw input_error(source, "asked for " + std::to_string(options.count) + " memories but there are only " +
-                                  std::to_string(available) +
+    throw input_error(source, "asked for " + std::to_string(options.count) + " memories but there are " +
+                                  (options.quote_content ? "only " + std::to_string(available) : "fewer") +
                                   (options.offset > 0 ? " after offset " + std::to_string(options.offset) : ""));
+  Pick pick = options.pick;
+  if (pick == Pick::first) {  // no more than asked for: a header's count is never a vector of that size here
+    std::vector<int> order(static_cast<size_t>(std::min<long long>(available, std::max(0LL, most))));
+    for (size_t i = 0; i < order.size(); ++i) order[i] = options.offset + static_cast<int>(i);
+    return order;
+  }
   std::vector<int> order(available);
   for (int i = 0; i < available; ++i) order[i] = options.offset + i;
-  Pick pick = options.pick;
   if (pick == Pick::per_class && !has_labels(labels)) {
     if (warnings) warnings->push_back(source + ": no labels, so pick per-class picks at random instead");
     pick = Pick::random;
@@ -102,6 +110,7 @@ std::vector<int> pick_order(int total, const std::vector<int>& labels, const Loa
       for (const auto& members : classes)
         if (round < members.size()) order.push_back(members[round]);
   }
+  if (most >= 0 && order.size() > static_cast<size_t>(most)) order.resize(static_cast<size_t>(most));
   return order;
 }
 
@@ -148,10 +157,12 @@ void check_default_dim(const LoadOptions& options, const ImageShape& shape, cons
   if (options.default_max_dim <= 0 || d <= options.default_max_dim || (resizable && options.width > 0)) return;
   const int side =
       static_cast<int>(std::sqrt(static_cast<double>(options.default_max_dim / std::max(1, shape.channels))));
-  const std::string what = shape.height > 1 ? "images of " + size_text(shape.width, shape.height) +
-                                                  (shape.channels == 3 ? " RGB" : "") +
-                                                  " give d = " + std::to_string(d) + " values per memory"
-                                            : "d = " + std::to_string(d) + " values per memory";
+  // The size comes from the file: said only for a source the user named.
+  const std::string what = !options.quote_content ? std::string("the memories have more values each (d)")
+                           : shape.height > 1     ? "images of " + size_text(shape.width, shape.height) +
+                                                    (shape.channels == 3 ? " RGB" : "") +
+                                                    " give d = " + std::to_string(d) + " values per memory"
+                                              : "d = " + std::to_string(d) + " values per memory";
   // A file's own size is not the user asking for it: Stage I's d x d W grows as d² (LoadOptions::default_max_dim).
   throw LargeRequestError(
       (source.empty() ? "" : source + ": ") + what + ", more than a file gives without asking for that size (at most " +
@@ -167,12 +178,14 @@ void warn_default_count(long long total, const LoadOptions& options, const std::
   const long long available = std::max(0LL, total - options.offset), cap = default_count_cap(options, dim);
   if (options.count > 0 || available <= cap || !warnings) return;
   const bool by_values = options.default_max_count <= 0 || cap < options.default_max_count;
-  warnings->push_back(source + ": holds " + std::to_string(available) + " items; without a count at most " +
-                      std::to_string(cap) + " are used" +
+  // The number of items is the file's content: said only for a source the user named.
+  warnings->push_back(source + ": holds " + (options.quote_content ? std::to_string(available) : "more") +
+                      " items; without a count at most " + std::to_string(cap) + " are used" +
                       (by_values ? " (" + std::to_string(dim) + " values each, at most " +
                                        std::to_string(options.default_max_values) + " values in all)"
                                  : std::string()) +
-                      " (ask for more with --count " + std::to_string(available) + ")");
+                      (options.quote_content ? " (ask for more with --count " + std::to_string(available) + ")"
+                                             : std::string(" (ask for more with a count)")));
 }
 
 long long planned_count(long long total, const LoadOptions& options, long long dim) {

@@ -3,6 +3,7 @@
 // sizing, conversion and bookkeeping once for all formats.
 #pragma once
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,11 @@ struct ImageCatalog {
 // The order in which items are taken: items [offset, total) ordered by pick. first: file order; random: a seeded
 // Fisher-Yates shuffle; per_class: each class's items shuffled with the seed, then round-robin over classes in
 // ascending label order (unlabelled items last). Throws InputError when offset or count is out of range.
-// per_class without any labels falls back to random with a warning.
+// per_class without any labels falls back to random with a warning. At most `most` items are returned (their order
+// unchanged): with pick first only those are ever listed.
 std::vector<int> pick_order(int total, const std::vector<int>& labels, const LoadOptions& options,
-                            const std::string& source, std::vector<std::string>* warnings);
+                            const std::string& source, std::vector<std::string>* warnings,
+                            long long most = std::numeric_limits<long long>::max());
 
 // How many memories a load of total items of dim values each will take (options.count, or all after the offset up
 // to options.default_max_count and options.default_max_values / dim; dim 0 = not known yet; with count_at_most at

@@ -173,16 +173,6 @@ double value_at(const NpyHeader& h, const uint8_t* p) {
   }
 }
 
-void check_length(const NpyHeader& h, size_t size, const std::string& name) {
-  const uint64_t expected = h.data_offset + h.data_bytes();
-  if (size < expected)
-    throw input_error(name, "truncated .npy: the header promises " + std::to_string(h.data_bytes()) +
-                                " bytes of values, the file has " + std::to_string(size - h.data_offset));
-  if (size > expected)
-    throw input_error(name,
-                      std::to_string(size - expected) + " bytes after the array's values (not one np.save array?)");
-}
-
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
@@ -214,8 +204,10 @@ NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& 
   NpyHeader h;
   h.version = data[6];
   if (h.version < 1 || h.version > 3)
-    throw input_error(name, ".npy version " + std::to_string(h.version) + "." + std::to_string(data[7]) +
-                                " is not supported (1.0, 2.0 and 3.0 are)");
+    throw input_error(name, ".npy version " +
+                                (quote_content ? std::to_string(h.version) + "." + std::to_string(data[7]) + " "
+                                               : std::string("(byte 6) ")) +
+                                "is not supported (1.0, 2.0 and 3.0 are)");
   size_t length = 0, start = 10;
   if (h.version == 1) {
     length = data[8] | (static_cast<size_t>(data[9]) << 8);
@@ -226,8 +218,8 @@ NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& 
     start = 12;
   }
   if (length > kMaxNpyHeaderBytes)
-    throw input_error(name, ".npy header of " + std::to_string(length) + " bytes is longer than the " +
-                                std::to_string(kMaxNpyHeaderBytes) + " allowed");
+    throw input_error(name, ".npy header" + (quote_content ? " of " + std::to_string(length) + " bytes" : "") +
+                                " is longer than the " + std::to_string(kMaxNpyHeaderBytes) + " bytes allowed");
   if (size < start + length) throw input_error(name, "truncated .npy header");
   const std::string text(reinterpret_cast<const char*>(data) + start, length);
   for (unsigned char c : text)
@@ -245,53 +237,136 @@ NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& 
   return h;
 }
 
+NpyHeader read_npy_header(ByteStream& in, const std::string& name, long long max_values, bool quote_content) {
+  std::vector<uint8_t> head(12);
+  head.resize(in.read(head.data(), 10));
+  if (head.size() == 10 && is_npy(head.data(), head.size()) && head[6] >= 2) {  // version 2 and 3: 4-byte length
+    head.resize(12);
+    head.resize(10 + in.read(head.data() + 10, 2));
+  }
+  // The length is checked by parse_npy_header (a longer one is refused before it is read).
+  if (head.size() >= 10 && is_npy(head.data(), head.size())) {
+    size_t length = head[8] | (static_cast<size_t>(head[9]) << 8);
+    if (head.size() == 12) length |= (static_cast<size_t>(head[10]) << 16) | (static_cast<size_t>(head[11]) << 24);
+    if (length <= kMaxNpyHeaderBytes) {
+      const size_t fixed = head.size();
+      head.resize(fixed + length);
+      head.resize(fixed + in.read(head.data() + fixed, length));
+    }
+  }
+  return parse_npy_header(head.data(), head.size(), name, max_values, quote_content);
+}
+
+void check_npy_length(const NpyHeader& h, uint64_t size, const std::string& name, bool quote_content) {
+  const uint64_t expected = h.data_offset + h.data_bytes();
+  if (size < expected)
+    throw input_error(name, quote_content ? "truncated .npy: the header promises " + std::to_string(h.data_bytes()) +
+                                                " bytes of values, the file has " +
+                                                std::to_string(size - std::min<uint64_t>(size, h.data_offset))
+                                          : std::string("truncated .npy: fewer values than the header promises"));
+  if (size > expected)
+    throw input_error(name, (quote_content ? std::to_string(size - expected) + " bytes" : std::string("bytes")) +
+                                " after the array's values (not one np.save array?)");
+}
+
+namespace {
+// Reads runs of values from a stream that only moves forward: `at` is a value's place in the file.
+class ValueCursor {
+ public:
+  ValueCursor(ByteStream& in, const NpyHeader& h, const std::string& name) : in_(in), h_(h), name_(name) {}
+  // count values starting at value index at (not before the last run's end), as raw bytes.
+  const uint8_t* run(uint64_t at, size_t count) {
+    const uint64_t item = static_cast<uint64_t>(h_.item_bytes);
+    if (at * item > position_ && in_.skip(at * item - position_) != at * item - position_) truncated();
+    buffer_.resize(count * item);
+    if (in_.read(buffer_.data(), buffer_.size()) != buffer_.size()) truncated();
+    position_ = (at + count) * item;
+    return buffer_.data();
+  }
+
+ private:
+  [[noreturn]] void truncated() const {
+    throw input_error(name_, "truncated .npy: the values end before the header says they do");
+  }
+  ByteStream& in_;
+  const NpyHeader& h_;
+  const std::string& name_;
+  std::vector<uint8_t> buffer_;
+  uint64_t position_ = 0;  // bytes of values consumed
+};
+
+double checked_value(const NpyHeader& h, const uint8_t* p, long long row, long long column, const std::string& name) {
+  const double v = value_at(h, p);
+  if (!std::isfinite(v))
+    throw input_error(name, "value at row " + std::to_string(row) + ", column " + std::to_string(column) + " is " +
+                                (std::isnan(v) ? "NaN" : "infinite"));
+  return v;
+}
+
+// Fortran order: the C-order column of the b-th block (the trailing indices with the first of them fastest).
+long long c_column_of_block(const std::vector<long long>& shape, long long block) {
+  long long column = 0;
+  std::vector<long long> index(shape.size(), 0);
+  for (size_t k = 1; k < shape.size(); ++k) index[k] = block % shape[k], block /= shape[k];
+  for (size_t k = 1; k < shape.size(); ++k) column = column * shape[k] + index[k];
+  return column;
+}
+}  // namespace
+
+void read_npy_rows(const NpyHeader& h, ByteStream& values, const std::vector<long long>& rows,
+                   const std::vector<int>& out_row, Matrix& out, const std::string& name) {
+  if (h.shape.empty()) throw input_error(name, "the array is a scalar, expected rows of values");
+  const long long total = h.shape.size() == 1 ? 1 : h.shape[0];
+  const long long cols = h.value_count / total;
+  ValueCursor cursor(values, h, name);
+  const size_t item = static_cast<size_t>(h.item_bytes);
+  if (!h.fortran_order || h.shape.size() == 1) {  // C order: each row's values together
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const uint8_t* p = cursor.run(static_cast<uint64_t>(rows[k]) * cols, static_cast<size_t>(cols));
+      for (long long j = 0; j < cols; ++j) out(out_row[k], j) = checked_value(h, p + j * item, rows[k], j, name);
+    }
+    return;
+  }
+  // Fortran order: block b holds one trailing index for every row; runs of consecutive rows are read together.
+  constexpr size_t kMostPerRun = 1 << 14;
+  for (long long b = 0; b < cols; ++b) {
+    const long long j = c_column_of_block(h.shape, b);
+    for (size_t k = 0; k < rows.size();) {
+      size_t end = k + 1;
+      while (end < rows.size() && end - k < kMostPerRun && rows[end] == rows[end - 1] + 1) ++end;
+      const uint8_t* p = cursor.run(static_cast<uint64_t>(b) * total + rows[k], end - k);
+      for (size_t r = k; r < end; ++r) out(out_row[r], j) = checked_value(h, p + (r - k) * item, rows[r], j, name);
+      k = end;
+    }
+  }
+}
+
+std::vector<int> read_npy_ints(const NpyHeader& h, ByteStream& values, const std::vector<long long>& at,
+                               const std::string& name) {
+  if (h.shape.size() != 1 || h.kind == 'f') throw input_error(name, "expected a 1-D integer array");
+  ValueCursor cursor(values, h, name);
+  std::vector<int> out(at.size());
+  for (size_t k = 0; k < at.size(); ++k) {
+    const double v = value_at(h, cursor.run(static_cast<uint64_t>(at[k]), 1));
+    if (v < INT_MIN || v > INT_MAX) throw input_error(name, "value " + std::to_string(at[k]) + " does not fit an int");
+    out[k] = static_cast<int>(v);
+  }
+  return out;
+}
+
 Matrix npy_matrix(const NpyHeader& h, const uint8_t* data, size_t size, const std::string& name) {
   if (h.shape.empty()) throw input_error(name, "the array is a scalar, expected rows of values");
-  check_length(h, size, name);
+  check_npy_length(h, size, name);
   const long long rows = h.shape.size() == 1 ? 1 : h.shape[0];
   const long long cols = h.value_count / rows;
   if (rows > INT_MAX || cols > INT_MAX) throw input_error(name, "a dimension of the array is over 2^31");
-  // Where column j's values start in the file (in values): C order flattens the trailing dimensions row by row;
-  // Fortran order has stride 1 along the first dimension and strides growing left to right after it.
-  const bool c_order = !h.fortran_order || h.shape.size() == 1;
-  std::vector<long long> column_offset(cols);
-  for (long long j = 0; j < cols; ++j) {
-    if (c_order) {
-      column_offset[j] = j;
-      continue;
-    }
-    long long rest = j, offset = 0, stride = h.shape[0];
-    std::vector<long long> index(h.shape.size(), 0);
-    for (size_t k = h.shape.size() - 1; k >= 1; --k) index[k] = rest % h.shape[k], rest /= h.shape[k];
-    for (size_t k = 1; k < h.shape.size(); ++k) offset += index[k] * stride, stride *= h.shape[k];
-    column_offset[j] = offset;
-  }
-  const uint8_t* values = data + h.data_offset;
+  std::vector<long long> all(static_cast<size_t>(rows));
+  std::vector<int> out_row(all.size());
+  for (long long i = 0; i < rows; ++i) all[i] = out_row[i] = static_cast<int>(i);
   Matrix m(rows, cols);
-  for (long long j = 0; j < cols; ++j)
-    for (long long i = 0; i < rows; ++i) {
-      const long long at = c_order ? i * cols + column_offset[j] : i + column_offset[j];
-      const double v = value_at(h, values + at * h.item_bytes);
-      if (!std::isfinite(v))
-        throw input_error(name, "value at row " + std::to_string(i) + ", column " + std::to_string(j) + " is " +
-                                    (std::isnan(v) ? "NaN" : "infinite"));
-      m(i, j) = v;
-    }
+  MemoryByteStream values(data + h.data_offset, size - h.data_offset);
+  read_npy_rows(h, values, all, out_row, m, name);
   return m;
-}
-
-std::vector<int> npy_int_vector(const NpyHeader& h, const uint8_t* data, size_t size, const std::string& name) {
-  if (h.shape.size() != 1 || h.kind == 'f')
-    throw input_error(name, "expected a 1-D integer array, got dtype '" + h.descr + "' with " +
-                                std::to_string(h.shape.size()) + " dimensions");
-  check_length(h, size, name);
-  std::vector<int> out(h.value_count);
-  for (long long i = 0; i < h.value_count; ++i) {
-    const double v = value_at(h, data + h.data_offset + i * h.item_bytes);
-    if (v < INT_MIN || v > INT_MAX) throw input_error(name, "value " + std::to_string(i) + " does not fit an int");
-    out[i] = static_cast<int>(v);
-  }
-  return out;
 }
 
 Matrix read_npy_matrix(const std::string& path, long long max_values) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "io/byte_stream.h"
 #include "numerics/linalg_types.h"
 
 namespace uhop {
@@ -42,12 +43,28 @@ bool is_npy(const uint8_t* data, size_t size);
 NpyHeader parse_npy_header(const uint8_t* data, size_t size, const std::string& name, long long max_values,
                            bool quote_content = true);
 
+// The header of a .npy stream positioned at its start, read to its end (the stream is left at the first value) and
+// checked like parse_npy_header.
+NpyHeader read_npy_header(ByteStream& in, const std::string& name, long long max_values, bool quote_content = true);
+// Throws unless size (the whole .npy: header and values) is exactly data_offset + data_bytes; with quote_content
+// false the message carries no number the header declares.
+void check_npy_length(const NpyHeader& header, uint64_t size, const std::string& name, bool quote_content = true);
+
+// Rows `rows` (ascending, distinct, each below shape[0]) of the array, read from `values` positioned at its first
+// value: rows[k] becomes out.row(out_row[k]), the trailing dimensions flattened in C order whatever the file's order.
+// Only those rows are read and held: C order stops after the last of them, Fortran order skips through each column's
+// block. Throws when a float value is NaN or infinite, or when the values end early.
+void read_npy_rows(const NpyHeader& header, ByteStream& values, const std::vector<long long>& rows,
+                   const std::vector<int>& out_row, Matrix& out, const std::string& name);
+// The values of a 1-D integer array (labels) at ascending positions `at`, as ints, read from `values` positioned at
+// its first value. Throws when a value does not fit an int or the values end early.
+std::vector<int> read_npy_ints(const NpyHeader& header, ByteStream& values, const std::vector<long long>& at,
+                               const std::string& name);
+
 // The values of a whole .npy buffer (data/size: the file) as doubles, shape[0] rows by the product of the other
 // dimensions (a 1-D array is one row; a scalar refused), the rest flattened in C order whatever the file's order.
 // Throws when the buffer is not exactly data_offset + data_bytes long, or when a float value is NaN or infinite.
 Matrix npy_matrix(const NpyHeader& header, const uint8_t* data, size_t size, const std::string& name);
-// A 1-D integer array as ints (labels); throws when it is not 1-D integer or a value does not fit an int.
-std::vector<int> npy_int_vector(const NpyHeader& header, const uint8_t* data, size_t size, const std::string& name);
 
 // A .npy file as a matrix (at most max_values values), header checked before the values are read.
 Matrix read_npy_matrix(const std::string& path, long long max_values);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <zlib.h>
+
 #include "io/file_bytes.h"
 #include "numerics/input_error.h"
 
@@ -83,7 +85,9 @@ std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const s
   }
   b.need(directory, directory_bytes, "zip central directory");
   if (count > kMaxEntries || count * kCentralBytes > directory_bytes)
-    throw input_error(name, ".npz: the zip directory declares " + std::to_string(count) + " entries it cannot hold");
+    throw input_error(name, ".npz: the zip directory declares " +
+                                (quote_content ? std::to_string(count) + " entries" : std::string("more entries")) +
+                                " than it can hold");
   std::vector<NpzEntry> entries;
   uint64_t at = directory;
   const uint64_t directory_end = directory + directory_bytes;
@@ -106,8 +110,9 @@ std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const s
     at += kCentralBytes + name_len + extra_len + comment_len;
     if (flags & 1) throw input_error(name, ".npz: " + entry + " is encrypted");
     if (e.method != 0 && e.method != 8)
-      throw input_error(name, ".npz: " + entry + " uses zip method " + std::to_string(e.method) +
-                                  " (only stored and deflated entries are read)");
+      throw input_error(name, ".npz: " + entry + " uses zip method " +
+                                  (quote_content ? std::to_string(e.method) + " " : std::string("other than 0 or 8 ")) +
+                                  "(only stored and deflated entries are read)");
     // The local header repeats the name and has its own extra field; the data follows it.
     b.need(local, kLocalBytes, "zip local header");
     if (b.le(local, 4) != kLocalHeader) throw input_error(name, ".npz: corrupt zip local header");
@@ -124,21 +129,117 @@ std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const s
   return entries;
 }
 
-std::vector<uint8_t> npz_entry_bytes(const uint8_t* data, size_t size, const NpzEntry& e, const std::string& where,
-                                     uint64_t max_bytes) {
+struct NpzEntryStream::Inflater {
+  z_stream z{};
+  ~Inflater() { inflateEnd(&z); }
+};
+
+NpzEntryStream::NpzEntryStream(const uint8_t* data, size_t size, const NpzEntry& e, const std::string& where,
+                               uint64_t max_bytes, bool quote_content)
+    : start_(data + std::min<uint64_t>(e.data_offset, size)), entry_(e), where_(where) {
   if (e.method == 8 && e.uncompressed_bytes > e.compressed_bytes * kDeflateMaxRatio + 1024)
-    throw input_error(where, "declares " + std::to_string(e.uncompressed_bytes) + " bytes from " +
-                                 std::to_string(e.compressed_bytes) +
-                                 " deflated ones, beyond what deflate can do (a zip bomb?)");
+    throw input_error(where, quote_content ? "declares " + std::to_string(e.uncompressed_bytes) + " bytes from " +
+                                                 std::to_string(e.compressed_bytes) +
+                                                 " deflated ones, beyond what deflate can do (a zip bomb?)"
+                                           : "declares more bytes than its deflated ones can hold (deflate does "
+                                             "at most 1032:1: a zip bomb?)");
   if (e.uncompressed_bytes > max_bytes)
-    throw input_error(where, "the entry declares " + std::to_string(e.uncompressed_bytes) + " bytes, more than the " +
-                                 std::to_string(max_bytes) + " allowed");
+    throw input_error(where, (quote_content ? "the entry declares " + std::to_string(e.uncompressed_bytes) + " bytes"
+                                            : std::string("the entry declares more bytes")) +
+                                 ", more than the " + std::to_string(max_bytes) + " allowed");
   if (e.data_offset > size || e.compressed_bytes > size - e.data_offset)
     throw input_error(where, "truncated zip entry");
-  const uint8_t* start = data + e.data_offset;
-  std::vector<uint8_t> bytes = e.method == 0 ? std::vector<uint8_t>(start, start + e.compressed_bytes)
-                                             : inflate_raw(start, e.compressed_bytes, where, e.uncompressed_bytes);
-  if (crc32_of(bytes.data(), bytes.size()) != e.crc) throw input_error(where, "CRC-32 mismatch (corrupt archive)");
+  if (e.method == 8) {
+    inflater_ = new Inflater;
+    if (inflateInit2(&inflater_->z, -15) != Z_OK) {  // -15: raw deflate, no header
+      delete inflater_;
+      throw input_error(where, "cannot start zlib");
+    }
+  }
+  crc_ = static_cast<uint32_t>(crc32(0L, Z_NULL, 0));
+}
+
+NpzEntryStream::~NpzEntryStream() {
+  delete inflater_;
+}
+
+size_t NpzEntryStream::read(uint8_t* out, size_t bytes) {
+  bytes = static_cast<size_t>(std::min<uint64_t>(bytes, entry_.uncompressed_bytes - produced_));
+  size_t done = 0;
+  if (!inflater_) {
+    std::copy(start_ + produced_, start_ + produced_ + bytes, out);
+    done = bytes;
+  }
+  while (inflater_ && done < bytes && !ended_) {
+    z_stream& z = inflater_->z;
+    const uint64_t fed = static_cast<uint64_t>(z.next_in ? z.next_in - start_ : 0);
+    if (z.avail_in == 0 && fed < entry_.compressed_bytes) {
+      z.next_in = const_cast<Bytef*>(start_ + fed);  // avail_in is 32-bit: huge entries go in 1 GiB pieces
+      z.avail_in = static_cast<uInt>(std::min<uint64_t>(entry_.compressed_bytes - fed, 1u << 30));
+    }
+    const size_t room = std::min<size_t>(bytes - done, 1u << 30);
+    z.next_out = out + done;
+    z.avail_out = static_cast<uInt>(room);
+    const int status = inflate(&z, Z_NO_FLUSH);
+    done += room - z.avail_out;
+    if (status == Z_STREAM_END) {
+      ended_ = true;
+    } else if (status == Z_BUF_ERROR && z.avail_in == 0) {
+      throw input_error(where_, "truncated deflate data (it stops " + std::string(done < bytes ? "before" : "at") +
+                                    " the end of the entry's declared size)");
+    } else if (status != Z_OK && status != Z_BUF_ERROR) {
+      throw input_error(where_, "corrupt deflate data (zlib: " +
+                                    std::string(z.msg ? z.msg : "error " + std::to_string(status)) + ")");
+    }
+  }
+  if (done < bytes) throw input_error(where_, "deflated data ends before the entry's declared size");
+  for (size_t at = 0; at < done;) {
+    const uInt piece = static_cast<uInt>(std::min<size_t>(done - at, 1u << 30));
+    crc_ = static_cast<uint32_t>(crc32(crc_, out + at, piece));
+    at += piece;
+  }
+  produced_ += done;
+  return done;
+}
+
+uint64_t NpzEntryStream::skip(uint64_t bytes) {
+  std::vector<uint8_t> scratch(static_cast<size_t>(std::min<uint64_t>(bytes, 1 << 18)));
+  uint64_t skipped = 0;
+  while (skipped < bytes) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(bytes - skipped, scratch.size()));
+    const size_t got = read(scratch.data(), want);
+    skipped += got;
+    if (got < want) break;
+  }
+  return skipped;
+}
+
+void NpzEntryStream::check_if_whole() {
+  if (produced_ < entry_.uncompressed_bytes) return;
+  if (inflater_ && !ended_) {
+    z_stream& z = inflater_->z;
+    uint8_t extra = 0;
+    const uint64_t fed = static_cast<uint64_t>(z.next_in ? z.next_in - start_ : 0);
+    if (z.avail_in == 0 && fed < entry_.compressed_bytes) {
+      z.next_in = const_cast<Bytef*>(start_ + fed);
+      z.avail_in = static_cast<uInt>(std::min<uint64_t>(entry_.compressed_bytes - fed, 1u << 30));
+    }
+    z.next_out = &extra;
+    z.avail_out = 1;
+    const int status = inflate(&z, Z_NO_FLUSH);
+    if (z.avail_out == 0) throw input_error(where_, "deflated data is larger than its declared size");
+    if (status != Z_STREAM_END) throw input_error(where_, "truncated or corrupt deflate data at its declared end");
+    ended_ = true;
+  }
+  if (crc_ != entry_.crc) throw input_error(where_, "CRC-32 mismatch (corrupt archive)");
+}
+
+std::vector<uint8_t> npz_entry_bytes(const uint8_t* data, size_t size, const NpzEntry& e, const std::string& where,
+                                     uint64_t max_bytes, bool quote_content) {
+  NpzEntryStream stream(data, size, e, where, max_bytes, quote_content);
+  std::vector<uint8_t> bytes(static_cast<size_t>(e.uncompressed_bytes));
+  stream.read(bytes.data(), bytes.size());
+  stream.check_if_whole();
   return bytes;
 }
 

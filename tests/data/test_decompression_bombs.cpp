@@ -1,7 +1,7 @@
 // Issue 24 item 6 (and the gzip FEXTRA case of item 11): gzip IDX files are checked against their header and the
 // limits before inflating, streamed one image at a time, labels are checked against the images before a byte of
 // them is inflated, and a file source with no count gives at most LoadOptions::default_max_count memories and at
-// most LoadOptions::default_max_values values (M x d).
+// most LoadOptions::default_max_values values (M x d). .npy/.npz arrays (audit 26): only the rows taken are read.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "data/idx_format.h"
 #include "data/memory_sources.h"
 #include "loader_test_files.h"
+#include "npy_test_files.h"
 #include "numerics/input_error.h"
 
 namespace {
@@ -316,4 +318,78 @@ TEST_CASE("a sparse 1 GB CIFAR file is not read whole for --count 2", "[data][ci
   CHECK(set.names[0] == "data_batch_1.bin#1");
   CHECK(set.labels[0] == 0);
   CHECK(set.patterns.row(1).norm() == 0);  // record 2: a hole
+}
+
+namespace {
+// An .npz holding one deflated array of `rows` x `cols` zeros of dtype `descr` (item_bytes each), plus the entries
+// given: a few hundred KB on disk that declare tens of MB.
+std::vector<uint8_t> zero_npz(const std::string& descr, long long rows, long long cols, int item_bytes,
+                              std::vector<uhop_test::ZipEntry> more = {}) {
+  const std::vector<uint8_t> zeros(static_cast<size_t>(rows * cols * item_bytes), 0);
+  more.insert(more.begin(), {"x.npy",
+                             uhop_test::npy_bytes("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" +
+                                                      std::to_string(rows) + ", " + std::to_string(cols) + "), }",
+                                                  zeros),
+                             true});
+  return uhop_test::zip_bytes(more);
+}
+}  // namespace
+
+TEST_CASE("an .npz of 2^22 x 1 float32 zeros reads only the rows used: with --count 2, by default, from a session",
+          "[data][npz][hostile][bomb]") {
+  cli::TempDir dir;
+  // The audit's f4col.npz was (2^26, 1) in 261 KB: 11.5 GB and 34-94 s even with --count 2 (every row converted,
+  // every row named). A quarter of it keeps the test quick; the old loader still needed about 0.4 GB for it.
+  uhop_test::write_bytes(dir / "col.npz", zero_npz("<f4", 1 << 22, 1, 4));
+  REQUIRE(std::filesystem::file_size(dir / "col.npz") < (1u << 20));
+  long peak = 0;
+  cli::Result r = run_measured(dir, "project --memories col.npz --count 2 --out p.csv", peak);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(peak < 60);
+  r = run_measured(dir, "project --memories col.npz --out p.csv", peak);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Contains("at most 10000 are used"));
+  CHECK(peak < 60);
+  std::ofstream(dir / "s.json")
+      << R"({"format":"uhop-session","version":1,"memories":{"source":")" << (dir / "col.npz")
+      << R"(","count":0},"stage1":{"init":"identity","lr":0.1,"steps":1},"stage2":{"similarity":"kernel","beta":1.0,)"
+      << R"("steps":1},"query":{"target":0,"corruption":"gaussian:0.1","seed":0}})";
+  r = run_measured(dir, "replay --session s.json", peak);
+  CHECK(r.code == 0);
+  CHECK(peak < 60);
+}
+
+TEST_CASE("an .npz of 2^20 x 64 uint8 zeros converts only the default count's rows, and keeps no raw bytes of the rest",
+          "[data][npz][hostile][bomb]") {
+  cli::TempDir dir;
+  // Like the audit's u8big.npz (65 KB, 1.12 GB for `project`): the old loader inflated the 64 MB and converted all
+  // of it to 512 MB of doubles before taking the first 10000 rows.
+  uhop_test::write_bytes(dir / "u8.npz", zero_npz("|u1", 1 << 20, 64, 1));
+  REQUIRE(std::filesystem::file_size(dir / "u8.npz") < (1u << 20));
+  long peak = 0;
+  const cli::Result r = run_measured(dir, "project --memories u8.npz --out p.csv", peak);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Contains("at most 10000 are used"));
+  CHECK(peak < 100);
+}
+
+TEST_CASE("an .npz's labels are checked against the memories before they are inflated", "[data][npz][hostile][bomb]") {
+  cli::TempDir dir;
+  // The audit's lab.npz: 10 memories beside 2^26 int64 labels (522 KB) peaked at 793 MB to say the labels do not fit.
+  {  // (the 64 MB built here is gone before the run is measured: a forked child counts its parent's pages)
+    const std::vector<uint8_t> label_zeros(static_cast<size_t>(8) << 23, 0);
+    uhop_test::ZipEntry labels{
+        "labels.npy",
+        uhop_test::npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (8388608,), }", label_zeros), true};
+    uhop_test::write_bytes(dir / "lab.npz", zero_npz("<f8", 10, 4, 8, {labels}));
+  }
+  REQUIRE(std::filesystem::file_size(dir / "lab.npz") < (1u << 20));
+  long peak = 0;
+  const cli::Result r = run_measured(dir, "project --memories lab.npz --out p.csv", peak);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Contains("not used as their labels"));
+  CHECK(peak < 40);
 }

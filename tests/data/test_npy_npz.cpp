@@ -164,7 +164,11 @@ TEST_CASE("npz: hostile archives are refused before inflating", "[npz][hostile]"
   ZipEntry bzip2{"X.npy", x, false};
   bzip2.method = 12;
   ZipEntry short_size{"X.npy", x, true};
-  short_size.declared_size = static_cast<int64_t>(x.size()) - 8;
+  short_size.declared_size = static_cast<int64_t>(x.size()) - 8;  // refused from the directory: not the header's size
+  std::vector<uint8_t> x_and_more = x;
+  x_and_more.resize(x.size() + 8, 0);
+  ZipEntry more_than_declared{"X.npy", x_and_more, true};
+  more_than_declared.declared_size = static_cast<int64_t>(x.size());  // what the header says, but deflate gives more
   const std::vector<uint8_t> whole = zip_bytes({{"X.npy", x, false}});
   const std::vector<std::pair<std::vector<uint8_t>, std::string>> cases = {
       {zip_bytes({bomb}), "zip bomb"},
@@ -172,7 +176,8 @@ TEST_CASE("npz: hostile archives are refused before inflating", "[npz][hostile]"
       {zip_bytes({crc}), "CRC-32"},
       {zip_bytes({encrypted}), "encrypted"},
       {zip_bytes({bzip2}), "method 12"},
-      {zip_bytes({short_size}), "larger than its declared size"},
+      {zip_bytes({short_size}), "truncated .npy"},
+      {zip_bytes({more_than_declared}), "larger than its declared size"},
       {std::vector<uint8_t>(whole.begin(), whole.end() - 5), "end-of-directory"},
   };
   for (const auto& [bytes, problem] : cases) {
@@ -269,4 +274,108 @@ TEST_CASE("files named inside another data file: npy header text, npz member nam
   // Named by the user: a short excerpt helps them fix their file.
   CHECK_THAT(message(dir.file("descr.npy"), {}), Contains("'TOP-SECRET-descr'"));
   CHECK_THAT(message(dir.file("members.npz") + ":x", {}), Contains("TOP-SECRET-member"));
+}
+
+TEST_CASE("npy/npz: only the rows taken are read, in pick order, whatever the layout", "[npy][npz]") {
+  TempDir dir("npy-rows");
+  // 7 rows of 2 x 3 images in C and Fortran order, stored and deflated: every pick must give the rows (and labels) a
+  // whole read would, in the same order.
+  std::vector<double> c_order(42), fortran(42);
+  for (int m = 0; m < 7; ++m)
+    for (int y = 0; y < 2; ++y)
+      for (int x = 0; x < 3; ++x) c_order[m * 6 + y * 3 + x] = fortran[m + 7 * y + 14 * x] = 100 * m + 10 * y + x;
+  const std::vector<uint8_t> labels = npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (7,), }",
+                                                raw_values(std::vector<int32_t>{3, 1, 3, 0, 1, 3, 0}));
+  for (bool fortran_order : {false, true})
+    for (bool deflated : {false, true}) {
+      const std::vector<uint8_t> x = npy_bytes(std::string("{'descr': '<f8', 'fortran_order': ") +
+                                                   (fortran_order ? "True" : "False") + ", 'shape': (7, 2, 3), }",
+                                               raw_values(fortran_order ? fortran : c_order));
+      write_bytes(dir.file("a.npz"), zip_bytes({{"labels.npy", labels, deflated}, {"X.npy", x, deflated}}));
+      for (Pick pick : {Pick::first, Pick::random, Pick::per_class}) {
+        LoadOptions options;
+        options.pick = pick;
+        options.offset = 1;
+        options.count = 4;
+        options.seed = 5;
+        const MemorySet set = load_memories(dir.file("a.npz"), options);
+        REQUIRE(set.count() == 4);
+        for (int i = 0; i < 4; ++i) {
+          const int m = std::stoi(set.names[i].substr(set.names[i].rfind('#') + 1));
+          INFO("pick " << static_cast<int>(pick) << " row " << i << " is item " << m);
+          if (pick == Pick::first) REQUIRE(m == i + 1);
+          REQUIRE(set.labels[i] == std::vector<int>{3, 1, 3, 0, 1, 3, 0}[m]);
+          for (int j = 0; j < 6; ++j) REQUIRE(set.patterns(i, j) == 100 * m + 10 * (j / 3) + j % 3);
+        }
+        if (pick == Pick::per_class) REQUIRE(set.labels == std::vector<int>{0, 1, 3, 0});
+      }
+    }
+}
+
+TEST_CASE("files named inside another data file: CIFAR label bytes, IDX header numbers, npy shapes never echoed",
+          "[npy][npz][idx][cifar][hostile][provenance]") {
+  TempDir dir("provenance-numbers");
+  // Values spelling a marker: 4242 and 0x41554449 = 1096107081 ("AUDI") must not come back from a session's source.
+  std::vector<uint8_t> cifar(3 * 3073, 0);
+  cifar[2 * 3073] = 65;  // record 2's label: 'A'
+  write_bytes(dir.file("data_batch_7.bin"), cifar);
+  write_bytes(dir.file("dims-images-idx3-ubyte"), {0, 0, 8, 3, 'A', 'U', 'D', 'I', 0, 0, 0, 1, 0, 0, 0, 1});
+  std::vector<uint8_t> four = {0, 0, 8, 4, 0, 0, 0x10, 0x92, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+  four.resize(four.size() + 4242, 0);  // as long as its 4 dimensions say
+  write_bytes(dir.file("four-images-idx3-ubyte"), four);
+  write_bytes(dir.file("float-images-idx3-ubyte"), {0, 0, 0x0e, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 3, 4});
+  write_bytes(dir.file("many-images-idx3-ubyte"), {0, 0, 8, 3, 2, 0, 0x10, 0x92, 0, 0, 0, 1, 0, 0, 0, 1});
+  write_bytes(dir.file("shape.npy"), npy_f8("(1, 1, 1, 4242)", std::vector<double>(4242, 1.0)));
+  write_bytes(dir.file("short.npy"), npy_f8("(4242, 2)", {1, 2, 3, 4}));
+  std::vector<uint8_t> version = npy_f8("(2, 2)", {1, 2, 3, 4});
+  version[6] = 'A';
+  write_bytes(dir.file("version.npy"), version);
+  ZipEntry bomb{"x.npy", npy_f8("(2, 2)", {1, 2, 3, 4}), true};
+  bomb.declared_size = 4242424242;
+  write_bytes(dir.file("bomb.npz"), zip_bytes({bomb}));
+  const std::vector<uint8_t> labels =
+      npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (4242,), }", std::vector<uint8_t>(8 * 4242, 0));
+  write_bytes(dir.file("labels.npz"), zip_bytes({{"x.npy", npy_f8("(2, 2)", {1, 2, 3, 4})}, {"labels.npy", labels}}));
+  LoadOptions inside;  // as a session's memories.source is loaded
+  inside.quote_content = false;
+  const auto message = [&](const std::string& src, LoadOptions options) {
+    std::vector<std::string> warnings;
+    try {
+      load_memories(src, options, &warnings);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return warnings.empty() ? std::string("(loaded)") : warnings.front();
+  };
+  LoadOptions record_2 = inside;
+  record_2.offset = 2;
+  CHECK_THAT(message(dir.file("data_batch_7.bin"), record_2), Contains("record 2") && !Contains("65"));
+  CHECK_THAT(message(dir.file("data_batch_7.bin"),
+                     [] {
+                       LoadOptions o;
+                       o.offset = 2;
+                       return o;
+                     }()),
+             Contains("label 65"));  // the user's own file: the value helps
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {dir.file("dims-images-idx3-ubyte"), "IDX header"},
+      {dir.file("four-images-idx3-ubyte"), "this file has another number"},
+      {dir.file("float-images-idx3-ubyte"), "not unsigned byte"},
+      {dir.file("many-images-idx3-ubyte"), "dimensions promise more bytes"},
+      {dir.file("shape.npy"), "got 4 dimensions"},
+      {dir.file("short.npy"), "truncated .npy"},
+      {dir.file("version.npy"), "(byte 6)"},
+      {dir.file("bomb.npz"), "zip bomb"},
+      {dir.file("labels.npz"), "not one integer per memory"},
+  };
+  for (const auto& [src, kind] : cases) {
+    INFO(src);
+    const std::string from_inside = message(src, inside);
+    CHECK_THAT(from_inside, Contains(kind));
+    CHECK_THAT(from_inside, !Contains("4242") && !Contains("1096107081") && !Contains("4242424242") &&
+                                !Contains("65.") && !Contains("float64") && !Contains("33558674"));
+  }
+  CHECK_THAT(message(dir.file("dims-images-idx3-ubyte"), {}), Contains("1096107081"));
+  CHECK_THAT(message(dir.file("shape.npy"), {}), Contains("(1, 1, 1, 4242)"));
+  CHECK_THAT(message(dir.file("labels.npz"), {}), Contains("(4242,)"));
 }
