@@ -59,7 +59,7 @@ class HeaderDict {
   // 'excerpt' followed by a space from a file the user named; from a file named inside another data file, where it
   // is instead (content is never echoed from those, docs/hostile-input.md "Provenance").
   std::string quoted(const std::string& token) const {
-    return quote_content_ ? "'" + text_excerpt(token) + "' " : "(ending at byte " + std::to_string(pos_) + ") ";
+    return quote_content_ ? quoted_excerpt(token) + " " : "(ending at byte " + std::to_string(pos_) + ") ";
   }
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   void skip_space() {
@@ -282,7 +282,7 @@ Matrix npy_matrix(const NpyHeader& h, const uint8_t* data, size_t size, const st
 
 std::vector<int> npy_int_vector(const NpyHeader& h, const uint8_t* data, size_t size, const std::string& name) {
   if (h.shape.size() != 1 || h.kind == 'f')
-    throw input_error(name, "expected a 1-D integer array, got dtype '" + h.descr + "' with " +
+    throw input_error(name, "expected a 1-D integer array, got dtype " + quoted_excerpt(h.descr) + " with " +
                                 std::to_string(h.shape.size()) + " dimensions");
   check_length(h, size, name);
   std::vector<int> out(h.value_count);
