@@ -38,7 +38,8 @@ CapacityOptions capacity_preset(const std::string& name) {
   if (name == "capacity-exponential-threshold")
     return {{"view", "curves"}, {"model", "exponential"}, {"patterns", "spherical"}, {"dim", "16"},
             {"betas", "1,2"},   {"alphas", "0.1:0.9:12"}, {"trials", "100"}};
-  throw uhop::InputError("capacity: unknown preset '" + name + "' (capacity-exponential-threshold)");
+  throw uhop::InputError("capacity: unknown preset " + uhop::quoted_excerpt(name) +
+                         " (capacity-exponential-threshold)");
 }
 
 namespace {
@@ -50,7 +51,7 @@ std::vector<double> value_list(const std::string& key, const std::string& text) 
     std::stringstream in(text);
     std::string lo, hi, count;
     if (!std::getline(in, lo, ':') || !std::getline(in, hi, ':') || !std::getline(in, count))
-      throw uhop::InputError(what + ": expected LO:HI:COUNT, got '" + text + "'");
+      throw uhop::InputError(what + ": expected LO:HI:COUNT, got " + uhop::quoted_excerpt(text));
     const double a = uhop::parse_real_number(lo, what), b = uhop::parse_real_number(hi, what);
     const int n = static_cast<int>(uhop::parse_whole_number(count, 1, 200, what + " count"));
     for (int i = 0; i < n; ++i) out.push_back(n == 1 ? a : a + (b - a) * i / (n - 1));
@@ -116,7 +117,7 @@ CapacityRequest capacity_request(const CapacityOptions& options) {
       else if (v == "laws")
         view = CapacityView::laws;
       else
-        throw uhop::InputError("capacity view: expected curves, phase, basin or laws, got '" + v + "'");
+        throw uhop::InputError("capacity view: expected curves, phase, basin or laws, got " + uhop::quoted_excerpt(v));
     }
   CapacityRequest r = view_defaults(view);
   uhop::CapacitySettings& s = r.settings;
@@ -147,7 +148,7 @@ CapacityRequest capacity_request(const CapacityOptions& options) {
     else if (k == "rhos")
       r.rhos = value_list(k, v);
     else
-      throw uhop::InputError("capacity: unknown option '" + k + "'");
+      throw uhop::InputError("capacity: unknown option " + uhop::quoted_excerpt(k));
   }
   if (s.model != uhop::CapacityModel::exponential && !patterns_given) s.patterns = uhop::PatternEnsemble::binary;
   if (view != CapacityView::curves && view != CapacityView::laws && s.model != uhop::CapacityModel::exponential)

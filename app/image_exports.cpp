@@ -112,7 +112,7 @@ RgbaImage panel_image(const StudioSnapshot& s, const std::string& id) {
     const int cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(m)))));
     return tile(cells, cols);
   }
-  throw uhop::InputError("export-image: unknown image '" + id + "'");
+  throw uhop::InputError("export-image: unknown image " + uhop::quoted_excerpt(id));
 }
 }  // namespace
 

@@ -95,6 +95,19 @@ void Recorder::add_frame(const std::vector<uint8_t>& rgba, int width, int height
     status_.width = status_.out_width > 0 ? status_.out_width : width;
     status_.height = recording_height(width, height, status_.out_width);
   }
+  // Every frame is recorded at the size the first one decided (cropped or padded below), so the writer's cap is
+  // checked against that size, for each frame: a recording it cannot take stops here, at once, with the reason.
+  try {
+    uhop::check_animation_frame_size(status_.path, status_.width, status_.height);
+  } catch (const uhop::InputError& e) {
+    size_error_ = e.what();
+    status_.error = size_error_;
+    status_.recording = false;
+    status_.finishing = true;
+    stop_requested_ = true;
+    cv_.notify_all();
+    return;
+  }
   const int w = status_.source_width, h = status_.source_height;
   const size_t bytes = static_cast<size_t>(w) * h * 4;
   if (queued_bytes_ + bytes > max_queued_bytes_ && !queue_.empty()) {
@@ -217,6 +230,11 @@ void Recorder::encode(const std::vector<uint8_t>& frame) {
 void Recorder::finalize() {
   std::string message, error = encode_error_;
   encode_error_.clear();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!size_error_.empty()) error = size_error_;  // refused at the first frame: nothing was encoded
+    size_error_.clear();
+  }
   uint64_t bytes = 0;
   try {
     if (!error.empty()) throw uhop::InputError(error);

@@ -61,7 +61,8 @@ class Recorder {
   bool wants_frame(double now) const;
   // A captured frame (RGBA8, rows top to bottom). Every frame gets the first frame's size: larger ones are cropped
   // and smaller ones padded with the edge colour, so a panel that is resized mid-recording still records; then it is
-  // resampled to the output size when out_width asked for one.
+  // resampled to the output size when out_width asked for one. An output size past the writer's cap (8192 a side,
+  // uhop::kMaxAnimationSide) stops the recording at that frame, with the reason in status().error.
   void add_frame(const std::vector<uint8_t>& rgba, int width, int height, double now);
   void stop();  // returns at once; the encoder thread (or the next pumps) finalizes
   // Where there are no threads (the browser): encode queued frames for about budget_seconds, and finalize the file
@@ -79,6 +80,7 @@ class Recorder {
   void finalize();
   bool pumped_ = false;
   std::string encode_error_;  // the encoder's first failure (the encoder's own)
+  std::string size_error_;    // frames of a size the writer cannot take (set by add_frame, under mutex_)
 
   const size_t max_queued_bytes_;
   mutable std::mutex mutex_;

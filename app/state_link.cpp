@@ -25,7 +25,8 @@ std::vector<std::pair<std::string, std::string>> key_value_lines(const std::stri
   for (std::string line; std::getline(in, line);) {
     if (line.empty()) continue;
     const auto eq = line.find('=');
-    if (eq == std::string::npos || eq == 0) refuse("expected key=value, got '" + line.substr(0, 40) + "'");
+    if (eq == std::string::npos || eq == 0)
+      refuse("expected key=value, got " + uhop::quoted_excerpt(line.substr(0, 40)));
     out.emplace_back(line.substr(0, eq), line.substr(eq + 1));
   }
   return out;
@@ -41,8 +42,8 @@ float parse_float(const std::string& text, float lo, float hi, const std::string
   char* end = nullptr;
   const float v = std::strtof(text.c_str(), &end);
   if (text.empty() || *end != '\0' || !std::isfinite(v) || v < lo || v > hi)
-    refuse("bad " + what + " '" + text.substr(0, 20) + "' (expected a number in [" + float_text(lo) + ", " +
-           float_text(hi) + "])");
+    refuse("bad " + what + " " + uhop::quoted_excerpt(text.substr(0, 20)) + " (expected a number in [" +
+           float_text(lo) + ", " + float_text(hi) + "])");
   return v;
 }
 
@@ -76,7 +77,7 @@ BrushStroke parse_stroke_text(const std::string& text, int& points_left) {
   if (points_left < 0) refuse("more than " + std::to_string(kMaxLinkPoints) + " stroke points");
   for (size_t i = 1; i < parts.size(); ++i) {
     const auto xy = split(parts[i], ',');
-    if (xy.size() != 2) refuse("a stroke point must be X,Y, got '" + parts[i].substr(0, 20) + "'");
+    if (xy.size() != 2) refuse("a stroke point must be X,Y, got " + uhop::quoted_excerpt(parts[i].substr(0, 20)));
     s.points.emplace_back(parse_float(xy[0], -1e5f, 1e5f, "stroke x"), parse_float(xy[1], -1e5f, 1e5f, "stroke y"));
   }
   return s;
@@ -113,7 +114,9 @@ std::string base64url_decode(const std::string& text) {
     if (c >= '0' && c <= '9') v = c - '0' + 52;
     if (c == '-') v = 62;
     if (c == '_') v = 63;
-    if (v < 0) refuse("character '" + std::string(1, c) + "' is not base64url (was the link cut or re-encoded?)");
+    if (v < 0)
+      refuse("character " + uhop::quoted_excerpt(std::string(1, c)) +
+             " is not base64url (was the link cut or re-encoded?)");
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -215,7 +218,7 @@ LinkContent parse_link(const std::string& text, bool allow_large) {
     const bool digits = version.find_first_not_of("0123456789") == std::string::npos;
     refuse(digits ? "version " + version + " is not one this Studio reads (it reads version " +
                         std::to_string(kLinkVersion) + "; a newer Studio made it?)"
-                  : "bad version '" + version + "'");
+                  : "bad version " + uhop::quoted_excerpt(version));
   }
   const std::string payload = fragment.substr(dot + 1);
   if (payload.empty()) refuse("the state is empty (was the link cut?)");
@@ -238,11 +241,12 @@ LinkContent parse_link(const std::string& text, bool allow_large) {
       for (const auto& v : split(value, ',')) {
         bool known = false;
         for (const auto& id : view_ids()) known = known || id == v;
-        if (!known) refuse("unknown view '" + v.substr(0, 30) + "'");
+        if (!known) refuse("unknown view " + uhop::quoted_excerpt(v.substr(0, 30)));
         c.views.push_back(v);
       }
     } else if (key == "layout") {
-      if (value != "standard" && value != "presentation") refuse("unknown layout '" + value.substr(0, 30) + "'");
+      if (value != "standard" && value != "presentation")
+        refuse("unknown layout " + uhop::quoted_excerpt(value.substr(0, 30)));
       c.layout = value;
     } else if (key == "note") {
       c.notes.push_back(value.substr(0, 200));

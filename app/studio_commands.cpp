@@ -40,7 +40,7 @@ std::pair<float, float> parse_point(const std::string& word) {
   float x = 0, y = 0;
   char extra = 0;
   if (std::sscanf(word.c_str(), "%f,%f%c", &x, &y, &extra) != 2 || !std::isfinite(x) || !std::isfinite(y)) {
-    throw uhop::InputError("expected a point X,Y (finite numbers), got '" + word + "'");
+    throw uhop::InputError("expected a point X,Y (finite numbers), got " + uhop::quoted_excerpt(word));
   }
   return {x, y};
 }
@@ -56,7 +56,8 @@ void parse_stage(const std::vector<std::string>& w, bool stage1, Command& c) {
   if (w.size() != 2) throw uhop::InputError(name + ": expected one of steps=N, play, pause, reset");
   std::string key, value;
   if (split_key_value(w[1], key, value)) {
-    if (key != "steps") throw uhop::InputError(name + ": unknown option '" + key + "' (expected steps=N)");
+    if (key != "steps")
+      throw uhop::InputError(name + ": unknown option " + uhop::quoted_excerpt(key) + " (expected steps=N)");
     c.kind = stage1 ? CommandKind::stage1_steps : CommandKind::stage2_steps;
     c.number = parse_count(name + " steps", value, 0, 1000000);
   } else if (w[1] == "play") {
@@ -70,7 +71,7 @@ void parse_stage(const std::vector<std::string>& w, bool stage1, Command& c) {
   } else if (w[1] == "normalize" && stage1) {
     c.kind = CommandKind::stage1_normalize;
   } else {
-    throw uhop::InputError(name + ": unknown action '" + w[1] + "'");
+    throw uhop::InputError(name + ": unknown action " + uhop::quoted_excerpt(w[1]));
   }
 }
 
@@ -103,19 +104,21 @@ void parse_export(const std::vector<std::string>& w, bool plot, Command& c) {
     throw uhop::InputError(verb + (plot ? ": expected ID FILE [scale=N]" : ": expected ID FILE") +
                            " (ID: " + joined(ids) + ")");
   }
-  if (!is_one_of(w[1], ids)) throw uhop::InputError(verb + ": unknown id '" + w[1] + "' (known: " + joined(ids) + ")");
+  if (!is_one_of(w[1], ids))
+    throw uhop::InputError(verb + ": unknown id " + uhop::quoted_excerpt(w[1]) + " (known: " + joined(ids) + ")");
   c.kind = plot ? CommandKind::export_plot : CommandKind::export_image;
   c.id = w[1];
   c.path = w[2];
   c.number = 1;
   const std::string ext = lower_extension(c.path);
   if (plot ? ext != ".svg" && ext != ".pdf" && ext != ".png" && ext != ".csv" : ext != ".png") {
-    throw uhop::InputError(verb + ": '" + c.path + "' must end in " + (plot ? ".svg, .pdf, .png or .csv" : ".png"));
+    throw uhop::InputError(verb + ": " + uhop::quoted_excerpt(c.path) + " must end in " +
+                           (plot ? ".svg, .pdf, .png or .csv" : ".png"));
   }
   if (w.size() == 4) {
     std::string k, v;
     if (!split_key_value(w[3], k, v) || k != "scale")
-      throw uhop::InputError(verb + ": expected scale=N, got '" + w[3] + "'");
+      throw uhop::InputError(verb + ": expected scale=N, got " + uhop::quoted_excerpt(w[3]));
     if (ext != ".png") throw uhop::InputError(verb + ": scale=N is for PNG files");
     c.number = parse_count("scale", v, 1, 4);
   }
@@ -136,7 +139,8 @@ void parse_record(const std::vector<std::string>& w, Command& c) {
     std::string k, v;
     if (split_key_value(w[i], k, v) && k == "panel") {
       if (!is_one_of(v, record_panel_ids()))
-        throw uhop::InputError("record: unknown panel '" + v + "' (known: " + joined(record_panel_ids()) + ")");
+        throw uhop::InputError("record: unknown panel " + uhop::quoted_excerpt(v) +
+                               " (known: " + joined(record_panel_ids()) + ")");
       c.id = v;
     } else if (split_key_value(w[i], k, v) && k == "fps") {
       c.number = parse_count("fps", v, 1, 60);
@@ -146,7 +150,7 @@ void parse_record(const std::vector<std::string>& w, Command& c) {
         throw uhop::InputError("record: width must be 16..7680 pixels, or 0 for the size on screen");
       c.settings = {{"width", std::to_string(px)}};
     } else {
-      throw uhop::InputError("record: expected panel=ID, fps=N or width=PX, got '" + w[i] + "'");
+      throw uhop::InputError("record: expected panel=ID, fps=N or width=PX, got " + uhop::quoted_excerpt(w[i]));
     }
   }
 }
@@ -159,7 +163,8 @@ void parse_stroke(const std::vector<std::string>& w, bool erase, Command& c) {
     if (split_key_value(w[i], key, value)) {
       char* end = nullptr;
       float v = std::strtof(value.c_str(), &end);
-      if (value.empty() || *end != '\0') throw uhop::InputError(w[0] + ": bad number '" + value + "' for " + key);
+      if (value.empty() || *end != '\0')
+        throw uhop::InputError(w[0] + ": bad number " + uhop::quoted_excerpt(value) + " for " + key);
       if (key == "radius" && v > 0 && v <= 1000) {
         c.stroke.radius = v;
       } else if (key == "value" && !erase && v >= 0 && v <= 1) {
@@ -167,7 +172,8 @@ void parse_stroke(const std::vector<std::string>& w, bool erase, Command& c) {
       } else if (key == "intensity" && v > 0 && v <= 1) {
         c.stroke.intensity = v;
       } else {
-        throw uhop::InputError(w[0] + ": bad option '" + w[i] + "' (radius in (0,1000], value/intensity in [0,1])");
+        throw uhop::InputError(w[0] + ": bad option " + uhop::quoted_excerpt(w[i]) +
+                               " (radius in (0,1000], value/intensity in [0,1])");
       }
     } else {
       c.stroke.points.push_back(parse_point(w[i]));
@@ -332,11 +338,12 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       c.path = w[1];
       for (size_t i = 2; i < w.size(); ++i) {
         std::string k, v;
-        if (!split_key_value(w[i], k, v)) throw uhop::InputError("load: expected key=value, got '" + w[i] + "'");
+        if (!split_key_value(w[i], k, v))
+          throw uhop::InputError("load: expected key=value, got " + uhop::quoted_excerpt(w[i]));
         static const char* kLoadKeys[] = {"count", "offset", "pick", "seed", "size", "width", "height", "rgb", "norm"};
         bool ok = false;
         for (const char* allowed : kLoadKeys) ok = ok || k == allowed;
-        if (!ok) throw uhop::InputError("load: unknown option '" + k + "'");
+        if (!ok) throw uhop::InputError("load: unknown option " + uhop::quoted_excerpt(k));
         c.settings.emplace_back(k, v);
       }
       check_settings(c.settings);
@@ -351,7 +358,7 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       if (w.size() == 3) {
         std::string k, v;
         if (!split_key_value(w[2], k, v) || k != "seed") {
-          throw uhop::InputError("corrupt: expected seed=N, got '" + w[2] + "'");
+          throw uhop::InputError("corrupt: expected seed=N, got " + uhop::quoted_excerpt(w[2]));
         }
         c.settings.emplace_back("corruption_seed", v);
       }
@@ -385,7 +392,8 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       c.kind = CommandKind::sweep;
       for (size_t i = 1; i < w.size(); ++i) {
         std::string k, v;
-        if (!split_key_value(w[i], k, v)) throw uhop::InputError("sweep: expected KEY=VALUE, got '" + w[i] + "'");
+        if (!split_key_value(w[i], k, v))
+          throw uhop::InputError("sweep: expected KEY=VALUE, got " + uhop::quoted_excerpt(w[i]));
         c.settings.emplace_back(k, v);
       }
       sweep_request(StudioState(), c.settings);  // bad options are reported with the line, before anything runs
@@ -396,7 +404,8 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       c.path = "run";
       for (size_t i = 1; i < w.size(); ++i) {
         std::string k, v;
-        if (!split_key_value(w[i], k, v)) throw uhop::InputError("capacity: expected KEY=VALUE, got '" + w[i] + "'");
+        if (!split_key_value(w[i], k, v))
+          throw uhop::InputError("capacity: expected KEY=VALUE, got " + uhop::quoted_excerpt(w[i]));
         c.settings.emplace_back(k, v);
       }
       capacity_request(c.settings);  // bad options are reported with the line, before anything runs
@@ -407,8 +416,8 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
         char* end = nullptr;
         const double pace = std::strtod(w[2].c_str(), &end);
         if (end == w[2].c_str() || *end != 0 || !(pace >= 0 && pace <= 600))
-          throw uhop::InputError("story pace: expected seconds from 0 to 600 (0: each step's own time), got '" + w[2] +
-                                 "'");
+          throw uhop::InputError("story pace: expected seconds from 0 to 600 (0: each step's own time), got " +
+                                 uhop::quoted_excerpt(w[2]));
         c.id = "pace";
         c.settings = {{"pace", w[2]}};
       } else if (verb == "story" && w.size() == 3 && w[1] == "record") {
@@ -448,7 +457,8 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
         for (size_t i = 1; i < w.size(); ++i) {
           std::string k, v;
           if (!split_key_value(w[i], k, v) || (k != "rival" && k != "grid"))
-            throw uhop::InputError("landscape: expected rival=J|auto, grid=N or off, got '" + w[i] + "'");
+            throw uhop::InputError("landscape: expected rival=J|auto, grid=N or off, got " +
+                                   uhop::quoted_excerpt(w[i]));
           c.settings.emplace_back(k == "grid" ? "landscape_grid" : k, v);
         }
         check_settings(c.settings);
@@ -458,12 +468,13 @@ bool parse_command_line(const std::string& raw, int line_number, Command& c) {
       c.kind = CommandKind::set;
       for (size_t i = 1; i < w.size(); ++i) {
         std::string k, v;
-        if (!split_key_value(w[i], k, v)) throw uhop::InputError("set: expected KEY=VALUE, got '" + w[i] + "'");
+        if (!split_key_value(w[i], k, v))
+          throw uhop::InputError("set: expected KEY=VALUE, got " + uhop::quoted_excerpt(w[i]));
         c.settings.emplace_back(k, v);
       }
       check_settings(c.settings);
     } else {
-      throw uhop::InputError("unknown command '" + verb + "'");
+      throw uhop::InputError("unknown command " + uhop::quoted_excerpt(verb));
     }
   } catch (const uhop::InputError& e) {
     throw uhop::InputError("line " + std::to_string(line_number) + ": " + e.what());

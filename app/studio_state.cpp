@@ -12,7 +12,7 @@
 namespace studio {
 namespace {
 std::string bad(const std::string& key, const std::string& value, const std::string& why) {
-  return "bad value '" + value + "' for " + key + ": " + why;
+  return "bad value " + uhop::quoted_excerpt(value) + " for " + key + ": " + why;
 }
 
 // Numbers go through the core's range-checked parsers (no wrap-around, no inf, no 20-digit seeds saturating).
@@ -233,7 +233,7 @@ void apply_setting(StudioState& s, const std::string& key, const std::string& va
   } else if (key == "landscape_grid") {
     s.landscape_grid = static_cast<int>(parse_int(key, value, 8, 512));
   } else {
-    throw uhop::InputError("unknown setting '" + key + "'");
+    throw uhop::InputError("unknown setting " + uhop::quoted_excerpt(key));
   }
 }
 

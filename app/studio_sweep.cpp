@@ -17,7 +17,7 @@ std::vector<std::string> split_list(const std::string& key, const std::string& t
   std::vector<std::string> out;
   std::stringstream in(text);
   for (std::string item; std::getline(in, item, ',');) {
-    if (item.empty()) throw uhop::InputError(key + ": empty entry in '" + text + "'");
+    if (item.empty()) throw uhop::InputError(key + ": empty entry in " + uhop::quoted_excerpt(text));
     out.push_back(item);
   }
   if (out.empty()) throw uhop::InputError(key + ": expected at least one value");
@@ -68,7 +68,7 @@ SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair
       s.memories = v;
     } else if (k == "pick") {  // the CLI's --pick: random subsets (the seed picks them) or consecutive blocks
       if (v != "random" && v != "first")
-        throw uhop::InputError("pick: the sweep takes random or first, got '" + v + "'");
+        throw uhop::InputError("pick: the sweep takes random or first, got " + uhop::quoted_excerpt(v));
       s.random_subset = v == "random";
     } else if (k == "sigma") {
       s.sigma = parse_number(k, v);
@@ -76,13 +76,14 @@ SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair
       s.count = parse_int(k, v, 1, 1 << 24);
     } else if (k == "beta") {
       s.beta = parse_number(k, v);
-      if (!(s.beta > 0)) throw uhop::InputError("beta: expected a positive number, got '" + v + "'");
+      if (!(s.beta > 0)) throw uhop::InputError("beta: expected a positive number, got " + uhop::quoted_excerpt(v));
     } else if (k == "steps") {
       s.retrieval_steps = parse_int(k, v, 1, 10000);
     } else if (k == "train_count") {
       uhop::set_sweep_train_count(s, v);
     } else if (k == "beta_after_sep") {
-      if (v != "0" && v != "1") throw uhop::InputError("beta_after_sep: expected 0 or 1, got '" + v + "'");
+      if (v != "0" && v != "1")
+        throw uhop::InputError("beta_after_sep: expected 0 or 1, got " + uhop::quoted_excerpt(v));
       s.beta_after_sep = v == "1";
     } else if (k == "init") {
       s.stage1.init = uhop::parse_feature_init(v);
@@ -102,8 +103,8 @@ SweepRequest sweep_request(const StudioState& state, const std::vector<std::pair
       r.out_dir = v;
     } else {
       throw uhop::InputError(
-          "unknown sweep option '" + k +
-          "' (preset vary values methods seeds first_seed stage1_steps memories pick sigma count beta steps "
+          "unknown sweep option " + uhop::quoted_excerpt(k) +
+          " (preset vary values methods seeds first_seed stage1_steps memories pick sigma count beta steps "
           "train_count beta_after_sep init lr schedule loss t noise out)");
     }
   }

@@ -45,7 +45,7 @@ std::vector<double> number_list(const std::string& text, const std::string& flag
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (item.empty()) throw InputError("--" + flag + ": empty entry in '" + text + "'");
+    if (item.empty()) throw InputError("--" + flag + ": empty entry in " + quoted_excerpt(text));
     out.push_back(parse_real_number(item, "--" + flag));
     if (out.size() > 100000) throw InputError("--" + flag + ": more than 100000 values");
   }

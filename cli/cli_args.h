@@ -71,7 +71,8 @@ inline Args parse_args(int argc, char** argv, int first, std::set<std::string> f
   Args a;
   for (int i = first; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--", 0) != 0) throw InputError("unexpected argument '" + arg + "' (flags start with --)");
+    if (arg.rfind("--", 0) != 0)
+      throw InputError("unexpected argument " + quoted_excerpt(arg) + " (flags start with --)");
     std::string key = arg.substr(2), value;
     const auto eq = key.find('=');
     const bool inline_value = eq != std::string::npos;
@@ -79,7 +80,8 @@ inline Args parse_args(int argc, char** argv, int first, std::set<std::string> f
     if (a.has(key)) throw InputError("--" + key + " given twice");
     if (switches.count(key)) {
       if (inline_value)
-        throw InputError("--" + key + " takes no value (got '" + value + "'); leave it out to switch it off");
+        throw InputError("--" + key + " takes no value (got " + quoted_excerpt(value) +
+                         "); leave it out to switch it off");
       a.switches.insert(key);
     } else if (flags.count(key)) {
       if (!inline_value) {
@@ -99,7 +101,7 @@ inline Args parse_args(int argc, char** argv, int first, std::set<std::string> f
 inline void parse_size_flag(const std::string& text, int& width, int& height) {
   const auto x = text.find('x');
   const std::string what = "--size (WxH, e.g. 28x28)";
-  if (x == std::string::npos) throw InputError(what + ": expected WxH, got '" + text + "'");
+  if (x == std::string::npos) throw InputError(what + ": expected WxH, got " + quoted_excerpt(text));
   width = static_cast<int>(parse_whole_number(text.substr(0, x), 1, 4096, what + " width"));
   height = static_cast<int>(parse_whole_number(text.substr(x + 1), 1, 4096, what + " height"));
 }

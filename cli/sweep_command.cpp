@@ -59,7 +59,7 @@ std::vector<std::string> split_list(const std::string& s, const std::string& fla
   std::stringstream in(s);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (item.empty()) throw InputError("--" + flag + ": empty entry in '" + s + "'");
+    if (item.empty()) throw InputError("--" + flag + ": empty entry in " + quoted_excerpt(s));
     out.push_back(item);
   }
   if (out.empty()) throw InputError("--" + flag + " needs at least one value");

@@ -1,11 +1,9 @@
 // uhop: the headless command-line front end over core/. Subcommands, flags and log columns are a contract with
 // users' scripts (docs/cli.md): add, never rename. Bad input: one line on stderr, exit code 2, and no
 // output file touched (outputs are written atomically, only after all work succeeded).
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -227,10 +225,22 @@ int cmd_demo(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"steps", "lr", "target", "corrupt", "beta", "seed"}, {"help"});
   if (a.has("help")) return std::cout << "uhop demo [--memories builtin:fashion-mnist] [--count 100] [--steps 50]\n", 0;
   if (!a.has("memories")) a.values["memories"] = "builtin:fashion-mnist";
+  // Every flag is read before the memories are loaded or anything is printed: a refused demo prints nothing.
+  Stage1Settings s1;
+  s1.lr = a.number("lr", 0.1);  // 0.5 and up oscillate on Fashion-MNIST (docs/sweep-results.md)
+  s1.schedule = Schedule::constant;
+  RetrievalSettings rs;
+  rs.beta = a.number("beta", 1.0);
+  rs.similarity = Similarity::kernel;
+  validate(rs);
+  const int target = a.count("target", 0);
+  const Corruption c = parse_corruption(a.str("corrupt", "gaussian:0.1"));
+  const uint64_t seed = a.seed("seed");
+  const long long steps = a.integer("steps", 100, 0, kMaxStage1Steps);
   // Without --count the demo takes up to 100 memories: all 36 of builtin:glyphs, say, with a note.
   const bool default_count = !a.has("count");
   if (default_count) a.values["count"] = "100";
-  std::vector<std::string> warnings;
+  load_options(a);  // the memory flags too (--size, --pick, ...), before the file is read
   MemorySet memories;
   try {
     memories = load(a, 0, default_count);
@@ -240,25 +250,14 @@ int cmd_demo(int argc, char** argv) {
     a.values["memories"] = "builtin:glyphs";
     memories = load(a, 0, default_count);
   }
+  if (target >= memories.count())  // never wrapped: a target past the end is a mistake to name
+    throw InputError("--target " + std::to_string(target) + " is outside 0.." + std::to_string(memories.count() - 1) +
+                     " (M = " + std::to_string(memories.count()) + ")");
   std::printf("memories: %s, M = %d, d = %d (%s)\n", printable_text(memories.source).c_str(), memories.count(),
               memories.dim(), printable_text(memories.preprocessing).c_str());
-  Stage1Settings s1;
-  s1.lr = a.number("lr", 0.1);  // 0.5 and up oscillate on Fashion-MNIST (docs/sweep-results.md)
-  s1.schedule = Schedule::constant;
-  RetrievalSettings rs;
-  rs.beta = a.number("beta", 1.0);
-  rs.similarity = Similarity::kernel;
   Session session(std::move(memories), s1, rs);
-  const int target = a.count("target", 0);
-  if (target >= session.memories().count())  // never wrapped: a target past the end is a mistake to name
-    throw InputError("--target " + std::to_string(target) + " is outside 0.." +
-                     std::to_string(session.memories().count() - 1) +
-                     " (M = " + std::to_string(session.memories().count()) + ")");
-  const Corruption c = parse_corruption(a.str("corrupt", "gaussian:0.1"));
-  session.set_query(
-      corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c, a.seed("seed")),
-      target);
-  const long long steps = a.integer("steps", 100, 0, kMaxStage1Steps);
+  session.set_query(corrupt(session.memories().patterns.row(target).transpose(), session.memories().shape, c, seed),
+                    target);
   std::printf("Stage I (%s loss, lr %g, t %g):\n", to_string(s1.loss), s1.lr, s1.t);
   for (long long i = 0; i <= steps; ++i) {
     if (i > 0) session.stage1_step();
@@ -303,11 +302,10 @@ int main(int argc, char** argv) {
   try {
     const int code = run_command(cmd, argc, argv);
     std::cout.flush();
-    if (code == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout))) {  // what was printed did not all arrive
-      std::cerr << "uhop: error: write failed: "
-                << (errno == EPIPE ? "the reader of standard output closed it (broken pipe)"
-                                   : "standard output (" + std::string(std::strerror(errno)) + ")")
-                << "\n";
+    // What was printed did not all arrive: the reason is taken at the failing call (core/io/atomic_file.h).
+    const std::string stdout_failure = code == 0 ? flushed_stream_failure(stdout, "standard output") : "";
+    if (!stdout_failure.empty()) {
+      std::cerr << "uhop: error: " << stdout_failure << "\n";
       return 2;
     }
     return code;

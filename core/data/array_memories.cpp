@@ -165,8 +165,8 @@ MemorySet npz_memories(const uint8_t* data, size_t size, const std::string& path
   if (array.empty() && candidates > 1)
     throw input_error(path, "holds several arrays (" + listed + "): name one as " + path + ":NAME");
   if (!chosen)
-    throw input_error(
-        path, (array.empty() ? std::string("holds no array") : "has no array '" + array + "'") + " (" + listed + ")");
+    throw input_error(path, (array.empty() ? std::string("holds no array") : "has no array " + quoted_excerpt(array)) +
+                                " (" + listed + ")");
   const uint64_t max_bytes = kMaxNpyHeaderBytes + 12 + 8 * static_cast<uint64_t>(whole_array_cap(options));
   // The member's name is the archive's content too. From an archive named inside another data file the memories'
   // source is the archive as named (it holds one array besides 'labels', so it names the same one), or ARCHIVE:NAME

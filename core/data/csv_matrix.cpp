@@ -75,7 +75,7 @@ class CsvParser {
 
  private:
   // " 'excerpt'" for files the user named; "" for files named inside another data file (never echo their content).
-  std::string shown(const std::string& text) const { return quote_ ? " '" + text_excerpt(text) + "'" : std::string(); }
+  std::string shown(const std::string& text) const { return quote_ ? " " + quoted_excerpt(text) : std::string(); }
   [[noreturn]] void fail_at(const std::string& where, const std::string& what) const { throw input_error(where, what); }
   [[noreturn]] void fail(const std::string& what) const { fail_at(name_ + ":" + std::to_string(line_ + 1), what); }
 

@@ -149,13 +149,13 @@ Pick parse_pick(const std::string& s) {
   if (s == "first") return Pick::first;
   if (s == "random") return Pick::random;
   if (s == "per-class") return Pick::per_class;
-  throw InputError("unknown pick '" + s + "' (expected first, random or per-class)");
+  throw InputError("unknown pick " + quoted_excerpt(s) + " (expected first, random or per-class)");
 }
 
 Normalization parse_normalization(const std::string& s) {
   if (s == "none") return Normalization::none;
   if (s == "unit") return Normalization::unit_norm;
   if (s == "center") return Normalization::centered;
-  throw InputError("unknown normalization '" + s + "' (expected none, unit or center)");
+  throw InputError("unknown normalization " + quoted_excerpt(s) + " (expected none, unit or center)");
 }
 }  // namespace uhop

@@ -59,7 +59,7 @@ class HeaderDict {
   // 'excerpt' followed by a space from a file the user named; from a file named inside another data file, where it
   // is instead (content is never echoed from those, docs/hostile-input.md "Provenance").
   std::string quoted(const std::string& token) const {
-    return quote_content_ ? "'" + text_excerpt(token) + "' " : "(ending at byte " + std::to_string(pos_) + ") ";
+    return quote_content_ ? quoted_excerpt(token) + " " : "(ending at byte " + std::to_string(pos_) + ") ";
   }
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   void skip_space() {

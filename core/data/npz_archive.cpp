@@ -106,7 +106,7 @@ std::vector<NpzEntry> list_npz_entries(const uint8_t* data, size_t size, const s
     uint64_t local = b.le(at + 42, 4);
     read_zip64_extra(b, at + kCentralBytes + name_len, extra_len, e.uncompressed_bytes, e.compressed_bytes, local);
     const std::string file(reinterpret_cast<const char*>(data + at + kCentralBytes), name_len);
-    const std::string entry = quote_content ? "entry '" + text_excerpt(file) + "'" : "entry " + std::to_string(k + 1);
+    const std::string entry = quote_content ? "entry " + quoted_excerpt(file) : "entry " + std::to_string(k + 1);
     at += kCentralBytes + name_len + extra_len + comment_len;
     if (flags & 1) throw input_error(name, ".npz: " + entry + " is encrypted");
     if (e.method != 0 && e.method != 8)

@@ -2,11 +2,13 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -334,8 +336,14 @@ int open_stream(const StagedFiles::Staged& s) {
   } else {
     const int append = 0;
     fd = ::open(s.path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | append);
-    if (fd < 0 && errno == ENXIO)
+    if (fd < 0 && errno == ENXIO && S_ISFIFO(info.st_mode))
       throw input_error(s.path, "is a FIFO (named pipe) with no reader: refusing to wait for one");
+    // /dev/tty (5, 0) opened by a process without a controlling terminal (setsid, a daemon, cron) is ENXIO too.
+    if (fd < 0 && errno == ENXIO && S_ISCHR(info.st_mode) && major(info.st_rdev) == 5 && minor(info.st_rdev) == 0)
+      throw input_error(s.path, "is the controlling terminal, and this process has no controlling terminal (" +
+                                    errno_text(ENXIO) + ")");
+    if (fd < 0 && errno == ENXIO)
+      throw input_error(s.path, "is a device that cannot be opened (" + errno_text(ENXIO) + ")");
     if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   }
   if (fd < 0) throw input_error(s.path, "cannot open for writing (" + errno_text(errno) + ")");
@@ -622,4 +630,20 @@ void StagedFiles::commit() {
 void write_bytes_atomically(const std::string& path, const void* data, size_t size) {
   write_file_atomically(path, [&](std::ostream& out) { out.write(static_cast<const char*>(data), size); });
 }
+std::string flushed_stream_failure(std::FILE* stream, const std::string& name) {
+  const bool failed_before = std::ferror(stream) != 0;
+  errno = 0;
+  const bool flush_failed = std::fflush(stream) != 0;
+  const int error = errno;  // taken at the failing call, before anything else can change it
+  if (!flush_failed && !failed_before) return "";
+  if (flush_failed && error == EPIPE) return "write failed: the reader of " + name + " closed it (broken pipe)";
+  if (flush_failed && error != 0) return "write failed: " + name + " (" + errno_text(error) + ")";
+  // An earlier write failed and fflush had nothing left to retry: that errno is gone. A pipe, FIFO or socket whose
+  // reader quit still says so (poll: POLLERR on a pipe without readers); otherwise no errno is named.
+  pollfd p{::fileno(stream), POLLOUT, 0};
+  if (!flush_failed && p.fd >= 0 && ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)))
+    return "write failed: the reader of " + name + " closed it (broken pipe)";
+  return "write failed: " + name + " (an earlier write to it failed)";
+}
+
 }  // namespace uhop

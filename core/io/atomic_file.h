@@ -21,6 +21,7 @@
 // A kill -9 between two renames can still leave some outputs new and some old (docs/hostile-input.md "Outputs").
 #pragma once
 #include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -82,6 +83,12 @@ std::string temp_path_beside(const std::string& path);
 void remove_dead_writers_temps(const std::string& folder);
 // One finished file committed alone (StagedFiles::add_finished, then commit()).
 void commit_finished_file(const std::string& finished, const std::string& path);
+
+// Flushes a C stream that was written to (uhop's standard output when a command ends) and says why what was
+// written did not all arrive, or "" when it did: "write failed: the reader of NAME closed it (broken pipe)", "write
+// failed: NAME (<errno text>)" with errno taken at the failing fflush itself, or, when an earlier write failed and
+// fflush had nothing left to retry, "write failed: NAME (an earlier write to it failed)": never a later errno.
+std::string flushed_stream_failure(std::FILE* stream, const std::string& name);
 
 // Tests only: called (on the calling thread) after each rename of a commit with the number renamed so far; it may
 // throw (a rename that failed: the commit must roll back) or wait (another commit must not get in between).

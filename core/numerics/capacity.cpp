@@ -11,6 +11,7 @@
 #include "capacity_theory.h"
 #include "input_error.h"
 #include "parallel_for.h"
+#include "real_settings.h"
 #include "rng.h"
 
 namespace uhop {
@@ -18,7 +19,7 @@ CapacityModel parse_capacity_model(const std::string& s) {
   if (s == "hebbian") return CapacityModel::hebbian;
   if (s == "polynomial") return CapacityModel::polynomial;
   if (s == "exponential") return CapacityModel::exponential;
-  throw InputError("unknown model '" + s + "' (hebbian, polynomial or exponential)");
+  throw InputError("unknown model " + quoted_excerpt(s) + " (hebbian, polynomial or exponential)");
 }
 
 const char* to_string(CapacityModel m) {
@@ -86,9 +87,13 @@ std::vector<CapacityCell> capacity_cells(const CapacitySettings& s) {
     throw InputError("--start-overlap: rho must be in [0, 1], got " + num(s.start_overlap));
   if (s.alphas.empty()) throw InputError("--alphas: give at least one load");
   if (s.betas.empty()) throw InputError("--beta: give at least one value");
+  // beta's lower end is the one every command shares (real_settings.h: 1e-100, no denormals); the lab's own upper end
+  // is lower than the table's (kMaxCapacityBeta).
+  const RealRange& shared = *real_range("beta");
   for (double b : s.betas)
-    if (!(b > 0 && b <= kMaxCapacityBeta))
-      throw InputError("--beta: must be in (0, " + num(kMaxCapacityBeta) + "], got " + num(b));
+    if (!(b >= shared.lo && b <= kMaxCapacityBeta))
+      throw InputError("--beta: must be a number in [" + num(shared.lo) + ", " + num(kMaxCapacityBeta) + "] (got " +
+                       num(b) + ")");
   const std::vector<double> betas = s.model == CapacityModel::exponential ? s.betas : std::vector<double>{0.0};
   std::vector<CapacityCell> cells;
   for (double b : betas)

@@ -4,6 +4,8 @@
 #include <cstdlib>
 
 #include "input_error.h"
+#include "number_text.h"
+#include "real_settings.h"
 #include "rng.h"
 
 namespace uhop {
@@ -37,22 +39,21 @@ Corruption parse_corruption(const std::string& spec) {
     if (name != e.name) continue;
     Corruption c{e.kind, 0.0};
     if (colon == std::string::npos) {
-      if (e.needs_strength) throw InputError("corruption '" + name + "' needs a strength, e.g. " + name + ":0.3");
+      if (e.needs_strength)
+        throw InputError("corruption " + quoted_excerpt(name) + " needs a strength, e.g. " + name + ":0.3");
       return c;
     }
     const std::string value = spec.substr(colon + 1);
-    char* end = nullptr;
-    c.strength = std::strtod(value.c_str(), &end);
-    if (value.empty() || *end != '\0' || !std::isfinite(c.strength) || c.strength < 0)
-      throw InputError("corruption strength '" + value + "' is not a number >= 0");
+    // The one number parser and range every front end shares (number_text.h, real_settings.h): sigma in [0, 1e6].
+    c.strength = checked_real("sigma", parse_real_number(value, "corruption strength"), "corruption strength");
     if (e.is_probability && c.strength >= 1.0 && e.kind == CorruptionKind::dropout)
       throw InputError("dropout probability must be in [0, 1) (got " + value + ")");
     if (e.is_probability && c.strength > 1.0)
       throw InputError(std::string(e.name) + " fraction must be in [0, 1] (got " + value + ")");
     return c;
   }
-  throw InputError("unknown corruption '" + name +
-                   "' (expected gaussian:S, gaussian-norm:S, dropout:P, mask-half, occlude:R or salt-pepper:P)");
+  throw InputError("unknown corruption " + quoted_excerpt(name) +
+                   " (expected gaussian:S, gaussian-norm:S, dropout:P, mask-half, occlude:R or salt-pepper:P)");
 }
 
 std::string to_string(const Corruption& c) {

@@ -8,7 +8,7 @@ FeatureInit parse_feature_init(const std::string& s) {
   if (s == "identity") return FeatureInit::identity;
   if (s == "gaussian") return FeatureInit::gaussian;
   if (s == "orthogonal") return FeatureInit::orthogonal;
-  throw InputError("unknown init '" + s + "' (expected identity, gaussian or orthogonal)");
+  throw InputError("unknown init " + quoted_excerpt(s) + " (expected identity, gaussian or orthogonal)");
 }
 
 const char* to_string(FeatureInit init) {

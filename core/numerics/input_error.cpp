@@ -36,16 +36,19 @@ size_t utf8_sequence(const std::string& s, size_t i, uint32_t& code) {
 
 // C1 controls (U+0080..U+009F: some terminals take U+009B as CSI), the bidirectional overrides that can make text
 // display in a different order than it is stored, line and paragraph separators (U+2028, U+2029: a second line in
-// a one-line message), and the invisible format characters (Unicode category Cf: zero-width space and joiners,
-// word joiner, soft hyphen, the byte-order mark U+FEFF, tags, interlinear annotations, ...) that would hide text.
+// a one-line message), the invisible format characters (Unicode category Cf: zero-width space and joiners, word
+// joiner, soft hyphen, the byte-order mark U+FEFF, tags, interlinear annotations, ...) and every other
+// Default_Ignorable_Code_Point (DerivedCoreProperties.txt: the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, the
+// combining grapheme joiner U+034F, Khmer U+17B4..U+17B5, the variation selectors, and the unassigned ones a later
+// Unicode may fill: U+2065, U+FFF0..U+FFF8, U+E0000..U+E0FFF): all of them would hide text.
 bool unsafe_code_point(uint32_t code) {
-  return (code >= 0x80 && code <= 0x9F) || code == 0xAD || (code >= 0x600 && code <= 0x605) || code == 0x61C ||
-         code == 0x6DD || code == 0x70F || code == 0x890 || code == 0x891 || code == 0x8E2 || code == 0x180E ||
-         (code >= 0x200B && code <= 0x200F) || (code >= 0x2028 && code <= 0x202E) ||
-         (code >= 0x2060 && code <= 0x206F) || code == 0xFEFF || (code >= 0xFFF9 && code <= 0xFFFB) ||
-         code == 0x110BD || code == 0x110CD || (code >= 0x13430 && code <= 0x1343F) ||
-         (code >= 0x1BCA0 && code <= 0x1BCA3) || (code >= 0x1D173 && code <= 0x1D17A) || code == 0xE0001 ||
-         (code >= 0xE0020 && code <= 0xE007F);
+  const auto in = [code](uint32_t lo, uint32_t hi) { return code >= lo && code <= hi; };
+  return in(0x80, 0x9F) || code == 0xAD || code == 0x34F || in(0x600, 0x605) || code == 0x61C || code == 0x6DD ||
+         code == 0x70F || code == 0x890 || code == 0x891 || code == 0x8E2 || in(0x115F, 0x1160) || in(0x17B4, 0x17B5) ||
+         in(0x180B, 0x180F) || in(0x200B, 0x200F) || in(0x2028, 0x202E) || in(0x2060, 0x206F) || code == 0x3164 ||
+         in(0xFE00, 0xFE0F) || code == 0xFEFF || code == 0xFFA0 || in(0xFFF0, 0xFFFB) || code == 0x110BD ||
+         code == 0x110CD || in(0x13430, 0x1343F) || in(0x1BCA0, 0x1BCA3) || in(0x1D173, 0x1D17A) ||
+         in(0xE0000, 0xE0FFF);
 }
 
 // Every message (and so every InputError) is at most this long: a 20 MB path or token gives a 1 KB line, its start

@@ -17,6 +17,11 @@ namespace uhop {
 std::string printable_text(const std::string& text);
 // printable_text of at most max_bytes of text, with "..." when cut (for quoting file excerpts in messages).
 std::string text_excerpt(const std::string& text, size_t max_bytes = 40);
+// A bad token quoted in a message: 'text_excerpt(token)' (at most 40 bytes of it, "…" when cut), so a 2000-byte
+// token gives a short message, not one cut in its middle at 1 KB (docs/hostile-input.md).
+inline std::string quoted_excerpt(const std::string& token) {
+  return "'" + text_excerpt(token) + "'";
+}
 
 struct InputError : std::runtime_error {
   explicit InputError(const std::string& what) : std::runtime_error(printable_text(what)) {}

@@ -16,7 +16,7 @@ bool all_digits(const std::string& text, size_t from) {
 }
 
 std::string got(const std::string& text) {
-  return text.empty() ? "an empty value" : "'" + text_excerpt(text) + "'";
+  return text.empty() ? "an empty value" : quoted_excerpt(text);
 }
 }  // namespace
 

@@ -9,7 +9,7 @@ PatternEnsemble parse_pattern_ensemble(const std::string& s) {
   if (s == "spherical") return PatternEnsemble::spherical;
   if (s == "gaussian") return PatternEnsemble::gaussian;
   if (s == "binary") return PatternEnsemble::binary;
-  throw InputError("unknown pattern ensemble '" + s + "' (spherical, gaussian or binary)");
+  throw InputError("unknown pattern ensemble " + quoted_excerpt(s) + " (spherical, gaussian or binary)");
 }
 
 const char* to_string(PatternEnsemble e) {

@@ -15,7 +15,7 @@ Similarity parse_similarity(const std::string& s) {
   if (s == "kernel") return Similarity::kernel;
   if (s == "euclidean") return Similarity::euclidean;
   if (s == "manhattan") return Similarity::manhattan;
-  throw InputError("unknown similarity '" + s + "' (expected dot, kernel, euclidean or manhattan)");
+  throw InputError("unknown similarity " + quoted_excerpt(s) + " (expected dot, kernel, euclidean or manhattan)");
 }
 const char* to_string(Similarity s) {
   switch (s) {

@@ -7,14 +7,14 @@
 
 #include "input_error.h"
 #include "parallel_products.h"
+#include "real_settings.h"
 #include "separation_stats.h"
 
 namespace uhop {
 void validate(const ProbeSettings& p) {
   if (p.steps < 0 || p.steps > 1000)
     throw InputError("probe steps must be in 0..1000 (got " + std::to_string(p.steps) + ")");
-  if (!std::isfinite(p.beta) || !(p.beta > 0))
-    throw InputError("probe beta must be a finite number > 0 (got " + std::to_string(p.beta) + ")");
+  checked_real("probe-beta", p.beta, "probe beta");  // the range every front end shares (real_settings.h)
 }
 
 uint64_t probe_query_seed(uint64_t seed, int mu) {

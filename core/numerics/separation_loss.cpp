@@ -9,18 +9,18 @@ namespace uhop {
 LossKind parse_loss_kind(const std::string& s) {
   if (s == "avg") return LossKind::avg;
   if (s == "max") return LossKind::max;
-  throw InputError("unknown loss '" + s + "' (expected avg or max)");
+  throw InputError("unknown loss " + quoted_excerpt(s) + " (expected avg or max)");
 }
 Schedule parse_schedule(const std::string& s) {
   if (s == "constant") return Schedule::constant;
   if (s == "inv-sqrt") return Schedule::inv_sqrt;
   if (s == "reference") return Schedule::reference;
-  throw InputError("unknown schedule '" + s + "' (expected constant, inv-sqrt or reference)");
+  throw InputError("unknown schedule " + quoted_excerpt(s) + " (expected constant, inv-sqrt or reference)");
 }
 Optimizer parse_optimizer(const std::string& s) {
   if (s == "sgd") return Optimizer::sgd;
   if (s == "adam") return Optimizer::adam;
-  throw InputError("unknown optimizer '" + s + "' (expected sgd or adam)");
+  throw InputError("unknown optimizer " + quoted_excerpt(s) + " (expected sgd or adam)");
 }
 const char* to_string(LossKind k) {
   return k == LossKind::avg ? "avg" : "max";

@@ -248,15 +248,19 @@ void check_animation_destination(const std::string& path) {
   if (format == AnimationFormat::mp4) ffmpeg_for(path);
 }
 
+void check_animation_frame_size(const std::string& path, int width, int height) {
+  if (width <= 0 || height <= 0 || width > kMaxAnimationSide || height > kMaxAnimationSide)
+    throw input_error(path, "frames of " + std::to_string(width) + " x " + std::to_string(height) +
+                                " pixels cannot be recorded (1.." + std::to_string(kMaxAnimationSide) + " on a side)");
+}
+
 AnimationWriter::AnimationWriter(const std::string& path, int width, int height, double fps)
     : impl_(std::make_unique<Impl>()),
       format_(animation_format_of_path(path)),
       path_(path),
       width_(width),
       height_(height) {
-  if (width <= 0 || height <= 0 || width > 8192 || height > 8192)
-    throw input_error(path, "frames of " + std::to_string(width) + " x " + std::to_string(height) +
-                                " pixels cannot be recorded (1..8192 on a side)");
+  check_animation_frame_size(path, width, height);
   if (!(fps >= 1 && fps <= 60)) throw input_error(path, "fps must be 1..60");
   Impl& m = *impl_;
   std::error_code ec;

@@ -38,6 +38,12 @@ QuantizedImage quantize_median_cut(const uint8_t* rgba, int width, int height, i
 // check_output_destination refuses, an MP4 without ffmpeg on PATH. Front ends call it before any work.
 void check_animation_destination(const std::string& path);
 
+// The largest frame side an AnimationWriter takes (GIF's 16-bit sizes allow more; an 8K frame is the sane end).
+constexpr int kMaxAnimationSide = 8192;
+// Throws InputError naming path when width x height frames cannot be recorded (a side outside 1..kMaxAnimationSide),
+// with the message AnimationWriter's constructor gives.
+void check_animation_frame_size(const std::string& path, int width, int height);
+
 class AnimationWriter {
  public:
   // Opens the output for width x height frames at `fps` frames per second (GIF delays are whole hundredths of a

@@ -43,7 +43,7 @@ const char* to_string(PlotFormat f) {
 PlotFormat parse_plot_format(const std::string& text) {
   for (PlotFormat f : {PlotFormat::svg, PlotFormat::pdf, PlotFormat::png, PlotFormat::csv})
     if (lower(text) == to_string(f)) return f;
-  throw InputError("unknown format '" + text + "' (svg, pdf, png or csv)");
+  throw InputError("unknown format " + quoted_excerpt(text) + " (svg, pdf, png or csv)");
 }
 
 std::optional<PlotFormat> plot_format_of_path(const std::string& path) {
@@ -63,7 +63,7 @@ const char* to_string(SizeUnit u) {
 SizeUnit parse_size_unit(const std::string& text) {
   if (text == "px") return SizeUnit::px;
   if (text == "cm") return SizeUnit::cm;
-  throw InputError("unknown size unit '" + text + "' (px or cm)");
+  throw InputError("unknown size unit " + quoted_excerpt(text) + " (px or cm)");
 }
 
 const char* to_string(PlotTheme t) {
@@ -73,7 +73,7 @@ const char* to_string(PlotTheme t) {
 PlotTheme parse_plot_theme(const std::string& text) {
   if (text == "light") return PlotTheme::light;
   if (text == "dark") return PlotTheme::dark;
-  throw InputError("unknown theme '" + text + "' (light or dark)");
+  throw InputError("unknown theme " + quoted_excerpt(text) + " (light or dark)");
 }
 
 void check_export_settings(const ExportSettings& s) {

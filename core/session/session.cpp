@@ -421,7 +421,7 @@ void Session::stage1_step(const ProgressFn& progress) {
   }
   // Diverged: keep the last good W (nothing the user had is lost) and say what to change.
   roll_back();
-  throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (learning rate " + std::to_string(gamma) +
+  throw InputError("Stage I diverged at step " + std::to_string(i + 1) + " (learning rate " + number_text(gamma, "%g") +
                    " makes W overflow); W is kept at step " + std::to_string(i) + ": lower the learning rate");
 }
 

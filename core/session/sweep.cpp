@@ -158,7 +158,7 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 SweepAxis parse_sweep_axis(const std::string& s) {
   if (s == "M" || s == "m" || s == "count") return SweepAxis::count;
   if (s == "sigma") return SweepAxis::sigma;
-  throw InputError("unknown sweep axis '" + s + "' (expected M or sigma)");
+  throw InputError("unknown sweep axis " + quoted_excerpt(s) + " (expected M or sigma)");
 }
 const char* to_string(SweepAxis a) {
   return a == SweepAxis::count ? "M" : "sigma";
@@ -192,7 +192,7 @@ SweepMethod parse_sweep_method(const std::string& name) {
   } else {
     std::string known;
     for (const auto& n : sweep_method_names()) known += (known.empty() ? "" : ", ") + n;
-    throw InputError("unknown method '" + name + "' (known: " + known + ")");
+    throw InputError("unknown method " + quoted_excerpt(name) + " (known: " + known + ")");
   }
   return m;
 }
@@ -237,7 +237,7 @@ std::vector<SweepCell> sweep_cells(const SweepSettings& s) {
   for (size_t i = 0; i < methods.size(); ++i) {
     any_uhop |= parse_sweep_method(methods[i]).similarity == Similarity::kernel;
     if (std::find(methods.begin(), methods.begin() + i, methods[i]) != methods.begin() + i)
-      throw InputError("method '" + methods[i] + "' is listed twice");
+      throw InputError("method " + quoted_excerpt(methods[i]) + " is listed twice");
   }
   if (s.seeds < 1) throw InputError("seeds must be >= 1");
   if (!(s.beta > 0) || !std::isfinite(s.beta)) throw InputError("beta must be a finite number > 0");
@@ -398,7 +398,7 @@ std::vector<SweepCellResult> read_sweep_rows(const std::string& path) {
       if (text.empty()) return kPlotNaN;
       char* end = nullptr;
       const double v = std::strtod(text.c_str(), &end);
-      if (*end != '\0') throw input_error(where, "'" + text + "' is not a number");
+      if (*end != '\0') throw input_error(where, quoted_excerpt(text) + " is not a number");
       return v;
     };
     SweepCellResult r;
@@ -547,7 +547,7 @@ void set_sweep_train_count(SweepSettings& s, const std::string& text) {
   char* end = nullptr;
   const long long n = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || n < 2 || n > 10000000)
-    throw InputError("train count '" + text + "': expected all, half or a whole number >= 2");
+    throw InputError("train count " + quoted_excerpt(text) + ": expected all, half or a whole number >= 2");
   s.train_half = false;
   s.stage1.train_count = static_cast<int>(n);
 }

@@ -78,7 +78,7 @@ SweepSettings sweep_preset(const std::string& name) {
   } else {
     std::string known;
     for (const auto& n : sweep_preset_names()) known += (known.empty() ? "" : ", ") + n;
-    throw InputError("unknown sweep preset '" + name + "' (known: " + known + ")");
+    throw InputError("unknown sweep preset " + quoted_excerpt(name) + " (known: " + known + ")");
   }
   return s;
 }

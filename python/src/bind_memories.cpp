@@ -18,7 +18,8 @@ void parse_size(const py::object& size, uhop::LoadOptions& o) {
   if (py::isinstance<py::str>(size)) {
     const std::string text = size.cast<std::string>();
     const auto x = text.find('x');
-    if (x == std::string::npos) throw uhop::InputError("size: expected 'WxH' (e.g. '28x28'), got '" + text + "'");
+    if (x == std::string::npos)
+      throw uhop::InputError("size: expected 'WxH' (e.g. '28x28'), got " + uhop::quoted_excerpt(text));
     o.width = static_cast<int>(uhop::parse_whole_number(text.substr(0, x), 1, 4096, "size width"));
     o.height = static_cast<int>(uhop::parse_whole_number(text.substr(x + 1), 1, 4096, "size height"));
     return;

@@ -8,6 +8,7 @@
 #include "numerics/energy_landscape.h"
 #include "numerics/feature_projection.h"
 #include "numerics/input_error.h"
+#include "numerics/real_settings.h"
 #include "numpy_arrays.h"
 #include "python_calls.h"
 #include "session/session.h"
@@ -74,16 +75,18 @@ uhop::SweepSettings sweep_settings(const std::string& memories, const py::kwargs
       s.load.offset = v.cast<int>();
     else if (key == "rgb")
       s.load.keep_rgb = v.cast<bool>();
+    else if (key == "allow_large")  // the CLI's --allow-large: a file's own size beyond 3600 values, asked for
+      s.load.default_max_dim = v.cast<bool>() ? 0 : uhop::LoadOptions().default_max_dim;
     else if (key == "normalize")
       s.load.normalization = uhop::parse_normalization(v.cast<std::string>());
     else if (key == "size") {
       const std::string text = py::str(v);
       const auto x = text.find('x');
-      if (x == std::string::npos) throw uhop::InputError("size: expected 'WxH', got '" + text + "'");
+      if (x == std::string::npos) throw uhop::InputError("size: expected 'WxH', got " + uhop::quoted_excerpt(text));
       s.load.width = std::stoi(text.substr(0, x));
       s.load.height = std::stoi(text.substr(x + 1));
     } else if (key != "progress")
-      throw py::type_error("sweep() got an unexpected keyword argument '" + key + "'");
+      throw py::type_error("sweep() got an unexpected keyword argument " + uhop::quoted_excerpt(key));
   }
   if (s.seeds < 1 || s.seeds > 1000) throw py::value_error("seeds must be in 1..1000");
   if (s.retrieval_steps < 1) throw py::value_error("steps must be >= 1");
@@ -131,7 +134,7 @@ py::dict landscape(const py::handle& x, const py::handle& query, int target, int
   uhop::SepSpec sep;
   sep.alpha = alpha;
   uhop::validate(sep);
-  if (!std::isfinite(beta) || !(beta > 0)) throw py::value_error("beta must be a finite number > 0");
+  uhop::checked_real("beta", beta, "beta");  // the range every front end shares (core/numerics/real_settings.h)
   PythonProgress progress(progress_callback);
   py::dict out;
   const auto [a, energy_mhm, energy_kernel] = run_released(progress, [&] {
@@ -176,7 +179,7 @@ void bind_views(py::module_& m) {
   m.def("sweep", &sweep, py::arg("memories") = "",
         R"(The paper's retrieval-error sweep, as `uhop sweep`, with its flags as keywords in snake_case (vary='M' or
 'sigma', values, methods, seeds, first_seed, preset, stage1_steps, lr, init, schedule, loss, t, train_count, beta,
-beta_after_sep, steps, noise, sigma, count, pick, offset, size, rgb, normalize, progress). Returns the merged.csv
+beta_after_sep, steps, noise, sigma, count, pick, offset, size, rgb, normalize, allow_large, progress). Returns the merged.csv
 columns as arrays: method, M, sigma, seed, paper_error, paper_error_std, retrieved, d, stage1_loss, worst_memory,
 not_retrieved (names: file names where the memories have them).)");
   m.def("landscape", &landscape, py::arg("X"), py::arg("query"), py::arg("target"), py::arg("rival"), py::kw_only(),

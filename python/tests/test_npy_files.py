@@ -98,3 +98,15 @@ def test_wide_rows_need_allow_large(tmp_path):
         uhop.load_memories(str(tmp_path / "wide.npy"))
     x, _ = uhop.load_memories(str(tmp_path / "wide.npy"), allow_large=True)
     assert x.shape == (2, 4000)
+
+
+def test_sweep_takes_allow_large(tmp_path):
+    # uhop.sweep loads its memories like load_memories: a file's own size past 3600 values is refused naming the
+    # keyword, and taken with allow_large=True (the CLI's sweep --allow-large).
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "wide.npy", rng.random((4, 3700)))
+    args = dict(vary="M", values=[2], methods=["mhm"], seeds=1, stage1_steps=0, steps=1, noise="gaussian", sigma=0.1)
+    with pytest.raises(uhop.InputError, match="allow"):
+        uhop.sweep(str(tmp_path / "wide.npy"), **args)
+    out = uhop.sweep(str(tmp_path / "wide.npy"), allow_large=True, **args)
+    assert list(out["d"]) == [3700]

@@ -146,6 +146,47 @@ TEST_CASE("recorder: a chosen width resamples every frame, keeping the aspect ra
   }
 }
 
+// The writer takes at most 8192 pixels a side. The output size is decided by the first frame (later frames are
+// cropped or padded to it), so that is where it is checked: a recording the writer could not take stops at once
+// with the reason, instead of capturing until "record stop" and failing then; a later frame of another size (the
+// window resized while recording, up to beyond 8192) never changes the output's size.
+TEST_CASE("recorder: the output size is checked against the writer's 8192 cap at the frame that decides it",
+          "[studio][recorder]") {
+  const std::string tall = temp_dir() + "/tall.gif";
+  fs::remove(tall);
+  Recorder r;
+  r.start(tall, "", 10, 7680);  // a 100 x 200 panel at 7680 wide: 15360 rows
+  r.add_frame(frame(100, 200, 50), 100, 200, 100.0);
+  RecordStatus s = r.status();
+  CHECK_FALSE(s.recording);
+  CHECK_THAT(s.error, Catch::Contains("8192") && Catch::Contains("15360"));
+  CHECK(s.captured == 1);
+  CHECK_FALSE(r.wants_frame(100.2));
+  r.add_frame(frame(100, 200, 50), 100, 200, 100.2);  // ignored: the recording has stopped
+  r.finish();
+  s = r.status();
+  CHECK(s.captured == 1);
+  CHECK_THAT(s.error, Catch::Contains("8192"));
+  CHECK_THAT(s.finished, Catch::Contains("recording failed") && Catch::Contains("15360"));
+  CHECK_FALSE(fs::exists(tall));
+  // Frames that grow past the cap after a first frame that fits: recorded at the first frame's size.
+  const std::string resized = temp_dir() + "/resized.gif";
+  fs::remove(resized);
+  Recorder grown;
+  grown.start(resized, "", 10, 160);
+  grown.add_frame(frame(80, 60, 10), 80, 60, 100.0);
+  grown.add_frame(frame(20, 9000, 90), 20, 9000, 100.1);
+  grown.add_frame(frame(9000, 20, 90), 9000, 20, 100.2);
+  grown.finish();
+  s = grown.status();
+  CHECK(s.error.empty());
+  CHECK(s.written == 3);
+  int w = 0, h = 0;
+  CHECK(gif_frames(resized, w, h) == 3);
+  CHECK(w == 160);
+  CHECK(h == 120);
+}
+
 // The browser's recorder (no threads): frames are encoded by pump() between frames; stop and the next pumps finish
 // the file, which appears only then (the encoder writes a temp until the end).
 TEST_CASE("recorder, pumped: pump() encodes the queued frames and finalizes the GIF after stop", "[studio][recorder]") {

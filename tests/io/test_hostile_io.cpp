@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <dirent.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -13,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -273,4 +276,40 @@ TEST_CASE("memory_available_bytes follows RLIMIT_AS and MemAvailable", "[io][hos
   waitpid(child, &status, 0);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("a stream's failure is named by the errno of the failing call, never a later one", "[io][outputs]") {
+  // An earlier write failed (an 8-byte buffer, unbuffered: the write is refused at once) and fflush has nothing left
+  // to retry: errno is whatever came later (here ENOENT), which must not be named as the reason.
+  char buffer[8];
+  std::FILE* small = ::fmemopen(buffer, sizeof buffer, "w");
+  REQUIRE(small);
+  std::setvbuf(small, nullptr, _IONBF, 0);
+  std::fputs("0123456789abcdef", small);
+  REQUIRE(std::ferror(small));
+  errno = ENOENT;
+  const std::string earlier = uhop::flushed_stream_failure(small, "standard output");
+  CHECK(earlier == "write failed: standard output (an earlier write to it failed)");
+  std::fclose(small);
+  // A pipe whose reader quit: the flush itself fails with EPIPE (SIGPIPE ignored for the test, then restored).
+  int ends[2];
+  REQUIRE(::pipe(ends) == 0);
+  ::close(ends[0]);
+  std::FILE* pipe_out = ::fdopen(ends[1], "w");
+  REQUIRE(pipe_out);
+  std::fputs("text", pipe_out);  // buffered: written by the flush
+  struct sigaction ignore {
+  }, before{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &before);
+  errno = ENOENT;
+  CHECK(uhop::flushed_stream_failure(pipe_out, "standard output") ==
+        "write failed: the reader of standard output closed it (broken pipe)");
+  ::sigaction(SIGPIPE, &before, nullptr);
+  std::fclose(pipe_out);
+  // Everything arrived: no failure.
+  std::FILE* fine = std::tmpfile();
+  std::fputs("text", fine);
+  CHECK(uhop::flushed_stream_failure(fine, "f").empty());
+  std::fclose(fine);
 }

@@ -122,7 +122,8 @@ bool parse_args(int argc, char** argv, Options& o) {
         o.memories_given = true;
       } else if (a == "--window") {
         const auto x = v.find('x');
-        if (x == std::string::npos) throw uhop::InputError("--window: expected WxH, e.g. 1280x720, got '" + v + "'");
+        if (x == std::string::npos)
+          throw uhop::InputError("--window: expected WxH, e.g. 1280x720, got " + uhop::quoted_excerpt(v));
         o.window_w = static_cast<int>(uhop::parse_whole_number(v.substr(0, x), 320, 16384, "--window width"));
         o.window_h = static_cast<int>(uhop::parse_whole_number(v.substr(x + 1), 240, 16384, "--window height"));
       } else if (a == "--script") {
@@ -143,7 +144,7 @@ bool parse_args(int argc, char** argv, Options& o) {
         o.bench_batch = uhop::parse_whole_number(v, 0, uhop::kMaxSessionMemories, a);
       } else if (a == "--font-size") {
         const double f = uhop::parse_real_number(v, a);
-        if (f < 6 || f > 96) throw uhop::InputError("--font-size: expected 6..96, got '" + v + "'");
+        if (f < 6 || f > 96) throw uhop::InputError("--font-size: expected 6..96, got " + uhop::quoted_excerpt(v));
         o.font_size = static_cast<float>(f);
       } else {
         std::fprintf(stderr, "uhop-studio: unknown flag %s\n", uhop::text_excerpt(a).c_str());
