@@ -298,7 +298,11 @@ int main(int argc, char** argv) {
   // (exit 141): writes then fail with EPIPE, which the output code reports (core/io/atomic_file.cpp).
   std::signal(SIGPIPE, SIG_IGN);
   follow_free_cores();  // the core's threads follow the cores other processes leave free (docs/speed.md)
-  const std::string cmd = argc > 1 ? argv[1] : "help";
+  if (argc < 2) {       // no command: a usage error (exit 2, usage on stderr), unlike `uhop help`, which asked for it
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string cmd = argv[1];
   try {
     const int code = run_command(cmd, argc, argv);
     std::cout.flush();

@@ -40,7 +40,7 @@ def test_npz_named_arrays_and_labels(tmp_path, save):
     x, got = uhop.load_memories(str(tmp_path / "e.npz") + ":emb")
     np.testing.assert_array_equal(x, emb)
     np.testing.assert_array_equal(got, labels)
-    with pytest.warns(UserWarning, match="'labels' array has 9 values for 3 memories"):
+    with pytest.warns(UserWarning, match=r"'labels' array has shape \(9,\) and dtype <i8 for 3 memories: not used"):
         x, got = uhop.load_memories(str(tmp_path / "e.npz") + ":other")
     np.testing.assert_array_equal(x, other.astype(np.float64))
     assert got is None

@@ -91,3 +91,15 @@ TEST_CASE("a refused sweep prints one line and creates nothing", "[cli][sweep][e
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK_FALSE(fs::exists(dir / "sw"));
 }
+
+TEST_CASE("uhop without a command is a usage error; uhop help asks for the usage", "[cli][exit]") {
+  cli::TempDir dir;
+  const cli::Result none = cli::run(dir, "");
+  CHECK(none.code == 2);  // was 0: a script calling `uhop $CMD` with an empty CMD went on as if it had run
+  CHECK(none.out.empty());
+  CHECK(none.err.rfind("usage: uhop <command>", 0) == 0);
+  const cli::Result help = cli::run(dir, "help");
+  CHECK(help.code == 0);
+  CHECK(help.out == none.err);
+  CHECK(help.err.empty());
+}
