@@ -53,7 +53,8 @@ void draw_plot(PlotPainter& p, const PlotFigure& figure, const PlotView& view, c
       for (const PixelPoint& pt : series_points(ser, view, P, clip)) p.dot(pt, kMarkerRadius * s, ser.color);
       continue;
     }
-    for (const auto& path : series_paths(ser, view, P, clip)) {
+    for (const auto& full : series_paths(ser, view, P, clip)) {
+      const std::vector<PixelPoint> path = thin_to_pixel_columns(full);
       if (path.size() == 1) {  // an isolated sample between gaps would otherwise be invisible
         p.dot(path[0], kSeriesWidth * s, ser.color);
       } else {

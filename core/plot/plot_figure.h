@@ -140,6 +140,11 @@ std::vector<HoverValue> hover_readout(const PlotFigure& figure, double x,
 // off-screen samples never produce huge coordinates. Samples inside `clip` keep their exact to_pixel position.
 std::vector<std::vector<PixelPoint>> series_paths(const PlotSeries& series, const PlotView& view, const PixelRect& rect,
                                                   const PixelRect& clip);
+// A long path (over kThinAbove points: a Stage I curve of 10^5 steps) as at most four points per pixel column, the
+// first, lowest, highest and last of each run of consecutive points in one column: the same picture at one pixel,
+// bounded work (cairo stroked 10^5-point curves at ~200 us a point: replay --out of 10^6 steps ran for minutes).
+constexpr size_t kThinAbove = 4096;
+std::vector<PixelPoint> thin_to_pixel_columns(const std::vector<PixelPoint>& path);
 // A markers series' samples as pixel points: those with a place on the view (finite, > 0 on a log axis) inside `clip`.
 std::vector<PixelPoint> series_points(const PlotSeries& series, const PlotView& view, const PixelRect& rect,
                                       const PixelRect& clip);

@@ -106,6 +106,27 @@ std::vector<std::vector<PixelPoint>> series_paths(const PlotSeries& series, cons
   return paths;
 }
 
+std::vector<PixelPoint> thin_to_pixel_columns(const std::vector<PixelPoint>& path) {
+  if (path.size() <= kThinAbove) return path;
+  std::vector<PixelPoint> out;
+  out.reserve(4096);
+  size_t i = 0;
+  while (i < path.size()) {
+    // A run of consecutive points in one pixel column: its first, lowest, highest and last point, in their order.
+    const double column = std::floor(path[i].x);
+    size_t end = i + 1, lo = i, hi = i;
+    for (; end < path.size() && std::floor(path[end].x) == column; ++end) {
+      if (path[end].y < path[lo].y) lo = end;
+      if (path[end].y > path[hi].y) hi = end;
+    }
+    size_t keep[4] = {i, std::min(lo, hi), std::max(lo, hi), end - 1};
+    for (int k = 0; k < 4; ++k)
+      if (k == 0 || keep[k] != keep[k - 1]) out.push_back(path[keep[k]]);
+    i = end;
+  }
+  return out;
+}
+
 std::vector<PixelPoint> series_points(const PlotSeries& series, const PlotView& view, const PixelRect& rect,
                                       const PixelRect& clip) {
   std::vector<PixelPoint> points;

@@ -28,7 +28,8 @@ double declared_multiply_adds(const DeclaredWork& w) {
   const double step2 = 2 * (m * big_d + big_d * d);
   const double stage1 = steps1 * step1 + stats_rows * stats;
   const double animation = (w.stage1_twice ? stage1 : 0) + static_cast<double>(w.stage2_reruns) * steps2 * step2 +
-                           static_cast<double>(w.frames) * kFrameMultiplyAdds;
+                           static_cast<double>(w.frames) * kFrameMultiplyAdds +
+                           static_cast<double>(w.frame_rows) * kFrameRowMultiplyAdds;
   return build + stage1 + steps2 * step2 + animation;
 }
 
@@ -73,6 +74,14 @@ DeclaredWork declared_work(const SessionFile& f, long long count, const ImageSha
     w.stage1_twice = true;
     w.stage2_reruns = stage1_frames;
     w.frames = stage1_frames + f.stage2_steps + 1;
+    // Rows 0..s for a Stage I frame at step s (steps 0, k, 2k, ... and the last), all n + 1 for a Stage II frame.
+    const long long n = f.stage1_steps,
+                    every = std::max(1LL, (n + kMaxAnimatedStage1Frames - 1) / kMaxAnimatedStage1Frames);
+    for (long long step = 0;; step = std::min(n, step + every)) {
+      w.frame_rows += step + 1;
+      if (step == n) break;
+    }
+    w.frame_rows += (f.stage2_steps + 1) * (n + 1);
   }
   return w;
 }

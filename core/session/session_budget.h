@@ -24,6 +24,7 @@ struct DeclaredWork {
   // II is rerun (stage2_steps each) for every Stage I frame, and every frame is drawn and encoded.
   long long stage2_reruns = 0;
   long long frames = 0;
+  long long frame_rows = 0;  // Stage I log rows the frames hold and draw, summed over the frames
   bool stage1_twice = false;
 };
 
@@ -36,6 +37,10 @@ double declared_multiply_adds(const DeclaredWork& work);
 // One animation frame (six 400 x 300 plots drawn with cairo, composed and GIF-encoded) took 21 to 30 ms here,
 // counted as 2e8 multiply-adds (the rate of the model above on one core).
 constexpr double kFrameMultiplyAdds = 2e8;
+// Each frame keeps and draws the Stage I log up to its step: a session of 2 one-pixel glyphs and 20,000 steps (its
+// steps cost nothing) reached 2.19 GB and 199 s animated, about 220 bytes and 20 us per row held. Counted as 1e5
+// multiply-adds a row, so the budget holds an animation to about 3e6 rows (660 MB).
+constexpr double kFrameRowMultiplyAdds = 1e5;
 // 3e11 multiply-adds: the model runs here at 7 to 19 G per second of one core (5 glyphs: 2000 steps in 6.3 s of CPU,
 // 20 Fashion-MNIST items 2000 steps in 8.5 s, 200 items 200 steps in 4.6 s), so at most about 16 to 45 s of one
 // core. 10,000 steps of 5 glyphs (2.2e11) pass; 20,000 (4.3e11) and a million do not.

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <random>
 #include <sstream>
 #include <stb_image.h>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "numerics/input_error.h"
+#include "numerics/rng.h"
 #include "plot/plot_figure.h"
 
 using namespace uhop;
@@ -401,6 +403,28 @@ TEST_CASE("hover_readout gives each visible series' value at the nearest sample"
   r = hover_readout(f, 10, 2);
   CHECK(std::isnan(r[0].y));
   CHECK(std::isnan(r[1].y));
+}
+
+TEST_CASE("a long path is drawn as at most four points per pixel column, its extremes and ends kept", "[plot]") {
+  std::vector<PixelPoint> short_path = {{0.5, 1}, {0.6, 9}, {0.7, 3}};
+  CHECK(thin_to_pixel_columns(short_path).size() == 3);  // short paths are drawn as they are
+  // 10^5 samples of a noisy curve over 400 columns (250 per column).
+  Rng rng(3);
+  std::vector<PixelPoint> path;
+  for (int i = 0; i < 100000; ++i) path.push_back({i * 0.004, std::sin(i * 1e-4) * 50 + rng.normal()});
+  const std::vector<PixelPoint> thin = thin_to_pixel_columns(path);
+  CHECK(thin.size() <= 4 * 400);
+  CHECK(thin.front().x == path.front().x);
+  CHECK(thin.back().x == path.back().x);
+  std::map<int, std::pair<double, double>> want, got;  // per column: lowest and highest y
+  const auto add = [](std::map<int, std::pair<double, double>>& m, const PixelPoint& p) {
+    auto [it, fresh] = m.try_emplace(static_cast<int>(std::floor(p.x)), p.y, p.y);
+    if (!fresh) it->second = {std::min(it->second.first, p.y), std::max(it->second.second, p.y)};
+  };
+  for (const PixelPoint& p : path) add(want, p);
+  for (const PixelPoint& p : thin) add(got, p);
+  CHECK(got == want);  // every column spans exactly what the full path spans
+  for (size_t i = 1; i < thin.size(); ++i) CHECK(thin[i].x >= thin[i - 1].x);  // in the path's order
 }
 
 TEST_CASE("series_paths break at gaps and clip far-away samples", "[plot]") {

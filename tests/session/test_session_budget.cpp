@@ -157,6 +157,18 @@ TEST_CASE("an animation's work is the replay's, Stage I again, Stage II per Stag
   const double stage1 = declared_multiply_adds(stage1_only) - (5.0 * 784 * 784 + 25.0 * 784);
   const double step2 = 2 * (5.0 * 784 + 784.0 * 784);
   CHECK(animated.frames == 301 + 1 + 1);
+  // Stage I frames at steps 0..300 hold rows 1..301 (45,451 in all), the two Stage II frames all 301 each.
+  CHECK(animated.frame_rows == 301 * 302 / 2 + 2 * 301);
   CHECK(declared_multiply_adds(animated) - declared_multiply_adds(plain) ==
-        Approx(stage1 + 301 * 1 * step2 + 303 * kFrameMultiplyAdds).epsilon(1e-12));
+        Approx(stage1 + 301 * 1 * step2 + 303 * kFrameMultiplyAdds + 46053 * kFrameRowMultiplyAdds).epsilon(1e-12));
+  // The audit's third round: 2 one-pixel glyphs, 20,000 Stage I steps and 300 Stage II steps (596 bytes, its steps
+  // nearly free) reached 2.19 GB and 199 s animated: the rows its frames hold put it over the budget.
+  std::string tiny = session_text("builtin:glyphs", 2, 1, 20000);
+  tiny.replace(tiny.find(R"("steps": 1})"), 11, R"("steps": 300})");
+  const SessionFile long_log = parse_session_json(tiny, "tiny.json");
+  CHECK_NOTHROW(
+      check_declared_work(declared_work(long_log, 2, ImageShape{1, 1, 1}), "the session", kAllowLargeSession));
+  CHECK_THROWS_WITH(
+      check_declared_work(declared_work(long_log, 2, ImageShape{1, 1, 1}, true), "the session", kAllowLargeSession),
+      Contains("animated in 702 frames"));
 }
