@@ -220,14 +220,32 @@ bool starts_with(const std::string& text, const char* prefix) {
   return text.rfind(prefix, 0) == 0;
 }
 
-// True when path, or a symlink on its final chain, is under /dev or /proc: "/dev/stdout", "/dev/fd/1" and links to
-// them mean "this process's output", which is streamed to, never replaced (even when it is a redirected file).
+// "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/N" or "/proc/<pid, self or thread-self>/fd/N": a name for one
+// of a process's open descriptors. Other names under /proc (/proc/self/cwd/l.csv) are ordinary files.
+bool is_descriptor_name(const std::string& text) {
+  if (text == "/dev/stdin" || text == "/dev/stdout" || text == "/dev/stderr") return true;
+  std::string rest;
+  if (starts_with(text, "/dev/fd/")) {
+    rest = text.substr(8);
+  } else if (starts_with(text, "/proc/")) {
+    const size_t slash = text.find('/', 6);
+    if (slash == std::string::npos || text.compare(slash, 4, "/fd/") != 0) return false;
+    rest = text.substr(slash + 4);
+  } else {
+    return false;
+  }
+  return !rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// True when path, or a symlink on its final chain, names one of the process's descriptors (is_descriptor_name):
+// "/dev/stdout", "/dev/fd/1" and links to them mean "this process's output", which is streamed to, never replaced
+// (even when it is a redirected file). A link to /proc/self/cwd/l.csv is a link to a file: written through.
 bool names_a_process_stream(const std::string& path) {
   std::error_code ec;
   fs::path p = fs::absolute(path, ec).lexically_normal();
   for (int step = 0; step < 40 && !ec; ++step) {
     const std::string text = p.string();
-    if (starts_with(text, "/dev/") || starts_with(text, "/proc/")) return true;
+    if (is_descriptor_name(text)) return true;
     struct stat info {};
     if (::lstat(text.c_str(), &info) != 0 || !S_ISLNK(info.st_mode)) return false;
     const fs::path link = fs::read_symlink(p, ec);

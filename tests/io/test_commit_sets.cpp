@@ -166,6 +166,17 @@ TEST_CASE("outputs that are devices, FIFOs or process streams are streamed to; s
     CHECK(slurp(dir / "real/target.csv") == "new\n");
     CHECK_FALSE(has_temp(dir.path));
   }
+  SECTION("a symlink through /proc to a regular file is a file, not the process's stream: replaced, not appended") {
+    // Audit 27: lk -> /proc/self/cwd/l.csv was taken for a process stream (its chain passes through /proc) and
+    // appended to, leaving "OLD" and the new log in one CSV. Only descriptor names (/dev/stdout, /dev/fd/N,
+    // /proc/<pid>/fd/N) are streams.
+    put(dir / "l.csv", "OLD\n");
+    fs::create_symlink("/proc/self/root" + fs::absolute(dir.path / "l.csv").string(), dir / "lk");
+    write_file_atomically(dir / "lk", writes("new\n"));
+    CHECK(slurp(dir / "l.csv") == "new\n");
+    CHECK(fs::is_symlink(dir / "lk"));
+    CHECK_FALSE(has_temp(dir.path));
+  }
   SECTION("/dev/full: disk full, and the other outputs are untouched") {
     put(dir / "log.csv", "old\n");
     StagedFiles files;
