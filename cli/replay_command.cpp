@@ -92,6 +92,35 @@ std::vector<std::string> export_paths(const fs::path& dir) {
   return paths;
 }
 
+// --save-session or --animate naming --out's folder, its plots folder or one of its files (or each other): the set
+// would clash only at its commit, after the whole replay; refused before it. Compared as absolute, normalized paths
+// (the commit itself still compares file identities).
+void refuse_clashing_outputs(const Args& a) {
+  std::vector<std::pair<std::string, std::string>> named;  // normalized path, the flag that names it
+  const auto key = [](const std::string& p) {
+    std::error_code ec;
+    std::string k = fs::absolute(p, ec).lexically_normal().string();
+    while (k.size() > 1 && k.back() == '/') k.pop_back();
+    return k;
+  };
+  if (a.has("out")) {
+    const fs::path dir = a.str("out");
+    named.emplace_back(key(dir.string()), "--out's folder");
+    named.emplace_back(key((dir / "plots").string()), "--out's plots folder");
+    for (const std::string& p : export_paths(dir))
+      named.emplace_back(key(p), "--out's " + fs::path(p).filename().string());
+  }
+  for (const char* flag : {"animate", "save-session"}) {
+    if (!a.has(flag)) continue;
+    const std::string k = key(a.str(flag));
+    for (const auto& [other, what] : named)
+      if (other == k)
+        throw InputError("--" + std::string(flag) + " " + printable_text(a.str(flag)) + " is also " + what +
+                         ": give each output its own name");
+    named.emplace_back(k, "--" + std::string(flag));
+  }
+}
+
 // Adds the run's files under dir to `files` (folders made now, removed again by `folders` unless committed).
 void stage_run(const Session& session, const fs::path& dir, StagedFiles& files, CreatedFolders& folders) {
   folders.create((dir / "plots").string());
@@ -130,6 +159,7 @@ int cmd_replay(int argc, char** argv) {
   if (a.has("out"))
     for (const std::string& p : export_paths(a.str("out"))) check_output_in_new_folders(p);
   if (a.has("save-session")) check_output_destination(a.str("save-session"));
+  refuse_clashing_outputs(a);
   const SessionFile file = read_session_file(path);
   if (a.has("animate") && !a.has("allow-large")) check_animated_steps(file);  // frames, before any work
   std::vector<std::string> warnings;
