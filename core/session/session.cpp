@@ -146,6 +146,16 @@ Session::Session(MemorySet memories, Stage1Settings stage1, RetrievalSettings st
     throw InputError("memories: values up to " + number_text(memories_.patterns.cwiseAbs().maxCoeff()) +
                      " are too large for the squares and sums a session computes (||xi||^2 times M must stay below " +
                      number_text(limit) + scale_advice(limit) + "): scale the memories down");
+  // The other end: norms whose squares leave the floating-point range's normal numbers (1e-170 squared is 0 in
+  // double, 1e-20 squared is denormal in float) gave error 0 -> 0 and loss 0 -> 0 with exit 0 (audit 27).
+  const bool single = limit < kMaxScaleSquaredTimesM;
+  const double smallest = single ? 1e-15 : 1e-100;  // ||xi||^2 stays above 1e-30 (float) or 1e-200 (double)
+  const double largest_value = memories_.patterns.size() > 0 ? memories_.patterns.cwiseAbs().maxCoeff() : 0;
+  if (largest_value > 0 && largest_value < smallest)  // (a norm itself underflows: it is computed from squares)
+    throw InputError("memories: values are at most " + number_text(largest_value) +
+                     ", too small for the squares a session computes (at least " + number_text(smallest) +
+                     (single ? " in single precision, the default; --precision double allows 1e-100" : "") +
+                     "): scale the memories up");
   patterns_ = std::make_shared<const Matrix>(memories_.patterns);
   rebuild_stage1_kernel();
   // W = I: the MHM statistics, in Stage II's precision. The same sweep also gives the loss of W = I, which row 0

@@ -61,7 +61,7 @@ TEST_CASE("a refused replay, sweep or capacity creates nothing and computes noth
       {replay + "--out nd --save-session nowhere/s.json", "nowhere"},
       {replay + "--out nd --animate afolder", "afolder"},
       {replay + "--out nd --save-session nd", "also --out's folder"},  // clashed only at the commit (audit 27)
-      {replay + "--out nd --animate nd/plots/", "also --out's plots folder"},
+      {replay + "--out nd --animate nd/", "also --out's folder"},
       {replay + "--animate a.gif --save-session ./a.gif", "also --animate"},
       {replay + "--out afolder", "w.csv"},
       {replay + "--out afile", "afile"},

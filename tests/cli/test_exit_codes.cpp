@@ -103,3 +103,24 @@ TEST_CASE("uhop without a command is a usage error; uhop help asks for the usage
   CHECK(help.out == none.err);
   CHECK(help.err.empty());
 }
+
+TEST_CASE("memories too small for the squares a session computes are refused like too large ones", "[cli][numbers]") {
+  // Audit 27: values of 1e-170 squared are 0 in double; retrieve printed "error 0 -> 0 ... nearest memory 0 (NOT the
+  // target)" and stage1 "loss 0 -> 0" with exit 0. Scaled to 1, the same set retrieves.
+  cli::TempDir dir;
+  dir.write("t.csv", "1e-170,0,0\n0,1e-170,0\n0,0,1e-170\n");
+  dir.write("f.csv", "1e-20,0,0\n0,1e-20,0\n0,0,1e-20\n");  // fine in double, denormal squares in float
+  dir.write("u.csv", "1,0,0\n0,1,0\n0,0,1\n");
+  const std::string retrieve = " --target 1 --corrupt mask-half --steps 2 --out x.csv --log l.csv";
+  const std::string stage1 = " --init identity --lr 0.1 --steps 2 --out-w w.csv --log l1.csv";
+  for (const std::string& args : {"retrieve --memories t.csv" + retrieve, "stage1 --memories t.csv" + stage1,
+                                  "stage1 --memories f.csv" + stage1}) {
+    INFO(args);
+    const cli::Result r = cli::run(dir, args);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("too small for the squares") && Catch::Contains("scale the memories up"));
+    CHECK(r.out.empty());
+  }
+  CHECK(cli::run(dir, "stage1 --memories f.csv --precision double" + stage1).code == 0);
+  CHECK(cli::run(dir, "retrieve --memories u.csv" + retrieve).code == 0);
+}
