@@ -116,7 +116,10 @@ inline LoadOptions load_options(const Args& a, const std::string& seed_flag = "s
   o.keep_rgb = a.has("rgb");
   if (a.has("size")) parse_size_flag(a.str("size"), o.width, o.height);
   if (a.has("normalize")) o.normalization = parse_normalization(a.str("normalize"));
-  if (a.has("allow-large")) o.default_max_dim = 0;  // the user asked for the file's own size, however large
+  if (a.has("allow-large")) {  // the user asked for the file's own size, however large, and however many pixels
+    o.default_max_dim = 0;
+    o.max_decoded_pixels = 0;
+  }
   return o;
 }
 

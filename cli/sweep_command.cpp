@@ -101,7 +101,10 @@ SweepSettings settings_from(const Args& a) {
   s.load.offset = a.count("offset", 0);
   s.load.keep_rgb = a.has("rgb");
   if (a.has("size")) parse_size_flag(a.str("size"), s.load.width, s.load.height);
-  if (a.has("allow-large")) s.load.default_max_dim = 0;  // a file's own size beyond 3600 values, asked for
+  if (a.has("allow-large")) {  // a file's own size beyond 3600 values, a folder's pixels beyond 2^30, asked for
+    s.load.default_max_dim = 0;
+    s.load.max_decoded_pixels = 0;
+  }
   if (a.has("normalize")) s.load.normalization = parse_normalization(a.str("normalize"));
   return s;
 }

@@ -48,7 +48,8 @@ commands:
 memory flags (all commands): --memories SRC (folder, image, .csv, .npy, FILE.npz[:NAME], IDX, CIFAR, builtin:...) [--count M] [--offset K] [--pick first|random|per-class]
   [--size WxH] [--rgb] [--normalize none|unit|center] [--allow-large]
   --allow-large takes images of more than 3600 values (60x60) at their own size (without --size they are refused:
-  Stage I's d x d W grows as d^2); with 'replay', a session file that asks for more than the session budget.
+  Stage I's d x d W grows as d^2), a folder whose images hold more than 2^30 pixels in all (each is decoded at
+  its own size before it is resized); with 'replay', a session file that asks for more than the session budget.
 run 'uhop <command> --help' for the flags of a command.
 )";
 

@@ -14,6 +14,21 @@ std::string size_text(long long width, long long height) {
 bool starts_with(const uint8_t* data, size_t size, const char* signature, size_t length) {
   return size >= length && std::memcmp(data, signature, length) == 0;
 }
+
+// The decoder is about to spend the work: width x height (within the pixel limit, so no overflow) joins the total.
+DecodeStatus charge_budget(long long pixels, const DecodeLimits& limits, std::string& problem) {
+  DecodeBudget* budget = limits.budget;
+  if (!budget) return DecodeStatus::ok;
+  if (budget->max_pixels > 0 && pixels > budget->max_pixels - budget->decoded_pixels) {
+    budget->exceeded = true;
+    problem = "not decoded: the images decoded in this load would pass the limit of " +
+              std::to_string(budget->max_pixels) + " pixels";
+    return DecodeStatus::over_budget;
+  }
+  budget->decoded_pixels += pixels;
+  ++budget->images;
+  return DecodeStatus::ok;
+}
 }  // namespace
 
 std::string file_value(const DecodeLimits& limits, const std::string& text) {
@@ -37,7 +52,8 @@ DecodeStatus check_pixel_limit(long long width, long long height, const DecodeLi
 
 DecodeStatus check_file_holds(long long width, long long height, long long needed_bytes, size_t file_bytes,
                               const char* what, const DecodeLimits& limits, std::string& problem) {
-  if (needed_bytes <= 0 || static_cast<unsigned long long>(needed_bytes) <= file_bytes) return DecodeStatus::ok;
+  if (needed_bytes <= 0 || static_cast<unsigned long long>(needed_bytes) <= file_bytes)
+    return charge_budget(width * height, limits, problem);
   const std::string file = std::string(what) + " of " + std::to_string(file_bytes) + " bytes";
   problem = limits.quote_content
                 ? "header says " + size_text(width, height) + " but " + file +
@@ -54,13 +70,13 @@ void allocate_image(DecodedImage& image, int width, int height, int channels) {
 }
 
 bool decode_image(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels,
-                  DecodedImage& image, std::string& problem, bool quote_content) {
+                  DecodedImage& image, std::string& problem, bool quote_content, DecodeBudget* budget) {
   image = DecodedImage{};
   if (size == 0) {
     problem = "empty file";
     return false;
   }
-  const DecodeLimits limits{max_image_pixels, quote_content};
+  const DecodeLimits limits{max_image_pixels, quote_content, budget};
   DecodeStatus status = DecodeStatus::unreadable;
   if (starts_with(data, size, "\x89PNG\r\n\x1a\n", 8)) {
     status = decode_png(data, size, limits, image, problem);

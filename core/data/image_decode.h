@@ -30,10 +30,22 @@ struct DecodedImage {
 
 constexpr long long kJpegPixelsPerByte = 1024;
 
+// The pixels one load may decode across its images (a folder: LoadOptions::max_decoded_pixels). Each image whose
+// header passed the checks above is charged its declared width x height before its pixels are decoded (so an image
+// that then fails, e.g. a truncated stream, still counts: the work was spent); an image that would take the total
+// past max_pixels is not decoded, and exceeded is set. max_pixels 0 = no limit (counted all the same).
+struct DecodeBudget {
+  long long max_pixels = 0;
+  long long decoded_pixels = 0;  // declared pixels of the images charged so far
+  int images = 0;                // how many were charged
+  bool exceeded = false;
+};
+
 // Decodes an encoded image. Returns false with problem set (printable) when the data is not a decodable image;
 // throws InputError naming the image when it has more than max_image_pixels pixels. quote_content false (a file
 // named inside another data file, LoadOptions::quote_content): the problem says what kind and where, never a value
-// read from the file or a library's own text about it (DecodeLimits::quote_content).
+// read from the file or a library's own text about it (DecodeLimits::quote_content). With a budget, an image that
+// would pass it is not decoded: false, with budget->exceeded set (the caller refuses the load).
 bool decode_image(const uint8_t* data, size_t size, const std::string& name, long long max_image_pixels,
-                  DecodedImage& image, std::string& problem, bool quote_content = true);
+                  DecodedImage& image, std::string& problem, bool quote_content = true, DecodeBudget* budget = nullptr);
 }  // namespace uhop

@@ -104,6 +104,7 @@ struct FolderReader {
   std::string folder;
   long long max_image_pixels = 0;
   bool quote_content = true;
+  DecodeBudget budget;  // pixels decoded in this load (LoadOptions::max_decoded_pixels)
   DecodedImage image;
   bool read(const std::string& relative, ImageView& view, std::string& problem) {
     const std::string path = (fs::path(folder) / relative).string();
@@ -114,9 +115,19 @@ struct FolderReader {
       problem = without_path(e.what(), path);  // not readable (a FIFO, a device, too large): skipped, named
       return false;
     }
-    if (!decode_image(bytes.data(), bytes.size(), path, max_image_pixels, image, problem, quote_content)) return false;
+    if (!decode_image(bytes.data(), bytes.size(), path, max_image_pixels, image, problem, quote_content, &budget)) {
+      if (budget.exceeded) throw over_budget_error();
+      return false;
+    }
     view = interleaved_view(image.pixels.data(), image.width, image.height, image.channels);
     return true;
+  }
+  InputError over_budget_error() const {
+    return input_error(
+        folder, std::to_string(budget.images) + " images decoded so far hold " + std::to_string(budget.decoded_pixels) +
+                    " pixels, and the next would pass the limit of " + std::to_string(budget.max_pixels) +
+                    " pixels decoded in one load (each image is decoded at its own size before it is "
+                    "resized): --allow-large (Python allow_large=True) loads them anyway");
   }
 };
 }  // namespace
@@ -129,6 +140,7 @@ MemorySet load_image_folder(const std::string& folder, const LoadOptions& option
   reader->folder = folder;
   reader->max_image_pixels = options.max_image_pixels;
   reader->quote_content = options.quote_content;
+  reader->budget.max_pixels = options.max_decoded_pixels;
   ImageCatalog catalog;
   catalog.source = folder;
   catalog.format = "images";

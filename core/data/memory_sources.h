@@ -51,6 +51,13 @@ struct LoadOptions {
   // 1.04 GB (docs/hostile-input.md). Refused with a message naming the limit, --size WxH and --allow-large.
   // 0 = no limit (the built-in sets, --allow-large).
   long long default_max_dim = kDefaultMaxDim;
+  // At most this many pixels decoded (as each image's header declares them) across the images of one folder load,
+  // whoever named the folder: an image is decoded at its own size before it is resized, so 120 interlaced 1-bit
+  // palette PNGs of 8192 x 8192, 8 KB each (994 KB in all), bought 374 s. Measured: 0.4-1.4 s per 8192² image
+  // (175 M pixels/s 1-bit gray, 47 M interlaced palette), so 2^30 pixels (16 such images) is 6-23 s; 60,000 MNIST
+  // images of 28 x 28 are 47 M. An image counts once its header passed the checks, before its pixels are decoded
+  // (one that then fails is skipped, but counted). Past it the load is refused, naming --allow-large. 0 = no limit.
+  long long max_decoded_pixels = 1LL << 30;
   // Provenance: true when the user named the source (command line, the Studio's path box), so messages may quote a
   // short excerpt of a bad token; false when the name came from inside another data file (a session's
   // memories.source): messages then say where and what kind of problem, never the content.

@@ -628,9 +628,10 @@ Session restore_session(const SessionFile& f, const ProgressFn& progress, std::v
   LoadOptions load = with_session_limits(f.load, f.stage1.dim);
   load.quote_content = false;  // the source's name came from the session file: never echo the file's content
   // Sizes and steps in a file are not the user asking for them (session_budget.h): only allow_large is.
-  if (allow_large)
+  if (allow_large) {
     load.default_max_dim = 0;
-  else
+    load.max_decoded_pixels = 0;
+  } else
     load = with_declared_work_check(load, f, animated);
   MemorySet memories =
       load_memories(resolve_source(f), load, warnings, [&](double x) { return !progress || progress(load_share * x); });

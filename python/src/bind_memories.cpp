@@ -34,7 +34,10 @@ py::tuple load_memories(const std::string& src, const py::object& count, const s
                         const py::object& size, const std::string& normalize, int offset, uint64_t seed, bool rgb,
                         bool allow_large, const py::object& progress_callback) {
   uhop::LoadOptions o;
-  if (allow_large) o.default_max_dim = 0;  // the CLI's --allow-large: the file's own size, however large
+  if (allow_large) {  // the CLI's --allow-large: the file's own size, however large, and however many pixels
+    o.default_max_dim = 0;
+    o.max_decoded_pixels = 0;
+  }
   if (!count.is_none()) {
     const long long n = count.cast<long long>();
     if (n < 1 || n > INT32_MAX) throw py::value_error("count must be >= 1 (or None for all)");
@@ -75,6 +78,6 @@ void bind_memories(py::module_& m) {
 file, builtin:glyphs, builtin:fashion-mnist[/test]) -> (X, labels): X float64 (M, d), labels int64 (M,) or None.
 Options are the CLI's memory flags: count (M), pick ('first', 'random', 'per-class'), size ('WxH' or (w, h)),
 normalize ('none', 'unit', 'center'), offset, seed (for random picks), rgb, allow_large (--allow-large: more than
-3600 values per memory without a size). Warnings become UserWarnings.)");
+3600 values per memory without a size, a folder of more than 2^30 pixels in all). Warnings become UserWarnings.)");
 }
 }  // namespace uhop_python

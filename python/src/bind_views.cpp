@@ -75,9 +75,11 @@ uhop::SweepSettings sweep_settings(const std::string& memories, const py::kwargs
       s.load.offset = v.cast<int>();
     else if (key == "rgb")
       s.load.keep_rgb = v.cast<bool>();
-    else if (key == "allow_large")  // the CLI's --allow-large: a file's own size beyond 3600 values, asked for
-      s.load.default_max_dim = v.cast<bool>() ? 0 : uhop::LoadOptions().default_max_dim;
-    else if (key == "normalize")
+    else if (key == "allow_large") {  // the CLI's --allow-large: a file's own size beyond 3600 values, asked for
+      const bool allow = v.cast<bool>();
+      s.load.default_max_dim = allow ? 0 : uhop::LoadOptions().default_max_dim;
+      s.load.max_decoded_pixels = allow ? 0 : uhop::LoadOptions().max_decoded_pixels;
+    } else if (key == "normalize")
       s.load.normalization = uhop::parse_normalization(v.cast<std::string>());
     else if (key == "size") {
       const std::string text = py::str(v);
