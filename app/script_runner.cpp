@@ -57,7 +57,7 @@ void ScriptRunner::step(UiContext& ui) {
     return;
   }
   if (c.kind == CommandKind::open_link) {  // GUI side, as File > Open link (its commands follow this one)
-    open_link(ui, c.path, c.number != 0);
+    if (!open_link(ui, c.path, c.number != 0)) ui_line_failed_ = true;  // exit 3, like a failed load-session
     ++next_;
     return;
   }

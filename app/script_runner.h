@@ -25,7 +25,10 @@ class ScriptRunner {
   bool had_errors() const { return had_errors_; }
   // A command of the script failed when it ran (an unreadable file, a bad session): the worker reported an error
   // after the script's first command was sent.
-  bool runtime_errors(const StudioSnapshot& s) const { return started_ && s.error_id > errors_before_; }
+  // A GUI-side line that failed (open-link refused) counts the same.
+  bool runtime_errors(const StudioSnapshot& s) const {
+    return ui_line_failed_ || (started_ && s.error_id > errors_before_);
+  }
   bool export_failed() const { return export_failed_; }
 
  private:
@@ -33,7 +36,7 @@ class ScriptRunner {
   size_t next_ = 0;
   int settle_frames_ = 0;
   std::string pending_screenshot_;
-  bool had_errors_ = false, export_failed_ = false;
+  bool had_errors_ = false, export_failed_ = false, ui_line_failed_ = false;
   bool started_ = false;
   uint64_t errors_before_ = 0;
 };

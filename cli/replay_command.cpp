@@ -92,32 +92,42 @@ std::vector<std::string> export_paths(const fs::path& dir) {
   return paths;
 }
 
-// --save-session or --animate naming --out's folder, its plots folder or one of its files (or each other): the set
-// would clash only at its commit, after the whole replay; refused before it. Compared as absolute, normalized paths
-// (the commit itself still compares file identities).
+// --save-session or --animate naming --out's folder, its plots folder or one of its files, or each other, or one
+// of them inside another's folder (a session saved into the PNG frames folder, --out inside it): the set would
+// clash only at its commit, after the whole replay; refused before it. Compared as absolute, normalized paths (the
+// commit itself still compares file identities).
 void refuse_clashing_outputs(const Args& a) {
-  std::vector<std::pair<std::string, std::string>> named;  // normalized path, the flag that names it
+  struct Named {
+    std::string path, what;
+    bool holds_outputs = false;  // --out's folders: the other outputs may go inside them
+  };
+  std::vector<Named> named;
   const auto key = [](const std::string& p) {
     std::error_code ec;
     std::string k = fs::absolute(p, ec).lexically_normal().string();
     while (k.size() > 1 && k.back() == '/') k.pop_back();
     return k;
   };
+  const auto inside = [](const std::string& inner, const std::string& outer) {
+    return inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 && inner[outer.size()] == '/';
+  };
   if (a.has("out")) {
     const fs::path dir = a.str("out");
-    named.emplace_back(key(dir.string()), "--out's folder");
-    named.emplace_back(key((dir / "plots").string()), "--out's plots folder");
+    named.push_back({key(dir.string()), "--out's folder", true});
+    named.push_back({key((dir / "plots").string()), "--out's plots folder", true});
     for (const std::string& p : export_paths(dir))
-      named.emplace_back(key(p), "--out's " + fs::path(p).filename().string());
+      named.push_back({key(p), "--out's " + fs::path(p).filename().string()});
   }
   for (const char* flag : {"animate", "save-session"}) {
     if (!a.has(flag)) continue;
-    const std::string k = key(a.str(flag));
-    for (const auto& [other, what] : named)
-      if (other == k)
-        throw InputError("--" + std::string(flag) + " " + printable_text(a.str(flag)) + " is also " + what +
-                         ": give each output its own name");
-    named.emplace_back(k, "--" + std::string(flag));
+    const Named mine{key(a.str(flag)), "--" + std::string(flag)};
+    for (const Named& other : named) {
+      const bool same = other.path == mine.path;
+      if (same || inside(other.path, mine.path) || (inside(mine.path, other.path) && !other.holds_outputs))
+        throw InputError(mine.what + " " + printable_text(a.str(flag)) + (same ? " is also " : " and ") + other.what +
+                         (same ? "" : " are one inside the other") + ": give each output its own place");
+    }
+    named.push_back(mine);
   }
 }
 

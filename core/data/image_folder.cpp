@@ -122,12 +122,14 @@ struct FolderReader {
     view = interleaved_view(image.pixels.data(), image.width, image.height, image.channels);
     return true;
   }
-  InputError over_budget_error() const {
-    return input_error(
-        folder, std::to_string(budget.images) + " images decoded so far hold " + std::to_string(budget.decoded_pixels) +
-                    " pixels, and the next would pass the limit of " + std::to_string(budget.max_pixels) +
-                    " pixels decoded in one load (each image is decoded at its own size before it is "
-                    "resized): --allow-large (Python allow_large=True) loads them anyway");
+  // A LargeRequestError: a session naming the folder is offered "Open anyway" (restore_session with allow_large).
+  LargeRequestError over_budget_error() const {
+    return LargeRequestError(
+        folder + ": " + std::to_string(budget.images) + " images decoded so far hold " +
+        std::to_string(budget.decoded_pixels) + " pixels, and the next would pass the limit of " +
+        std::to_string(budget.max_pixels) +
+        " pixels decoded in one load (each image is decoded at its own size before it is "
+        "resized): --allow-large (Python allow_large=True; a session in the Studio: Open anyway) loads them anyway");
   }
 };
 }  // namespace

@@ -233,6 +233,10 @@ void check_animation_destination(const std::string& path) {
   if (!parent.empty() && !fs::is_directory(parent, ec))
     throw input_error(path, "the folder " + parent.string() + " does not exist");
   if (format == AnimationFormat::png_folder) {
+    // The finished frames are renamed in over an empty folder, never through a link (the commit checks with lstat):
+    // a link is refused here, before the frames are drawn.
+    if (fs::is_symlink(fs::symlink_status(without_trailing_slashes(path), ec)))
+      throw input_error(path, "is a symbolic link: PNG frames need a new or empty folder itself (name the folder)");
     const fs::file_status status = fs::status(path, ec);
     if (fs::exists(status) && !fs::is_directory(status))  // say what it is: /dev/full is no "non-empty folder"
       throw input_error(path, std::string(fs::is_character_file(status) ? "is a character device"

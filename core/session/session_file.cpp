@@ -535,9 +535,11 @@ bool needs_side_file(const std::optional<Matrix>& m) {
 void refuse_side_file_beside_stream(const std::string& path, const SessionFile& f) {
   if (!needs_side_file(f.w) && !needs_side_file(f.w0)) return;
   if (output_is_streamed(path))
-    throw InputError(path + ": is a device, FIFO or socket, but this session's W (over " +
-                     std::to_string(kEmbedWLimit) + " values) goes to a side file beside its JSON: give a file path " +
-                     "(or save settings only)");
+    throw input_error(path,
+                      "is streamed to (a device, FIFO, socket or the process's own output), but this "
+                      "session's W (over " +
+                          std::to_string(kEmbedWLimit) +
+                          " values) goes to a side file beside its JSON: give a file path (or save settings only)");
 }
 }  // namespace
 

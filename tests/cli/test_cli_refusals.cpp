@@ -45,6 +45,8 @@ void make_workspace(const cli::TempDir& dir) {
   fs::create_directories(dir.path / "sfolder" / "merged.csv");  // sweep --out sfolder: merged.csv neither
   dir.write("sfolder/merged.csv/keep", "x\n");
   fs::create_directories(dir.path / "cfolder" / "cell0_beta0_alpha0.1.csv");  // capacity --cell 0 --out cfolder
+  fs::create_directories(dir.path / "empty");                                 // a PNG frames folder may be empty
+  fs::create_directory_symlink("empty", dir.path / "elink");                  // ... but not a link to one
 }
 }  // namespace
 
@@ -63,6 +65,9 @@ TEST_CASE("a refused replay, sweep or capacity creates nothing and computes noth
       {replay + "--out nd --save-session nd", "also --out's folder"},  // clashed only at the commit (audit 27)
       {replay + "--out nd --animate nd/", "also --out's folder"},
       {replay + "--animate a.gif --save-session ./a.gif", "also --animate"},
+      {replay + "--animate empty --save-session empty/s.json", "one inside the other"},  // review: clashed at commit
+      {replay + "--out nd/o --animate nd", "one inside the other"},
+      {replay + "--animate elink/", "symbolic link"},
       {replay + "--out afolder", "w.csv"},
       {replay + "--out afile", "afile"},
       {sweep + "--out afile", "afile"},

@@ -71,5 +71,7 @@ value last_error | grep -q "link"
 test "$(value memories)" != 5
 click open_link_anyway
 wait_for '[ "$(value memories)" = 5 ] && [ "$(value stage1_steps)" = 20000 ] && [ -z "$(value rect.widget.open_link_anyway)" ]'
-quit_app
+rc=0
+quit_app || rc=$?
+test "$rc" -eq 3  # the script's open-link line was refused: a script line failed, whatever the user did next
 echo "gui state link: ok"
