@@ -74,6 +74,18 @@ cli::Result run_measured(const cli::TempDir& dir, const std::string& args, long&
   return r;
 }
 
+// The peaks are the Release build's promise. Under AddressSanitizer the allocator's quarantine keeps up to 256 MB of
+// freed memory and the shadow adds more (a 3-row CSV peaks at 50 MB there, 8 MB in Release), so the sanitizer run
+// checks these tests' exit codes and messages, not their peaks.
+bool peak_within(long peak_mb, long bound_mb) {
+#ifdef UHOP_TESTS_SANITIZED
+  (void)peak_mb, (void)bound_mb;
+  return true;
+#else
+  return peak_mb < bound_mb;
+#endif
+}
+
 // A gzip member by hand: `header` (the 10 fixed bytes and any FEXTRA, FNAME, FCOMMENT fields), raw deflate of `raw`,
 // then its CRC-32 and size, so tests can build header fields the gzip library does not write.
 std::vector<uint8_t> gzip_member(std::vector<uint8_t> header, const std::vector<uint8_t>& raw) {
@@ -105,7 +117,7 @@ TEST_CASE("a 1 MB gzip IDX declaring 15 x 8192 x 8192 is streamed: never the who
       run_measured(dir, "project --memories bomb-images-idx3-ubyte.gz --size 8x8 --count 3 --out p.csv", peak);
   INFO(r.err);
   CHECK(r.code == 0);
-  CHECK(peak < 700);  // the old loader inflated all 1 GB first (1.8 GB peak)
+  CHECK(peak_within(peak, 700));  // the old loader inflated all 1 GB first (1.8 GB peak)
 }
 
 TEST_CASE("an IDX labels file is checked against the images before it is inflated", "[data][idx][hostile][bomb]") {
@@ -118,7 +130,7 @@ TEST_CASE("an IDX labels file is checked against the images before it is inflate
   const cli::Result r = run_measured(dir, "project --memories t-images-idx3-ubyte.gz --out p.csv", peak);
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Contains("900000000 labels") && Contains("4 images"));
-  CHECK(peak < 200);  // the old loader inflated 900 MB of labels first
+  CHECK(peak_within(peak, 200));  // the old loader inflated 900 MB of labels first
   // An images header beyond kMaxIdxItems is refused from the header alone.
   CHECK_THROWS_WITH(load_idx_from_memory(idx_header({1u << 25, 1, 1}).data(), 16, "x-images-idx3-ubyte", {}),
                     Contains("more than the limit of 16777216"));
@@ -160,7 +172,7 @@ TEST_CASE("a file source with no count gives at most default_max_values values (
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Contains("at most 1357"));
-  CHECK(peak < 1000);  // 3.4 GB before
+  CHECK(peak_within(peak, 1000));  // 3.4 GB before
   // A folder's images tell d only when the first is decoded: the budget applies from there.
   std::filesystem::create_directories(dir.path / "folder");
   for (int k = 0; k < 6; ++k) {
@@ -308,7 +320,7 @@ TEST_CASE("a sparse 1 GB CIFAR file is not read whole for --count 2", "[data][ci
   const cli::Result r = run_measured(dir, "project --memories data_batch_1.bin --count 2 --out p.csv", peak);
   INFO(r.err);
   CHECK(r.code == 0);
-  CHECK(peak < 200);  // the old loader read all 999 MB
+  CHECK(peak_within(peak, 200));  // the old loader read all 999 MB
   // The records read are the ones asked for (offset included), with their labels.
   LoadOptions options;
   options.count = 2;
@@ -346,18 +358,18 @@ TEST_CASE("an .npz of 2^22 x 1 float32 zeros reads only the rows used: with --co
   cli::Result r = run_measured(dir, "project --memories col.npz --count 2 --out p.csv", peak);
   INFO(r.err);
   CHECK(r.code == 0);
-  CHECK(peak < 60);
+  CHECK(peak_within(peak, 60));
   r = run_measured(dir, "project --memories col.npz --out p.csv", peak);
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Contains("at most 10000 are used"));
-  CHECK(peak < 60);
+  CHECK(peak_within(peak, 60));
   std::ofstream(dir / "s.json")
       << R"({"format":"uhop-session","version":1,"memories":{"source":")" << (dir / "col.npz")
       << R"(","count":0},"stage1":{"init":"identity","lr":0.1,"steps":1},"stage2":{"similarity":"kernel","beta":1.0,)"
       << R"("steps":1},"query":{"target":0,"corruption":"gaussian:0.1","seed":0}})";
   r = run_measured(dir, "replay --session s.json", peak);
   CHECK(r.code == 0);
-  CHECK(peak < 60);
+  CHECK(peak_within(peak, 60));
 }
 
 TEST_CASE("an .npz of 2^20 x 64 uint8 zeros converts only the default count's rows, and keeps no raw bytes of the rest",
@@ -372,7 +384,7 @@ TEST_CASE("an .npz of 2^20 x 64 uint8 zeros converts only the default count's ro
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Contains("at most 10000 are used"));
-  CHECK(peak < 100);
+  CHECK(peak_within(peak, 100));
 }
 
 TEST_CASE("an .npz's labels are checked against the memories before they are inflated", "[data][npz][hostile][bomb]") {
@@ -391,5 +403,5 @@ TEST_CASE("an .npz's labels are checked against the memories before they are inf
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Contains("not used as their labels"));
-  CHECK(peak < 40);
+  CHECK(peak_within(peak, 40));
 }
