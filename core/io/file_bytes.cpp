@@ -351,14 +351,6 @@ size_t GzipReader::read(uint8_t* out, size_t bytes) {
 }
 
 uint64_t GzipReader::skip(uint64_t bytes) {
-  std::vector<uint8_t> scratch(static_cast<size_t>(std::min<uint64_t>(bytes, 1 << 18)));
-  uint64_t skipped = 0;
-  while (skipped < bytes) {
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(bytes - skipped, scratch.size()));
-    const size_t got = read(scratch.data(), want);
-    skipped += got;
-    if (got < want) break;
-  }
-  return skipped;
+  return skip_by_reading(*this, bytes);
 }
 }  // namespace uhop

@@ -7,6 +7,7 @@
 // block device, socket, folder). The size fstat reports is never trusted as the length (a /proc file says 0, a file
 // can grow): reads stop at end of file or at the caller's cap, whichever comes first.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -68,6 +69,21 @@ void advise_huge_pages(void* data, size_t bytes);
 
 // gzip magic 1f 8b.
 bool is_gzip(const uint8_t* data, size_t size);
+
+// Skips bytes of a stream that can only be read (inflated data): reads them into a 256 KiB scratch buffer; returns
+// how many there were (fewer only at the end of the data). Reader has size_t read(uint8_t*, size_t).
+template <class Reader>
+uint64_t skip_by_reading(Reader& reader, uint64_t bytes) {
+  std::vector<uint8_t> scratch(static_cast<size_t>(std::min<uint64_t>(bytes, 1 << 18)));
+  uint64_t skipped = 0;
+  while (skipped < bytes) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(bytes - skipped, scratch.size()));
+    const size_t got = reader.read(scratch.data(), want);
+    skipped += got;
+    if (got < want) break;
+  }
+  return skipped;
+}
 
 // Inflates gzip (or zlib) data, concatenated members included, stopping once max_output bytes are produced (the
 // caller compares the result with what it expects). With allow_truncated, running out of input early just returns
