@@ -55,6 +55,15 @@ inline void put_u32_big_endian(std::vector<uint8_t>& out, uint32_t value) {
 }
 
 // IDX unsigned-byte images: pixel(image, row, col).
+// A PNG chunk: big-endian length, type, data, and the CRC-32 of type and data.
+inline void append_png_chunk(std::vector<uint8_t>& png, const char* type, const std::vector<uint8_t>& data) {
+  put_u32_big_endian(png, static_cast<uint32_t>(data.size()));
+  std::vector<uint8_t> body(type, type + 4);
+  body.insert(body.end(), data.begin(), data.end());
+  png.insert(png.end(), body.begin(), body.end());
+  put_u32_big_endian(png, static_cast<uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size()))));
+}
+
 inline std::vector<uint8_t> idx_images(int count, int rows, int cols,
                                        const std::function<uint8_t(int, int, int)>& pixel) {
   std::vector<uint8_t> out = {0, 0, 0x08, 3};

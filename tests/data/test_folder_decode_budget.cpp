@@ -23,30 +23,20 @@ using Bytes = std::vector<uint8_t>;
 constexpr int kSide = 1024;  // each image declares 1024 x 1024 = 2^20 pixels
 constexpr long long kImagePixels = 1LL * kSide * kSide;
 
-void be32(Bytes& out, uint32_t v) {
-  for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<uint8_t>(v >> shift));
-}
-void png_chunk(Bytes& png, const char* type, const Bytes& data) {
-  be32(png, static_cast<uint32_t>(data.size()));
-  Bytes body(type, type + 4);
-  body.insert(body.end(), data.begin(), data.end());
-  png.insert(png.end(), body.begin(), body.end());
-  be32(png, static_cast<uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size()))));
-}
 // A 1-bit gray PNG of kSide x kSide zeros (a few hundred bytes); truncated: its IDAT holds only half the stream.
 Bytes tiny_large_png(bool truncated = false) {
   Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   Bytes ihdr;
-  be32(ihdr, kSide), be32(ihdr, kSide);
+  uhop_test::put_u32_big_endian(ihdr, kSide), uhop_test::put_u32_big_endian(ihdr, kSide);
   ihdr.insert(ihdr.end(), {1, 0, 0, 0, 0});
-  png_chunk(png, "IHDR", ihdr);
+  uhop_test::append_png_chunk(png, "IHDR", ihdr);
   const Bytes raw(static_cast<size_t>(kSide) * (1 + kSide / 8), 0);  // filter byte 0 then 128 bytes, per row
   uLongf size = compressBound(static_cast<uLong>(raw.size()));
   Bytes z(size);
   REQUIRE(compress2(z.data(), &size, raw.data(), static_cast<uLong>(raw.size()), 9) == Z_OK);
   z.resize(truncated ? size / 2 : size);
-  png_chunk(png, "IDAT", z);
-  png_chunk(png, "IEND", {});
+  uhop_test::append_png_chunk(png, "IDAT", z);
+  uhop_test::append_png_chunk(png, "IEND", {});
   return png;
 }
 

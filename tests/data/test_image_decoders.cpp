@@ -73,13 +73,6 @@ void check_pixels(const DecodedImage& image, int width, int height, int channels
 }
 
 // ---- PNG by hand: IHDR, optional PLTE and tRNS, one zlib IDAT, IEND.
-void png_chunk(Bytes& png, const char* type, const Bytes& data) {
-  be32(png, static_cast<uint32_t>(data.size()));
-  Bytes body(type, type + 4);
-  body.insert(body.end(), data.begin(), data.end());
-  png.insert(png.end(), body.begin(), body.end());
-  be32(png, static_cast<uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size()))));
-}
 Bytes png_file(uint32_t width, uint32_t height, int depth, int color, const Bytes& raw_rows, const Bytes& palette = {},
                int interlace = 0, const Bytes& trns = {}) {
   Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -87,15 +80,15 @@ Bytes png_file(uint32_t width, uint32_t height, int depth, int color, const Byte
   be32(ihdr, width), be32(ihdr, height);
   ihdr.insert(ihdr.end(),
               {static_cast<uint8_t>(depth), static_cast<uint8_t>(color), 0, 0, static_cast<uint8_t>(interlace)});
-  png_chunk(png, "IHDR", ihdr);
-  if (!palette.empty()) png_chunk(png, "PLTE", palette);
-  if (!trns.empty()) png_chunk(png, "tRNS", trns);
+  uhop_test::append_png_chunk(png, "IHDR", ihdr);
+  if (!palette.empty()) uhop_test::append_png_chunk(png, "PLTE", palette);
+  if (!trns.empty()) uhop_test::append_png_chunk(png, "tRNS", trns);
   uLongf size = compressBound(static_cast<uLong>(raw_rows.size()));
   Bytes z(size);
   REQUIRE(compress2(z.data(), &size, raw_rows.data(), static_cast<uLong>(raw_rows.size()), 9) == Z_OK);
   z.resize(size);
-  png_chunk(png, "IDAT", z);
-  png_chunk(png, "IEND", {});
+  uhop_test::append_png_chunk(png, "IDAT", z);
+  uhop_test::append_png_chunk(png, "IEND", {});
   return png;
 }
 // Filter byte 0 then the packed samples of each row.
